@@ -1,0 +1,103 @@
+package io.rebound.api;
+
+import io.rebound.api.ApiExceptionHandler.ForbiddenException;
+import io.rebound.api.ApiExceptionHandler.RunNotFoundException;
+import io.rebound.audit.AuditEvent;
+import io.rebound.audit.AuditTrail;
+import io.rebound.config.ReboundGroups;
+import io.rebound.restore.ApprovalTaskListener.ApprovalRefusedException;
+import io.rebound.restore.SchemaRestoreProcess;
+import io.rebound.runbook.InvalidInputException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.camunda.bpm.engine.task.Task;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/recoveries}: the runs, their state, their approval and their audit trail. */
+@RestController
+@RequestMapping("/api/recoveries")
+class RecoveryController {
+
+  private final Recoveries recoveries;
+  private final AuditTrail audit;
+  private final IdentityService identity;
+  private final TaskService tasks;
+
+  RecoveryController(Recoveries recoveries, AuditTrail audit, IdentityService identity, TaskService tasks) {
+    this.recoveries = recoveries;
+    this.audit = audit;
+    this.identity = identity;
+    this.tasks = tasks;
+  }
+
+  @GetMapping
+  List<Recoveries.Recovery> list(@RequestParam(defaultValue = "100") int max) {
+    return recoveries.list(Math.max(1, Math.min(max, 1000)));
+  }
+
+  @GetMapping("/{processInstanceId}")
+  Recoveries.Recovery get(@PathVariable String processInstanceId) {
+    return recoveries.get(processInstanceId).orElseThrow(() -> new RunNotFoundException("no run " + processInstanceId));
+  }
+
+  @GetMapping("/{processInstanceId}/audit")
+  ResponseEntity<?> audit(@PathVariable String processInstanceId, @RequestParam(required = false) String format) {
+    requireGroup(ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
+    Recoveries.Recovery recovery = get(processInstanceId);
+    List<AuditEvent> events = audit.events(processInstanceId);
+    if ("md".equals(format)) {
+      return ResponseEntity.ok().contentType(MediaType.valueOf("text/markdown;charset=UTF-8")).body(AuditReport.markdown(recovery, events));
+    }
+    return ResponseEntity.ok(events);
+  }
+
+  /** The decision on a run's approval. */
+  record Decision(Boolean approved, String comment) {}
+
+  @PostMapping("/{processInstanceId}/approval")
+  ResponseEntity<Recoveries.Recovery> approve(@PathVariable String processInstanceId, @RequestBody Decision decision) {
+    if (decision == null || decision.approved() == null) {
+      throw new InvalidInputException("approved (true or false) is required");
+    }
+    Task task = tasks.createTaskQuery().processInstanceId(processInstanceId)
+        .taskDefinitionKey(SchemaRestoreProcess.Elements.APPROVE_RESET).singleResult();
+    if (task == null) {
+      throw new RunNotFoundException("run " + processInstanceId + " is not waiting for an approval you can see");
+    }
+    Map<String, Object> variables = new HashMap<>();
+    variables.put(SchemaRestoreProcess.Variables.APPROVED, decision.approved());
+    variables.put(SchemaRestoreProcess.Variables.COMMENT, decision.comment() == null ? "" : decision.comment());
+    try {
+      tasks.complete(task.getId(), variables);
+    } catch (ProcessEngineException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof ApprovalRefusedException refused) {
+          throw refused;
+        }
+      }
+      throw e;
+    }
+    return ResponseEntity.ok(get(processInstanceId));
+  }
+
+  private void requireGroup(String... groups) {
+    Authentication authentication = identity.getCurrentAuthentication();
+    if (authentication == null || authentication.getGroupIds() == null
+        || authentication.getGroupIds().stream().noneMatch(List.of(groups)::contains)) {
+      throw new ForbiddenException("reading the audit trail needs membership in one of " + List.of(groups));
+    }
+  }
+}

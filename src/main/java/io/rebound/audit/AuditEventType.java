@@ -1,0 +1,18 @@
+package io.rebound.audit;
+
+/** What an audit row records. */
+public enum AuditEventType {
+  REQUESTED,
+  PLAN_COMPUTED,
+  PLAN_CHANGED,
+  APPROVED,
+  REJECTED,
+  APPROVAL_REFUSED,
+  APPROVAL_EXPIRED,
+  STEP_STARTED,
+  STEP_FINISHED,
+  STEP_FAILED,
+  INCIDENT,
+  RETRY,
+  ENDED
+}

@@ -1,0 +1,120 @@
+package io.rebound.config;
+
+import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT;
+
+import java.util.List;
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.FilterService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
+import org.camunda.bpm.engine.authorization.ProcessInstancePermissions;
+import org.camunda.bpm.engine.authorization.Resource;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.filter.Filter;
+import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.spring.boot.starter.event.PostDeployEvent;
+import org.springframework.core.annotation.Order;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates Rebound's groups and the authorizations they need, at every start and idempotently, so a new
+ * engine database is usable at once and a changed one is brought back in line.
+ */
+@Component
+public class AuthorizationSetup {
+
+  /** The process definition keys of every runbook. */
+  public static final List<String> RUNBOOKS = List.of("schema-restore");
+  static final String APPROVALS_FILTER = "Rebound approvals";
+
+  private final IdentityService identity;
+  private final AuthorizationService authorizations;
+  private final FilterService filters;
+  private final TaskService tasks;
+
+  public AuthorizationSetup(ProcessEngine engine) {
+    this.identity = engine.getIdentityService();
+    this.authorizations = engine.getAuthorizationService();
+    this.filters = engine.getFilterService();
+    this.tasks = engine.getTaskService();
+  }
+
+  @EventListener(PostDeployEvent.class)
+  @Order(0)
+  public void setUp() {
+    group(ReboundGroups.OPERATORS, "Rebound operators");
+    group(ReboundGroups.APPROVERS, "Rebound approvers");
+    group(ReboundGroups.ADMINS, "Camunda administrators");
+
+    for (Resource resource : Resources.values()) {
+      grant(ReboundGroups.ADMINS, resource, "*", Permissions.ALL);
+    }
+
+    grant(ReboundGroups.OPERATORS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+    grant(ReboundGroups.OPERATORS, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
+    grant(ReboundGroups.OPERATORS, Resources.PROCESS_INSTANCE, "*", ProcessInstancePermissions.CREATE, ProcessInstancePermissions.READ);
+    grant(ReboundGroups.OPERATORS, Resources.FILTER, "*", Permissions.CREATE);
+    grant(ReboundGroups.OPERATORS, Resources.DEPLOYMENT, "*", Permissions.READ);
+    grant(ReboundGroups.APPROVERS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+    grant(ReboundGroups.APPROVERS, Resources.FILTER, "*", Permissions.CREATE);
+    grant(ReboundGroups.APPROVERS, Resources.DEPLOYMENT, "*", Permissions.READ);
+    for (String runbook : RUNBOOKS) {
+      grant(ReboundGroups.OPERATORS, Resources.PROCESS_DEFINITION, runbook,
+          ProcessDefinitionPermissions.READ, ProcessDefinitionPermissions.CREATE_INSTANCE,
+          ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY, ProcessDefinitionPermissions.READ_TASK);
+      grant(ReboundGroups.APPROVERS, Resources.PROCESS_DEFINITION, runbook,
+          ProcessDefinitionPermissions.READ, ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY,
+          ProcessDefinitionPermissions.READ_TASK, ProcessDefinitionPermissions.TASK_WORK);
+    }
+    approvalsFilter();
+  }
+
+  private void group(String id, String name) {
+    if (identity.createGroupQuery().groupId(id).count() == 0) {
+      Group group = identity.newGroup(id);
+      group.setName(name);
+      group.setType("WORKFLOW");
+      identity.saveGroup(group);
+    }
+  }
+
+  private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
+    Authorization authorization = authorizations.createAuthorizationQuery()
+        .authorizationType(AUTH_TYPE_GRANT).groupIdIn(group).resourceType(resource).resourceId(resourceId)
+        .list().stream().findFirst().orElse(null);
+    if (authorization == null) {
+      authorization = authorizations.createNewAuthorization(AUTH_TYPE_GRANT);
+      authorization.setGroupId(group);
+      authorization.setResource(resource);
+      authorization.setResourceId(resourceId);
+    }
+    boolean missing = false;
+    for (Permission permission : permissions) {
+      if (!authorization.isPermissionGranted(permission)) {
+        authorization.addPermission(permission);
+        missing = true;
+      }
+    }
+    if (missing) {
+      authorizations.saveAuthorization(authorization);
+    }
+  }
+
+  /** A shared Tasklist filter showing the approvals waiting for the approvers group. */
+  private void approvalsFilter() {
+    Filter filter = filters.createFilterQuery().filterName(APPROVALS_FILTER).singleResult();
+    if (filter == null) {
+      filter = filters.newTaskFilter(APPROVALS_FILTER)
+          .setOwner("rebound")
+          .setQuery(tasks.createTaskQuery().taskCandidateGroup(ReboundGroups.APPROVERS).includeAssignedTasks());
+      filters.saveFilter(filter);
+    }
+    grant(ReboundGroups.APPROVERS, Resources.FILTER, filter.getId(), Permissions.READ);
+  }
+}

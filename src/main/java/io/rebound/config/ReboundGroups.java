@@ -1,0 +1,14 @@
+package io.rebound.config;
+
+/** The groups Rebound's authorizations are given to. */
+public final class ReboundGroups {
+
+  /** Start runbooks, follow them, read the audit trail. */
+  public static final String OPERATORS = "rebound-operators";
+  /** Approve or reject the destructive steps of a run requested by someone else. */
+  public static final String APPROVERS = "rebound-approvers";
+  /** Camunda's administrators: everything. */
+  public static final String ADMINS = "camunda-admin";
+
+  private ReboundGroups() {}
+}

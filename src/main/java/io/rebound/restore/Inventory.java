@@ -1,0 +1,35 @@
+package io.rebound.restore;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the target holds now for the users a restore is about to replace.
+ *
+ * @param existingUsers the affected users that exist, owner first
+ * @param missingUsers the requested users that do not exist (created by the bootstrap only)
+ * @param schemas the schemas those users own (PostgreSQL; on Oracle user and schema are one)
+ * @param objectCounts number of objects per existing user
+ * @param sessions the sessions of the affected users
+ * @param dumpContents what the dump file holds, as far as the dialect can tell before the import
+ */
+public record Inventory(
+    List<String> existingUsers,
+    List<String> missingUsers,
+    List<String> schemas,
+    Map<String, Long> objectCounts,
+    List<Session> sessions,
+    List<String> dumpContents) {
+
+  public Inventory {
+    existingUsers = List.copyOf(existingUsers);
+    missingUsers = List.copyOf(missingUsers);
+    schemas = List.copyOf(schemas);
+    objectCounts = Map.copyOf(objectCounts);
+    sessions = List.copyOf(sessions);
+    dumpContents = List.copyOf(dumpContents);
+  }
+
+  /** A database session of an affected user. */
+  public record Session(String user, String id, String program, String state) {}
+}

@@ -1,0 +1,134 @@
+package io.rebound.restore;
+
+import static io.rebound.restore.SchemaRestoreProcess.Variables.*;
+
+import io.rebound.audit.AuditTrail;
+import io.rebound.runbook.AuditedStep;
+import io.rebound.runbook.StepLog;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+/**
+ * The start and the polls of the long-running jobs. A start returns as soon as the job runs; a timer loop
+ * polls it, so no job lock is held for the job's duration, and a node that takes over after a crash
+ * attaches to the running job instead of starting it twice.
+ */
+final class JobDelegates {
+
+  private JobDelegates() {}
+
+  /** Starts a job (or attaches to it) and records whether it already finished. */
+  abstract static class StartJob extends AuditedStep {
+    private final SchemaRestoreService service;
+    private final RestoreRuns runs;
+    private final RestoreJob job;
+
+    StartJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, RestoreJob job) {
+      super(audit);
+      this.service = service;
+      this.runs = runs;
+      this.job = job;
+    }
+
+    @Override
+    protected String step() {
+      return job.step;
+    }
+
+    @Override
+    protected String run(DelegateExecution execution, StepLog log) {
+      RestorePlan plan = runs.approvedPlan(execution, execution.getProcessInstanceId());
+      JobSpec spec = job.spec.apply(plan);
+      if (spec == null) {
+        execution.setVariable(job.doneVariable, true);
+        return "nothing to do: no schema exists to export";
+      }
+      if (job == RestoreJob.SAFETY_EXPORT) {
+        execution.setVariable(SAFETY_EXPORT_FILE, spec.file());
+      }
+      JobProgress progress = service.startJob(plan, spec, execution.getProcessInstanceId(), log);
+      return CheckJob.record(execution, job, progress);
+    }
+  }
+
+  /** Polls a job; the step is finished in the audit trail when the job is. */
+  abstract static class CheckJob extends AuditedStep {
+    private final SchemaRestoreService service;
+    private final RestoreRuns runs;
+    private final RestoreJob job;
+
+    CheckJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, RestoreJob job) {
+      super(audit);
+      this.service = service;
+      this.runs = runs;
+      this.job = job;
+    }
+
+    @Override
+    protected String step() {
+      return job.step;
+    }
+
+    @Override
+    protected boolean recordsStart() {
+      return false;
+    }
+
+    @Override
+    protected String run(DelegateExecution execution, StepLog log) {
+      RestorePlan plan = runs.approvedPlan(execution, execution.getProcessInstanceId());
+      JobProgress progress = service.pollJob(plan, job.spec.apply(plan), execution.getProcessInstanceId());
+      String outcome = record(execution, job, progress);
+      if (progress.state() == JobProgress.State.SUCCEEDED && !progress.errors().isEmpty()) {
+        log.fact("warnings", progress.errors());
+      }
+      return outcome;
+    }
+
+    /** Writes progress and completion to the run; throws when the job failed, with its log's error lines. */
+    static String record(DelegateExecution execution, RestoreJob job, JobProgress progress) {
+      if (job == RestoreJob.IMPORT) {
+        execution.setVariable(PROGRESS, progress.percent());
+      }
+      switch (progress.state()) {
+        case RUNNING -> {
+          execution.setVariable(job.doneVariable, false);
+          return null;
+        }
+        case SUCCEEDED -> {
+          execution.setVariable(job.doneVariable, true);
+          return job.step + " finished (" + progress.detail() + ")";
+        }
+        default -> throw new IllegalStateException(job.step + " failed (" + progress.detail() + "):\n" + String.join("\n", progress.errors()));
+      }
+    }
+  }
+
+  @Component("startSafetyExportDelegate")
+  static class StartSafetyExportDelegate extends StartJob {
+    StartSafetyExportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
+      super(audit, service, runs, RestoreJob.SAFETY_EXPORT);
+    }
+  }
+
+  @Component("checkSafetyExportDelegate")
+  static class CheckSafetyExportDelegate extends CheckJob {
+    CheckSafetyExportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
+      super(audit, service, runs, RestoreJob.SAFETY_EXPORT);
+    }
+  }
+
+  @Component("startImportDelegate")
+  static class StartImportDelegate extends StartJob {
+    StartImportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
+      super(audit, service, runs, RestoreJob.IMPORT);
+    }
+  }
+
+  @Component("checkImportDelegate")
+  static class CheckImportDelegate extends CheckJob {
+    CheckImportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
+      super(audit, service, runs, RestoreJob.IMPORT);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.rebound.restore;
+
+import static io.rebound.restore.SchemaRestoreProcess.Variables.*;
+
+import java.util.function.Function;
+
+/** The two long-running jobs of a schema restore, with where each keeps its state in the run. */
+enum RestoreJob {
+  SAFETY_EXPORT("safety-export", RestorePlan::safetyExport, SAFETY_EXPORT_DONE),
+  IMPORT("import", RestorePlan::importJob, IMPORT_DONE);
+
+  final String step;
+  final Function<RestorePlan, JobSpec> spec;
+  final String doneVariable;
+
+  RestoreJob(String step, Function<RestorePlan, JobSpec> spec, String doneVariable) {
+    this.step = step;
+    this.spec = spec;
+    this.doneVariable = doneVariable;
+  }
+}

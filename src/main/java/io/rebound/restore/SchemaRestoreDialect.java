@@ -1,0 +1,42 @@
+package io.rebound.restore;
+
+import io.rebound.runbook.StepLog;
+import io.rebound.target.Dialect;
+import io.rebound.target.Target;
+import java.util.List;
+import java.util.Map;
+
+/** What one database family does for a schema restore. Implementations hold no state of their own. */
+public interface SchemaRestoreDialect {
+
+  Dialect dialect();
+
+  /** Throws {@link DumpNotFoundException} when the dump file is not present and readable for the import. */
+  void checkDumpReadable(Target target, String dumpFile);
+
+  /** Looks at the users, schemas, objects and sessions the request would replace. */
+  Inventory inspect(Target target, SchemaRestoreRequest request);
+
+  /**
+   * Computes every action of the restore. {@code runId} names the run's jobs and files, so the plan of one
+   * run is the same each time it is computed over an unchanged database.
+   */
+  RestorePlan plan(Target target, SchemaRestoreRequest request, Inventory inventory, String runId);
+
+  /** Runs planned actions in order, each recorded in the log; stops at the first that fails. */
+  void run(Target target, List<PlannedAction> actions, StepLog log);
+
+  /** Starts the job, or attaches to it if it is already running or finished. */
+  JobProgress startOrAttach(Target target, JobSpec job, String runId, StepLog log);
+
+  /** Where the job stands now. */
+  JobProgress poll(Target target, JobSpec job, String runId);
+
+  /**
+   * Checks the restored schema: lists and recompiles invalid objects, counts key tables, brings sequences
+   * past the values already used.
+   *
+   * @param sequences sequence to {@code TABLE.COLUMN}, besides those the dialect discovers itself
+   */
+  VerifyReport verify(Target target, String schemaOwner, List<String> keyTables, Map<String, String> sequences, StepLog log);
+}

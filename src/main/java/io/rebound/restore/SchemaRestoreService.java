@@ -1,0 +1,117 @@
+package io.rebound.restore;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rebound.runbook.StepLog;
+import io.rebound.target.Dialect;
+import io.rebound.target.Target;
+import io.rebound.target.Targets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+
+/**
+ * The schema restore, step by step, over whichever dialect the target speaks. Knows nothing of the
+ * engine: the delegates hand it requests and plans and store what it returns.
+ */
+@Service
+public class SchemaRestoreService {
+
+  private final Targets targets;
+  private final Map<Dialect, SchemaRestoreDialect> dialects = new EnumMap<>(Dialect.class);
+  private final ObjectMapper json;
+
+  public SchemaRestoreService(Targets targets, List<SchemaRestoreDialect> dialects, ObjectMapper json) {
+    this.targets = targets;
+    dialects.forEach(d -> this.dialects.put(d.dialect(), d));
+    this.json = json;
+  }
+
+  /**
+   * Checks the target answers and the dump is there, looks at what will be replaced and computes the plan.
+   *
+   * @throws DumpNotFoundException when the dump file is missing or unreadable
+   */
+  public RestorePlan preflight(SchemaRestoreRequest request, String runId, StepLog log) {
+    Target target = targets.get(request.target());
+    SchemaRestoreDialect dialect = dialect(target);
+    checkReachable(target, log);
+    dialect.checkDumpReadable(target, request.dumpFile());
+    log.ran("dump file " + request.dumpFile() + " in " + target.dumpDirectory(), "present and readable");
+    if (request.schemaOwner().equalsIgnoreCase(target.username()) || request.companionUsers().stream().anyMatch(u -> u.equalsIgnoreCase(target.username()))) {
+      throw new IllegalArgumentException("the restore would drop " + target.username() + ", the account Rebound connects with");
+    }
+    Inventory inventory = dialect.inspect(target, request);
+    log.fact("existingUsers", inventory.existingUsers());
+    log.fact("objectCounts", inventory.objectCounts());
+    log.fact("sessions", inventory.sessions().size());
+    return dialect.plan(target, request, inventory, runId);
+  }
+
+  public void reset(RestorePlan plan, StepLog log) {
+    Target target = targets.get(plan.target());
+    dialect(target).run(target, plan.reset(), log);
+  }
+
+  public void bootstrap(RestorePlan plan, StepLog log) {
+    Target target = targets.get(plan.target());
+    dialect(target).run(target, plan.bootstrap(), log);
+  }
+
+  public JobProgress startJob(RestorePlan plan, JobSpec job, String runId, StepLog log) {
+    Target target = targets.get(plan.target());
+    return dialect(target).startOrAttach(target, job, runId, log);
+  }
+
+  public JobProgress pollJob(RestorePlan plan, JobSpec job, String runId) {
+    Target target = targets.get(plan.target());
+    return dialect(target).poll(target, job, runId);
+  }
+
+  public VerifyReport verify(SchemaRestoreRequest request, StepLog log) {
+    Target target = targets.get(request.target());
+    return dialect(target).verify(target, request.schemaOwner(), request.keyTables(), request.sequences(), log);
+  }
+
+  public String toJson(RestorePlan plan) {
+    try {
+      return json.writeValueAsString(plan);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads a stored plan and checks it is the one whose hash was approved. */
+  public RestorePlan fromJson(String planJson, String expectedHash) {
+    RestorePlan plan;
+    try {
+      plan = json.readValue(planJson, RestorePlan.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the stored plan cannot be read: " + e.getOriginalMessage(), e);
+    }
+    if (expectedHash != null && !plan.hash().equals(expectedHash)) {
+      throw new IllegalStateException("the stored plan (hash " + plan.hash() + ") is not the approved plan (hash " + expectedHash + "); refusing to run it");
+    }
+    return plan;
+  }
+
+  private static void checkReachable(Target target, StepLog log) {
+    try (Connection connection = target.connect()) {
+      log.ran("connect to " + target.name(), "reachable: " + connection.getMetaData().getDatabaseProductName() + " "
+          + connection.getMetaData().getDatabaseProductVersion());
+    } catch (SQLException e) {
+      throw new IllegalStateException("target " + target.name() + " is not reachable: " + e.getMessage(), e);
+    }
+  }
+
+  private SchemaRestoreDialect dialect(Target target) {
+    SchemaRestoreDialect dialect = dialects.get(target.dialect());
+    if (dialect == null) {
+      throw new IllegalStateException("no schema restore support for " + target.dialect());
+    }
+    return dialect;
+  }
+}

@@ -1,0 +1,472 @@
+package io.rebound.restore.postgresql;
+
+import static io.rebound.target.Identifiers.quote;
+
+import io.rebound.config.ReboundProperties;
+import io.rebound.restore.DumpNotFoundException;
+import io.rebound.restore.Inventory;
+import io.rebound.restore.JobProgress;
+import io.rebound.restore.JobSpec;
+import io.rebound.restore.PlannedAction;
+import io.rebound.restore.RestorePlan;
+import io.rebound.restore.SchemaRestoreDialect;
+import io.rebound.restore.SchemaRestoreRequest;
+import io.rebound.restore.VerifyReport;
+import io.rebound.runbook.DetachedProcess;
+import io.rebound.runbook.StepLog;
+import io.rebound.target.Dialect;
+import io.rebound.target.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.springframework.stereotype.Component;
+
+/**
+ * Schema restore on PostgreSQL. The Oracle runbook's "user" is a role here and its schema the schemas
+ * that role owns. The reset blocks the roles' logins, ends their backends and drops their schemas, owned
+ * objects and the roles; the bootstrap recreates the roles; pg_restore loads the dump with
+ * {@code --clean --if-exists}, so that running it again over a half-done import is harmless.
+ */
+@Component
+public class PostgresSchemaRestore implements SchemaRestoreDialect {
+
+  static final String PASSWORD_FILE = "pgpass";
+  private static final Pattern TOC_SCHEMA = Pattern.compile("^\\d+; \\d+ \\d+ SCHEMA - (\\S+) (\\S+)$");
+  private static final Pattern TOC_ENTRY = Pattern.compile("^\\d+; .*");
+  private static final Pattern RESTORE_STEP = Pattern.compile("^pg_restore: (creating|processing data|executing|restoring) .*");
+  private static final Pattern DUMP_STEP = Pattern.compile("^pg_dump: dumping contents of table .*");
+
+  private final Path workDirectory;
+
+  public PostgresSchemaRestore(ReboundProperties properties) {
+    this.workDirectory = properties.workDirectory();
+  }
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.POSTGRESQL;
+  }
+
+  @Override
+  public void checkDumpReadable(Target target, String dumpFile) {
+    Path file = dumpPath(target, dumpFile);
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new DumpNotFoundException("dump file " + dumpFile + " is not present or not readable in " + target.dumpDirectory());
+    }
+  }
+
+  @Override
+  public Inventory inspect(Target target, SchemaRestoreRequest request) {
+    try (Connection connection = target.connect()) {
+      List<String> requested = new ArrayList<>();
+      requested.add(request.schemaOwner());
+      requested.addAll(request.companionUsers());
+      List<String> existing = new ArrayList<>(queryStrings(connection,
+          "SELECT rolname FROM pg_roles WHERE rolname = ANY(?) ORDER BY rolname", array(connection, requested)));
+      if (request.companionPrefix() != null) {
+        for (String user : queryStrings(connection,
+            "SELECT rolname FROM pg_roles WHERE left(rolname, length(?)) = ? AND rolname NOT LIKE 'pg\\_%' ORDER BY rolname",
+            request.companionPrefix(), request.companionPrefix())) {
+          if (!existing.contains(user) && !user.equals(target.username()) && !user.equals("postgres")) {
+            existing.add(user);
+          }
+        }
+      }
+      existing.sort(ownerFirst(request.schemaOwner()));
+      List<String> missing = requested.stream().filter(u -> !existing.contains(u)).toList();
+      Array users = array(connection, existing);
+      List<String> schemas = queryStrings(connection,
+          "SELECT nspname FROM pg_namespace WHERE pg_get_userbyid(nspowner) = ANY(?) ORDER BY nspname", users);
+      Map<String, Long> objects = new LinkedHashMap<>();
+      try (PreparedStatement statement = connection.prepareStatement(
+          "SELECT r.rolname, (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)"
+              + " + (SELECT count(*) FROM pg_proc p WHERE p.proowner = r.oid) FROM pg_roles r WHERE r.rolname = ANY(?)")) {
+        statement.setArray(1, users);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            objects.put(rows.getString(1), rows.getLong(2));
+          }
+        }
+      }
+      List<Inventory.Session> sessions = new ArrayList<>();
+      try (PreparedStatement statement = connection.prepareStatement(
+          "SELECT usename, pid::text, application_name, state FROM pg_stat_activity"
+              + " WHERE usename = ANY(?) AND pid <> pg_backend_pid() ORDER BY pid")) {
+        statement.setArray(1, users);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            sessions.add(new Inventory.Session(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
+          }
+        }
+      }
+      return new Inventory(existing, missing, schemas, objects, sessions, dumpContents(target, request.dumpFile()));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot inspect target " + target.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The schemas in the dump's table of contents, with their owners, and how many entries it has. */
+  private List<String> dumpContents(Target target, String dumpFile) {
+    PostgresClient client = new PostgresClient(target);
+    List<String> toc;
+    try {
+      toc = client.runShort(List.of(client.program("pg_restore").toString(), "--list", dumpPath(target, dumpFile).toString()),
+          workDirectory.resolve("tmp"));
+    } catch (PostgresClient.ClientCommandException e) {
+      throw new DumpNotFoundException("dump file " + dumpFile + " is not a pg_dump archive pg_restore can read: " + e.getMessage());
+    }
+    List<String> contents = new ArrayList<>();
+    long entries = 0;
+    for (String line : toc) {
+      Matcher schema = TOC_SCHEMA.matcher(line);
+      if (schema.matches()) {
+        contents.add("schema " + schema.group(1) + " owned by " + schema.group(2));
+      }
+      if (TOC_ENTRY.matcher(line).matches()) {
+        entries++;
+      }
+    }
+    contents.add(entries + " archive entries");
+    return contents;
+  }
+
+  @Override
+  public RestorePlan plan(Target target, SchemaRestoreRequest request, Inventory inventory, String runId) {
+    PostgresClient client = new PostgresClient(target);
+    List<String> users = new ArrayList<>(inventory.existingUsers());
+    inventory.missingUsers().stream().filter(u -> !users.contains(u)).forEach(users::add);
+    users.sort(ownerFirst(request.schemaOwner()));
+
+    JobSpec safetyExport = null;
+    if (request.safetyExport() && !inventory.schemas().isEmpty()) {
+      String file = "rebound-safety-" + request.schemaOwner() + "-" + shortId(runId) + ".dump";
+      List<String> command = new ArrayList<>(List.of(client.program("pg_dump").toString(), "--format=custom", "--verbose"));
+      command.addAll(client.connectionOptions());
+      inventory.schemas().forEach(s -> command.add("--schema=" + s));
+      command.add("--file=" + dumpPath(target, file));
+      safetyExport = new JobSpec("rebound-export-" + shortId(runId), file, command);
+    }
+
+    List<PlannedAction> reset = new ArrayList<>();
+    List<String> existing = inventory.existingUsers();
+    for (String user : existing) {
+      reset.add(PlannedAction.sql(guarded(user, "ALTER ROLE " + quote(user) + " NOLOGIN")));
+    }
+    if (!existing.isEmpty()) {
+      reset.add(PlannedAction.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(string_to_array(?, ',')) AND pid <> pg_backend_pid()",
+          String.join(",", existing)));
+    }
+    for (String schema : inventory.schemas()) {
+      reset.add(PlannedAction.sql("DROP SCHEMA IF EXISTS " + quote(schema) + " CASCADE"));
+    }
+    for (String user : existing) {
+      reset.add(PlannedAction.sql(guarded(user, "DROP OWNED BY " + quote(user) + " CASCADE")));
+      reset.add(PlannedAction.sql("DROP ROLE IF EXISTS " + quote(user)));
+    }
+
+    List<PlannedAction> bootstrap = new ArrayList<>();
+    List<String> locked = new ArrayList<>();
+    String database = quoteDatabase(client.database());
+    for (String user : users) {
+      boolean hasPassword = target.userPassword(user).isPresent();
+      if (!hasPassword) {
+        locked.add(user);
+      }
+      bootstrap.add(PlannedAction.sql(guardedAbsent(user, "CREATE ROLE " + quote(user) + (hasPassword ? " LOGIN" : " NOLOGIN"))));
+      if (hasPassword) {
+        bootstrap.add(PlannedAction.setPassword(user, "ALTER ROLE " + quote(user) + " PASSWORD <from target configuration>"));
+      }
+      bootstrap.add(PlannedAction.sql("GRANT CONNECT ON DATABASE " + database + " TO " + quote(user)));
+    }
+
+    List<String> command = new ArrayList<>(List.of(client.program("pg_restore").toString(), "--verbose", "--clean", "--if-exists",
+        "--jobs=" + target.properties().parallelism()));
+    command.addAll(client.connectionOptions());
+    command.add(dumpPath(target, request.dumpFile()).toString());
+    JobSpec importJob = new JobSpec("rebound-import-" + shortId(runId), request.dumpFile(), command);
+    return new RestorePlan(target.name(), Dialect.POSTGRESQL, request.schemaOwner(), users, inventory, safetyExport, reset, bootstrap,
+        importJob, locked);
+  }
+
+  @Override
+  public void run(Target target, List<PlannedAction> actions, StepLog log) {
+    try (Connection connection = target.connect()) {
+      connection.setAutoCommit(true);
+      for (PlannedAction action : actions) {
+        try {
+          if (action.kind() == PlannedAction.Kind.SET_PASSWORD) {
+            String password = target.userPassword(action.user())
+                .orElseThrow(() -> new IllegalStateException("no password configured for " + action.user()));
+            // Hashed by the driver (SCRAM), so the password itself never reaches the server's logs.
+            connection.unwrap(PGConnection.class).alterUserPassword(action.user(), password.toCharArray(), "scram-sha-256");
+          } else {
+            try (PreparedStatement statement = connection.prepareStatement(action.sql())) {
+              for (int i = 0; i < action.binds().size(); i++) {
+                statement.setString(i + 1, action.binds().get(i));
+              }
+              statement.execute();
+            }
+          }
+          log.ran(action.describe(), "ok");
+        } catch (SQLException e) {
+          log.ran(action.describe(), "failed: " + e.getMessage());
+          throw new IllegalStateException(action.describe() + " failed: " + e.getMessage(), e);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot connect to target " + target.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public JobProgress startOrAttach(Target target, JobSpec job, String runId, StepLog log) {
+    DetachedProcess process = process(runId, job);
+    DetachedProcess.State before = process.state();
+    if (before.status() == DetachedProcess.Status.NOT_STARTED || before.status() == DetachedProcess.Status.VANISHED) {
+      writeTotal(target, job, process);
+      process.startOrAttach(job.parameters(), Map.of("PGPASSFILE", process.directory().resolve(PASSWORD_FILE).toAbsolutePath().toString()),
+          Map.of(PASSWORD_FILE, new PostgresClient(target).passwordFileContent()));
+      log.ran(String.join(" ", job.parameters()), before.status() == DetachedProcess.Status.VANISHED
+          ? "restarted: the earlier run vanished without an exit code" : "started");
+    } else {
+      log.ran(String.join(" ", job.parameters()), "attached to the job started earlier (" + before.status() + ")");
+    }
+    return poll(target, job, runId);
+  }
+
+  @Override
+  public JobProgress poll(Target target, JobSpec job, String runId) {
+    DetachedProcess process = process(runId, job);
+    DetachedProcess.State state = process.state();
+    if (state.status() == DetachedProcess.Status.NOT_STARTED || state.status() == DetachedProcess.Status.VANISHED) {
+      // The node that ran the job died with it; --clean makes a second run over the first one's remains safe.
+      return startOrAttach(target, job, runId, new StepLog());
+    }
+    List<String> lines = process.logLines();
+    if (state.status() == DetachedProcess.Status.RUNNING) {
+      return new JobProgress(JobProgress.State.RUNNING, Math.min(99, percent(process, lines)), List.of(), "running");
+    }
+    process.removeFiles(List.of(PASSWORD_FILE));
+    List<String> errors = errorLines(lines);
+    if (state.status() == DetachedProcess.Status.SUCCEEDED) {
+      return new JobProgress(JobProgress.State.SUCCEEDED, 100, errors, "exit code 0");
+    }
+    if (errors.isEmpty()) {
+      errors = lines.subList(Math.max(0, lines.size() - 20), lines.size());
+    }
+    return new JobProgress(JobProgress.State.FAILED, percent(process, lines), errors, "exit code " + state.exitCode());
+  }
+
+  @Override
+  public VerifyReport verify(Target target, String schemaOwner, List<String> keyTables, Map<String, String> sequences, StepLog log) {
+    try (Connection connection = target.connect()) {
+      List<String> schemas = queryStrings(connection,
+          "SELECT nspname FROM pg_namespace WHERE pg_get_userbyid(nspowner) = ? ORDER BY nspname", schemaOwner);
+      Array schemaArray = array(connection, schemas);
+      List<String> invalid = new ArrayList<>();
+      invalid.addAll(queryStrings(connection,
+          "SELECT 'index ' || n.nspname || '.' || c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+              + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(?) AND NOT i.indisvalid ORDER BY 1", schemaArray));
+      invalid.addAll(queryStrings(connection,
+          "SELECT 'constraint ' || n.nspname || '.' || c.conname || ' NOT VALID' FROM pg_constraint c"
+              + " JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ANY(?) AND NOT c.convalidated ORDER BY 1", schemaArray));
+      log.fact("invalidObjects", invalid);
+
+      Map<String, Long> rowCounts = new LinkedHashMap<>();
+      List<String> empty = new ArrayList<>();
+      for (String table : keyTables) {
+        List<String> found = queryStrings(connection,
+            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relname = ? AND c.relkind IN ('r', 'p') AND n.nspname = ANY(?) ORDER BY n.nspname = ? DESC, n.nspname",
+            table, schemaArray, schemaOwner);
+        if (found.isEmpty()) {
+          empty.add(table + " (missing)");
+          continue;
+        }
+        String sql = "SELECT count(*) FROM " + quote(found.get(0)) + "." + quote(table);
+        long rows = queryLong(connection, sql);
+        log.ran(sql, rows + " rows");
+        rowCounts.put(table, rows);
+        if (rows == 0) {
+          empty.add(table);
+        }
+      }
+
+      Map<String, String> sequenceColumns = new LinkedHashMap<>(discoverSequences(connection, schemaArray));
+      String ownerSchema = schemas.contains(schemaOwner) ? schemaOwner : schemas.isEmpty() ? schemaOwner : schemas.get(0);
+      sequences.forEach((sequence, column) -> sequenceColumns.putIfAbsent(ownerSchema + "." + sequence, ownerSchema + "." + column));
+      Map<String, Long> resynced = new LinkedHashMap<>();
+      for (Map.Entry<String, String> entry : sequenceColumns.entrySet()) {
+        String sequence = qualified(entry.getKey());
+        String[] column = entry.getValue().split("\\.");
+        String sql = "SELECT setval('" + sequence.replace("'", "''") + "'::regclass, GREATEST("
+            + "(SELECT COALESCE(max(" + quote(column[2]) + "), 0) FROM " + quote(column[0]) + "." + quote(column[1]) + ") + 1, "
+            + "(SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM " + sequence + ")), false)";
+        long next = queryLong(connection, sql);
+        log.ran(sql, "next value " + next);
+        resynced.put(entry.getKey(), next);
+      }
+      return new VerifyReport(invalid, invalid, rowCounts, empty, resynced);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot verify target " + target.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Sequences owned by a column (serial, identity) in the schemas: {@code schema.sequence -> schema.table.column}. */
+  private static Map<String, String> discoverSequences(Connection connection, Array schemas) throws SQLException {
+    Map<String, String> found = new LinkedHashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT sn.nspname, s.relname, tn.nspname, t.relname, a.attname FROM pg_depend d"
+            + " JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace"
+            + " JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace"
+            + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+            + " WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
+            + " AND sn.nspname = ANY(?) ORDER BY 1, 2")) {
+      statement.setArray(1, schemas);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          found.put(rows.getString(1) + "." + rows.getString(2), rows.getString(3) + "." + rows.getString(4) + "." + rows.getString(5));
+        }
+      }
+    }
+    return found;
+  }
+
+  private static String qualified(String schemaDotName) {
+    String[] parts = schemaDotName.split("\\.");
+    return quote(parts[0]) + "." + quote(parts[1]);
+  }
+
+  private void writeTotal(Target target, JobSpec job, DetachedProcess process) {
+    try {
+      Files.createDirectories(process.directory());
+      long total;
+      if (job.name().startsWith("rebound-import")) {
+        total = dumpContents(target, job.file()).stream().filter(c -> c.endsWith(" archive entries"))
+            .mapToLong(c -> Long.parseLong(c.split(" ")[0])).sum();
+      } else {
+        try (Connection connection = target.connect()) {
+          List<String> schemas = job.parameters().stream().filter(p -> p.startsWith("--schema=")).map(p -> p.substring(9)).toList();
+          try (PreparedStatement statement = connection.prepareStatement(
+              "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(?)")) {
+            statement.setArray(1, array(connection, schemas));
+            try (ResultSet rows = statement.executeQuery()) {
+              rows.next();
+              total = rows.getLong(1);
+            }
+          }
+        }
+      }
+      Files.writeString(process.directory().resolve("total"), Long.toString(total));
+    } catch (Exception e) {
+      // Progress is a convenience; a job whose size cannot be told still runs.
+    }
+  }
+
+  private static int percent(DetachedProcess process, List<String> lines) {
+    try {
+      Path totalFile = process.directory().resolve("total");
+      long total = Files.exists(totalFile) ? Long.parseLong(Files.readString(totalFile).strip()) : 0;
+      if (total <= 0) {
+        return 0;
+      }
+      Pattern step = process.directory().getFileName().toString().startsWith("rebound-import") ? RESTORE_STEP : DUMP_STEP;
+      long done = lines.stream().filter(l -> step.matcher(l).matches()).count();
+      return (int) Math.min(100, done * 100 / total);
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** pg_restore and pg_dump errors, each with the command it was about when the tool says so. */
+  static List<String> errorLines(List<String> lines) {
+    List<String> errors = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.contains(": error: ") || line.startsWith("pg_restore: warning: errors ignored") || line.contains("FATAL:")) {
+        errors.add(line);
+        if (i + 1 < lines.size() && lines.get(i + 1).startsWith("Command was:")) {
+          errors.add(lines.get(i + 1));
+        }
+      }
+    }
+    return errors;
+  }
+
+  private DetachedProcess process(String runId, JobSpec job) {
+    return new DetachedProcess(workDirectory.resolve(runId).resolve(job.name()));
+  }
+
+  private static Path dumpPath(Target target, String dumpFile) {
+    if (target.dumpDirectory() == null) {
+      throw new IllegalStateException("rebound.targets." + target.name() + ".dump-directory is not set");
+    }
+    Path directory = target.dumpDirectory().toAbsolutePath().normalize();
+    Path file = directory.resolve(dumpFile).normalize();
+    if (!file.getParent().equals(directory)) {
+      throw new IllegalArgumentException("dump file " + dumpFile + " is outside the dump directory");
+    }
+    return file;
+  }
+
+  private static String guarded(String role, String statement) {
+    return "DO $rebound$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN EXECUTE '"
+        + statement.replace("'", "''") + "'; END IF; END $rebound$";
+  }
+
+  private static String guardedAbsent(String role, String statement) {
+    return "DO $rebound$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN EXECUTE '"
+        + statement.replace("'", "''") + "'; END IF; END $rebound$";
+  }
+
+  /** Database names come from configuration and may need any quoting. */
+  private static String quoteDatabase(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  static String shortId(String runId) {
+    String compact = runId.replaceAll("[^A-Za-z0-9]", "");
+    return compact.length() <= 12 ? compact : compact.substring(0, 12);
+  }
+
+  private static java.util.Comparator<String> ownerFirst(String owner) {
+    return (a, b) -> a.equals(owner) ? (b.equals(owner) ? 0 : -1) : b.equals(owner) ? 1 : a.compareTo(b);
+  }
+
+  private static Array array(Connection connection, List<String> values) throws SQLException {
+    return connection.createArrayOf("text", values.toArray());
+  }
+
+  private static List<String> queryStrings(Connection connection, String sql, Object... binds) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < binds.length; i++) {
+        statement.setObject(i + 1, binds[i]);
+      }
+      List<String> values = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          values.add(rows.getString(1));
+        }
+      }
+      return values;
+    }
+  }
+
+  private static long queryLong(Connection connection, String sql) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+}
