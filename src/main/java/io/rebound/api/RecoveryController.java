@@ -2,7 +2,10 @@ package io.rebound.api;
 
 import io.rebound.api.ApiExceptionHandler.ForbiddenException;
 import io.rebound.api.ApiExceptionHandler.RunNotFoundException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.audit.AuditEvent;
+import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
 import io.rebound.config.ReboundGroups;
 import io.rebound.restore.ApprovalTaskListener.ApprovalRefusedException;
@@ -35,8 +38,10 @@ class RecoveryController {
   private final AuditTrail audit;
   private final IdentityService identity;
   private final TaskService tasks;
+  private final ObjectMapper json;
 
-  RecoveryController(Recoveries recoveries, AuditTrail audit, IdentityService identity, TaskService tasks) {
+  RecoveryController(Recoveries recoveries, AuditTrail audit, IdentityService identity, TaskService tasks, ObjectMapper json) {
+    this.json = json;
     this.recoveries = recoveries;
     this.audit = audit;
     this.identity = identity;
@@ -62,6 +67,25 @@ class RecoveryController {
       return ResponseEntity.ok().contentType(MediaType.valueOf("text/markdown;charset=UTF-8")).body(AuditReport.markdown(recovery, events));
     }
     return ResponseEntity.ok(events);
+  }
+
+  /** The whole plan last computed for the run, as the approver reads it. */
+  @GetMapping(value = "/{processInstanceId}/plan", produces = MediaType.TEXT_PLAIN_VALUE)
+  String plan(@PathVariable String processInstanceId) {
+    requireGroup(ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
+    get(processInstanceId);
+    List<AuditEvent> events = audit.events(processInstanceId);
+    for (int i = events.size() - 1; i >= 0; i--) {
+      AuditEvent event = events.get(i);
+      if (event.type().equals(AuditEventType.PLAN_COMPUTED.name()) || event.type().equals(AuditEventType.PLAN_CHANGED.name())) {
+        try {
+          return json.readTree(event.details()).path("plan").asText();
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("the plan event " + event.id() + " cannot be read", e);
+        }
+      }
+    }
+    throw new RunNotFoundException("run " + processInstanceId + " has no plan yet");
   }
 
   /** The decision on a run's approval. */

@@ -17,7 +17,7 @@ import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.filter.Filter;
 import org.camunda.bpm.engine.identity.Group;
-import org.camunda.bpm.spring.boot.starter.event.PostDeployEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.core.annotation.Order;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -45,7 +45,7 @@ public class AuthorizationSetup {
     this.tasks = engine.getTaskService();
   }
 
-  @EventListener(PostDeployEvent.class)
+  @EventListener(ApplicationReadyEvent.class)
   @Order(0)
   public void setUp() {
     group(ReboundGroups.OPERATORS, "Rebound operators");

@@ -36,7 +36,7 @@ public class DemoTarget implements DisposableBean {
   private final EmbeddedPostgres postgres;
 
   public DemoTarget(Targets targets, @Value("${rebound.demo.directory:./data/demo}") Path directory,
-      @Value("${rebound.demo.password:demo}") String password) throws IOException, SQLException {
+      @Value("${rebound.demo.schema-password:Winstore-Demo-2026}") String schemaPassword) throws IOException, SQLException {
     LOG.warn("""
 
         ************************************************************************************
@@ -52,7 +52,7 @@ public class DemoTarget implements DisposableBean {
       WinstoreSchema.createIfMissing(connection);
     }
     TargetProperties target = new TargetProperties(Dialect.POSTGRESQL, url, "postgres", null, null, dumps, null, null, 2,
-        Map.of("winstore_admin", password, "winstore_app", password, "winstore_read", password), Map.of());
+        Map.of("winstore_admin", schemaPassword, "winstore_app", schemaPassword, "winstore_read", schemaPassword), Map.of());
     targets.register(NAME, target);
     Path dump = dumps.resolve(DUMP_FILE);
     if (!Files.exists(dump)) {

@@ -4,7 +4,7 @@ import io.rebound.config.ReboundGroups;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.User;
-import org.camunda.bpm.spring.boot.starter.event.PostDeployEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
 import org.springframework.context.event.EventListener;
@@ -29,7 +29,7 @@ public class DemoUsers {
     this.password = password;
   }
 
-  @EventListener(PostDeployEvent.class)
+  @EventListener(ApplicationReadyEvent.class)
   @Order(1)
   public void createUsers() {
     USERS.forEach((id, group) -> {

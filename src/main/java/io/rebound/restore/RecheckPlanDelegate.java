@@ -37,7 +37,7 @@ public class RecheckPlanDelegate extends AuditedStep {
     String processInstanceId = execution.getProcessInstanceId();
     String approvedHash = runs.approvedPlanHash(processInstanceId)
         .orElseThrow(() -> new IllegalStateException("no approval is recorded for this run"));
-    RestorePlan approved = service.fromJson((String) execution.getVariable(PLAN), approvedHash);
+    RestorePlan approved = service.fromJson((byte[]) execution.getVariable(PLAN), approvedHash);
     RestorePlan current;
     try {
       current = service.preflight(runs.request(execution), processInstanceId, log);
@@ -52,7 +52,7 @@ public class RecheckPlanDelegate extends AuditedStep {
     String changes = approved.differencesFrom(current);
     PreflightDelegate.storePlan(execution, service, current);
     execution.setVariable(PLAN_CHANGED, true);
-    execution.setVariable(PLAN_CHANGES, changes);
+    execution.setVariable(PLAN_CHANGES, PreflightDelegate.fitForForm(changes, processInstanceId));
     execution.removeVariable(APPROVED);
     audit.record(processInstanceId, AuditEventType.PLAN_CHANGED, step(), ENGINE_ACTOR, "plan " + current.hash() + " replaces approved " + approvedHash,
         Map.of("planHash", current.hash(), "approvedHash", approvedHash, "changes", changes, "plan", current.text()));

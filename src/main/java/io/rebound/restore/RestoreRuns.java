@@ -61,7 +61,7 @@ public class RestoreRuns {
   public RestorePlan approvedPlan(VariableScope scope, String processInstanceId) {
     String approved = approvedPlanHash(processInstanceId)
         .orElseThrow(() -> new IllegalStateException("no approval is recorded for this run; refusing to run a destructive step"));
-    return service.fromJson((String) scope.getVariable(PLAN), approved);
+    return service.fromJson((byte[]) scope.getVariable(PLAN), approved);
   }
 
   private Optional<String> detail(AuditEvent event, String key) {

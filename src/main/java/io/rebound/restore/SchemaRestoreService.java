@@ -85,12 +85,15 @@ public class SchemaRestoreService {
   }
 
   /** Reads a stored plan and checks it is the one whose hash was approved. */
-  public RestorePlan fromJson(String planJson, String expectedHash) {
+  public RestorePlan fromJson(byte[] planJson, String expectedHash) {
+    if (planJson == null) {
+      throw new IllegalStateException("the run holds no plan");
+    }
     RestorePlan plan;
     try {
       plan = json.readValue(planJson, RestorePlan.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the stored plan cannot be read: " + e.getOriginalMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the stored plan cannot be read: " + e.getMessage(), e);
     }
     if (expectedHash != null && !plan.hash().equals(expectedHash)) {
       throw new IllegalStateException("the stored plan (hash " + plan.hash() + ") is not the approved plan (hash " + expectedHash + "); refusing to run it");
