@@ -30,15 +30,19 @@ import org.camunda.bpm.engine.test.mock.Mocks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every path of {@code schema-restore.bpmn} on an in-memory engine, the steps replaced by stand-ins that
  * set what the real delegates set. What the steps do is tested against a real PostgreSQL elsewhere.
  */
-@ExtendWith(ProcessEngineExtension.class)
 @Deployment(resources = {"processes/schema-restore.bpmn", "forms/schema-restore-start.form", "forms/schema-restore-approval.form"})
 class SchemaRestoreProcessTest {
+
+  // Not camunda.cfg.xml: that name would make ProcessEngines build this in-memory engine in the Spring tests too.
+  @RegisterExtension
+  static ProcessEngineExtension extension = ProcessEngineExtension.builder()
+      .configurationResource("model-test.camunda.cfg.xml").build();
 
   ProcessEngine processEngine;
 
@@ -51,6 +55,7 @@ class SchemaRestoreProcessTest {
 
   @BeforeEach
   void registerStandIns() {
+    processEngine = extension.getProcessEngine();
     BpmnAwareTests.init(processEngine);
     Mocks.register("reboundSteps", new Settings());
     Mocks.register("startRequestListener", (ExecutionListener) execution -> execution.setVariable(INITIATOR, "operator"));

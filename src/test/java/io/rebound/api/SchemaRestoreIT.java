@@ -1,0 +1,166 @@
+package io.rebound.api;
+
+import static io.rebound.testsupport.PostgresServers.execute;
+import static io.rebound.testsupport.PostgresServers.queryString;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rebound.audit.AuditTrail;
+import io.rebound.testsupport.Http;
+import io.rebound.testsupport.PostgresServers;
+import io.rebound.testsupport.TestUsers;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.history.HistoricVariableInstance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The schema restore end to end: a real dump restored by pg_restore over a real PostgreSQL whose schema
+ * holds different data, driven over HTTP by two people, the engine on PostgreSQL too.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("it")
+class SchemaRestoreIT {
+
+  static final PostgresServers servers = new PostgresServers();
+  static final String DUMP = "winstore_full_backup.dump";
+  static final String PW = TestUsers.PASSWORD;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    servers.properties().forEach((key, value) -> registry.add(key, () -> value));
+  }
+
+  @Autowired IdentityService identity;
+  @Autowired HistoryService history;
+  @Autowired AuditTrail audit;
+  @LocalServerPort int port;
+
+  static Map<String, String> dumped;
+
+  @BeforeAll
+  static void dumpSchema() throws Exception {
+    servers.createWinstoreDump(DUMP, 0);
+    dumped = servers.winstoreFingerprint();
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    servers.close();
+  }
+
+  Http http() {
+    TestUsers.create(identity);
+    return new Http(port);
+  }
+
+  @Test
+  void shouldRestoreTheDumpOverChangedDataAndRecordEveryStep() throws Exception {
+    Http http = http();
+    try (Connection target = servers.targetConnection()) {
+      execute(target, "DELETE FROM winstore_admin.orders WHERE order_id % 3 = 0");
+      execute(target, "UPDATE winstore_admin.products SET price = price + 1 WHERE product_id < 10");
+      execute(target, "INSERT INTO winstore_admin.categories (name) VALUES ('Added after the dump')");
+      execute(target, "CREATE TABLE winstore_admin.scratch (id int)");
+      execute(target, "SELECT setval('winstore_admin.products_seq', 1)");
+    }
+    assertThat(servers.winstoreFingerprint()).isNotEqualTo(dumped);
+
+    assertThat(identity.checkPassword(TestUsers.OPERATOR, PW)).isTrue();
+    Http.Answer started = http.post("/api/schema-restores", TestUsers.OPERATOR, PW,
+        Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP));
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    String id = started.json().get("id").asText();
+
+    awaitState(http, id, "WAITING_FOR_APPROVAL");
+    String plan = http.get("/api/recoveries/" + id + "/plan", TestUsers.APPROVER, PW).body();
+    assertThat(plan).contains("winstore_admin", "DROP SCHEMA IF EXISTS \"winstore_admin\" CASCADE", "pg_restore");
+
+    Http.Answer approved = http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW,
+        Map.of("approved", true, "comment", "dump of last night, checked"));
+    assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+    JsonNode done = awaitState(http, id, "COMPLETED");
+    assertThat(done.get("progress").asInt()).isEqualTo(100);
+
+    assertThat(servers.winstoreFingerprint()).isEqualTo(dumped);
+    try (Connection target = servers.targetConnection()) {
+      assertThat(queryString(target, "SELECT to_regclass('winstore_admin.scratch')")).isNull();
+      long maxProduct = Long.parseLong(queryString(target, "SELECT max(product_id) FROM winstore_admin.products"));
+      long nextProduct = Long.parseLong(queryString(target, "SELECT nextval('winstore_admin.products_seq')"));
+      assertThat(nextProduct).isGreaterThan(maxProduct);
+      long maxOrder = Long.parseLong(queryString(target, "SELECT max(order_id) FROM winstore_admin.orders"));
+      assertThat(Long.parseLong(queryString(target, "SELECT nextval('winstore_admin.orders_order_id_seq')"))).isGreaterThan(maxOrder);
+      assertThat(queryString(target, "SELECT rolpassword FROM pg_authid WHERE rolname = 'winstore_app'")).startsWith("SCRAM-SHA-256$");
+      assertThat(queryString(target, "SELECT has_table_privilege('winstore_read', 'winstore_admin.products', 'SELECT')")).isEqualTo("t");
+    }
+    assertThat(servers.dumpDirectory().resolve("rebound-safety-winstore_admin-" + id.replace("-", "").substring(0, 12) + ".dump")).exists();
+
+    JsonNode events = http.get("/api/recoveries/" + id + "/audit", TestUsers.OPERATOR, PW).json();
+    List<String> trail = new ArrayList<>();
+    events.forEach(e -> trail.add(e.get("type").asText() + " " + e.get("step").asText() + " " + e.get("actor").asText()));
+    assertThat(trail).containsSubsequence(
+        "REQUESTED request op",
+        "STEP_STARTED preflight rebound", "PLAN_COMPUTED preflight rebound", "STEP_FINISHED preflight rebound",
+        "APPROVED approval appr",
+        "STEP_FINISHED recheck-plan rebound",
+        "STEP_STARTED safety-export rebound", "STEP_FINISHED safety-export rebound",
+        "STEP_STARTED reset rebound", "STEP_FINISHED reset rebound",
+        "STEP_STARTED bootstrap rebound", "STEP_FINISHED bootstrap rebound",
+        "STEP_STARTED import rebound", "STEP_FINISHED import rebound",
+        "STEP_STARTED verify rebound", "STEP_FINISHED verify rebound",
+        "ENDED end rebound");
+    JsonNode reset = findEvent(events, "STEP_FINISHED", "reset");
+    assertThat(reset.get("details").asText()).contains("DROP ROLE IF EXISTS \\\"winstore_app\\\"").contains("\"outcome\":\"ok\"");
+    for (int i = 1; i < events.size(); i++) {
+      assertThat(events.get(i).get("previousHash").asText()).isNotBlank();
+    }
+    assertThat(audit.verify().intact()).isTrue();
+
+    String report = http.get("/api/recoveries/" + id + "/audit?format=md", TestUsers.OPERATOR, PW).body();
+    assertThat(report).contains("# Recovery " + id, "| State | COMPLETED |", "APPROVED");
+
+    assertNoSecretAnywhere(id, events.toString() + report + plan);
+  }
+
+  private void assertNoSecretAnywhere(String processInstanceId, String text) {
+    assertThat(text).doesNotContain(PostgresServers.TARGET_PASSWORD).doesNotContain(PostgresServers.SCHEMA_PASSWORD);
+    for (HistoricVariableInstance variable : history.createHistoricVariableInstanceQuery().processInstanceId(processInstanceId).list()) {
+      Object value = variable.getValue();
+      String content = value instanceof byte[] bytes ? new String(bytes) : String.valueOf(value);
+      assertThat(content).as(variable.getName()).doesNotContain(PostgresServers.TARGET_PASSWORD).doesNotContain(PostgresServers.SCHEMA_PASSWORD);
+    }
+  }
+
+  private static JsonNode findEvent(JsonNode events, String type, String step) {
+    for (JsonNode event : events) {
+      if (event.get("type").asText().equals(type) && step.equals(event.get("step").asText())) {
+        return event;
+      }
+    }
+    throw new AssertionError("no " + type + " " + step + " in " + events);
+  }
+
+  static JsonNode awaitState(Http http, String id, String state) {
+    JsonNode[] last = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Http.Answer answer = http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW);
+      last[0] = answer.json();
+      assertThat(last[0].get("state").asText()).as(answer.body()).isEqualTo(state);
+    });
+    return last[0];
+  }
+}
