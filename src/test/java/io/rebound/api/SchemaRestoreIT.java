@@ -136,6 +136,99 @@ class SchemaRestoreIT {
     assertNoSecretAnywhere(id, events.toString() + report + plan);
   }
 
+  @Test
+  void shouldAnswer401WithoutOrWithWrongCredentials() {
+    Http http = http();
+    TestUsers.user(identity, "wrongpassword", io.rebound.config.ReboundGroups.OPERATORS);
+    assertThat(http.get("/api/recoveries", null, null).status()).isEqualTo(401);
+    assertThat(http.get("/engine-rest/process-definition", null, null).status()).isEqualTo(401);
+    assertThat(http.get("/api/recoveries", "wrongpassword", "not-the-password").status()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldAnswer403ToAUserOutsideTheGroups() {
+    Http http = http();
+    long before = history.createHistoricProcessInstanceQuery().count();
+    Http.Answer start = http.post("/api/schema-restores", TestUsers.OUTSIDER, PW,
+        Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP));
+    assertThat(start.status()).as(start.body()).isEqualTo(403);
+    Http.Answer engineStart = http.post("/engine-rest/process-definition/key/schema-restore/start", TestUsers.OUTSIDER, PW,
+        Map.of("variables", Map.of("target", value(PostgresServers.TARGET), "profile", value("winstore"), "dumpFile", value(DUMP))));
+    // The engine's own API hides what a user may not read: the definition is "not found" to outsiders.
+    assertThat(engineStart.status()).as(engineStart.body()).isIn(403, 404);
+    assertThat(history.createHistoricProcessInstanceQuery().count()).isEqualTo(before);
+  }
+
+  @Test
+  void shouldRefuseSelfApprovalInTheEngine() {
+    Http http = http();
+    Http.Answer started = http.post("/api/schema-restores", TestUsers.BOTH, PW,
+        Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP));
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    String id = started.json().get("id").asText();
+    awaitState(http, id, "WAITING_FOR_APPROVAL");
+
+    Http.Answer own = http.post("/api/recoveries/" + id + "/approval", TestUsers.BOTH, PW, Map.of("approved", true));
+    assertThat(own.status()).as(own.body()).isEqualTo(403);
+    assertThat(own.json().get("message").asText()).contains("four eyes");
+
+    String taskId = http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.BOTH, PW).json().get(0).get("id").asText();
+    Http.Answer viaEngine = http.post("/engine-rest/task/" + taskId + "/complete", TestUsers.BOTH, PW,
+        Map.of("variables", Map.of("approved", Map.of("value", true, "type", "Boolean"))));
+    assertThat(viaEngine.status()).as(viaEngine.body()).isEqualTo(403);
+    assertThat(viaEngine.body()).contains("four eyes");
+
+    assertThat(http.get("/api/recoveries/" + id, TestUsers.BOTH, PW).json().get("state").asText()).isEqualTo("WAITING_FOR_APPROVAL");
+    JsonNode events = http.get("/api/recoveries/" + id + "/audit", TestUsers.BOTH, PW).json();
+    assertThat(events.toString()).contains("APPROVAL_REFUSED").doesNotContain("\"APPROVED\"");
+
+    Http.Answer rejected = http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", false, "comment", "not now"));
+    assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
+    awaitState(http, id, "REJECTED");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "schemaOwner | WINSTORE'ADMIN          | not a valid",
+      "schemaOwner | WINSTORE_ADMIN;DROP USER | not a valid",
+      "schemaOwner | postgres                | system account",
+      "schemaOwner | A234567890123456789012345678901234567890123456789012345678901234567890 | longer than 63",
+      "companionUsers | WINSTORE_APP;X       | not a valid",
+      "dumpFile    | ../etc/passwd           | without path parts",
+      "dumpFile    | backups/winstore.dump   | without path parts",
+      "dumpFile    | win..store.dump         | without path parts",
+      "dumpFile    | 'a\\b.dump'            | without path parts",
+      "keyTables   | PRODUCTS\"; --          | not a valid",
+      "target      | nowhere                 | unknown target",
+  })
+  void shouldAnswer400ToBadInputAndStartNothing(String field, String badValue, String message) {
+    Http http = http();
+    long before = history.createHistoricProcessInstanceQuery().count();
+    Map<String, Object> inputs = new java.util.HashMap<>(Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP));
+    inputs.put(field, badValue);
+
+    Http.Answer api = http.post("/api/schema-restores", TestUsers.OPERATOR, PW, inputs);
+    assertThat(api.status()).as(api.body()).isEqualTo(400);
+    assertThat(api.json().get("message").asText()).contains(message);
+
+    Map<String, Object> variables = new java.util.HashMap<>();
+    inputs.forEach((name, value) -> variables.put(name, value(value)));
+    Http.Answer engine = http.post("/engine-rest/process-definition/key/schema-restore/start", TestUsers.OPERATOR, PW,
+        Map.of("variables", variables));
+    assertThat(engine.status()).as(engine.body()).isEqualTo(400);
+    assertThat(engine.json().get("message").asText()).contains(message);
+
+    Http.Answer form = http.post("/engine-rest/process-definition/key/schema-restore/submit-form", TestUsers.OPERATOR, PW,
+        Map.of("variables", variables));
+    assertThat(form.status()).as(form.body()).isEqualTo(400);
+
+    assertThat(history.createHistoricProcessInstanceQuery().count()).isEqualTo(before);
+  }
+
+  private static Map<String, Object> value(Object value) {
+    return Map.of("value", value, "type", "String");
+  }
+
   private void assertNoSecretAnywhere(String processInstanceId, String text) {
     assertThat(text).doesNotContain(PostgresServers.TARGET_PASSWORD).doesNotContain(PostgresServers.SCHEMA_PASSWORD);
     for (HistoricVariableInstance variable : history.createHistoricVariableInstanceQuery().processInstanceId(processInstanceId).list()) {
