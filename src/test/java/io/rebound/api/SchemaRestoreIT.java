@@ -18,12 +18,12 @@ import java.util.Map;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,6 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("it")
+// The context must stop (and its job executor with it) before the JVM's shutdown hooks stop the servers.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class SchemaRestoreIT {
 
   static final PostgresServers servers = new PostgresServers();
@@ -56,11 +58,6 @@ class SchemaRestoreIT {
   static void dumpSchema() throws Exception {
     servers.createWinstoreDump(DUMP, 0);
     dumped = servers.winstoreFingerprint();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    servers.close();
   }
 
   Http http() {
