@@ -1,0 +1,458 @@
+package io.rebound.restore.oracle;
+
+import io.rebound.restore.DumpNotFoundException;
+import io.rebound.restore.Inventory;
+import io.rebound.restore.JobProgress;
+import io.rebound.restore.JobSpec;
+import io.rebound.restore.PlannedAction;
+import io.rebound.restore.RestorePlan;
+import io.rebound.restore.SchemaRestoreDialect;
+import io.rebound.restore.SchemaRestoreRequest;
+import io.rebound.restore.VerifyReport;
+import io.rebound.restore.oracle.DataPump.JobParameters;
+import io.rebound.runbook.StepLog;
+import io.rebound.target.Dialect;
+import io.rebound.target.Identifiers;
+import io.rebound.target.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * Schema restore on Oracle, as the WINSTORE runbook does it by hand: lock the accounts and end their
+ * sessions, drop the users CASCADE, create them again with minimal grants and the DIRECTORY, import the
+ * owner's schema with Data Pump (TABLE_EXISTS_ACTION=REPLACE, statistics excluded), recompile, check
+ * and resynchronise sequences. Connect as a user with DBA rights and the Data Pump roles (SYSTEM).
+ */
+@Component
+public class OracleSchemaRestore implements SchemaRestoreDialect {
+
+  /** ORA-31626: job does not exist. */
+  static final int JOB_DOES_NOT_EXIST = 31626;
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.ORACLE;
+  }
+
+  @Override
+  public void checkDumpReadable(Target target, String dumpFile) {
+    try (Connection connection = target.connect()) {
+      if (!dumpVisible(connection, target, dumpFile).readable) {
+        throw new DumpNotFoundException("dump file " + dumpFile + " is not present or not readable in DIRECTORY " + directory(target)
+            + " (" + target.dumpDirectory() + ")");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot check the dump file on target " + target.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private record FileCheck(boolean readable, long length, String how) {}
+
+  /**
+   * Asks the database server through the DIRECTORY when it exists and points at the configured path; before
+   * the first bootstrap created it, looks at the path from this host.
+   */
+  private FileCheck dumpVisible(Connection connection, Target target, String dumpFile) throws SQLException {
+    String directory = directory(target);
+    String path = queryString(connection, OracleStatements.DIRECTORY_PATH, directory);
+    if (path != null && samePath(path, target.dumpDirectory())) {
+      try (CallableStatement call = connection.prepareCall(OracleStatements.FILE_ATTRIBUTES)) {
+        call.setString(1, directory);
+        call.setString(2, dumpFile);
+        call.registerOutParameter(3, Types.INTEGER);
+        call.registerOutParameter(4, Types.BIGINT);
+        call.registerOutParameter(5, Types.INTEGER);
+        call.execute();
+        boolean readable = call.getInt(3) == 1 && call.getInt(5) == 1;
+        return new FileCheck(readable, call.getLong(4), "UTL_FILE on DIRECTORY " + directory);
+      }
+    }
+    Path file = target.dumpDirectory().resolve(dumpFile);
+    try {
+      boolean readable = Files.isRegularFile(file) && Files.isReadable(file);
+      return new FileCheck(readable, readable ? Files.size(file) : 0, "host path " + file + " (DIRECTORY " + directory + " not yet pointing there)");
+    } catch (java.io.IOException e) {
+      return new FileCheck(false, 0, "host path " + file);
+    }
+  }
+
+  @Override
+  public Inventory inspect(Target target, SchemaRestoreRequest request) {
+    try (Connection connection = target.connect()) {
+      List<String> requested = new ArrayList<>();
+      requested.add(request.schemaOwner());
+      requested.addAll(request.companionUsers());
+      List<Object> binds = new ArrayList<>(requested);
+      if (request.companionPrefix() != null) {
+        binds.add(OracleStatements.likePrefix(request.companionPrefix()));
+      }
+      List<String> existing = new ArrayList<>(queryStrings(connection,
+          OracleStatements.existingUsers(requested.size(), request.companionPrefix() != null), binds.toArray()));
+      existing.removeIf(user -> user.equalsIgnoreCase(target.username()));
+      existing.sort(ownerFirst(request.schemaOwner()));
+      List<String> missing = requested.stream().filter(u -> !existing.contains(u)).toList();
+      Map<String, Long> objects = new LinkedHashMap<>();
+      List<Inventory.Session> sessions = new ArrayList<>();
+      if (!existing.isEmpty()) {
+        try (PreparedStatement statement = connection.prepareStatement(OracleStatements.objectCounts(existing.size()))) {
+          bind(statement, existing.toArray());
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              objects.put(rows.getString(1), rows.getLong(2));
+            }
+          }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(OracleStatements.sessions(existing.size()))) {
+          bind(statement, existing.toArray());
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              sessions.add(new Inventory.Session(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
+            }
+          }
+        }
+      }
+      FileCheck dump = dumpVisible(connection, target, request.dumpFile());
+      return new Inventory(existing, missing, existing, objects, sessions,
+          List.of("dump file " + request.dumpFile() + ", " + dump.length() + " bytes, checked through " + dump.how()));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot inspect target " + target.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public RestorePlan plan(Target target, SchemaRestoreRequest request, Inventory inventory, String runId) {
+    String tablespace;
+    try (Connection connection = target.connect()) {
+      tablespace = Identifiers.canonical(Dialect.ORACLE, queryString(connection, OracleStatements.DEFAULT_TABLESPACE), "default tablespace");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the default tablespace of " + target.name() + ": " + e.getMessage(), e);
+    }
+    return plan(target, request, inventory, runId, tablespace);
+  }
+
+  /** The plan, once the database has told the default tablespace. */
+  RestorePlan plan(Target target, SchemaRestoreRequest request, Inventory inventory, String runId, String tablespace) {
+    String id = jobId(runId);
+    String directory = directory(target);
+    List<String> users = new ArrayList<>(inventory.existingUsers());
+    inventory.missingUsers().stream().filter(u -> !users.contains(u)).forEach(users::add);
+    users.sort(ownerFirst(request.schemaOwner()));
+
+    JobSpec safetyExport = null;
+    if (request.safetyExport() && !inventory.existingUsers().isEmpty()) {
+      JobParameters export = new JobParameters("EXPORT", "REBOUND_EXP_" + id, directory,
+          "rebound_safety_" + request.schemaOwner().toLowerCase(Locale.ROOT) + "_" + id.toLowerCase(Locale.ROOT) + ".dmp",
+          "rebound_safety_" + id.toLowerCase(Locale.ROOT) + ".log", inventory.existingUsers(), target.properties().parallelism());
+      safetyExport = new JobSpec(export.jobName(), export.dumpFile(), export.describe());
+    }
+
+    List<PlannedAction> reset = new ArrayList<>();
+    inventory.existingUsers().forEach(u -> reset.add(OracleStatements.lockAccount(u)));
+    if (!inventory.existingUsers().isEmpty()) {
+      reset.add(OracleStatements.killSessions(inventory.existingUsers()));
+    }
+    inventory.existingUsers().forEach(u -> reset.add(OracleStatements.dropUser(u)));
+
+    List<PlannedAction> bootstrap = new ArrayList<>();
+    List<String> locked = new ArrayList<>();
+    for (String user : users) {
+      bootstrap.add(OracleStatements.createUser(user, tablespace));
+      if (target.userPassword(user).isPresent()) {
+        bootstrap.add(OracleStatements.setPassword(user));
+      } else {
+        locked.add(user);
+      }
+      bootstrap.add(OracleStatements.grantSession(user));
+    }
+    bootstrap.addAll(OracleStatements.ownerGrants(request.schemaOwner(), tablespace));
+    bootstrap.addAll(OracleStatements.directory(directory, target.dumpDirectory().toString(), request.schemaOwner()));
+
+    JobParameters importJob = new JobParameters("IMPORT", "REBOUND_IMP_" + id, directory, request.dumpFile(),
+        "rebound_import_" + id.toLowerCase(Locale.ROOT) + ".log", List.of(request.schemaOwner()), target.properties().parallelism());
+    return new RestorePlan(target.name(), Dialect.ORACLE, request.schemaOwner(), users, inventory, safetyExport, reset, bootstrap,
+        new JobSpec(importJob.jobName(), importJob.dumpFile(), importJob.describe()), locked);
+  }
+
+  @Override
+  public void run(Target target, List<PlannedAction> actions, StepLog log) {
+    try (Connection connection = target.connect()) {
+      connection.setAutoCommit(true);
+      for (PlannedAction action : actions) {
+        try {
+          if (action.kind() == PlannedAction.Kind.SET_PASSWORD) {
+            String password = target.userPassword(action.user())
+                .orElseThrow(() -> new IllegalStateException("no password configured for " + action.user()));
+            try (Statement statement = connection.createStatement()) {
+              statement.execute(OracleStatements.setPasswordStatement(action.user(), password));
+            }
+          } else {
+            try (PreparedStatement statement = connection.prepareStatement(action.sql())) {
+              bind(statement, action.binds().toArray());
+              statement.execute();
+            }
+          }
+          log.ran(action.describe(), "ok");
+        } catch (SQLException e) {
+          log.ran(action.describe(), "failed: " + e.getMessage());
+          throw new IllegalStateException(action.describe() + " failed: " + e.getMessage(), e);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot connect to target " + target.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public JobProgress startOrAttach(Target target, JobSpec job, String runId, StepLog log) {
+    JobParameters parameters = JobParameters.fromDescription(job.parameters());
+    try (Connection connection = target.connect()) {
+      String state = jobState(connection, target, parameters.jobName());
+      if (state != null) {
+        log.ran("DBMS_DATAPUMP.ATTACH " + parameters.jobName(), "attached to the job started earlier (" + state + ")");
+        return poll(connection, target, parameters);
+      }
+      DataPumpLog existing = readLog(connection, parameters);
+      if (existing != null && existing.ended()) {
+        log.ran("job log " + parameters.logFile(), "the job ran before: " + existing.outcome());
+        return poll(connection, target, parameters);
+      }
+      if (parameters.operation().equals("EXPORT")) {
+        // The safety export writes through the DIRECTORY before the bootstrap would create it.
+        run(target, OracleStatements.directory(parameters.directory(), target.dumpDirectory().toString(), parameters.schemas().get(0)), log);
+      }
+      start(connection, parameters);
+      log.ran(String.join(" ", parameters.describe()), "started");
+      return poll(connection, target, parameters);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Data Pump job " + parameters.jobName() + " could not be started: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public JobProgress poll(Target target, JobSpec job, String runId) {
+    JobParameters parameters = JobParameters.fromDescription(job.parameters());
+    try (Connection connection = target.connect()) {
+      return poll(connection, target, parameters);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Data Pump job " + parameters.jobName() + " could not be polled: " + e.getMessage(), e);
+    }
+  }
+
+  private JobProgress poll(Connection connection, Target target, JobParameters job) throws SQLException {
+    String state = jobState(connection, target, job.jobName());
+    if (state != null) {
+      if (state.equals("NOT RUNNING") || state.equals("STOPPED")) {
+        // Its instance went down or someone stopped it: Data Pump resumes a stopped job where it stopped.
+        executeCall(connection, DataPump.RESTART_BLOCK, job.jobName(), owner(target));
+        return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "restarted stopped job");
+      }
+      try (CallableStatement call = connection.prepareCall(DataPump.STATUS_BLOCK)) {
+        call.setString(1, job.jobName());
+        call.setString(2, owner(target));
+        call.registerOutParameter(3, Types.VARCHAR);
+        call.registerOutParameter(4, Types.NUMERIC);
+        call.registerOutParameter(5, Types.VARCHAR);
+        call.execute();
+        String errors = call.getString(5);
+        return new JobProgress(JobProgress.State.RUNNING, call.getInt(4),
+            errors == null ? List.of() : errors.lines().toList(), call.getString(3));
+      } catch (SQLException e) {
+        if (e.getErrorCode() != JOB_DOES_NOT_EXIST) {
+          throw e;
+        }
+        // finished between the two looks: the log tells how
+      }
+    }
+    DataPumpLog log = readLog(connection, job);
+    if (log == null) {
+      // Never started (the start step's work was lost with its node): start it now.
+      start(connection, job);
+      return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "started");
+    }
+    if (!log.ended()) {
+      moveLogAside(connection, job);
+      return new JobProgress(JobProgress.State.FAILED, 0, log.errors(), "the job is gone and its log has no end: it was killed");
+    }
+    if (log.succeeded()) {
+      return new JobProgress(JobProgress.State.SUCCEEDED, 100, log.warnings(), log.outcome() + ", " + log.rows().size() + " tables");
+    }
+    // Moved aside, so that a retry of the step runs the job again instead of reading this log once more.
+    moveLogAside(connection, job);
+    return new JobProgress(JobProgress.State.FAILED, 100, log.errors(), log.outcome() + " (" + log.reportedErrors() + " errors reported)");
+  }
+
+  private void start(Connection connection, JobParameters job) throws SQLException {
+    executeCall(connection, DataPump.startBlock(job), job.jobName(), job.dumpFile(), job.directory(), job.logFile(), job.directory(),
+        job.schemaList(), job.parallel());
+  }
+
+  private static String jobState(Connection connection, Target target, String jobName) throws SQLException {
+    return queryString(connection, DataPump.JOB_STATE, jobName, owner(target));
+  }
+
+  private static DataPumpLog readLog(Connection connection, JobParameters job) throws SQLException {
+    try (CallableStatement call = connection.prepareCall(DataPump.READ_FILE_BLOCK)) {
+      call.setString(1, job.directory());
+      call.setString(2, job.logFile());
+      call.registerOutParameter(3, Types.CLOB);
+      call.execute();
+      Clob text = call.getClob(3);
+      if (text == null) {
+        return null;
+      }
+      String content = text.getSubString(1, (int) Math.min(Integer.MAX_VALUE, text.length()));
+      return DataPumpLog.parse(content.lines().toList());
+    }
+  }
+
+  private static void moveLogAside(Connection connection, JobParameters job) throws SQLException {
+    executeCall(connection, "BEGIN UTL_FILE.FRENAME(?, ?, ?, ?, TRUE); END;", job.directory(), job.logFile(), job.directory(),
+        job.logFile() + ".failed-" + Instant.now().toEpochMilli());
+  }
+
+  @Override
+  public VerifyReport verify(Target target, String schemaOwner, List<String> keyTables, Map<String, String> sequences, StepLog log) {
+    try (Connection connection = target.connect()) {
+      List<String> invalid = queryStrings(connection, OracleStatements.INVALID_OBJECTS, schemaOwner);
+      List<String> stillInvalid = invalid;
+      if (!invalid.isEmpty()) {
+        executeCall(connection, OracleStatements.RECOMPILE, schemaOwner);
+        log.ran(OracleStatements.RECOMPILE + "  -- binds: " + schemaOwner, "recompiled " + invalid.size() + " invalid objects");
+        stillInvalid = queryStrings(connection, OracleStatements.INVALID_OBJECTS, schemaOwner);
+      }
+      Map<String, Long> rowCounts = new LinkedHashMap<>();
+      List<String> empty = new ArrayList<>();
+      for (String table : keyTables) {
+        if (queryLong(connection, OracleStatements.TABLE_EXISTS, schemaOwner, table) == 0) {
+          empty.add(table + " (missing)");
+          continue;
+        }
+        String sql = OracleStatements.countRows(schemaOwner, table);
+        long rows = queryLong(connection, sql);
+        log.ran(sql, rows + " rows");
+        rowCounts.put(table, rows);
+        if (rows == 0) {
+          empty.add(table);
+        }
+      }
+      Map<String, Long> resynced = new LinkedHashMap<>();
+      Map<String, String> mapping = new LinkedHashMap<>();
+      try (PreparedStatement statement = connection.prepareStatement(OracleStatements.SEQUENCES_BY_NAME)) {
+        statement.setString(1, schemaOwner);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            mapping.put(rows.getString(1), rows.getString(2) + "." + rows.getString(3));
+          }
+        }
+      }
+      mapping.putAll(sequences);
+      for (Map.Entry<String, String> entry : mapping.entrySet()) {
+        String[] column = entry.getValue().split("\\.");
+        String block = OracleStatements.resyncSequence(schemaOwner, entry.getKey(), column[0], column[1]);
+        try (CallableStatement call = connection.prepareCall(block)) {
+          call.setString(1, schemaOwner);
+          call.setString(2, entry.getKey());
+          call.registerOutParameter(3, Types.BIGINT);
+          call.execute();
+          long next = call.getLong(3);
+          log.ran(block, "next value " + next);
+          resynced.put(schemaOwner + "." + entry.getKey(), next);
+        }
+      }
+      try (PreparedStatement statement = connection.prepareStatement(OracleStatements.IDENTITY_COLUMNS)) {
+        statement.setString(1, schemaOwner);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            String sql = OracleStatements.resyncIdentity(schemaOwner, rows.getString(1), rows.getString(2), rows.getString(4));
+            try (Statement alter = connection.createStatement()) {
+              alter.execute(sql);
+            }
+            long next = queryLong(connection, OracleStatements.SEQUENCE_LAST_NUMBER, schemaOwner, rows.getString(3));
+            log.ran(sql, "next value " + next);
+            resynced.put(schemaOwner + "." + rows.getString(3), next);
+          }
+        }
+      }
+      return new VerifyReport(invalid, stillInvalid, rowCounts, empty, resynced);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot verify target " + target.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String jobId(String runId) {
+    String compact = runId.replaceAll("[^A-Za-z0-9]", "").toUpperCase(Locale.ROOT);
+    return compact.length() <= 12 ? compact : compact.substring(0, 12);
+  }
+
+  private static String directory(Target target) {
+    return Identifiers.canonical(Dialect.ORACLE, target.properties().directoryName(), "directory-name");
+  }
+
+  private static String owner(Target target) {
+    return target.username().toUpperCase(Locale.ROOT);
+  }
+
+  private static boolean samePath(String a, Path b) {
+    return Path.of(a).normalize().equals(b.normalize());
+  }
+
+  private static java.util.Comparator<String> ownerFirst(String owner) {
+    return (a, b) -> a.equals(owner) ? (b.equals(owner) ? 0 : -1) : b.equals(owner) ? 1 : a.compareTo(b);
+  }
+
+  private static void bind(PreparedStatement statement, Object[] binds) throws SQLException {
+    for (int i = 0; i < binds.length; i++) {
+      statement.setObject(i + 1, binds[i]);
+    }
+  }
+
+  private static void executeCall(Connection connection, String block, Object... binds) throws SQLException {
+    try (CallableStatement call = connection.prepareCall(block)) {
+      bind(call, binds);
+      call.execute();
+    }
+  }
+
+  private static String queryString(Connection connection, String sql, Object... binds) throws SQLException {
+    List<String> values = queryStrings(connection, sql, binds);
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  private static List<String> queryStrings(Connection connection, String sql, Object... binds) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, binds);
+      List<String> values = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          values.add(rows.getString(1));
+        }
+      }
+      return values;
+    }
+  }
+
+  private static long queryLong(Connection connection, String sql, Object... binds) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, binds);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+}

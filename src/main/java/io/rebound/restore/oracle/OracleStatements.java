@@ -1,0 +1,239 @@
+package io.rebound.restore.oracle;
+
+import static io.rebound.target.Identifiers.quote;
+
+import io.rebound.restore.PlannedAction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every SQL statement and PL/SQL block of the Oracle schema restore. Identifiers passed in are validated
+ * Oracle identifiers (see {@link io.rebound.target.Identifiers}); values travel as bind variables.
+ * Destructive blocks swallow exactly the "does not exist" errors, so running them twice is harmless.
+ */
+public final class OracleStatements {
+
+  /** ORA-01918: user does not exist. */
+  static final int USER_DOES_NOT_EXIST = -1918;
+
+  private OracleStatements() {}
+
+  /** {@code IN (...)} over bind variables, for a list of names. */
+  static String inList(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("an IN list needs at least one value");
+    }
+    return "(SELECT column_value FROM TABLE(sys.odcivarchar2list(" + String.join(", ", Collections.nCopies(count, "?")) + ")))";
+  }
+
+  /** Existing, non-Oracle-maintained users among the names, plus those starting with the prefix (if any). */
+  static String existingUsers(int names, boolean withPrefix) {
+    return "SELECT username FROM dba_users WHERE oracle_maintained = 'N' AND (username IN " + inList(names)
+        + (withPrefix ? " OR username LIKE ? ESCAPE '\\'" : "") + ") ORDER BY username";
+  }
+
+  /** A prefix as a LIKE pattern that matches it literally ({@code _} and {@code %} escaped). */
+  static String likePrefix(String prefix) {
+    return prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%";
+  }
+
+  static String objectCounts(int users) {
+    return "SELECT owner, COUNT(*) FROM dba_objects WHERE owner IN " + inList(users) + " GROUP BY owner";
+  }
+
+  static String sessions(int users) {
+    return "SELECT username, sid || ',' || serial# || ',@' || inst_id, program, status FROM gv$session WHERE username IN "
+        + inList(users) + " ORDER BY username, sid";
+  }
+
+  static final String DEFAULT_TABLESPACE =
+      "SELECT property_value FROM database_properties WHERE property_name = 'DEFAULT_PERMANENT_TABLESPACE'";
+
+  static final String DIRECTORY_PATH = "SELECT directory_path FROM dba_directories WHERE directory_name = ?";
+
+  /**
+   * Whether a file exists in a DIRECTORY and can be opened for reading, as the database server sees it.
+   * Binds: 1 directory, 2 file name (in); 3 exists 1/0, 4 length in bytes, 5 readable 1/0 (out).
+   */
+  static final String FILE_ATTRIBUTES = """
+      DECLARE
+        v_directory  VARCHAR2(128) := ?;
+        v_name       VARCHAR2(4000) := ?;
+        v_exists     BOOLEAN;
+        v_length     NUMBER;
+        v_block_size BINARY_INTEGER;
+        v_file       UTL_FILE.FILE_TYPE;
+        v_readable   NUMBER := 0;
+      BEGIN
+        UTL_FILE.FGETATTR(v_directory, v_name, v_exists, v_length, v_block_size);
+        IF v_exists THEN
+          BEGIN
+            v_file := UTL_FILE.FOPEN(v_directory, v_name, 'rb', 32767);
+            UTL_FILE.FCLOSE(v_file);
+            v_readable := 1;
+          EXCEPTION WHEN OTHERS THEN
+            IF UTL_FILE.IS_OPEN(v_file) THEN UTL_FILE.FCLOSE(v_file); END IF;
+          END;
+        END IF;
+        ? := CASE WHEN v_exists THEN 1 ELSE 0 END;
+        ? := v_length;
+        ? := v_readable;
+      END;""";
+
+  /** Locks an account so no new session can start; nothing if the user is gone already. */
+  static PlannedAction lockAccount(String user) {
+    return PlannedAction.sql(ignoring(USER_DOES_NOT_EXIST, "ALTER USER " + quote(user) + " ACCOUNT LOCK"));
+  }
+
+  /**
+   * Ends every session of the users, on every instance. Sessions already gone (ORA-00030) or already
+   * marked for kill (ORA-00031) are fine.
+   */
+  static PlannedAction killSessions(List<String> users) {
+    String block = """
+        BEGIN
+          FOR s IN (SELECT sid, serial#, inst_id FROM gv$session WHERE username IN %s) LOOP
+            BEGIN
+              EXECUTE IMMEDIATE 'ALTER SYSTEM KILL SESSION ''' || s.sid || ',' || s.serial# || ',@' || s.inst_id || ''' IMMEDIATE';
+            EXCEPTION WHEN OTHERS THEN
+              IF SQLCODE NOT IN (-30, -31) THEN RAISE; END IF;
+            END;
+          END LOOP;
+        END;""".formatted(inList(users.size()));
+    return PlannedAction.sql(block, users.toArray(String[]::new));
+  }
+
+  /** Drops a user with everything it owns; nothing if it is gone already. */
+  static PlannedAction dropUser(String user) {
+    return PlannedAction.sql(ignoring(USER_DOES_NOT_EXIST, "DROP USER " + quote(user) + " CASCADE"));
+  }
+
+  /**
+   * Creates a user that cannot log in yet: identified externally (no OS account matches) and locked. The
+   * password is set by a separate action, so no statement text ever holds one.
+   */
+  static PlannedAction createUser(String user, String tablespace) {
+    String create = "CREATE USER " + quote(user) + " IDENTIFIED EXTERNALLY DEFAULT TABLESPACE " + quote(tablespace) + " ACCOUNT LOCK";
+    return PlannedAction.sql("""
+        DECLARE
+          v_count NUMBER;
+        BEGIN
+          SELECT COUNT(*) INTO v_count FROM dba_users WHERE username = ?;
+          IF v_count = 0 THEN
+            EXECUTE IMMEDIATE '%s';
+          END IF;
+        END;""".formatted(create.replace("'", "''")), user);
+  }
+
+  /** The password action; executed by {@link #setPasswordStatement}, shown as this text. */
+  static PlannedAction setPassword(String user) {
+    return PlannedAction.setPassword(user, "ALTER USER " + quote(user) + " IDENTIFIED BY <from target configuration> ACCOUNT UNLOCK");
+  }
+
+  /**
+   * The statement that sets a password: Oracle takes no bind variable here, so the password is quoted and
+   * must not contain a double quote. Never logged; callers log the action's description instead.
+   */
+  static String setPasswordStatement(String user, String password) {
+    if (password.indexOf('"') >= 0 || password.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("the configured password of " + user + " contains a double quote or a control character, which Oracle cannot take");
+    }
+    return "ALTER USER " + quote(user) + " IDENTIFIED BY \"" + password + "\" ACCOUNT UNLOCK";
+  }
+
+  static PlannedAction grantSession(String user) {
+    return PlannedAction.sql("GRANT CREATE SESSION TO " + quote(user));
+  }
+
+  /** What the owner of an application schema needs to receive its objects from the import. */
+  static List<PlannedAction> ownerGrants(String owner, String tablespace) {
+    List<PlannedAction> actions = new ArrayList<>();
+    actions.add(PlannedAction.sql("GRANT CREATE TABLE, CREATE VIEW, CREATE SEQUENCE, CREATE PROCEDURE, CREATE TRIGGER, CREATE TYPE, "
+        + "CREATE SYNONYM, CREATE MATERIALIZED VIEW TO " + quote(owner)));
+    actions.add(PlannedAction.sql("ALTER USER " + quote(owner) + " QUOTA UNLIMITED ON " + quote(tablespace)));
+    return actions;
+  }
+
+  /** The DIRECTORY the import reads from, pointing at the dump directory, for the owner and SYSTEM. */
+  static List<PlannedAction> directory(String directory, String path, String owner) {
+    if (path.indexOf('\'') >= 0 || path.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("the dump directory path " + path + " contains a quote or a control character");
+    }
+    return List.of(
+        PlannedAction.sql("CREATE OR REPLACE DIRECTORY " + quote(directory) + " AS '" + path + "'"),
+        PlannedAction.sql("GRANT READ, WRITE ON DIRECTORY " + quote(directory) + " TO " + quote(owner)),
+        PlannedAction.sql("GRANT READ, WRITE ON DIRECTORY " + quote(directory) + " TO SYSTEM"));
+  }
+
+  static final String INVALID_OBJECTS =
+      "SELECT object_type || ' ' || object_name FROM dba_objects WHERE owner = ? AND status = 'INVALID' ORDER BY 1";
+
+  static final String RECOMPILE = "BEGIN UTL_RECOMP.RECOMP_SERIAL(schema => ?); END;";
+
+  static String countRows(String owner, String table) {
+    return "SELECT COUNT(*) FROM " + quote(owner) + "." + quote(table);
+  }
+
+  static final String TABLE_EXISTS = "SELECT COUNT(*) FROM dba_tables WHERE owner = ? AND table_name = ?";
+
+  /**
+   * Sequences that feed a table's key, found by name: {@code <TABLE>_SEQ} for a table whose primary key
+   * is one numeric column. Rows: sequence, table, column.
+   */
+  static final String SEQUENCES_BY_NAME = """
+      SELECT s.sequence_name, c.table_name, cc.column_name
+        FROM dba_sequences s
+        JOIN dba_constraints c ON c.owner = s.sequence_owner AND c.constraint_type = 'P'
+         AND s.sequence_name IN (c.table_name || '_SEQ', c.table_name || '_ID_SEQ')
+        JOIN dba_cons_columns cc ON cc.owner = c.owner AND cc.constraint_name = c.constraint_name
+        JOIN dba_tab_columns tc ON tc.owner = c.owner AND tc.table_name = c.table_name AND tc.column_name = cc.column_name
+       WHERE s.sequence_owner = ? AND s.increment_by > 0 AND tc.data_type IN ('NUMBER', 'INTEGER')
+         AND (SELECT COUNT(*) FROM dba_cons_columns x WHERE x.owner = c.owner AND x.constraint_name = c.constraint_name) = 1
+       ORDER BY s.sequence_name""";
+
+  /** The next value a sequence hands out (as far as the dictionary knows): binds owner, sequence. */
+  static final String SEQUENCE_LAST_NUMBER = "SELECT last_number FROM dba_sequences WHERE sequence_owner = ? AND sequence_name = ?";
+
+  /** Identity columns (12c): rows table, column, sequence, generation type. */
+  static final String IDENTITY_COLUMNS =
+      "SELECT table_name, column_name, sequence_name, generation_type FROM dba_tab_identity_cols WHERE owner = ? ORDER BY table_name";
+
+  /**
+   * Brings a sequence past the highest value of the column it feeds, on 12c and later (no RESTART): take
+   * the next value; if it is not past MAX, step once by the gap and put the increment back. The value the
+   * sequence hands out next comes back in the out bind.
+   * Binds: 1 owner, 2 sequence (in), 3 next value (out).
+   */
+  static String resyncSequence(String owner, String sequence, String table, String column) {
+    String qualified = quote(owner) + "." + quote(sequence);
+    return """
+        DECLARE
+          v_target    NUMBER;
+          v_next      NUMBER;
+          v_increment NUMBER;
+        BEGIN
+          SELECT NVL(MAX(%4$s), 0) + 1 INTO v_target FROM %1$s.%3$s;
+          SELECT increment_by INTO v_increment FROM dba_sequences WHERE sequence_owner = ? AND sequence_name = ?;
+          EXECUTE IMMEDIATE 'SELECT %2$s.NEXTVAL FROM dual' INTO v_next;
+          IF v_next < v_target THEN
+            EXECUTE IMMEDIATE 'ALTER SEQUENCE %2$s INCREMENT BY ' || (v_target - v_next);
+            EXECUTE IMMEDIATE 'SELECT %2$s.NEXTVAL FROM dual' INTO v_next;
+            EXECUTE IMMEDIATE 'ALTER SEQUENCE %2$s INCREMENT BY ' || v_increment;
+          END IF;
+          ? := v_next + v_increment;
+        END;""".formatted(quote(owner), qualified, quote(table), quote(column));
+  }
+
+  /** Moves an identity column's sequence past the column's highest value (12c: START WITH LIMIT VALUE). */
+  static String resyncIdentity(String owner, String table, String column, String generationType) {
+    String generation = "ALWAYS".equals(generationType) ? "ALWAYS" : "BY DEFAULT";
+    return "ALTER TABLE " + quote(owner) + "." + quote(table) + " MODIFY " + quote(column) + " GENERATED " + generation
+        + " AS IDENTITY (START WITH LIMIT VALUE)";
+  }
+
+  private static String ignoring(int sqlCode, String statement) {
+    return "BEGIN EXECUTE IMMEDIATE '" + statement.replace("'", "''") + "'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != " + sqlCode
+        + " THEN RAISE; END IF; END;";
+  }
+}

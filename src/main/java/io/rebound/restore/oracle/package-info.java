@@ -1,0 +1,8 @@
+/**
+ * Schema restore on Oracle (12c and later): users dropped and recreated as in the WINSTORE runbook, Data
+ * Pump driven through {@code DBMS_DATAPUMP} over JDBC with named jobs that a restarted node re-attaches
+ * to, the job log read back through {@code UTL_FILE}, invalid objects recompiled with {@code UTL_RECOMP}.
+ * Every statement is built by {@link io.rebound.restore.oracle.OracleStatements}, with bind variables
+ * wherever Oracle takes them and validated, quoted identifiers where it does not.
+ */
+package io.rebound.restore.oracle;
