@@ -1,0 +1,108 @@
+package io.rebound.target;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * A configured database. Credentials are read from configuration when a connection is opened and never
+ * leave this object except to the driver or to a child process's password file.
+ */
+public final class Target {
+
+  private final String name;
+  private final TargetProperties properties;
+
+  Target(String name, TargetProperties properties) {
+    this.name = name;
+    this.properties = properties;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Dialect dialect() {
+    return properties.dialect();
+  }
+
+  public TargetProperties properties() {
+    return properties;
+  }
+
+  public String username() {
+    return properties.username();
+  }
+
+  public Path dumpDirectory() {
+    return properties.dumpDirectory();
+  }
+
+  /** Opens a new connection as the target's privileged user; the caller closes it. */
+  public Connection connect() throws SQLException {
+    Properties info = new Properties();
+    info.setProperty("user", properties.username());
+    String password = password();
+    if (password != null) {
+      info.setProperty("password", password);
+    }
+    if (dialect() == Dialect.POSTGRESQL) {
+      info.setProperty("ApplicationName", "rebound");
+    }
+    return DriverManager.getConnection(properties.url(), info);
+  }
+
+  /** The privileged user's password, from the password file when one is configured. */
+  public String password() {
+    if (properties.passwordFile() != null) {
+      return readSecret(properties.passwordFile());
+    }
+    return properties.password();
+  }
+
+  /** The configured password of a user the bootstrap step creates, if any. */
+  public Optional<String> userPassword(String user) {
+    Optional<Path> file = findIgnoringCase(properties.userPasswordFiles(), user);
+    if (file.isPresent()) {
+      return Optional.of(readSecret(file.get()));
+    }
+    return findIgnoringCase(properties.userPasswords(), user).filter(p -> !p.isEmpty());
+  }
+
+  /**
+   * Finds a per-user entry whatever case and separator the key was written with: an environment variable
+   * such as {@code REBOUND_TARGETS_XE_USER_PASSWORDS_WINSTORE_ADMIN} binds the key as {@code winstore.admin}.
+   */
+  private static <V> Optional<V> findIgnoringCase(Map<String, V> map, String key) {
+    String wanted = userKey(key);
+    return map.entrySet().stream()
+        .filter(e -> userKey(e.getKey()).equals(wanted))
+        .map(Map.Entry::getValue)
+        .findFirst();
+  }
+
+  private static String userKey(String key) {
+    return key.toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  private static String readSecret(Path file) {
+    try {
+      return Files.readAllLines(file).stream().findFirst().orElse("").strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read secret file " + file, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Target[" + name + ", " + dialect() + "]";
+  }
+}

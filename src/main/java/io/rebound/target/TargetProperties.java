@@ -1,0 +1,42 @@
+package io.rebound.target;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One configured database, bound from {@code rebound.targets.<name>.*}. These property names are a
+ * contract: a target given only by command-line properties or environment variables must work.
+ *
+ * @param dialect {@code oracle} or {@code postgresql}
+ * @param url JDBC URL of the target, connecting as a privileged user (SYS/SYSTEM, a PostgreSQL superuser)
+ * @param username the privileged user
+ * @param password its password; prefer {@code password-file} or an environment variable
+ * @param passwordFile a file holding the password (first line), e.g. a mounted secret
+ * @param dumpDirectory the host path behind the Data Pump DIRECTORY, or where pg_restore reads dumps
+ * @param directoryName the Oracle DIRECTORY object that points at {@code dumpDirectory}
+ * @param binDirectory where pg_dump and pg_restore live (PostgreSQL); found on the usual paths if unset
+ * @param parallelism parallel workers for imports and exports
+ * @param userPasswords passwords for the users the bootstrap step creates, by user name; a user without
+ *     one is created locked, for a DBA to unlock deliberately
+ * @param userPasswordFiles the same, as files holding the password
+ */
+public record TargetProperties(
+    Dialect dialect,
+    String url,
+    String username,
+    String password,
+    Path passwordFile,
+    Path dumpDirectory,
+    String directoryName,
+    Path binDirectory,
+    Integer parallelism,
+    Map<String, String> userPasswords,
+    Map<String, Path> userPasswordFiles) {
+
+  public TargetProperties {
+    userPasswords = userPasswords == null ? Map.of() : Map.copyOf(userPasswords);
+    userPasswordFiles = userPasswordFiles == null ? Map.of() : Map.copyOf(userPasswordFiles);
+    directoryName = directoryName == null || directoryName.isBlank() ? "REBOUND_DUMP" : directoryName;
+    parallelism = parallelism == null || parallelism < 1 ? 2 : parallelism;
+  }
+}

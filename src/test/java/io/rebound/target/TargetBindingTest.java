@@ -1,0 +1,70 @@
+package io.rebound.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rebound.config.ReboundProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+
+/** The target properties are a contract: a target given only by environment variables or command-line arguments works. */
+class TargetBindingTest {
+
+  @TempDir Path secrets;
+
+  @Test
+  void shouldBindATargetFromEnvironmentVariablesOnly() throws Exception {
+    Path systemPassword = Files.writeString(secrets.resolve("system"), "From-Secret-File\n");
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+        new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(
+        "REBOUND_TARGETS_XE_DIALECT", "oracle",
+        "REBOUND_TARGETS_XE_URL", "jdbc:oracle:thin:@//db:1521/FREEPDB1",
+        "REBOUND_TARGETS_XE_USERNAME", "system",
+        "REBOUND_TARGETS_XE_PASSWORDFILE", systemPassword.toString(),
+        "REBOUND_TARGETS_XE_DUMPDIRECTORY", "/opt/oracle/dumps",
+        "REBOUND_TARGETS_XE_DIRECTORYNAME", "WINSTORE_DUMP",
+        "REBOUND_TARGETS_XE_USERPASSWORDS_WINSTORE_ADMIN", "Admin-From-Env")));
+
+    Target target = targets(environment).get("xe");
+
+    assertThat(target.dialect()).isEqualTo(Dialect.ORACLE);
+    assertThat(target.properties().url()).isEqualTo("jdbc:oracle:thin:@//db:1521/FREEPDB1");
+    assertThat(target.password()).isEqualTo("From-Secret-File");
+    assertThat(target.dumpDirectory()).isEqualTo(Path.of("/opt/oracle/dumps"));
+    assertThat(target.properties().directoryName()).isEqualTo("WINSTORE_DUMP");
+    assertThat(target.userPassword("WINSTORE_ADMIN")).contains("Admin-From-Env");
+    assertThat(target.userPassword("WINSTORE_APP")).isEmpty();
+  }
+
+  @Test
+  void shouldBindATargetFromCommandLineArgumentsOnly() {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(
+        "--rebound.targets.pg.dialect=postgresql", "--rebound.targets.pg.url=jdbc:postgresql://db/app",
+        "--rebound.targets.pg.username=postgres", "--rebound.targets.pg.password=pw-1", "--rebound.targets.pg.dump-directory=/srv/dumps",
+        "--rebound.targets.pg.bin-directory=/usr/lib/postgresql/15/bin", "--rebound.targets.pg.parallelism=4",
+        "--rebound.targets.pg.user-passwords.winstore_admin=Admin-From-Args"));
+
+    Target target = targets(environment).get("pg");
+
+    assertThat(target.dialect()).isEqualTo(Dialect.POSTGRESQL);
+    assertThat(target.password()).isEqualTo("pw-1");
+    assertThat(target.properties().binDirectory()).isEqualTo(Path.of("/usr/lib/postgresql/15/bin"));
+    assertThat(target.properties().parallelism()).isEqualTo(4);
+    assertThat(target.userPassword("winstore_admin")).contains("Admin-From-Args");
+  }
+
+  private static Targets targets(StandardEnvironment environment) {
+    ReboundProperties properties = new Binder(ConfigurationPropertySources.get(environment))
+        .bindOrCreate("rebound", ReboundProperties.class);
+    return new Targets(properties);
+  }
+}
