@@ -70,19 +70,22 @@ for _ in $(seq 1 120); do curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/re
 
 reset_target() {
   psql_ -c "DROP SCHEMA IF EXISTS winstore_admin CASCADE" -c "DROP OWNED BY winstore_admin, winstore_app, winstore_read CASCADE" >/dev/null 2>&1 || true
+  # Each timed restore starts from a clean checkpoint, so neither pays for the other's WAL.
+  psql_ -c "CHECKPOINT" >/dev/null
 }
 
-bare_ms=()
-rebound_ms=()
-gaps=()
-for run in $(seq 1 "$RUNS"); do
-  # Bare pg_restore, exactly as Rebound runs it.
+bare_restore() {
   reset_target
+  local start
   start=$(now_ms)
   "$BIN/pg_restore" --clean --if-exists --jobs=2 -h localhost -p "$PORT" -U postgres -d postgres --no-password "$WORK/dumps/bench.dump"
-  bare_ms+=($(( $(now_ms) - start )))
+  echo $(( $(now_ms) - start ))
+}
 
-  # Rebound, the whole runbook; the import is timed from its audit trail.
+# Prints the import time (from the audit trail) and the engine's gaps between steps of one whole run.
+rebound_restore() {
+  reset_target
+  local id state audit
   id=$(curl -fs -u "operator:$PW" -H 'Content-Type: application/json' "localhost:$APP_PORT/api/schema-restores" \
     -d '{"target":"bench","schemaOwner":"winstore_admin","companionUsers":"winstore_app,winstore_read","dumpFile":"bench.dump","keyTables":"products","safetyExport":false}' | jq -r .id)
   until [ "$(curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/recoveries/$id" | jq -r .state)" = WAITING_FOR_APPROVAL ]; do sleep 0.1; done
@@ -90,33 +93,39 @@ for run in $(seq 1 "$RUNS"); do
   while :; do
     state=$(curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/recoveries/$id" | jq -r .state)
     [ "$state" = COMPLETED ] && break
-    [ "$state" = FAILED ] && { echo "run $id failed"; curl -s -u "operator:$PW" "localhost:$APP_PORT/api/recoveries/$id"; exit 1; }
+    [ "$state" = FAILED ] && { echo "run $id failed" >&2; curl -s -u "operator:$PW" "localhost:$APP_PORT/api/recoveries/$id" >&2; exit 1; }
     sleep 0.2
   done
-  audit=$(curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/recoveries/$id/audit")
-  rebound_ms+=($(echo "$audit" | python3 -c '
+  curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/recoveries/$id/audit" | python3 -c '
 import json, sys
 from datetime import datetime
 ev = json.load(sys.stdin)
 t = lambda e: datetime.fromisoformat(e["at"].replace("Z", "+00:00")).timestamp() * 1000
 start = next(t(e) for e in ev if e["type"] == "STEP_STARTED" and e["step"] == "import")
 end = next(t(e) for e in ev if e["type"] == "STEP_FINISHED" and e["step"] == "import")
-print(int(end - start))'))
-  gaps+=($(echo "$audit" | python3 -c '
-import json, sys
-from datetime import datetime
-ev = json.load(sys.stdin)
-t = lambda e: datetime.fromisoformat(e["at"].replace("Z", "+00:00")).timestamp() * 1000
-# Engine overhead: from one step finishing to the next step starting (job acquisition, transactions),
-# for the steps that follow each other without a person or a timer in between.
-steps = [e for e in ev if e["type"] in ("STEP_STARTED", "STEP_FINISHED") and e["step"] != "import"]
+# Engine overhead: from one step finishing to the next one starting (job acquisition, transactions).
 chain = [e for e in ev if e["type"] in ("STEP_STARTED", "STEP_FINISHED")]
-out = []
-for a, b in zip(chain, chain[1:]):
-    if a["type"] == "STEP_FINISHED" and b["type"] == "STEP_STARTED":
-        out.append(str(int(t(b) - t(a))))
-print(" ".join(out))'))
-  echo "   run $run: bare pg_restore ${bare_ms[-1]} ms, Rebound import ${rebound_ms[-1]} ms"
+gaps = [str(int(t(b) - t(a))) for a, b in zip(chain, chain[1:]) if a["type"] == "STEP_FINISHED" and b["type"] == "STEP_STARTED"]
+print(int(end - start), " ".join(gaps))'
+}
+
+echo "== warm-up run of each (not counted)"
+bare_restore >/dev/null
+rebound_restore >/dev/null
+
+bare_ms=()
+rebound_ms=()
+gaps=()
+for run in $(seq 1 "$RUNS"); do
+  # Alternate the order, so that neither side always runs on a warmer cache.
+  if (( run % 2 )); then
+    bare=$(bare_restore); result=$(rebound_restore)
+  else
+    result=$(rebound_restore); bare=$(bare_restore)
+  fi
+  read -r import run_gaps <<<"$result"
+  bare_ms+=("$bare"); rebound_ms+=("$import"); gaps+=($run_gaps)
+  echo "   run $run: bare pg_restore $bare ms, Rebound import $import ms"
 done
 
 python3 - "${bare_ms[*]}" "${rebound_ms[*]}" "${gaps[*]}" <<'PY'

@@ -104,6 +104,20 @@ public final class DetachedProcess {
     }
   }
 
+  /**
+   * Moves a finished job's directory aside ({@code <name>.failed-<time>}), keeping its log for the record,
+   * so that the next start runs the job afresh instead of finding the old exit code.
+   */
+  public Path moveAside() {
+    Path aside = directory.resolveSibling(directory.getFileName() + ".failed-" + Instant.now().toEpochMilli());
+    try {
+      Files.move(directory, aside);
+      return aside;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + directory + " aside", e);
+    }
+  }
+
   /** Removes files written for the start (password files) once the job no longer needs them. */
   public void removeFiles(Iterable<String> names) {
     for (String name : names) {

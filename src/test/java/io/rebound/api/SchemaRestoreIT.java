@@ -11,6 +11,7 @@ import io.rebound.testsupport.Http;
 import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +132,37 @@ class SchemaRestoreIT {
     assertThat(report).contains("# Recovery " + id, "| State | COMPLETED |", "APPROVED");
 
     assertNoSecretAnywhere(id, events.toString() + report + plan);
+  }
+
+  @Test
+  void shouldRaiseAnIncidentWhenTheTargetIsUnreachableAndFinishAfterARetry() throws Exception {
+    Http http = http();
+    Http.Answer started = http.post("/api/schema-restores", TestUsers.OPERATOR, PW,
+        Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP, "safetyExport", false));
+    String id = started.json().get("id").asText();
+    awaitState(http, id, "WAITING_FOR_APPROVAL");
+    try (Connection other = DriverManager.getConnection(servers.targetUrl().replace("/postgres", "/template1"), "postgres", "")) {
+      execute(other, "ALTER DATABASE postgres ALLOW_CONNECTIONS false");
+      assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", true)).status()).isEqualTo(200);
+
+      JsonNode failed = awaitState(http, id, "FAILED");
+      assertThat(failed.get("incident").asText()).startsWith("Task_RecheckPlan: ").contains("not reachable");
+      execute(other, "ALTER DATABASE postgres ALLOW_CONNECTIONS true");
+    }
+    String jobId = http.get("/engine-rest/job?processInstanceId=" + id + "&noRetriesLeft=true", TestUsers.ADMIN, PW).json().get(0).get("id").asText();
+    Http.Answer retried = put(http, "/engine-rest/job/" + jobId + "/retries", Map.of("retries", 1));
+    assertThat(retried.status()).as(retried.body()).isEqualTo(204);
+
+    awaitState(http, id, "COMPLETED");
+    JsonNode events = http.get("/api/recoveries/" + id + "/audit", TestUsers.OPERATOR, PW).json();
+    List<String> trail = new ArrayList<>();
+    events.forEach(e -> trail.add(e.get("type").asText() + " " + e.get("step").asText() + " " + e.get("actor").asText()));
+    assertThat(trail).containsSubsequence("APPROVED approval appr", "STEP_FAILED recheck-plan rebound", "STEP_FAILED recheck-plan rebound",
+        "INCIDENT Task_RecheckPlan rebound", "RETRY Task_RecheckPlan adm", "STEP_FINISHED recheck-plan rebound", "ENDED end rebound");
+  }
+
+  private static Http.Answer put(Http http, String path, Object body) {
+    return http.put(path, TestUsers.ADMIN, PW, body);
   }
 
   @Test

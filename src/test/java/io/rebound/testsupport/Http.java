@@ -48,6 +48,15 @@ public final class Http {
     }
   }
 
+  public Answer put(String path, String user, String password, Object body) {
+    try {
+      return send(request(path, user, password).header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private HttpRequest.Builder request(String path, String user, String password) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (user != null) {

@@ -12,6 +12,8 @@ public final class TestUsers {
   public static final String APPROVER = "appr";
   /** In both groups: may start and approve, but never approve a run of their own. */
   public static final String BOTH = "both";
+  /** Camunda administrator: retries failed steps. */
+  public static final String ADMIN = "adm";
   /** Authenticated, in no Rebound group. */
   public static final String OUTSIDER = "outsider";
 
@@ -22,6 +24,7 @@ public final class TestUsers {
     user(identity, APPROVER, ReboundGroups.APPROVERS);
     user(identity, BOTH, ReboundGroups.OPERATORS, ReboundGroups.APPROVERS);
     user(identity, OUTSIDER);
+    user(identity, ADMIN, ReboundGroups.ADMINS);
   }
 
   public static void user(IdentityService identity, String id, String... groups) {

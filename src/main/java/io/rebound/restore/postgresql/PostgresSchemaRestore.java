@@ -265,7 +265,10 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     if (errors.isEmpty()) {
       errors = lines.subList(Math.max(0, lines.size() - 20), lines.size());
     }
-    return new JobProgress(JobProgress.State.FAILED, percent(process, lines), errors, "exit code " + state.exitCode());
+    int percent = percent(process, lines);
+    // Kept for the record, out of the way: a retry of the step starts the job afresh (--clean makes that safe).
+    Path aside = process.moveAside();
+    return new JobProgress(JobProgress.State.FAILED, percent, errors, "exit code " + state.exitCode() + ", log kept in " + aside);
   }
 
   @Override
