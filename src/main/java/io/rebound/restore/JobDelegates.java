@@ -17,16 +17,24 @@ final class JobDelegates {
 
   private JobDelegates() {}
 
+  private static void watch(SchemaRestoreService service, PollSooner pollSooner, RestorePlan plan, JobSpec spec, String processInstanceId,
+      RestoreJob job) {
+    service.whenFinished(plan, spec, processInstanceId)
+        .ifPresent(finished -> pollSooner.watch(processInstanceId, spec.name(), job.waitActivity, finished));
+  }
+
   /** Starts a job (or attaches to it) and records whether it already finished. */
   abstract static class StartJob extends AuditedStep {
     private final SchemaRestoreService service;
     private final RestoreRuns runs;
+    private final PollSooner pollSooner;
     private final RestoreJob job;
 
-    StartJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, RestoreJob job) {
+    StartJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner, RestoreJob job) {
       super(audit);
       this.service = service;
       this.runs = runs;
+      this.pollSooner = pollSooner;
       this.job = job;
     }
 
@@ -47,6 +55,7 @@ final class JobDelegates {
         execution.setVariable(SAFETY_EXPORT_FILE, spec.file());
       }
       JobProgress progress = service.startJob(plan, spec, execution.getProcessInstanceId(), log);
+      watch(service, pollSooner, plan, spec, execution.getProcessInstanceId(), job);
       return CheckJob.record(execution, job, progress);
     }
   }
@@ -55,12 +64,14 @@ final class JobDelegates {
   abstract static class CheckJob extends AuditedStep {
     private final SchemaRestoreService service;
     private final RestoreRuns runs;
+    private final PollSooner pollSooner;
     private final RestoreJob job;
 
-    CheckJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, RestoreJob job) {
+    CheckJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner, RestoreJob job) {
       super(audit);
       this.service = service;
       this.runs = runs;
+      this.pollSooner = pollSooner;
       this.job = job;
     }
 
@@ -77,7 +88,12 @@ final class JobDelegates {
     @Override
     protected String run(DelegateExecution execution, StepLog log) {
       RestorePlan plan = runs.approvedPlan(execution, execution.getProcessInstanceId());
-      JobProgress progress = service.pollJob(plan, job.spec.apply(plan), execution.getProcessInstanceId());
+      JobSpec spec = job.spec.apply(plan);
+      JobProgress progress = service.pollJob(plan, spec, execution.getProcessInstanceId());
+      if (progress.state() == JobProgress.State.RUNNING) {
+        // After a restart, or on another node, this is the first chance to watch the job.
+        watch(service, pollSooner, plan, spec, execution.getProcessInstanceId(), job);
+      }
       String outcome = record(execution, job, progress);
       if (progress.state() == JobProgress.State.SUCCEEDED && !progress.errors().isEmpty()) {
         log.fact("warnings", progress.errors());
@@ -106,29 +122,29 @@ final class JobDelegates {
 
   @Component("startSafetyExportDelegate")
   static class StartSafetyExportDelegate extends StartJob {
-    StartSafetyExportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
-      super(audit, service, runs, RestoreJob.SAFETY_EXPORT);
+    StartSafetyExportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner) {
+      super(audit, service, runs, pollSooner, RestoreJob.SAFETY_EXPORT);
     }
   }
 
   @Component("checkSafetyExportDelegate")
   static class CheckSafetyExportDelegate extends CheckJob {
-    CheckSafetyExportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
-      super(audit, service, runs, RestoreJob.SAFETY_EXPORT);
+    CheckSafetyExportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner) {
+      super(audit, service, runs, pollSooner, RestoreJob.SAFETY_EXPORT);
     }
   }
 
   @Component("startImportDelegate")
   static class StartImportDelegate extends StartJob {
-    StartImportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
-      super(audit, service, runs, RestoreJob.IMPORT);
+    StartImportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner) {
+      super(audit, service, runs, pollSooner, RestoreJob.IMPORT);
     }
   }
 
   @Component("checkImportDelegate")
   static class CheckImportDelegate extends CheckJob {
-    CheckImportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
-      super(audit, service, runs, RestoreJob.IMPORT);
+    CheckImportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner) {
+      super(audit, service, runs, pollSooner, RestoreJob.IMPORT);
     }
   }
 }

@@ -6,16 +6,19 @@ import java.util.function.Function;
 
 /** The two long-running jobs of a schema restore, with where each keeps its state in the run. */
 enum RestoreJob {
-  SAFETY_EXPORT("safety-export", RestorePlan::safetyExport, SAFETY_EXPORT_DONE),
-  IMPORT("import", RestorePlan::importJob, IMPORT_DONE);
+  SAFETY_EXPORT("safety-export", RestorePlan::safetyExport, SAFETY_EXPORT_DONE, SchemaRestoreProcess.Elements.WAIT_SAFETY_EXPORT),
+  IMPORT("import", RestorePlan::importJob, IMPORT_DONE, SchemaRestoreProcess.Elements.WAIT_IMPORT);
 
   final String step;
   final Function<RestorePlan, JobSpec> spec;
   final String doneVariable;
+  /** The timer between two polls of the job. */
+  final String waitActivity;
 
-  RestoreJob(String step, Function<RestorePlan, JobSpec> spec, String doneVariable) {
+  RestoreJob(String step, Function<RestorePlan, JobSpec> spec, String doneVariable, String waitActivity) {
     this.step = step;
     this.spec = spec;
     this.doneVariable = doneVariable;
+    this.waitActivity = waitActivity;
   }
 }

@@ -5,6 +5,8 @@ import io.rebound.target.Dialect;
 import io.rebound.target.Target;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** What one database family does for a schema restore. Implementations hold no state of their own. */
 public interface SchemaRestoreDialect {
@@ -28,6 +30,14 @@ public interface SchemaRestoreDialect {
 
   /** Starts the job, or attaches to it if it is already running or finished. */
   JobProgress startOrAttach(Target target, JobSpec job, String runId, StepLog log);
+
+  /**
+   * Completes when the job ends, if this node can watch it end (a process it can see); empty when only
+   * polling can tell. Lets the run look at the job at once instead of at the next poll.
+   */
+  default Optional<CompletableFuture<Void>> whenFinished(Target target, JobSpec job, String runId) {
+    return Optional.empty();
+  }
 
   /** Where the job stands now. */
   JobProgress poll(Target target, JobSpec job, String runId);

@@ -66,6 +66,11 @@ public class SchemaRestoreService {
     return dialect(target).startOrAttach(target, job, runId, log);
   }
 
+  public java.util.Optional<java.util.concurrent.CompletableFuture<Void>> whenFinished(RestorePlan plan, JobSpec job, String runId) {
+    Target target = targets.get(plan.target());
+    return dialect(target).whenFinished(target, job, runId);
+  }
+
   public JobProgress pollJob(RestorePlan plan, JobSpec job, String runId) {
     Target target = targets.get(plan.target());
     return dialect(target).poll(target, job, runId);

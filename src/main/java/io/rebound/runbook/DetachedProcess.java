@@ -118,6 +118,19 @@ public final class DetachedProcess {
     }
   }
 
+  /** The running job's process, when it is alive and visible from here. */
+  public Optional<ProcessHandle> handle() {
+    Path pid = directory.resolve(PID);
+    if (!Files.exists(pid) || Files.exists(directory.resolve(EXIT))) {
+      return Optional.empty();
+    }
+    String line = read(pid);
+    if (!isAlive(line)) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(Long.parseLong(line.strip().split(" ", 2)[0]));
+  }
+
   /** Removes files written for the start (password files) once the job no longer needs them. */
   public void removeFiles(Iterable<String> names) {
     for (String name : names) {

@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
@@ -234,15 +236,21 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     DetachedProcess process = process(runId, job);
     DetachedProcess.State before = process.state();
     if (before.status() == DetachedProcess.Status.NOT_STARTED || before.status() == DetachedProcess.Status.VANISHED) {
-      writeTotal(target, job, process);
       process.startOrAttach(job.parameters(), Map.of("PGPASSFILE", process.directory().resolve(PASSWORD_FILE).toAbsolutePath().toString()),
           Map.of(PASSWORD_FILE, new PostgresClient(target).passwordFileContent()));
+      // Sized after the start, off the job's critical path: progress is a convenience.
+      writeTotal(target, job, process);
       log.ran(String.join(" ", job.parameters()), before.status() == DetachedProcess.Status.VANISHED
           ? "restarted: the earlier run vanished without an exit code" : "started");
     } else {
       log.ran(String.join(" ", job.parameters()), "attached to the job started earlier (" + before.status() + ")");
     }
     return poll(target, job, runId);
+  }
+
+  @Override
+  public Optional<CompletableFuture<Void>> whenFinished(Target target, JobSpec job, String runId) {
+    return process(runId, job).handle().map(handle -> handle.onExit().thenApply(ended -> null));
   }
 
   @Override

@@ -1,0 +1,70 @@
+package io.rebound.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rebound.target.Targets;
+import io.rebound.testsupport.Http;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A newcomer's first minute: no profile chosen, so the demo starts with the engine on an H2 file, an
+ * embedded PostgreSQL as target {@code demo} with the WINSTORE schema and its dump, and the demo users;
+ * the whole restore runs from REST as operator and approver.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class DemoProfileIT {
+
+  static Path data;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) throws Exception {
+    data = Files.createTempDirectory("rebound-demo");
+    // Only the location moves (to leave ./data alone); the database is the default H2 file.
+    registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + data.resolve("rebound-engine") + ";DB_CLOSE_ON_EXIT=FALSE");
+    registry.add("rebound.demo.directory", () -> data.resolve("demo").toString());
+    registry.add("rebound.work-directory", () -> data.resolve("jobs").toString());
+    registry.add("rebound.steps.poll-interval", () -> "PT1S");
+    registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "50");
+    registry.add("camunda.bpm.job-execution.max-wait", () -> "200");
+  }
+
+  @Autowired Targets targets;
+  @LocalServerPort int port;
+
+  @Test
+  void shouldRunTheWholeDemoRestoreWithTheDemoUsers(CapturedOutput output) {
+    assertThat(output.getAll()).contains("Rebound is running with the DEMO profile");
+    assertThat(targets.names()).contains("demo");
+    assertThat(data.resolve("demo/dumps/" + DemoTarget.DUMP_FILE)).exists();
+    Http http = new Http(port);
+
+    Http.Answer started = http.post("/api/schema-restores", "operator", "demo",
+        Map.of("target", "demo", "profile", "winstore", "dumpFile", DemoTarget.DUMP_FILE));
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    String id = started.json().get("id").asText();
+    awaitState(http, id, "WAITING_FOR_APPROVAL");
+    assertThat(http.post("/api/recoveries/" + id + "/approval", "approver", "demo", Map.of("approved", true)).status()).isEqualTo(200);
+    awaitState(http, id, "COMPLETED");
+
+    assertThat(http.get("/api/recoveries/" + id + "/audit?format=md", "admin", "demo").body()).contains("| State | COMPLETED |");
+  }
+
+  private static void awaitState(Http http, String id, String state) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).pollInterval(java.time.Duration.ofMillis(200))
+        .until(() -> http.get("/api/recoveries/" + id, "operator", "demo").json().get("state").asText().equals(state));
+  }
+}
