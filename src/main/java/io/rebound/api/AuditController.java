@@ -1,10 +1,7 @@
 package io.rebound.api;
 
-import io.rebound.api.ApiExceptionHandler.ForbiddenException;
 import io.rebound.audit.AuditTrail;
 import io.rebound.config.ReboundGroups;
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -13,20 +10,16 @@ import org.springframework.web.bind.annotation.RestController;
 class AuditController {
 
   private final AuditTrail audit;
-  private final IdentityService identity;
+  private final Callers callers;
 
-  AuditController(AuditTrail audit, IdentityService identity) {
+  AuditController(AuditTrail audit, Callers callers) {
     this.audit = audit;
-    this.identity = identity;
+    this.callers = callers;
   }
 
   @GetMapping("/api/audit/verify")
   AuditTrail.Verification verify() {
-    Authentication authentication = identity.getCurrentAuthentication();
-    if (authentication == null || authentication.getGroupIds() == null
-        || !(authentication.getGroupIds().contains(ReboundGroups.ADMINS) || authentication.getGroupIds().contains(ReboundGroups.OPERATORS))) {
-      throw new ForbiddenException("verifying the audit trail needs membership in " + ReboundGroups.OPERATORS + " or " + ReboundGroups.ADMINS);
-    }
+    callers.requireGroup("verifying the audit trail", ReboundGroups.OPERATORS, ReboundGroups.ADMINS);
     return audit.verify();
   }
 }

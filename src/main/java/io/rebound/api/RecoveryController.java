@@ -1,6 +1,5 @@
 package io.rebound.api;
 
-import io.rebound.api.ApiExceptionHandler.ForbiddenException;
 import io.rebound.api.ApiExceptionHandler.RunNotFoundException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,10 +13,8 @@ import io.rebound.runbook.InvalidInputException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.TaskService;
-import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.task.Task;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,15 +33,15 @@ class RecoveryController {
 
   private final Recoveries recoveries;
   private final AuditTrail audit;
-  private final IdentityService identity;
+  private final Callers callers;
   private final TaskService tasks;
   private final ObjectMapper json;
 
-  RecoveryController(Recoveries recoveries, AuditTrail audit, IdentityService identity, TaskService tasks, ObjectMapper json) {
+  RecoveryController(Recoveries recoveries, AuditTrail audit, Callers callers, TaskService tasks, ObjectMapper json) {
     this.json = json;
     this.recoveries = recoveries;
     this.audit = audit;
-    this.identity = identity;
+    this.callers = callers;
     this.tasks = tasks;
   }
 
@@ -60,7 +57,7 @@ class RecoveryController {
 
   @GetMapping("/{processInstanceId}/audit")
   ResponseEntity<?> audit(@PathVariable String processInstanceId, @RequestParam(required = false) String format) {
-    requireGroup(ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
+    callers.requireGroup("reading the audit trail", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
     Recoveries.Recovery recovery = get(processInstanceId);
     List<AuditEvent> events = audit.events(processInstanceId);
     if ("md".equals(format)) {
@@ -72,7 +69,7 @@ class RecoveryController {
   /** The whole plan last computed for the run, as the approver reads it. */
   @GetMapping(value = "/{processInstanceId}/plan", produces = MediaType.TEXT_PLAIN_VALUE)
   String plan(@PathVariable String processInstanceId) {
-    requireGroup(ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
+    callers.requireGroup("reading the plan", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
     get(processInstanceId);
     List<AuditEvent> events = audit.events(processInstanceId);
     for (int i = events.size() - 1; i >= 0; i--) {
@@ -115,13 +112,5 @@ class RecoveryController {
       throw e;
     }
     return ResponseEntity.ok(get(processInstanceId));
-  }
-
-  private void requireGroup(String... groups) {
-    Authentication authentication = identity.getCurrentAuthentication();
-    if (authentication == null || authentication.getGroupIds() == null
-        || authentication.getGroupIds().stream().noneMatch(List.of(groups)::contains)) {
-      throw new ForbiddenException("reading the audit trail needs membership in one of " + List.of(groups));
-    }
   }
 }

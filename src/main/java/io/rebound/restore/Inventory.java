@@ -30,6 +30,11 @@ public record Inventory(
     dumpContents = List.copyOf(dumpContents);
   }
 
+  /** Orders users with the schema owner first, the others by name. */
+  public static java.util.Comparator<String> ownerFirst(String owner) {
+    return java.util.Comparator.<String, Boolean>comparing(user -> !user.equals(owner)).thenComparing(java.util.Comparator.naturalOrder());
+  }
+
   /** A database session of an affected user. */
   public record Session(String user, String id, String program, String state) {}
 }

@@ -17,20 +17,14 @@ final class JobDelegates {
 
   private JobDelegates() {}
 
-  private static void watch(SchemaRestoreService service, PollSooner pollSooner, RestorePlan plan, JobSpec spec, String processInstanceId,
-      RestoreJob job) {
-    service.whenFinished(plan, spec, processInstanceId)
-        .ifPresent(finished -> pollSooner.watch(processInstanceId, spec.name(), job.waitActivity, finished));
-  }
+  /** What the start and the polls of one job share. */
+  abstract static class JobStep extends AuditedStep {
+    final SchemaRestoreService service;
+    final RestoreRuns runs;
+    final PollSooner pollSooner;
+    final RestoreJob job;
 
-  /** Starts a job (or attaches to it) and records whether it already finished. */
-  abstract static class StartJob extends AuditedStep {
-    private final SchemaRestoreService service;
-    private final RestoreRuns runs;
-    private final PollSooner pollSooner;
-    private final RestoreJob job;
-
-    StartJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner, RestoreJob job) {
+    JobStep(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner, RestoreJob job) {
       super(audit);
       this.service = service;
       this.runs = runs;
@@ -41,6 +35,20 @@ final class JobDelegates {
     @Override
     protected String step() {
       return job.step;
+    }
+
+    /** Lets this node bring the next poll forward when it sees the job end. */
+    void watch(RestorePlan plan, JobSpec spec, String processInstanceId) {
+      service.whenFinished(plan, spec, processInstanceId)
+          .ifPresent(finished -> pollSooner.watch(processInstanceId, spec.name(), job.waitActivity, finished));
+    }
+  }
+
+  /** Starts a job (or attaches to it) and records whether it already finished. */
+  abstract static class StartJob extends JobStep {
+
+    StartJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner, RestoreJob job) {
+      super(audit, service, runs, pollSooner, job);
     }
 
     @Override
@@ -55,29 +63,16 @@ final class JobDelegates {
         execution.setVariable(SAFETY_EXPORT_FILE, spec.file());
       }
       JobProgress progress = service.startJob(plan, spec, execution.getProcessInstanceId(), log);
-      watch(service, pollSooner, plan, spec, execution.getProcessInstanceId(), job);
+      watch(plan, spec, execution.getProcessInstanceId());
       return CheckJob.record(execution, job, progress);
     }
   }
 
   /** Polls a job; the step is finished in the audit trail when the job is. */
-  abstract static class CheckJob extends AuditedStep {
-    private final SchemaRestoreService service;
-    private final RestoreRuns runs;
-    private final PollSooner pollSooner;
-    private final RestoreJob job;
+  abstract static class CheckJob extends JobStep {
 
     CheckJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner, RestoreJob job) {
-      super(audit);
-      this.service = service;
-      this.runs = runs;
-      this.pollSooner = pollSooner;
-      this.job = job;
-    }
-
-    @Override
-    protected String step() {
-      return job.step;
+      super(audit, service, runs, pollSooner, job);
     }
 
     @Override
@@ -92,7 +87,7 @@ final class JobDelegates {
       JobProgress progress = service.pollJob(plan, spec, execution.getProcessInstanceId());
       if (progress.state() == JobProgress.State.RUNNING) {
         // After a restart, or on another node, this is the first chance to watch the job.
-        watch(service, pollSooner, plan, spec, execution.getProcessInstanceId(), job);
+        watch(plan, spec, execution.getProcessInstanceId());
       }
       String outcome = record(execution, job, progress);
       if (progress.state() == JobProgress.State.SUCCEEDED && !progress.errors().isEmpty()) {

@@ -2,7 +2,11 @@ package io.rebound.restore;
 
 import io.rebound.runbook.StepLog;
 import io.rebound.target.Dialect;
+import io.rebound.target.Jdbc;
 import io.rebound.target.Target;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +30,35 @@ public interface SchemaRestoreDialect {
   RestorePlan plan(Target target, SchemaRestoreRequest request, Inventory inventory, String runId);
 
   /** Runs planned actions in order, each recorded in the log; stops at the first that fails. */
-  void run(Target target, List<PlannedAction> actions, StepLog log);
+  default void run(Target target, List<PlannedAction> actions, StepLog log) {
+    try (Connection connection = target.connect()) {
+      connection.setAutoCommit(true);
+      for (PlannedAction action : actions) {
+        try {
+          if (action.kind() == PlannedAction.Kind.SET_PASSWORD) {
+            String password = target.userPassword(action.user())
+                .orElseThrow(() -> new IllegalStateException("no password configured for " + action.user()));
+            setPassword(connection, action.user(), password);
+          } else {
+            try (PreparedStatement statement = connection.prepareStatement(action.sql())) {
+              Jdbc.bind(statement, action.binds().toArray());
+              statement.execute();
+            }
+          }
+          // The description, never the statement run: for a password action only the description is safe.
+          log.ran(action.describe(), "ok");
+        } catch (SQLException e) {
+          log.ran(action.describe(), "failed: " + e.getMessage());
+          throw new IllegalStateException(action.describe() + " failed: " + e.getMessage(), e);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot connect to target " + target.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Sets a user's password from configuration; the password must not reach any log or statement text kept. */
+  void setPassword(Connection connection, String user, String password) throws SQLException;
 
   /** Starts the job, or attaches to it if it is already running or finished. */
   JobProgress startOrAttach(Target target, JobSpec job, String runId, StepLog log);

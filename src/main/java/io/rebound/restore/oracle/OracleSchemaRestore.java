@@ -13,6 +13,11 @@ import io.rebound.restore.oracle.DataPump.JobParameters;
 import io.rebound.runbook.StepLog;
 import io.rebound.target.Dialect;
 import io.rebound.target.Identifiers;
+import static io.rebound.target.Jdbc.bind;
+import static io.rebound.target.Jdbc.executeCall;
+import static io.rebound.target.Jdbc.queryLong;
+import static io.rebound.target.Jdbc.queryString;
+import static io.rebound.target.Jdbc.queryStrings;
 import io.rebound.target.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +109,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
       List<String> existing = new ArrayList<>(queryStrings(connection,
           OracleStatements.existingUsers(requested.size(), request.companionPrefix() != null), binds.toArray()));
       existing.removeIf(user -> user.equalsIgnoreCase(target.username()));
-      existing.sort(ownerFirst(request.schemaOwner()));
+      existing.sort(Inventory.ownerFirst(request.schemaOwner()));
       List<String> missing = requested.stream().filter(u -> !existing.contains(u)).toList();
       Map<String, Long> objects = new LinkedHashMap<>();
       List<Inventory.Session> sessions = new ArrayList<>();
@@ -151,7 +156,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
     String directory = directory(target);
     List<String> users = new ArrayList<>(inventory.existingUsers());
     inventory.missingUsers().stream().filter(u -> !users.contains(u)).forEach(users::add);
-    users.sort(ownerFirst(request.schemaOwner()));
+    users.sort(Inventory.ownerFirst(request.schemaOwner()));
 
     JobSpec safetyExport = null;
     if (request.safetyExport() && !inventory.existingUsers().isEmpty()) {
@@ -189,31 +194,9 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
   }
 
   @Override
-  public void run(Target target, List<PlannedAction> actions, StepLog log) {
-    try (Connection connection = target.connect()) {
-      connection.setAutoCommit(true);
-      for (PlannedAction action : actions) {
-        try {
-          if (action.kind() == PlannedAction.Kind.SET_PASSWORD) {
-            String password = target.userPassword(action.user())
-                .orElseThrow(() -> new IllegalStateException("no password configured for " + action.user()));
-            try (Statement statement = connection.createStatement()) {
-              statement.execute(OracleStatements.setPasswordStatement(action.user(), password));
-            }
-          } else {
-            try (PreparedStatement statement = connection.prepareStatement(action.sql())) {
-              bind(statement, action.binds().toArray());
-              statement.execute();
-            }
-          }
-          log.ran(action.describe(), "ok");
-        } catch (SQLException e) {
-          log.ran(action.describe(), "failed: " + e.getMessage());
-          throw new IllegalStateException(action.describe() + " failed: " + e.getMessage(), e);
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot connect to target " + target.name() + ": " + e.getMessage(), e);
+  public void setPassword(Connection connection, String user, String password) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(OracleStatements.setPasswordStatement(user, password));
     }
   }
 
@@ -409,50 +392,5 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
 
   private static boolean samePath(String a, Path b) {
     return Path.of(a).normalize().equals(b.normalize());
-  }
-
-  private static java.util.Comparator<String> ownerFirst(String owner) {
-    return (a, b) -> a.equals(owner) ? (b.equals(owner) ? 0 : -1) : b.equals(owner) ? 1 : a.compareTo(b);
-  }
-
-  private static void bind(PreparedStatement statement, Object[] binds) throws SQLException {
-    for (int i = 0; i < binds.length; i++) {
-      statement.setObject(i + 1, binds[i]);
-    }
-  }
-
-  private static void executeCall(Connection connection, String block, Object... binds) throws SQLException {
-    try (CallableStatement call = connection.prepareCall(block)) {
-      bind(call, binds);
-      call.execute();
-    }
-  }
-
-  private static String queryString(Connection connection, String sql, Object... binds) throws SQLException {
-    List<String> values = queryStrings(connection, sql, binds);
-    return values.isEmpty() ? null : values.get(0);
-  }
-
-  private static List<String> queryStrings(Connection connection, String sql, Object... binds) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, binds);
-      List<String> values = new ArrayList<>();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          values.add(rows.getString(1));
-        }
-      }
-      return values;
-    }
-  }
-
-  private static long queryLong(Connection connection, String sql, Object... binds) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, binds);
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    }
   }
 }

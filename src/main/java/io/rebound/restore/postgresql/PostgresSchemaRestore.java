@@ -16,6 +16,8 @@ import io.rebound.runbook.DetachedProcess;
 import io.rebound.runbook.StepLog;
 import io.rebound.target.Dialect;
 import io.rebound.target.Target;
+import static io.rebound.target.Jdbc.queryLong;
+import static io.rebound.target.Jdbc.queryStrings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -85,7 +87,7 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
           }
         }
       }
-      existing.sort(ownerFirst(request.schemaOwner()));
+      existing.sort(Inventory.ownerFirst(request.schemaOwner()));
       List<String> missing = requested.stream().filter(u -> !existing.contains(u)).toList();
       Array users = array(connection, existing);
       List<String> schemas = queryStrings(connection,
@@ -148,7 +150,7 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     PostgresClient client = new PostgresClient(target);
     List<String> users = new ArrayList<>(inventory.existingUsers());
     inventory.missingUsers().stream().filter(u -> !users.contains(u)).forEach(users::add);
-    users.sort(ownerFirst(request.schemaOwner()));
+    users.sort(Inventory.ownerFirst(request.schemaOwner()));
 
     JobSpec safetyExport = null;
     if (request.safetyExport() && !inventory.schemas().isEmpty()) {
@@ -201,34 +203,10 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
         importJob, locked);
   }
 
+  /** Hashed by the driver (SCRAM), so the password itself never reaches the server or its logs. */
   @Override
-  public void run(Target target, List<PlannedAction> actions, StepLog log) {
-    try (Connection connection = target.connect()) {
-      connection.setAutoCommit(true);
-      for (PlannedAction action : actions) {
-        try {
-          if (action.kind() == PlannedAction.Kind.SET_PASSWORD) {
-            String password = target.userPassword(action.user())
-                .orElseThrow(() -> new IllegalStateException("no password configured for " + action.user()));
-            // Hashed by the driver (SCRAM), so the password itself never reaches the server's logs.
-            connection.unwrap(PGConnection.class).alterUserPassword(action.user(), password.toCharArray(), "scram-sha-256");
-          } else {
-            try (PreparedStatement statement = connection.prepareStatement(action.sql())) {
-              for (int i = 0; i < action.binds().size(); i++) {
-                statement.setString(i + 1, action.binds().get(i));
-              }
-              statement.execute();
-            }
-          }
-          log.ran(action.describe(), "ok");
-        } catch (SQLException e) {
-          log.ran(action.describe(), "failed: " + e.getMessage());
-          throw new IllegalStateException(action.describe() + " failed: " + e.getMessage(), e);
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot connect to target " + target.name() + ": " + e.getMessage(), e);
-    }
+  public void setPassword(Connection connection, String user, String password) throws SQLException {
+    connection.unwrap(PGConnection.class).alterUserPassword(user, password.toCharArray(), "scram-sha-256");
   }
 
   @Override
@@ -451,33 +429,7 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     return compact.length() <= 12 ? compact : compact.substring(0, 12);
   }
 
-  private static java.util.Comparator<String> ownerFirst(String owner) {
-    return (a, b) -> a.equals(owner) ? (b.equals(owner) ? 0 : -1) : b.equals(owner) ? 1 : a.compareTo(b);
-  }
-
   private static Array array(Connection connection, List<String> values) throws SQLException {
     return connection.createArrayOf("text", values.toArray());
-  }
-
-  private static List<String> queryStrings(Connection connection, String sql, Object... binds) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < binds.length; i++) {
-        statement.setObject(i + 1, binds[i]);
-      }
-      List<String> values = new ArrayList<>();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          values.add(rows.getString(1));
-        }
-      }
-      return values;
-    }
-  }
-
-  private static long queryLong(Connection connection, String sql) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
-      rows.next();
-      return rows.getLong(1);
-    }
   }
 }
