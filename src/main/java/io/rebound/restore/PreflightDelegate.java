@@ -42,6 +42,7 @@ public class PreflightDelegate extends AuditedStep {
       throw new BpmnError(SchemaRestoreProcess.Errors.DUMP_NOT_FOUND, e.getMessage());
     }
     storePlan(execution, service, plan);
+    execution.setVariable(PLAN_CHANGES, "");
     audit.record(execution.getProcessInstanceId(), AuditEventType.PLAN_COMPUTED, step(), ENGINE_ACTOR, "plan " + plan.hash(),
         Map.of("planHash", plan.hash(), "plan", plan.text()));
     return "plan computed: " + plan.usersToReplace().size() + " users, " + plan.inventory().sessions().size() + " sessions";

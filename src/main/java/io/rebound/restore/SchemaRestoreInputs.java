@@ -62,7 +62,8 @@ public class SchemaRestoreInputs {
     String ownerRaw = firstNonNull(text(variables.get(SCHEMA_OWNER)), profile == null ? null : profile.schemaOwner());
     String owner = Identifiers.droppableUser(dialect, ownerRaw, "schemaOwner");
 
-    Object companionsRaw = variables.containsKey(COMPANION_USERS) ? variables.get(COMPANION_USERS)
+    // A form sends its empty fields as empty text: empty means "as the profile says", like absent.
+    Object companionsRaw = !isBlank(variables.get(COMPANION_USERS)) ? variables.get(COMPANION_USERS)
         : profile == null ? null : profile.companionUsers();
     List<String> companions = new ArrayList<>();
     String prefix = null;
@@ -85,7 +86,7 @@ public class SchemaRestoreInputs {
 
     String dumpFile = Identifiers.dumpFile(text(variables.get(DUMP_FILE)));
 
-    Object keyTablesRaw = variables.containsKey(KEY_TABLES) ? variables.get(KEY_TABLES)
+    Object keyTablesRaw = !isBlank(variables.get(KEY_TABLES)) ? variables.get(KEY_TABLES)
         : profile == null ? null : profile.keyTables();
     List<String> keyTables = new ArrayList<>();
     for (String token : tokens(keyTablesRaw)) {
@@ -140,6 +141,10 @@ public class SchemaRestoreInputs {
       return List.of();
     }
     return Arrays.stream(text.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static boolean isBlank(Object value) {
+    return value == null || (value instanceof String text && text.isBlank()) || (value instanceof Collection<?> list && list.isEmpty());
   }
 
   private static boolean bool(Object value, boolean defaultValue) {

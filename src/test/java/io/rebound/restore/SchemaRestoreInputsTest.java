@@ -40,6 +40,16 @@ class SchemaRestoreInputsTest {
   }
 
   @Test
+  void shouldTakeEmptyFormFieldsFromTheProfile() {
+    SchemaRestoreRequest request = inputs.parse(Map.of("target", "ora", "profile", "winstore", "dumpFile", "w.dmp",
+        "schemaOwner", "", "companionUsers", " ", "keyTables", "", "safetyExport", true));
+
+    assertThat(request.schemaOwner()).isEqualTo("WINSTORE_ADMIN");
+    assertThat(request.companionUsers()).containsExactly("WINSTORE_APP", "WINSTORE_READ");
+    assertThat(request.keyTables()).containsExactly("PRODUCTS", "CATEGORIES");
+  }
+
+  @Test
   void shouldReadASinglePrefixAsEveryUserWithIt() {
     SchemaRestoreRequest underscore = inputs.parse(Map.of("target", "ora", "schemaOwner", "WINSTORE_ADMIN", "companionUsers", "winstore_", "dumpFile", "w.dmp"));
     SchemaRestoreRequest star = inputs.parse(Map.of("target", "ora", "schemaOwner", "WINSTORE_ADMIN", "companionUsers", List.of("WINSTORE*"), "dumpFile", "w.dmp"));
