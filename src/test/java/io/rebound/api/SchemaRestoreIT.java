@@ -166,6 +166,22 @@ class SchemaRestoreIT {
   }
 
   @Test
+  void shouldEndFailedWithoutAnIncidentWhenTheDumpIsMissing() {
+    Http http = http();
+    Http.Answer started = http.post("/api/schema-restores", TestUsers.OPERATOR, PW,
+        Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", "not_there.dump"));
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    String id = started.json().get("id").asText();
+
+    JsonNode failed = awaitState(http, id, "FAILED");
+
+    assertThat(failed.get("failureReason").asText()).contains("not_there.dump", "not present");
+    assertThat(failed.get("incident").isNull()).isTrue();
+    assertThat(http.get("/api/recoveries/" + id + "/audit", TestUsers.OPERATOR, PW).body())
+        .contains("Error_DumpNotFound").contains("EndEvent_DumpNotFound");
+  }
+
+  @Test
   void shouldAnswer401WithoutOrWithWrongCredentials() {
     Http http = http();
     TestUsers.user(identity, "wrongpassword", io.rebound.config.ReboundGroups.OPERATORS);
