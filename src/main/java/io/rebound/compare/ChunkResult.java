@@ -1,0 +1,55 @@
+package io.rebound.compare;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What comparing some chunks found. Counts are exact; sample keys are capped.
+ *
+ * @param sourceRows rows in the source's chunks
+ * @param destinationRows rows in the destination's chunks
+ * @param missingInDestination rows whose key is only in the source
+ * @param missingInSource rows whose key is only in the destination
+ * @param different rows with the key on both sides and other values
+ * @param sourceBytes bytes read back from the source (hashes, keys, row hashes)
+ * @param destinationBytes the same from the destination
+ */
+public record ChunkResult(long sourceRows, long destinationRows, long missingInDestination, long missingInSource, long different,
+    List<String> missingInDestinationKeys, List<String> missingInSourceKeys, List<String> differentKeys,
+    long sourceBytes, long destinationBytes, long chunksHashed, long rowsFetched) {
+
+  public static final ChunkResult EMPTY = new ChunkResult(0, 0, 0, 0, 0, List.of(), List.of(), List.of(), 0, 0, 0, 0);
+
+  public ChunkResult {
+    missingInDestinationKeys = List.copyOf(missingInDestinationKeys);
+    missingInSourceKeys = List.copyOf(missingInSourceKeys);
+    differentKeys = List.copyOf(differentKeys);
+  }
+
+  public boolean identical() {
+    return missingInDestination == 0 && missingInSource == 0 && different == 0;
+  }
+
+  /** Both results together, samples capped at {@code maxSamples} each. */
+  public ChunkResult plus(ChunkResult other, int maxSamples) {
+    return new ChunkResult(sourceRows + other.sourceRows, destinationRows + other.destinationRows,
+        missingInDestination + other.missingInDestination, missingInSource + other.missingInSource, different + other.different,
+        capped(missingInDestinationKeys, other.missingInDestinationKeys, maxSamples), capped(missingInSourceKeys, other.missingInSourceKeys, maxSamples),
+        capped(differentKeys, other.differentKeys, maxSamples), sourceBytes + other.sourceBytes, destinationBytes + other.destinationBytes,
+        chunksHashed + other.chunksHashed, rowsFetched + other.rowsFetched);
+  }
+
+  private static List<String> capped(List<String> a, List<String> b, int max) {
+    if (a.size() >= max || b.isEmpty()) {
+      return a.size() > max ? a.subList(0, max) : a;
+    }
+    List<String> all = new ArrayList<>(a);
+    for (String key : b) {
+      if (all.size() >= max) {
+        break;
+      }
+      all.add(key);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,27 @@
+package io.rebound.compare;
+
+/**
+ * How a column's values are normalised before hashing, so that equal data hashes equally across dialects
+ * and versions.
+ */
+public enum ColumnKind {
+  /** Integers and decimals: the shortest decimal text, no trailing zeros ({@code 1.50} and {@code 1.5} are equal). */
+  NUMBER,
+  /** Variable-length text; an empty string counts as NULL (Oracle stores {@code ''} as NULL). */
+  TEXT,
+  /** Fixed-length text: trailing blanks removed (CHAR padding), then as TEXT. */
+  CHAR,
+  /** A date with a time of day to the second (Oracle DATE, PostgreSQL timestamp(0)): seconds precision. */
+  DATE,
+  /** A timestamp without time zone: microseconds precision. */
+  TIMESTAMP,
+  /** A timestamp with time zone: converted to UTC, microseconds precision. */
+  TIMESTAMP_TZ,
+  /** A calendar date without time (PostgreSQL date). */
+  DAY,
+  BOOLEAN,
+  /** LOBs and binary: the MD5 of the content, so large values cost their read but nothing to transfer. */
+  BINARY,
+  /** Anything else: its text form in its own dialect (not comparable across dialects). */
+  OTHER
+}

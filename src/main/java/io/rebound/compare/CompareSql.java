@@ -1,0 +1,59 @@
+package io.rebound.compare;
+
+import io.rebound.target.Dialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL a comparison runs on one dialect. Every value a user gives is a bind variable; identifiers are
+ * validated and quoted; the WHERE filter is validated by {@link WhereFilter} and run read-only.
+ */
+public interface CompareSql {
+
+  Dialect dialect();
+
+  /** Columns of a table in order: binds schema, table; rows name, declared type, catalog type name. */
+  String columnsQuery();
+
+  /** The primary key's columns in key order: binds schema, table. */
+  String primaryKeyQuery();
+
+  /** The kind of a column from its catalog type name and declared type. */
+  ColumnKind kindOf(String catalogType, String declaredType);
+
+  /** An expression giving the column's normalised text, or NULL. */
+  String normalised(Column column);
+
+  /** A bind placeholder that turns normalised text back into the column's type, for key bounds. */
+  String fromNormalised(Column column);
+
+  /** An ordering / comparison form of a key column that is the same on every database (binary for text). */
+  String ordered(String expression, Column column);
+
+  /** The MD5 of a text expression, as 32 lower-case hex digits. */
+  String md5(String text);
+
+  /** Count and the two 60-bit hash sums over a row-hash column {@code h} of a subquery. */
+  String hashSums(String subquery);
+
+  /** Starts a read-only transaction on the connection. */
+  void beginReadOnly(Connection connection) throws SQLException;
+
+  /**
+   * A row's normalised text: each column length-prefixed, so no two rows' values can run together into
+   * the same text, and {@code ~} (never a length) for NULL. Identical on every dialect for equal data.
+   */
+  default String rowText(List<Column> columns) {
+    List<String> parts = new ArrayList<>();
+    for (Column column : columns) {
+      String value = normalised(column);
+      parts.add("CASE WHEN " + value + " IS NULL THEN '~' ELSE " + length(value) + " || ':' || " + value + " END");
+    }
+    return String.join(" || '|' || ", parts);
+  }
+
+  /** The length of a text, in characters, as text. */
+  String length(String text);
+}

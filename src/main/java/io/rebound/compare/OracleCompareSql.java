@@ -1,0 +1,108 @@
+package io.rebound.compare;
+
+import io.rebound.target.Dialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.springframework.stereotype.Component;
+
+/**
+ * Comparison SQL for Oracle (12c and later: {@code STANDARD_HASH}). Sessions compare text in binary order
+ * ({@code NLS_COMP=BINARY}), like PostgreSQL's {@code "C"} collation. The row text is a VARCHAR2, so a
+ * row's normalised text must fit in 4000 bytes (32767 with {@code MAX_STRING_SIZE=EXTENDED}).
+ */
+@Component
+public class OracleCompareSql implements CompareSql {
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.ORACLE;
+  }
+
+  @Override
+  public String columnsQuery() {
+    return "SELECT column_name, data_type || CASE WHEN data_type IN ('VARCHAR2', 'CHAR', 'NVARCHAR2', 'NCHAR') THEN '(' || char_length || ')'"
+        + " WHEN data_type = 'NUMBER' AND data_precision IS NOT NULL THEN '(' || data_precision || ',' || NVL(data_scale, 0) || ')' END,"
+        + " data_type FROM all_tab_columns WHERE owner = ? AND table_name = ? ORDER BY column_id";
+  }
+
+  @Override
+  public String primaryKeyQuery() {
+    return "SELECT cc.column_name FROM all_constraints c JOIN all_cons_columns cc ON cc.owner = c.owner AND cc.constraint_name = c.constraint_name"
+        + " WHERE c.owner = ? AND c.table_name = ? AND c.constraint_type = 'P' ORDER BY cc.position";
+  }
+
+  @Override
+  public ColumnKind kindOf(String catalogType, String declaredType) {
+    if (catalogType.startsWith("TIMESTAMP")) {
+      return catalogType.contains("TIME ZONE") ? ColumnKind.TIMESTAMP_TZ : ColumnKind.TIMESTAMP;
+    }
+    return switch (catalogType) {
+      case "NUMBER", "INTEGER", "FLOAT" -> ColumnKind.NUMBER;
+      case "VARCHAR2", "NVARCHAR2" -> ColumnKind.TEXT;
+      case "CHAR", "NCHAR" -> ColumnKind.CHAR;
+      case "DATE" -> ColumnKind.DATE;
+      case "BLOB", "CLOB", "NCLOB", "RAW" -> ColumnKind.BINARY;
+      default -> ColumnKind.OTHER;
+    };
+  }
+
+  @Override
+  public String normalised(Column column) {
+    String c = '"' + column.name() + '"';
+    return switch (column.kind()) {
+      // TM9 is the shortest text, but writes 0.5 as .5: the leading zero is put back to match PostgreSQL.
+      case NUMBER -> "REGEXP_REPLACE(TO_CHAR(" + c + ", 'TM9'), '^(-?)\\.', '\\10.')";
+      case TEXT -> c;
+      case CHAR -> "RTRIM(" + c + ")";
+      case DATE, DAY -> "TO_CHAR(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS')";
+      case TIMESTAMP -> "TO_CHAR(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6')";
+      case TIMESTAMP_TZ -> "TO_CHAR(SYS_EXTRACT_UTC(" + c + "), 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6')";
+      case BOOLEAN -> "CASE WHEN " + c + " THEN '1' WHEN NOT " + c + " THEN '0' END";
+      // LOBs do not fit STANDARD_HASH; DBMS_CRYPTO (EXECUTE needed) hashes their content.
+      case BINARY -> "LOWER(RAWTOHEX(DBMS_CRYPTO.HASH(" + c + ", 2)))";
+      case OTHER -> "TO_CHAR(" + c + ")";
+    };
+  }
+
+  @Override
+  public String fromNormalised(Column column) {
+    return switch (column.kind()) {
+      case NUMBER -> "TO_NUMBER(?)";
+      case DATE, DAY -> "TO_DATE(?, 'YYYY-MM-DD\"T\"HH24:MI:SS')";
+      case TIMESTAMP -> "TO_TIMESTAMP(?, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6')";
+      case TIMESTAMP_TZ -> "FROM_TZ(TO_TIMESTAMP(?, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6'), 'UTC')";
+      default -> "?";
+    };
+  }
+
+  @Override
+  public String ordered(String expression, Column column) {
+    return expression;
+  }
+
+  @Override
+  public String md5(String text) {
+    return "LOWER(RAWTOHEX(STANDARD_HASH(" + text + ", 'MD5')))";
+  }
+
+  @Override
+  public String hashSums(String subquery) {
+    return "SELECT COUNT(*), NVL(SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')), 0),"
+        + " NVL(SUM(TO_NUMBER(SUBSTR(h, 16, 15), 'XXXXXXXXXXXXXXX')), 0) FROM (" + subquery + ")";
+  }
+
+  @Override
+  public String length(String text) {
+    return "TO_CHAR(LENGTH(" + text + "))";
+  }
+
+  @Override
+  public void beginReadOnly(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("ALTER SESSION SET NLS_COMP = BINARY NLS_SORT = BINARY");
+      statement.execute("SET TRANSACTION READ ONLY");
+    }
+  }
+}

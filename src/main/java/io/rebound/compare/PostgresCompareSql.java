@@ -1,0 +1,105 @@
+package io.rebound.compare;
+
+import io.rebound.target.Dialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.springframework.stereotype.Component;
+
+/** Comparison SQL for PostgreSQL (13 and later: {@code trim_scale}). */
+@Component
+public class PostgresCompareSql implements CompareSql {
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.POSTGRESQL;
+  }
+
+  @Override
+  public String columnsQuery() {
+    return "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname FROM pg_attribute a"
+        + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid"
+        + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+  }
+
+  @Override
+  public String primaryKeyQuery() {
+    return "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) ON true"
+        + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum"
+        + " WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary ORDER BY k.position";
+  }
+
+  @Override
+  public ColumnKind kindOf(String catalogType, String declaredType) {
+    return switch (catalogType) {
+      case "int2", "int4", "int8", "numeric", "oid" -> ColumnKind.NUMBER;
+      case "text", "varchar", "name", "citext" -> ColumnKind.TEXT;
+      case "bpchar" -> ColumnKind.CHAR;
+      case "timestamp" -> declaredType.endsWith("(0) without time zone") ? ColumnKind.DATE : ColumnKind.TIMESTAMP;
+      case "timestamptz" -> ColumnKind.TIMESTAMP_TZ;
+      case "date" -> ColumnKind.DAY;
+      case "bool" -> ColumnKind.BOOLEAN;
+      case "bytea" -> ColumnKind.BINARY;
+      default -> ColumnKind.OTHER;
+    };
+  }
+
+  @Override
+  public String normalised(Column column) {
+    String c = '"' + column.name() + '"';
+    return switch (column.kind()) {
+      case NUMBER -> "trim_scale(" + c + "::numeric)::text";
+      case TEXT -> "NULLIF(" + c + "::text, '')";
+      case CHAR -> "NULLIF(rtrim(" + c + "), '')";
+      case DATE -> "to_char(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS')";
+      case TIMESTAMP -> "to_char(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US')";
+      case TIMESTAMP_TZ -> "to_char(" + c + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')";
+      // A day is a date at midnight, as Oracle's DATE holds it.
+      case DAY -> "to_char(" + c + ", 'YYYY-MM-DD\"T00:00:00\"')";
+      case BOOLEAN -> "CASE " + c + " WHEN true THEN '1' WHEN false THEN '0' END";
+      case BINARY -> "md5(" + c + ")";
+      case OTHER -> c + "::text";
+    };
+  }
+
+  @Override
+  public String fromNormalised(Column column) {
+    return switch (column.kind()) {
+      case TIMESTAMP_TZ -> "(CAST(? AS timestamp) AT TIME ZONE 'UTC')";
+      case DAY -> "CAST(CAST(? AS timestamp) AS date)";
+      case BOOLEAN -> "(? = '1')";
+      default -> "CAST(? AS " + column.type() + ")";
+    };
+  }
+
+  @Override
+  public String ordered(String expression, Column column) {
+    // Byte order for text on both sides, whatever each database's collation is.
+    return column.kind() == ColumnKind.TEXT || column.kind() == ColumnKind.CHAR ? expression + " COLLATE \"C\"" : expression;
+  }
+
+  @Override
+  public String md5(String text) {
+    return "md5(" + text + ")";
+  }
+
+  @Override
+  public String hashSums(String subquery) {
+    return "SELECT count(*), COALESCE(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0),"
+        + " COALESCE(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0) FROM (" + subquery + ") s";
+  }
+
+  @Override
+  public String length(String text) {
+    return "length(" + text + ")::text";
+  }
+
+  @Override
+  public void beginReadOnly(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    }
+  }
+}

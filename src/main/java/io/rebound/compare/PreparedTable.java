@@ -1,0 +1,25 @@
+package io.rebound.compare;
+
+import java.util.List;
+
+/**
+ * A table ready to compare: the same columns, in the same order, on both sides, the key first.
+ *
+ * @param keyCount how many of the leading columns are the primary key
+ */
+public record PreparedTable(TableRef source, TableRef destination, List<Column> sourceColumns, List<Column> destinationColumns,
+    int keyCount, String where) {
+
+  public PreparedTable {
+    sourceColumns = List.copyOf(sourceColumns);
+    destinationColumns = List.copyOf(destinationColumns);
+  }
+
+  List<Column> sourceKey() {
+    return sourceColumns.subList(0, keyCount);
+  }
+
+  List<Column> destinationKey() {
+    return destinationColumns.subList(0, keyCount);
+  }
+}

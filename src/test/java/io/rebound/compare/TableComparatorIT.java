@@ -1,0 +1,244 @@
+package io.rebound.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rebound.compare.TableComparator.Options;
+import io.rebound.compare.TableComparator.Side;
+import io.rebound.runbook.InvalidInputException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Comparisons between two real PostgreSQL servers, with differences made at known keys. */
+class TableComparatorIT {
+
+  static EmbeddedPostgres sourceServer;
+  static EmbeddedPostgres destinationServer;
+  static final TableComparator comparator = TableComparator.withOwnThreads();
+  static final PostgresCompareSql sql = new PostgresCompareSql();
+  static final Options SMALL_DRILL = new Options(200, 8, 1000);
+
+  Connection source;
+  Connection destination;
+
+  @BeforeAll
+  static void startServers() throws Exception {
+    sourceServer = EmbeddedPostgres.builder().start();
+    destinationServer = EmbeddedPostgres.builder().start();
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    sourceServer.close();
+    destinationServer.close();
+  }
+
+  @BeforeEach
+  void connect() throws SQLException {
+    source = sourceServer.getPostgresDatabase().getConnection();
+    destination = destinationServer.getPostgresDatabase().getConnection();
+    for (Connection connection : List.of(source, destination)) {
+      run(connection, "DROP SCHEMA IF EXISTS shop CASCADE", "CREATE SCHEMA shop");
+    }
+  }
+
+  @AfterEach
+  void disconnect() throws SQLException {
+    source.close();
+    destination.close();
+  }
+
+  @Test
+  void shouldFindIdenticalTablesIdenticalReadingOnlyHashes() throws Exception {
+    createItems(source, 10_000);
+    createItems(destination, 10_000);
+
+    ChunkResult result = compareAll(new TableSpec("shop.items", List.of(), List.of(), null, 1000), Options.DEFAULT);
+
+    assertThat(result.identical()).isTrue();
+    assertThat(result.sourceRows()).isEqualTo(10_000);
+    assertThat(result.destinationRows()).isEqualTo(10_000);
+    assertThat(result.rowsFetched()).isZero();
+    assertThat(result.chunksHashed()).isEqualTo(10);
+  }
+
+  @Test
+  void shouldReportExactlyTheRowsDeletedInsertedAndChanged() throws Exception {
+    createItems(source, 10_000);
+    createItems(destination, 10_000);
+    run(destination,
+        "DELETE FROM shop.items WHERE id IN (5, 500, 9999)",
+        "INSERT INTO shop.items (id, name, price, note, created) VALUES (20001, 'new', 1, NULL, now()), (20002, 'new', 2, NULL, now())",
+        "UPDATE shop.items SET price = price + 0.01 WHERE id = 7",
+        "UPDATE shop.items SET name = 'renamed' WHERE id = 8000",
+        "UPDATE shop.items SET note = 'was null' WHERE id = 42",
+        "UPDATE shop.items SET created = created + interval '1 microsecond' WHERE id = 4321");
+
+    ChunkResult result = compareAll(new TableSpec("shop.items", List.of(), List.of(), null, 1000), SMALL_DRILL);
+
+    assertThat(result.missingInDestinationKeys()).containsExactlyInAnyOrder("5", "500", "9999");
+    assertThat(result.missingInSourceKeys()).containsExactlyInAnyOrder("20001", "20002");
+    assertThat(result.differentKeys()).containsExactlyInAnyOrder("7", "8000", "42", "4321");
+    assertThat(result.missingInDestination()).isEqualTo(3);
+    assertThat(result.missingInSource()).isEqualTo(2);
+    assertThat(result.different()).isEqualTo(4);
+    assertThat(result.destinationRows()).isEqualTo(9_999);
+  }
+
+  @Test
+  void shouldCompareCompositeKeys() throws Exception {
+    for (Connection connection : List.of(source, destination)) {
+      run(connection, "CREATE TABLE shop.lines (order_id int, line_no int, qty int, PRIMARY KEY (order_id, line_no))",
+          "INSERT INTO shop.lines SELECT o, l, o * l FROM generate_series(1, 300) o, generate_series(1, 10) l");
+    }
+    run(destination, "DELETE FROM shop.lines WHERE order_id = 17 AND line_no = 3",
+        "UPDATE shop.lines SET qty = -1 WHERE order_id = 250 AND line_no = 10",
+        "INSERT INTO shop.lines VALUES (17, 11, 0)");
+
+    ChunkResult result = compareAll(new TableSpec("shop.lines", List.of(), List.of(), null, 500), SMALL_DRILL);
+
+    assertThat(result.missingInDestinationKeys()).containsExactly("(17, 3)");
+    assertThat(result.differentKeys()).containsExactly("(250, 10)");
+    assertThat(result.missingInSourceKeys()).containsExactly("(17, 11)");
+  }
+
+  @Test
+  void shouldCompareTextKeysInTheSameOrderOnBothSides() throws Exception {
+    for (Connection connection : List.of(source, destination)) {
+      run(connection, "CREATE TABLE shop.codes (code varchar(20) PRIMARY KEY, label text)",
+          "INSERT INTO shop.codes SELECT 'code-' || i, 'label ' || i FROM generate_series(1, 3000) i",
+          "INSERT INTO shop.codes VALUES ('Zeta', 'upper'), ('alpha', 'lower'), ('Ärger', 'umlaut'), ('émile', 'accent')");
+    }
+    run(destination, "UPDATE shop.codes SET label = 'changed' WHERE code IN ('Ärger', 'code-1999')", "DELETE FROM shop.codes WHERE code = 'alpha'");
+
+    ChunkResult result = compareAll(new TableSpec("shop.codes", List.of(), List.of(), null, 700), SMALL_DRILL);
+
+    assertThat(result.differentKeys()).containsExactlyInAnyOrder("Ärger", "code-1999");
+    assertThat(result.missingInDestinationKeys()).containsExactly("alpha");
+    assertThat(result.missingInSource()).isZero();
+  }
+
+  @Test
+  void shouldTreatNullAndEmptyTextAlikeAndIgnoreNumericScale() throws Exception {
+    run(source, "CREATE TABLE shop.prices (id int PRIMARY KEY, price numeric(10,2), note varchar(10), code char(6))",
+        "INSERT INTO shop.prices VALUES (1, 1.50, NULL, 'ab'), (2, 10, 'x', 'cd'), (3, NULL, NULL, NULL)");
+    run(destination, "CREATE TABLE shop.prices (id bigint PRIMARY KEY, price numeric(12,4), note text, code char(10))",
+        "INSERT INTO shop.prices VALUES (1, 1.5000, '', 'ab'), (2, 10.0, 'x', 'cd  '), (3, NULL, '', NULL)");
+
+    ChunkResult result = compareAll(new TableSpec("shop.prices", List.of(), List.of(), null, 10), Options.DEFAULT);
+
+    assertThat(result.identical()).as("NULL = '' as on Oracle, 1.50 = 1.5000, CHAR padding ignored").isTrue();
+
+    run(destination, "UPDATE shop.prices SET price = NULL WHERE id = 2");
+    assertThat(compareAll(new TableSpec("shop.prices", List.of(), List.of(), null, 10), Options.DEFAULT).differentKeys()).containsExactly("2");
+  }
+
+  @Test
+  void shouldChunkAcrossGapsInTheKeys() throws Exception {
+    for (Connection connection : List.of(source, destination)) {
+      run(connection, "CREATE TABLE shop.sparse (id bigint PRIMARY KEY, v text)",
+          "INSERT INTO shop.sparse SELECT i, 'v' || i FROM generate_series(1, 500) i",
+          "INSERT INTO shop.sparse SELECT i, 'v' || i FROM generate_series(1000000000, 1000000500) i");
+    }
+    run(destination, "INSERT INTO shop.sparse VALUES (600, 'in the gap'), (2000000000, 'past the end'), (-5, 'before the start')");
+
+    ChunkResult result = compareAll(new TableSpec("shop.sparse", List.of(), List.of(), null, 100), SMALL_DRILL);
+
+    assertThat(result.missingInSourceKeys()).containsExactlyInAnyOrder("600", "2000000000", "-5");
+    assertThat(result.missingInDestination()).isZero();
+  }
+
+  @Test
+  void shouldApplyTheWhereFilterOnBothSides() throws Exception {
+    createItems(source, 1000);
+    createItems(destination, 1000);
+    run(destination, "UPDATE shop.items SET name = 'changed' WHERE id IN (10, 900)");
+
+    ChunkResult result = compareAll(new TableSpec("shop.items", List.of(), List.of("name"), "id < 500", 100), SMALL_DRILL);
+
+    assertThat(result.differentKeys()).containsExactly("10");
+    assertThat(result.sourceRows()).isEqualTo(499);
+  }
+
+  @Test
+  void shouldSplitLargeDifferingChunksAndStillFindEveryDifference() throws Exception {
+    createItems(source, 50_000);
+    createItems(destination, 50_000);
+    run(destination, "UPDATE shop.items SET name = name || '!' WHERE id % 7919 = 0");
+
+    ChunkResult result = compareAll(new TableSpec("shop.items", List.of(), List.of(), null, 25_000), new Options(300, 8, 100));
+
+    assertThat(result.different()).isEqualTo(6);
+    assertThat(result.differentKeys()).containsExactlyInAnyOrder("7919", "15838", "23757", "31676", "39595", "47514");
+    assertThat(result.rowsFetched()).as("only small ranges around the differences are fetched").isLessThan(6 * 2 * 300);
+  }
+
+  @Test
+  void shouldRefuseTablesItCannotCompare() throws Exception {
+    run(source, "CREATE TABLE shop.nokey (a int, b text)");
+    run(destination, "CREATE TABLE shop.nokey (a int, b text)");
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.nokey", List.of(), List.of(), null, 10), Options.DEFAULT))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("no primary key");
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.missing", List.of("id"), List.of(), null, 10), Options.DEFAULT))
+        .isInstanceOf(TableComparator.TableMissingException.class);
+    run(source, "CREATE TABLE shop.wider (id int PRIMARY KEY, extra text)");
+    run(destination, "CREATE TABLE shop.wider (id int PRIMARY KEY)");
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.wider", List.of(), List.of(), null, 10), Options.DEFAULT))
+        .hasMessageContaining("column extra is not in the destination");
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.wider", List.of(), List.of(), "1=1; DELETE FROM shop.wider", 10), Options.DEFAULT))
+        .hasMessageContaining("single condition");
+  }
+
+  @Test
+  void shouldNeverWriteEvenThroughTheFilter() throws Exception {
+    createItems(source, 10);
+    createItems(destination, 10);
+    run(source, "CREATE FUNCTION shop.sneaky() RETURNS boolean LANGUAGE sql AS 'DELETE FROM shop.items RETURNING true'");
+    run(destination, "CREATE FUNCTION shop.sneaky() RETURNS boolean LANGUAGE sql AS 'DELETE FROM shop.items RETURNING true'");
+
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.items", List.of(), List.of(), "shop.sneaky()", 10), Options.DEFAULT))
+        .isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+  }
+
+  private ChunkResult compareAll(TableSpec spec, Options options) throws Exception {
+    sql.beginReadOnly(source);
+    sql.beginReadOnly(destination);
+    try {
+      Side sourceSide = new Side(source, sql);
+      Side destinationSide = new Side(destination, sql);
+      PreparedTable table = comparator.prepare(sourceSide, destinationSide, spec);
+      ChunkResult total = ChunkResult.EMPTY;
+      for (KeyRange range : comparator.chunks(sourceSide, table, spec.chunkSize())) {
+        total = total.plus(comparator.compare(sourceSide, destinationSide, table, range, options), options.maxSamples());
+      }
+      return total;
+    } finally {
+      source.rollback();
+      destination.rollback();
+      source.setAutoCommit(true);
+      destination.setAutoCommit(true);
+    }
+  }
+
+  private static void createItems(Connection connection, int rows) throws SQLException {
+    run(connection, "CREATE TABLE shop.items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), note text, created timestamptz)",
+        "INSERT INTO shop.items SELECT i, 'item ' || i, (i % 1000) / 10.0, CASE WHEN i % 3 = 0 THEN NULL ELSE 'n' || i END,"
+            + " timestamptz '2026-01-01 00:00:00+00' + i * interval '1 minute' FROM generate_series(1, " + rows + ") i");
+  }
+
+  private static void run(Connection connection, String... statements) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    }
+  }
+}
