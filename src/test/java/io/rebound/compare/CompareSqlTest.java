@@ -1,0 +1,97 @@
+package io.rebound.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rebound.runbook.InvalidInputException;
+import io.rebound.target.Dialect;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CompareSqlTest {
+
+  private final OracleCompareSql oracle = new OracleCompareSql();
+  private final PostgresCompareSql postgres = new PostgresCompareSql();
+
+  @Test
+  void shouldNormaliseEachKindTheSameWayOnBothDialects() {
+    assertThat(oracle.normalised(new Column("PRICE", "NUMBER(10,2)", ColumnKind.NUMBER)))
+        .isEqualTo("REGEXP_REPLACE(TO_CHAR(\"PRICE\", 'TM9'), '^(-?)\\.', '\\10.')");
+    assertThat(postgres.normalised(new Column("price", "numeric(10,2)", ColumnKind.NUMBER))).isEqualTo("trim_scale(\"price\"::numeric)::text");
+    assertThat(oracle.normalised(new Column("CODE", "CHAR(6)", ColumnKind.CHAR))).isEqualTo("RTRIM(\"CODE\")");
+    assertThat(postgres.normalised(new Column("code", "character(6)", ColumnKind.CHAR))).isEqualTo("NULLIF(rtrim(\"code\"), '')");
+    assertThat(oracle.normalised(new Column("AT", "TIMESTAMP(6) WITH TIME ZONE", ColumnKind.TIMESTAMP_TZ)))
+        .isEqualTo("TO_CHAR(SYS_EXTRACT_UTC(\"AT\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6')");
+    assertThat(postgres.normalised(new Column("at", "timestamp with time zone", ColumnKind.TIMESTAMP_TZ)))
+        .isEqualTo("to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')");
+    assertThat(oracle.normalised(new Column("D", "DATE", ColumnKind.DATE))).isEqualTo("TO_CHAR(\"D\", 'YYYY-MM-DD\"T\"HH24:MI:SS')");
+    assertThat(postgres.normalised(new Column("d", "date", ColumnKind.DAY))).isEqualTo("to_char(\"d\", 'YYYY-MM-DD\"T00:00:00\"')");
+    assertThat(oracle.normalised(new Column("DOC", "BLOB", ColumnKind.BINARY))).isEqualTo("LOWER(RAWTOHEX(DBMS_CRYPTO.HASH(\"DOC\", 2)))");
+    assertThat(postgres.normalised(new Column("doc", "bytea", ColumnKind.BINARY))).isEqualTo("md5(\"doc\")");
+  }
+
+  @Test
+  void shouldReadTheCatalogTypesIntoKinds() {
+    assertThat(oracle.kindOf("TIMESTAMP(6)", "TIMESTAMP(6)")).isEqualTo(ColumnKind.TIMESTAMP);
+    assertThat(oracle.kindOf("TIMESTAMP(6) WITH LOCAL TIME ZONE", "x")).isEqualTo(ColumnKind.TIMESTAMP_TZ);
+    assertThat(oracle.kindOf("CLOB", "CLOB")).isEqualTo(ColumnKind.BINARY);
+    assertThat(postgres.kindOf("timestamp", "timestamp(0) without time zone")).isEqualTo(ColumnKind.DATE);
+    assertThat(postgres.kindOf("timestamp", "timestamp without time zone")).isEqualTo(ColumnKind.TIMESTAMP);
+    assertThat(postgres.kindOf("int8", "bigint")).isEqualTo(ColumnKind.NUMBER);
+    assertThat(postgres.kindOf("jsonb", "jsonb")).isEqualTo(ColumnKind.OTHER);
+  }
+
+  @Test
+  void shouldMarkNullsAndPrefixLengthsInTheRowText() {
+    String text = postgres.rowText(List.of(new Column("id", "integer", ColumnKind.NUMBER), new Column("name", "text", ColumnKind.TEXT)));
+
+    assertThat(text).isEqualTo("CASE WHEN trim_scale(\"id\"::numeric)::text IS NULL THEN '~' ELSE length(trim_scale(\"id\"::numeric)::text)::text"
+        + " || ':' || trim_scale(\"id\"::numeric)::text END || '|' || CASE WHEN NULLIF(\"name\"::text, '') IS NULL THEN '~'"
+        + " ELSE length(NULLIF(\"name\"::text, ''))::text || ':' || NULLIF(\"name\"::text, '') END");
+  }
+
+  @Test
+  void shouldHashAChunkWithOneQueryPerSide() {
+    List<Column> key = List.of(new Column("ORDER_ID", "NUMBER(10,0)", ColumnKind.NUMBER), new Column("LINE_NO", "NUMBER(4,0)", ColumnKind.NUMBER));
+    String sql = TableComparator.hashQuery(oracle, new TableRef("SHOP", "LINES"), key, key,
+        new KeyRange(List.of("17", "3"), List.of("250", "1")), "QTY > 0");
+
+    assertThat(sql).startsWith("SELECT COUNT(*), NVL(SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')), 0),")
+        .contains("LOWER(RAWTOHEX(STANDARD_HASH(")
+        .contains(" FROM \"SHOP\".\"LINES\" WHERE (\"ORDER_ID\" > TO_NUMBER(?) OR (\"ORDER_ID\" = TO_NUMBER(?) AND \"LINE_NO\" >= TO_NUMBER(?)))"
+            + " AND (\"ORDER_ID\" < TO_NUMBER(?) OR (\"ORDER_ID\" = TO_NUMBER(?) AND \"LINE_NO\" < TO_NUMBER(?))) AND (QTY > 0)");
+    assertThat(TableComparator.rangeBinds(new KeyRange(List.of("17", "3"), List.of("250", "1")))).containsExactly("17", "17", "3", "250", "250", "1");
+  }
+
+  @Test
+  void shouldCompareTextKeysInByteOrderOnPostgres() {
+    List<Column> key = List.of(new Column("code", "character varying(20)", ColumnKind.TEXT));
+    assertThat(TableComparator.where(postgres, key, new KeyRange(List.of("a"), null), null))
+        .isEqualTo(" WHERE \"code\" COLLATE \"C\" >= CAST(? AS character varying(20)) COLLATE \"C\"");
+  }
+
+  @Test
+  void shouldParseSchemaQualifiedTableNames() {
+    assertThat(TableRef.parse(Dialect.ORACLE, "hr.employees")).isEqualTo(new TableRef("HR", "EMPLOYEES"));
+    assertThat(TableRef.parse(Dialect.POSTGRESQL, "Shop.Items").sql()).isEqualTo("\"shop\".\"items\"");
+    assertThatThrownBy(() -> TableRef.parse(Dialect.POSTGRESQL, "items")).hasMessageContaining("schema-qualified");
+    assertThatThrownBy(() -> TableRef.parse(Dialect.POSTGRESQL, "a.b.c")).hasMessageContaining("schema-qualified");
+    assertThatThrownBy(() -> TableRef.parse(Dialect.POSTGRESQL, "shop.\"items\"")).isInstanceOf(InvalidInputException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1=1; DROP TABLE x", "a = 1 -- comment", "a = 1 /* c */", "a = 'unclosed", "(a = 1", "a = 1)",
+      "a = $$x$$", "a = E'\\\\x'", "a = 1\u0000"})
+  void shouldRefuseAnythingButOneCondition(String where) {
+    assertThatThrownBy(() -> WhereFilter.validate(where)).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void shouldAcceptConditionsWithQuotedSemicolonsAndNesting() {
+    assertThat(WhereFilter.validate(" status = 'a;b' AND (created >= DATE '2024-01-01' OR \"Name\" = 'O''Brien') "))
+        .isEqualTo("status = 'a;b' AND (created >= DATE '2024-01-01' OR \"Name\" = 'O''Brien')");
+    assertThat(WhereFilter.validate("  ")).isNull();
+  }
+}
