@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
 public class AuthorizationSetup {
 
   /** The process definition keys of every runbook. */
-  public static final List<String> RUNBOOKS = List.of("schema-restore");
+  public static final List<String> RUNBOOKS = List.of("schema-restore", "table-compare");
   static final String APPROVALS_FILTER = "Rebound approvals";
 
   private final IdentityService identity;

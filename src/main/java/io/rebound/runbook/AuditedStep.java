@@ -26,6 +26,11 @@ public abstract class AuditedStep implements JavaDelegate {
   /** The step's name in the audit trail, e.g. {@code reset}. */
   protected abstract String step();
 
+  /** The step's name for one execution; by default {@link #step()}, e.g. a table's name can be added. */
+  protected String step(DelegateExecution execution) {
+    return step();
+  }
+
   /** Does the work; returns a one-line outcome for the audit trail, or null to record nothing on success. */
   protected abstract String run(DelegateExecution execution, StepLog log) throws Exception;
 
@@ -37,21 +42,22 @@ public abstract class AuditedStep implements JavaDelegate {
   @Override
   public final void execute(DelegateExecution execution) throws Exception {
     String processInstanceId = execution.getProcessInstanceId();
+    String step = step(execution);
     if (recordsStart()) {
-      audit.record(processInstanceId, AuditEventType.STEP_STARTED, step(), ENGINE_ACTOR, null, Map.of("activity", execution.getCurrentActivityId()));
+      audit.record(processInstanceId, AuditEventType.STEP_STARTED, step, ENGINE_ACTOR, null, Map.of("activity", execution.getCurrentActivityId()));
     }
     StepLog log = new StepLog();
     try {
       String outcome = run(execution, log);
       if (outcome != null) {
-        audit.record(processInstanceId, AuditEventType.STEP_FINISHED, step(), ENGINE_ACTOR, outcome, details(execution, log));
+        audit.record(processInstanceId, AuditEventType.STEP_FINISHED, step, ENGINE_ACTOR, outcome, details(execution, log));
       }
     } catch (BpmnError error) {
-      audit.record(processInstanceId, AuditEventType.STEP_FAILED, step(), ENGINE_ACTOR, error.getErrorCode() + ": " + error.getMessage(),
+      audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, error.getErrorCode() + ": " + error.getMessage(),
           details(execution, log));
       throw error;
     } catch (Exception failure) {
-      audit.record(processInstanceId, AuditEventType.STEP_FAILED, step(), ENGINE_ACTOR, failure.getMessage(), details(execution, log));
+      audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, failure.getMessage(), details(execution, log));
       throw failure;
     }
   }

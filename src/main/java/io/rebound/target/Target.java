@@ -46,6 +46,41 @@ public final class Target {
     return properties.dumpDirectory();
   }
 
+  private volatile com.zaxxer.hikari.HikariDataSource pool;
+
+  /**
+   * A small pool of connections to the target, for work that opens many short connections (comparison
+   * chunks). Created on first use; the caller closes each connection, which returns it to the pool.
+   */
+  public Connection pooledConnection() throws SQLException {
+    com.zaxxer.hikari.HikariDataSource current = pool;
+    if (current == null) {
+      synchronized (this) {
+        if (pool == null) {
+          com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+          config.setPoolName("rebound-target-" + name);
+          config.setJdbcUrl(properties.url());
+          config.setUsername(properties.username());
+          config.setPassword(password());
+          config.setMaximumPoolSize(8);
+          config.setMinimumIdle(0);
+          config.setIdleTimeout(60_000);
+          pool = new com.zaxxer.hikari.HikariDataSource(config);
+        }
+        current = pool;
+      }
+    }
+    return current.getConnection();
+  }
+
+  /** Closes the pool, if one was opened. */
+  public synchronized void close() {
+    if (pool != null) {
+      pool.close();
+      pool = null;
+    }
+  }
+
   /** Opens a new connection as the target's privileged user; the caller closes it. */
   public Connection connect() throws SQLException {
     Properties info = new Properties();

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 /** The configured targets, by name. */
 @Component
-public class Targets {
+public class Targets implements org.springframework.beans.factory.DisposableBean {
 
   private final Map<String, Target> targets = new LinkedHashMap<>();
 
@@ -45,5 +45,10 @@ public class Targets {
 
   public synchronized Collection<Target> all() {
     return List.copyOf(targets.values());
+  }
+
+  @Override
+  public synchronized void destroy() {
+    targets.values().forEach(Target::close);
   }
 }

@@ -1,0 +1,142 @@
+package io.rebound.compare;
+
+import io.rebound.compare.ComparisonStore.Comparison;
+import io.rebound.compare.ComparisonStore.TableRow;
+import io.rebound.compare.TableComparator.Options;
+import io.rebound.compare.TableComparator.Side;
+import io.rebound.target.Dialect;
+import io.rebound.target.Target;
+import io.rebound.target.Targets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs a comparison's tables a step at a time: splitting a table into chunks, then one chunk per call, each
+ * call's result stored before the next. Knows nothing of the engine.
+ */
+@Service
+public class ComparisonService implements DisposableBean {
+
+  private final Targets targets;
+  private final ComparisonStore store;
+  private final Map<Dialect, CompareSql> dialects = new EnumMap<>(Dialect.class);
+  private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "rebound-compare-side");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final TableComparator comparator = new TableComparator(pool);
+  /** Prepared tables by comparison and name: the catalog is read once per node, not once per chunk. */
+  private final Map<String, PreparedTable> prepared = new ConcurrentHashMap<>();
+
+  public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls) {
+    this.targets = targets;
+    this.store = store;
+    sqls.forEach(sql -> dialects.put(sql.dialect(), sql));
+  }
+
+  /** Splits the table into chunks of the comparison's size on the source's keys. */
+  public int prepare(String comparisonId, String table) throws SQLException {
+    Comparison comparison = comparison(comparisonId);
+    TableRow row = store.table(comparisonId, table);
+    List<KeyRange> ranges = withSides(comparison, (source, destination) -> {
+      PreparedTable ready = prepared(comparison, row, source, destination);
+      int chunkSize = row.spec().chunkSize() != null ? row.spec().chunkSize() : comparison.chunkSize();
+      return comparator.chunks(source, ready, chunkSize);
+    });
+    store.prepared(comparisonId, table, ranges);
+    return ranges.size();
+  }
+
+  /** Compares the table's next chunk and stores the result; true while chunks remain. */
+  public boolean compareNextChunk(String comparisonId, String table) throws SQLException {
+    Comparison comparison = comparison(comparisonId);
+    TableRow row = store.table(comparisonId, table);
+    if (row.chunksDone() >= row.chunksTotal()) {
+      return false;
+    }
+    store.attempt(comparisonId, table);
+    KeyRange range = row.ranges().get(row.chunksDone());
+    Options options = new Options(Options.DEFAULT.drillRows(), Options.DEFAULT.fanout(), comparison.maxDifferences());
+    ChunkResult chunk = withSides(comparison, (source, destination) ->
+        comparator.compare(source, destination, prepared(comparison, row, source, destination), range, options));
+    int done = row.chunksDone() + 1;
+    boolean finished = done >= row.chunksTotal();
+    store.chunkDone(comparisonId, table, done, row.result().plus(chunk, comparison.maxDifferences()), finished);
+    if (finished) {
+      prepared.remove(comparisonId + "/" + table);
+    }
+    return !finished;
+  }
+
+  public void failed(String comparisonId, String table, String error) {
+    prepared.remove(comparisonId + "/" + table);
+    store.failed(comparisonId, table, error);
+  }
+
+  private PreparedTable prepared(Comparison comparison, TableRow row, Side source, Side destination) throws SQLException {
+    String key = comparison.id() + "/" + row.name();
+    PreparedTable ready = prepared.get(key);
+    if (ready == null) {
+      ready = comparator.prepare(source, destination, row.spec());
+      prepared.put(key, ready);
+    }
+    return ready;
+  }
+
+  private interface SideWork<T> {
+    T run(Side source, Side destination) throws SQLException;
+  }
+
+  /** Runs work with a read-only transaction on each side, rolled back after. */
+  private <T> T withSides(Comparison comparison, SideWork<T> work) throws SQLException {
+    Target sourceTarget = targets.get(comparison.source());
+    Target destinationTarget = targets.get(comparison.destination());
+    CompareSql sourceSql = sql(sourceTarget);
+    CompareSql destinationSql = sql(destinationTarget);
+    try (Connection source = sourceTarget.pooledConnection(); Connection destination = destinationTarget.pooledConnection()) {
+      try {
+        sourceSql.beginReadOnly(source);
+        destinationSql.beginReadOnly(destination);
+        return work.run(new Side(source, sourceSql), new Side(destination, destinationSql));
+      } finally {
+        rollbackQuietly(source);
+        rollbackQuietly(destination);
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      // the pool discards a broken connection
+    }
+  }
+
+  private CompareSql sql(Target target) {
+    CompareSql sql = dialects.get(target.dialect());
+    if (sql == null) {
+      throw new IllegalStateException("no comparison support for " + target.dialect());
+    }
+    return sql;
+  }
+
+  private Comparison comparison(String id) {
+    return store.comparison(id).orElseThrow(() -> new IllegalStateException("no comparison " + id));
+  }
+
+  @Override
+  public void destroy() {
+    pool.shutdownNow();
+  }
+}

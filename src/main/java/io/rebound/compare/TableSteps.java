@@ -1,0 +1,152 @@
+package io.rebound.compare;
+
+import static io.rebound.compare.TableCompareProcess.Variables.*;
+
+import io.rebound.audit.AuditTrail;
+import io.rebound.compare.ComparisonStore.Status;
+import io.rebound.compare.ComparisonStore.TableRow;
+import io.rebound.runbook.AuditedStep;
+import io.rebound.runbook.InvalidInputException;
+import io.rebound.runbook.StepLog;
+import java.sql.SQLException;
+import java.util.List;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutorContext;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps of one table's branch. A table that cannot be compared (missing, no privilege, a connection
+ * lost past its retries) ends its branch as failed with the error, and the other tables go on.
+ */
+final class TableSteps {
+
+  private TableSteps() {}
+
+  /** What the table steps share: the table's name in the audit trail, and turning failures into a failed table. */
+  abstract static class TableStep extends AuditedStep {
+    final ComparisonService service;
+
+    TableStep(AuditTrail audit, ComparisonService service) {
+      super(audit);
+      this.service = service;
+    }
+
+    @Override
+    protected String step(DelegateExecution execution) {
+      return step() + " " + execution.getVariable(TABLE);
+    }
+
+    @Override
+    protected final String run(DelegateExecution execution, StepLog log) throws Exception {
+      String comparisonId = (String) execution.getVariable(COMPARISON_ID);
+      String table = (String) execution.getVariable(TABLE);
+      try {
+        return compare(execution, comparisonId, table, log);
+      } catch (InvalidInputException | TableComparator.TableMissingException e) {
+        throw failed(comparisonId, table, e.getMessage());
+      } catch (SQLException e) {
+        // Missing objects and privileges (SQLSTATE class 42) will not heal; anything else gets the engine's retries.
+        if (e.getSQLState() != null && e.getSQLState().startsWith("42") || lastAttempt()) {
+          throw failed(comparisonId, table, e.getMessage());
+        }
+        throw e;
+      } catch (RuntimeException e) {
+        if (lastAttempt()) {
+          throw failed(comparisonId, table, e.getMessage());
+        }
+        throw e;
+      }
+    }
+
+    abstract String compare(DelegateExecution execution, String comparisonId, String table, StepLog log) throws SQLException;
+
+    private BpmnError failed(String comparisonId, String table, String error) {
+      service.failed(comparisonId, table, error);
+      return new BpmnError(TableCompareProcess.Errors.TABLE_FAILED, table + ": " + error);
+    }
+
+    /** Whether the engine will not retry this job again if it fails now. */
+    private static boolean lastAttempt() {
+      JobExecutorContext context = Context.getJobExecutorContext();
+      return context != null && context.getCurrentJob() != null && context.getCurrentJob().getRetries() <= 1;
+    }
+  }
+
+  @Component("prepareTableDelegate")
+  static class PrepareTableDelegate extends TableStep {
+    PrepareTableDelegate(AuditTrail audit, ComparisonService service) {
+      super(audit, service);
+    }
+
+    @Override
+    protected String step() {
+      return "prepare";
+    }
+
+    @Override
+    String compare(DelegateExecution execution, String comparisonId, String table, StepLog log) throws SQLException {
+      int chunks = service.prepare(comparisonId, table);
+      execution.setVariable(MORE_CHUNKS, chunks > 0);
+      return "split into " + chunks + " chunks";
+    }
+  }
+
+  @Component("compareChunkDelegate")
+  static class CompareChunkDelegate extends TableStep {
+    private final ComparisonStore store;
+
+    CompareChunkDelegate(AuditTrail audit, ComparisonService service, ComparisonStore store) {
+      super(audit, service);
+      this.store = store;
+    }
+
+    @Override
+    protected String step() {
+      return "compare";
+    }
+
+    @Override
+    protected boolean recordsStart() {
+      return false;
+    }
+
+    @Override
+    String compare(DelegateExecution execution, String comparisonId, String table, StepLog log) throws SQLException {
+      boolean more = service.compareNextChunk(comparisonId, table);
+      execution.setVariable(MORE_CHUNKS, more);
+      if (more) {
+        return null;
+      }
+      TableRow row = store.table(comparisonId, table);
+      ChunkResult result = row.result();
+      return "compared " + result.sourceRows() + " / " + result.destinationRows() + " rows: " + result.missingInDestination()
+          + " missing in destination, " + result.missingInSource() + " missing in source, " + result.different() + " different";
+    }
+  }
+
+  @Component("summariseComparisonDelegate")
+  static class SummariseComparisonDelegate extends AuditedStep {
+    private final ComparisonStore store;
+
+    SummariseComparisonDelegate(AuditTrail audit, ComparisonStore store) {
+      super(audit);
+      this.store = store;
+    }
+
+    @Override
+    protected String step() {
+      return "summary";
+    }
+
+    @Override
+    protected String run(DelegateExecution execution, StepLog log) {
+      List<TableRow> tables = store.tables((String) execution.getVariable(COMPARISON_ID));
+      List<String> failed = tables.stream().filter(t -> t.status() == Status.FAILED).map(TableRow::name).toList();
+      execution.setVariable(FAILED_TABLES, failed.size());
+      long differences = tables.stream().mapToLong(t -> t.result().missingInDestination() + t.result().missingInSource() + t.result().different()).sum();
+      return tables.size() + " tables, " + failed.size() + " failed, " + differences + " rows differ";
+    }
+  }
+}
