@@ -28,7 +28,6 @@ import org.springframework.stereotype.Component;
 public class ComparisonInputs {
 
   static final Set<String> ACCEPTED = Set.of(SOURCE, DESTINATION, TABLES, CHUNK_SIZE, PARALLELISM, MAX_DIFFERENCES, RETRY_OF);
-  private static final TypeReference<List<TableSpec>> SPECS = new TypeReference<>() {};
 
   private final Targets targets;
   private final ObjectMapper json;
@@ -101,9 +100,10 @@ public class ComparisonInputs {
 
   private List<TableSpec> specs(String text) {
     try {
-      return json.readValue(text, SPECS);
-    } catch (IOException e) {
-      throw new InvalidInputException("tables is not a JSON list of {name, primaryKey, columns, where, chunkSize}");
+      List<Object> items = json.readValue(text, new TypeReference<List<Object>>() {});
+      return tables(items);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidInputException("tables is not a JSON list of table names or {name, primaryKey, columns, where, chunkSize}");
     }
   }
 

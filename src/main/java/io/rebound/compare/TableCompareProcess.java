@@ -32,6 +32,8 @@ public final class TableCompareProcess {
     public static final String LANE = "lane";
     public static final String TABLE = "table";
     public static final String MORE_CHUNKS = "moreChunks";
+    /** Set by a chunk when the loop should pass through a timer before the next one. */
+    public static final String YIELD = "yieldToTimer";
     public static final String FAILED_TABLES = "failedTables";
 
     private Variables() {}

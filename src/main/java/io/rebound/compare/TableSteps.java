@@ -7,6 +7,7 @@ import io.rebound.compare.ComparisonStore.Status;
 import io.rebound.compare.ComparisonStore.TableRow;
 import io.rebound.runbook.AuditedStep;
 import io.rebound.runbook.InvalidInputException;
+import io.rebound.runbook.ShutdownSignal;
 import io.rebound.runbook.StepLog;
 import java.sql.SQLException;
 import java.util.List;
@@ -95,11 +96,19 @@ final class TableSteps {
 
   @Component("compareChunkDelegate")
   static class CompareChunkDelegate extends TableStep {
-    private final ComparisonStore store;
+    /**
+     * A loop of chunks passes through a timer this often, so one long table does not hold a job thread
+     * for hours. A timer due now would be chained like the chunk jobs; the model's timer waits a second.
+     */
+    static final int CHUNKS_BETWEEN_YIELDS = 1000;
 
-    CompareChunkDelegate(AuditTrail audit, ComparisonService service, ComparisonStore store) {
+    private final ComparisonStore store;
+    private final ShutdownSignal shutdown;
+
+    CompareChunkDelegate(AuditTrail audit, ComparisonService service, ComparisonStore store, ShutdownSignal shutdown) {
       super(audit, service);
       this.store = store;
+      this.shutdown = shutdown;
     }
 
     @Override
@@ -117,6 +126,8 @@ final class TableSteps {
       boolean more = service.compareNextChunk(comparisonId, table);
       execution.setVariable(MORE_CHUNKS, more);
       if (more) {
+        int done = store.table(comparisonId, table).chunksDone();
+        execution.setVariable(YIELD, shutdown.stopping() || done % CHUNKS_BETWEEN_YIELDS == 0);
         return null;
       }
       TableRow row = store.table(comparisonId, table);
