@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Table comparison, measured side by side on one PostgreSQL cluster with two databases (src, dst):
+#   L  the floor: count(*) and a hash of every row, one scan per side, both sides at once
+#   B  the seed's way: full rows fetched from both sides in chunks of 10 000, compared in memory
+#   O  Rebound's comparison (the table-compare process, over its REST API)
+# first with identical tables, then with 0.01% of the rows changed; prints the medians and the ratios
+# (goals: identical O <= 1.5 L and B/O >= 4; 0.01% different O <= 2 L and bytes read <= 5% of the table).
+# Also: O's peak heap at a fifth of the rows and at all of them, and a run stopped halfway and resumed.
+# Usage: bench/compare-vs-baselines.sh [rows] [runs]    (default 5000000 rows, 5 runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS=${1:-5000000}
+RUNS=${2:-5}
+PORT=${BENCH_PG_PORT:-55433}
+APP_PORT=${BENCH_APP_PORT:-18081}
+BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
+WORK=$(mktemp -d /tmp/rebound-compare-bench.XXXXXX)
+PW=bench-users-pw
+chmod 755 "$WORK"
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+psql_() { local db=$1; shift; "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h localhost -p "$PORT" -U postgres -d "$db" "$@"; }
+now_ms() { date +%s%3N; }
+cleanup() {
+  [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+  as_postgres "$BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/pg" "$WORK/pglog"
+[ "$(id -u)" = 0 ] && chown postgres "$WORK/pg" "$WORK/pglog"
+as_postgres "$BIN/initdb" -D "$WORK/pg" -U postgres -A trust >/dev/null
+as_postgres "$BIN/pg_ctl" -D "$WORK/pg" -o "-p $PORT -k /tmp -c shared_buffers=1GB -c max_wal_size=4GB" -l "$WORK/pglog/pg.log" -w start >/dev/null
+
+echo "== $ROWS rows of mixed types in src.bench.events, copied to dst"
+psql_ postgres -c "CREATE DATABASE src"
+psql_ src <<SQL
+CREATE SCHEMA bench;
+CREATE TABLE bench.events (id bigint PRIMARY KEY, kind varchar(20) NOT NULL, amount numeric(12,2), at timestamptz NOT NULL,
+  flag boolean, note text);
+INSERT INTO bench.events SELECT i, 'kind-' || (i % 37), (i % 100000) / 100.0, timestamptz '2026-01-01' + i * interval '1 second',
+  i % 2 = 0, md5(i::text) || md5((i * 7)::text) FROM generate_series(1, $ROWS) i;
+VACUUM ANALYZE bench.events;
+SQL
+psql_ postgres -c "CREATE DATABASE dst TEMPLATE src"
+TABLE_BYTES=$(psql_ src -At -c "SELECT pg_table_size('bench.events')")
+echo "   table $(( TABLE_BYTES / 1024 / 1024 )) MB per side"
+
+floor() {
+  local start
+  start=$(now_ms)
+  for db in src dst; do
+    psql_ "$db" -At -c "SELECT count(*), sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint) FROM bench.events t" >/dev/null &
+  done
+  wait
+  echo $(( $(now_ms) - start ))
+}
+
+JDBC=$(ls ~/.m2/repository/org/postgresql/postgresql/*/postgresql-*.jar | grep -v sources | sort -V | tail -1)
+full_rows() {
+  java -cp "$JDBC" bench/src/FullRowCompare.java "jdbc:postgresql://localhost:$PORT/src?user=postgres" \
+    "jdbc:postgresql://localhost:$PORT/dst?user=postgres" bench.events id
+}
+
+./mvnw -q -B -ntp -DskipTests package
+start_app() {
+  java -Xmx2g -jar target/rebound-*.jar --spring.profiles.active=demo --server.port="$APP_PORT" --rebound.demo.directory="$WORK/demo" \
+    --rebound.demo.password="$PW" --spring.datasource.url="jdbc:h2:file:$WORK/engine;DB_CLOSE_ON_EXIT=FALSE" \
+    --rebound.targets.src.dialect=postgresql --rebound.targets.src.url="jdbc:postgresql://localhost:$PORT/src" --rebound.targets.src.username=postgres \
+    --rebound.targets.dst.dialect=postgresql --rebound.targets.dst.url="jdbc:postgresql://localhost:$PORT/dst" --rebound.targets.dst.username=postgres \
+    >> "$WORK/app.log" 2>&1 &
+  APP_PID=$!
+  for _ in $(seq 1 120); do curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/recoveries" >/dev/null 2>&1 && return; sleep 0.5; done
+  echo "Rebound did not start"; tail -50 "$WORK/app.log"; exit 1
+}
+
+# Starts a comparison; prints its id.
+start_comparison() {
+  curl -fs -u "operator:$PW" -H 'Content-Type: application/json' "localhost:$APP_PORT/api/comparisons" \
+    -d "{\"source\":\"src\",\"destination\":\"dst\",\"chunkSize\":${1:-10000},\"parallelism\":1,\"tables\":[\"bench.events\"]}" | jq -r .id
+}
+
+wait_comparison() {
+  local id=$1 state
+  while :; do
+    state=$(curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/comparisons/$id" | jq -r .state)
+    [ "$state" = RUNNING ] || break
+    sleep 1
+  done
+  [ "$state" = COMPLETED ] || { echo "comparison $id ended $state"; curl -s -u "operator:$PW" "localhost:$APP_PORT/api/comparisons/$id"; exit 1; }
+}
+
+# The comparison's own duration from its table's start to its end, and what it found: "ms differences bytes".
+comparison_figures() {
+  curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/comparisons/$1" | python3 -c '
+import json, sys
+from datetime import datetime
+t = json.load(sys.stdin)["tables"][0]
+p = t["progress"]
+print(t["missingInDestination"] + t["missingInSource"] + t["different"], t["bytesRead"]["source"] + t["bytesRead"]["destination"], p["chunksTotal"], p["attempts"])'
+}
+
+# Runs O once, timed by wall clock around the run (polling adds at most a second): "ms differences bytes".
+rebound_compare() {
+  local start id
+  start=$(now_ms)
+  id=$(start_comparison)
+  wait_comparison "$id"
+  local ms=$(( $(now_ms) - start ))
+  read -r differences bytes _ _ <<<"$(comparison_figures "$id")"
+  echo "$ms $differences $bytes"
+}
+
+peak_heap_mb() {
+  # Used heap after the last GC, sampled while the comparison runs.
+  local pid=$1 max=0 used
+  while kill -0 "$pid" 2>/dev/null && [ -f "$WORK/sampling" ]; do
+    used=$(jstat -gc "$pid" 2>/dev/null | awk 'NR==2 {printf "%d", ($3+$4+$6+$8)/1024}')
+    [ -n "$used" ] && [ "$used" -gt "$max" ] && max=$used
+    sleep 0.5
+  done
+  echo "$max"
+}
+
+median() { python3 -c 'import statistics, sys; print(int(statistics.median([float(x) for x in sys.argv[1:]])))' "$@"; }
+
+start_app
+measure() {
+  local label=$1 l=() b=() o=() od=() ob=() bd=()
+  for run in $(seq 1 "$RUNS"); do
+    l+=("$(floor)")
+    read -r differences bytes ms < <(full_rows); b+=("$ms"); bd+=("$differences")
+    read -r ms differences bytes <<<"$(rebound_compare)"; o+=("$ms"); od+=("$differences"); ob+=("$bytes")
+    echo "   $label run $run: L ${l[-1]} ms, B ${b[-1]} ms (${bd[-1]} differences), O ${o[-1]} ms (${od[-1]} differences, ${ob[-1]} bytes)"
+  done
+  local ml mb mo
+  ml=$(median "${l[@]}"); mb=$(median "${b[@]}"); mo=$(median "${o[@]}")
+  python3 -c "
+l, b, o, bytes, table = $ml, $mb, $mo, $(median "${ob[@]}"), $TABLE_BYTES
+print(f'== $label: median L {l} ms, B {b} ms, O {o} ms; O/L {o / l:.2f}, B/O {b / o:.2f}; O read {bytes} bytes = {100 * bytes / (2 * table):.3f}% of both tables')"
+}
+
+echo "== identical tables"
+measure identical
+CHANGED=$(( ROWS / 10000 ))
+psql_ dst -c "UPDATE bench.events SET amount = amount + 1 WHERE id % 10000 = 1" >/dev/null
+psql_ dst -c "VACUUM ANALYZE bench.events" >/dev/null
+echo "== $CHANGED rows changed (0.01%)"
+measure "0.01% different"
+
+echo "== peak heap of O (jstat, used heap)"
+touch "$WORK/sampling"; peak_heap_mb "$APP_PID" > "$WORK/heap-all" & SAMPLER=$!
+rebound_compare >/dev/null; rm -f "$WORK/sampling"; wait "$SAMPLER"
+psql_ src -c "CREATE TABLE bench.fifth AS SELECT * FROM bench.events WHERE id <= $ROWS / 5" -c "ALTER TABLE bench.fifth ADD PRIMARY KEY (id)" >/dev/null
+psql_ dst -c "CREATE TABLE bench.fifth AS SELECT * FROM bench.events WHERE id <= $ROWS / 5" -c "ALTER TABLE bench.fifth ADD PRIMARY KEY (id)" >/dev/null
+touch "$WORK/sampling"; peak_heap_mb "$APP_PID" > "$WORK/heap-fifth" & SAMPLER=$!
+id=$(curl -fs -u "operator:$PW" -H 'Content-Type: application/json' "localhost:$APP_PORT/api/comparisons" \
+  -d '{"source":"src","destination":"dst","chunkSize":10000,"parallelism":1,"tables":["bench.fifth"]}' | jq -r .id)
+wait_comparison "$id"; rm -f "$WORK/sampling"; wait "$SAMPLER"
+echo "   peak used heap: $(cat "$WORK/heap-fifth") MB at $(( ROWS / 5 )) rows, $(cat "$WORK/heap-all") MB at $ROWS rows"
+
+echo "== a run stopped halfway and resumed, against an uninterrupted one"
+read -r uninterrupted _ _ <<<"$(rebound_compare)"
+start=$(now_ms)
+id=$(start_comparison)
+total_chunks=$(( (ROWS + 9999) / 10000 ))
+until [ "$(curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/comparisons/$id" | jq '.tables[0].progress.chunksDone')" -ge $(( total_chunks / 2 )) ]; do sleep 0.2; done
+first_part=$(( $(now_ms) - start ))
+kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
+start=$(now_ms)
+start_app
+wait_comparison "$id"
+resumed=$(( first_part + $(now_ms) - start ))
+read -r _ _ chunks attempts <<<"$(comparison_figures "$id")"
+python3 -c "print(f'   uninterrupted {$uninterrupted} ms, stopped and resumed {$resumed} ms (restart included): {$resumed / $uninterrupted:.2f}x; {$attempts} attempts for {$chunks} chunks')"
