@@ -78,7 +78,7 @@ start_app() {
 # Starts a comparison; prints its id.
 start_comparison() {
   curl -fs -u "operator:$PW" -H 'Content-Type: application/json' "localhost:$APP_PORT/api/comparisons" \
-    -d "{\"source\":\"src\",\"destination\":\"dst\",\"chunkSize\":${1:-10000},\"parallelism\":1,\"tables\":[\"bench.events\"]}" | jq -r .id
+    -d "{\"source\":\"src\",\"destination\":\"dst\",\"parallelism\":1,\"tables\":[\"bench.events\"]}" | jq -r .id
 }
 
 wait_comparison() {
@@ -156,7 +156,7 @@ psql_ src -c "CREATE TABLE bench.fifth AS SELECT * FROM bench.events WHERE id <=
 psql_ dst -c "CREATE TABLE bench.fifth AS SELECT * FROM bench.events WHERE id <= $ROWS / 5" -c "ALTER TABLE bench.fifth ADD PRIMARY KEY (id)" >/dev/null
 touch "$WORK/sampling"; peak_heap_mb "$APP_PID" > "$WORK/heap-fifth" & SAMPLER=$!
 id=$(curl -fs -u "operator:$PW" -H 'Content-Type: application/json' "localhost:$APP_PORT/api/comparisons" \
-  -d '{"source":"src","destination":"dst","chunkSize":10000,"parallelism":1,"tables":["bench.fifth"]}' | jq -r .id)
+  -d '{"source":"src","destination":"dst","parallelism":1,"tables":["bench.fifth"]}' | jq -r .id)
 wait_comparison "$id"; rm -f "$WORK/sampling"; wait "$SAMPLER"
 echo "   peak used heap: $(cat "$WORK/heap-fifth") MB at $(( ROWS / 5 )) rows, $(cat "$WORK/heap-all") MB at $ROWS rows"
 
@@ -164,7 +164,7 @@ echo "== a run stopped halfway and resumed, against an uninterrupted one"
 read -r uninterrupted _ _ <<<"$(rebound_compare)"
 start=$(now_ms)
 id=$(start_comparison)
-total_chunks=$(( (ROWS + 9999) / 10000 ))
+total_chunks=$(( (ROWS + 99999) / 100000 ))
 until [ "$(curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/comparisons/$id" | jq '.tables[0].progress.chunksDone')" -ge $(( total_chunks / 2 )) ]; do sleep 0.2; done
 first_part=$(( $(now_ms) - start ))
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true

@@ -42,18 +42,21 @@ public interface CompareSql {
   void beginReadOnly(Connection connection) throws SQLException;
 
   /**
-   * A row's normalised text: each column length-prefixed, so no two rows' values can run together into
-   * the same text, and {@code ~} (never a length) for NULL. Identical on every dialect for equal data.
+   * A row's normalised text, identical on every dialect for equal data: values joined by {@code |}. Kinds
+   * whose normalised text holds neither {@code |} nor a quote (numbers, dates, booleans, hashes) go as they
+   * are, NULL as {@code ~}; text is quoted SQL-style, quotes doubled, NULL as {@code NULL}, so no two rows'
+   * values can run together into the same text.
    */
   default String rowText(List<Column> columns) {
     List<String> parts = new ArrayList<>();
     for (Column column : columns) {
       String value = normalised(column);
-      parts.add("CASE WHEN " + value + " IS NULL THEN '~' ELSE " + length(value) + " || ':' || " + value + " END");
+      parts.add(switch (column.kind()) {
+        case TEXT, CHAR, OTHER -> "CASE WHEN " + value + " IS NULL THEN 'NULL' ELSE '''' || REPLACE(" + value + ", '''', '''''') || '''' END";
+        default -> "COALESCE(" + value + ", '~')";
+      });
     }
     return String.join(" || '|' || ", parts);
   }
 
-  /** The length of a text, in characters, as text. */
-  String length(String text);
 }

@@ -56,12 +56,19 @@ public class ComparisonService implements DisposableBean {
     return ranges.size();
   }
 
-  /** Compares the table's next chunk and stores the result; true while chunks remain. */
-  public boolean compareNextChunk(String comparisonId, String table) throws SQLException {
+  /** How far a table is, in chunks. */
+  public record Progress(int done, int total) {
+    public boolean finished() {
+      return done >= total;
+    }
+  }
+
+  /** Compares the table's next chunk and stores the result. */
+  public Progress compareNextChunk(String comparisonId, String table) throws SQLException {
     Comparison comparison = comparison(comparisonId);
     TableRow row = store.table(comparisonId, table);
     if (row.chunksDone() >= row.chunksTotal()) {
-      return false;
+      return new Progress(row.chunksDone(), row.chunksTotal());
     }
     store.attempt(comparisonId, table);
     KeyRange range = row.ranges().get(row.chunksDone());
@@ -74,7 +81,7 @@ public class ComparisonService implements DisposableBean {
     if (finished) {
       prepared.remove(comparisonId + "/" + table);
     }
-    return !finished;
+    return new Progress(done, row.chunksTotal());
   }
 
   public void failed(String comparisonId, String table, String error) {

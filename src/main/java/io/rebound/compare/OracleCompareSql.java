@@ -92,10 +92,6 @@ public class OracleCompareSql implements CompareSql {
         + " NVL(SUM(TO_NUMBER(SUBSTR(h, 16, 15), 'XXXXXXXXXXXXXXX')), 0) FROM (" + subquery + ")";
   }
 
-  @Override
-  public String length(String text) {
-    return "TO_CHAR(LENGTH(" + text + "))";
-  }
 
   @Override
   public void beginReadOnly(Connection connection) throws SQLException {

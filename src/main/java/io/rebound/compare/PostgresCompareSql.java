@@ -49,7 +49,8 @@ public class PostgresCompareSql implements CompareSql {
   public String normalised(Column column) {
     String c = '"' + column.name() + '"';
     return switch (column.kind()) {
-      case NUMBER -> "trim_scale(" + c + "::numeric)::text";
+      // Integers have no scale to trim; their text is already the shortest.
+      case NUMBER -> isInteger(column) ? c + "::text" : "trim_scale(" + c + "::numeric)::text";
       case TEXT -> "NULLIF(" + c + "::text, '')";
       case CHAR -> "NULLIF(rtrim(" + c + "), '')";
       case DATE -> "to_char(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS')";
@@ -61,6 +62,10 @@ public class PostgresCompareSql implements CompareSql {
       case BINARY -> "md5(" + c + ")";
       case OTHER -> c + "::text";
     };
+  }
+
+  private static boolean isInteger(Column column) {
+    return column.type().equals("integer") || column.type().equals("bigint") || column.type().equals("smallint");
   }
 
   @Override
@@ -90,10 +95,6 @@ public class PostgresCompareSql implements CompareSql {
         + " COALESCE(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0) FROM (" + subquery + ") s";
   }
 
-  @Override
-  public String length(String text) {
-    return "length(" + text + ")::text";
-  }
 
   @Override
   public void beginReadOnly(Connection connection) throws SQLException {

@@ -123,11 +123,10 @@ final class TableSteps {
 
     @Override
     String compare(DelegateExecution execution, String comparisonId, String table, StepLog log) throws SQLException {
-      boolean more = service.compareNextChunk(comparisonId, table);
-      execution.setVariable(MORE_CHUNKS, more);
-      if (more) {
-        int done = store.table(comparisonId, table).chunksDone();
-        execution.setVariable(YIELD, shutdown.stopping() || done % CHUNKS_BETWEEN_YIELDS == 0);
+      ComparisonService.Progress progress = service.compareNextChunk(comparisonId, table);
+      execution.setVariable(MORE_CHUNKS, !progress.finished());
+      if (!progress.finished()) {
+        execution.setVariable(YIELD, shutdown.stopping() || progress.done() % CHUNKS_BETWEEN_YIELDS == 0);
         return null;
       }
       TableRow row = store.table(comparisonId, table);

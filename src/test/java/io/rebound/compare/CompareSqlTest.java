@@ -44,12 +44,12 @@ class CompareSqlTest {
   }
 
   @Test
-  void shouldMarkNullsAndPrefixLengthsInTheRowText() {
+  void shouldQuoteTextAndMarkNullsInTheRowText() {
     String text = postgres.rowText(List.of(new Column("id", "integer", ColumnKind.NUMBER), new Column("name", "text", ColumnKind.TEXT)));
 
-    assertThat(text).isEqualTo("CASE WHEN trim_scale(\"id\"::numeric)::text IS NULL THEN '~' ELSE length(trim_scale(\"id\"::numeric)::text)::text"
-        + " || ':' || trim_scale(\"id\"::numeric)::text END || '|' || CASE WHEN NULLIF(\"name\"::text, '') IS NULL THEN '~'"
-        + " ELSE length(NULLIF(\"name\"::text, ''))::text || ':' || NULLIF(\"name\"::text, '') END");
+    assertThat(text).isEqualTo("COALESCE(\"id\"::text, '~') || '|' || CASE WHEN NULLIF(\"name\"::text, '') IS NULL THEN 'NULL'"
+        + " ELSE '''' || REPLACE(NULLIF(\"name\"::text, ''), '''', '''''') || '''' END");
+    assertThat(postgres.normalised(new Column("price", "numeric(10,2)", ColumnKind.NUMBER))).isEqualTo("trim_scale(\"price\"::numeric)::text");
   }
 
   @Test
