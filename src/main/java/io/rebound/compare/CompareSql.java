@@ -35,8 +35,17 @@ public interface CompareSql {
   /** The MD5 of a text expression, as 32 lower-case hex digits. */
   String md5(String text);
 
-  /** Count and the two 60-bit hash sums over a row-hash column {@code h} of a subquery. */
-  String hashSums(String subquery);
+  /**
+   * Per bucket {@code b} of a subquery with columns {@code b} and {@code h} (a row's MD5): the bucket, its
+   * row count and the two 60-bit sums of its row hashes.
+   */
+  String bucketSums(String subquery);
+
+  /** The number in the first {@code digits} hex digits (at most 7) of a hex text. */
+  String hexPrefixNumber(String hex, int digits);
+
+  /** Whether a numeric column holds whole numbers only, so that it can be bucketed by MOD. */
+  boolean isInteger(Column column);
 
   /** Starts a read-only transaction on the connection. */
   void beginReadOnly(Connection connection) throws SQLException;

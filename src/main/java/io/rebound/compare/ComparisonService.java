@@ -72,7 +72,7 @@ public class ComparisonService implements DisposableBean {
     }
     store.attempt(comparisonId, table);
     KeyRange range = row.ranges().get(row.chunksDone());
-    Options options = new Options(Options.DEFAULT.drillRows(), Options.DEFAULT.fanout(), comparison.maxDifferences());
+    Options options = new Options(Options.DEFAULT.buckets(), comparison.maxDifferences());
     ChunkResult chunk = withSides(comparison, (source, destination) ->
         comparator.compare(source, destination, prepared(comparison, row, source, destination), range, options));
     int done = row.chunksDone() + 1;

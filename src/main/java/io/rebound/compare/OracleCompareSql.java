@@ -87,9 +87,19 @@ public class OracleCompareSql implements CompareSql {
   }
 
   @Override
-  public String hashSums(String subquery) {
-    return "SELECT COUNT(*), NVL(SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')), 0),"
-        + " NVL(SUM(TO_NUMBER(SUBSTR(h, 16, 15), 'XXXXXXXXXXXXXXX')), 0) FROM (" + subquery + ")";
+  public String bucketSums(String subquery) {
+    return "SELECT b, COUNT(*), SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')), SUM(TO_NUMBER(SUBSTR(h, 16, 15), 'XXXXXXXXXXXXXXX'))"
+        + " FROM (" + subquery + ") GROUP BY b";
+  }
+
+  @Override
+  public String hexPrefixNumber(String hex, int digits) {
+    return "TO_NUMBER(SUBSTR(" + hex + ", 1, " + digits + "), '" + "X".repeat(digits) + "')";
+  }
+
+  @Override
+  public boolean isInteger(Column column) {
+    return column.type().equals("INTEGER") || column.type().matches("NUMBER\\(\\d+,0\\)");
   }
 
 

@@ -64,7 +64,8 @@ public class PostgresCompareSql implements CompareSql {
     };
   }
 
-  private static boolean isInteger(Column column) {
+  @Override
+  public boolean isInteger(Column column) {
     return column.type().equals("integer") || column.type().equals("bigint") || column.type().equals("smallint");
   }
 
@@ -90,9 +91,14 @@ public class PostgresCompareSql implements CompareSql {
   }
 
   @Override
-  public String hashSums(String subquery) {
-    return "SELECT count(*), COALESCE(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0),"
-        + " COALESCE(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0) FROM (" + subquery + ") s";
+  public String bucketSums(String subquery) {
+    return "SELECT b, count(*), sum(('x' || substr(h, 1, 15))::bit(60)::bigint), sum(('x' || substr(h, 16, 15))::bit(60)::bigint)"
+        + " FROM (" + subquery + ") s GROUP BY b";
+  }
+
+  @Override
+  public String hexPrefixNumber(String hex, int digits) {
+    return "('x' || substr(" + hex + ", 1, " + digits + "))::bit(" + (4 * digits) + ")::int";
   }
 
 

@@ -6,9 +6,11 @@ import java.util.List;
  * A table ready to compare: the same columns, in the same order, on both sides, the key first.
  *
  * @param keyCount how many of the leading columns are the primary key
+ * @param bucketByModulo the key is one whole-number column on both sides: rows are bucketed by {@code MOD(key, n)}
+ *     instead of by a hash of the key
  */
 public record PreparedTable(TableRef source, TableRef destination, List<Column> sourceColumns, List<Column> destinationColumns,
-    int keyCount, String where) {
+    int keyCount, String where, boolean bucketByModulo) {
 
   public PreparedTable {
     sourceColumns = List.copyOf(sourceColumns);

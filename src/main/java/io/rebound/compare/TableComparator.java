@@ -18,9 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Compares one table between two connections, chunk by chunk. A chunk is a primary-key range; each side
- * hashes it in the database. Equal hashes end the chunk; different ones split it into smaller ranges,
- * until a range is small enough to fetch its keys and row hashes from both sides and diff them.
+ * Compares one table between two connections, chunk by chunk. A chunk is a primary-key range. Each side
+ * hashes it in the database in one scan, as a few thousand buckets of rows (by key): equal buckets end
+ * there; for the buckets that differ, keys and row hashes of just their rows are fetched from both sides
+ * and diffed. A chunk costs one scan per side when it is equal, two when it is not.
  *
  * <p>Both sides are queried at once. Connections are the caller's: each side's in a read-only transaction
  * started by {@link CompareSql#beginReadOnly}.
@@ -28,13 +29,16 @@ import java.util.concurrent.Executors;
 public class TableComparator {
 
   /**
-   * @param drillRows a differing range with at most this many rows (on the larger side) is diffed row by row
-   * @param fanout how many parts a larger differing range is split into
+   * @param buckets buckets a chunk's rows are hashed into; with chunks of 100 000 rows, 4096 buckets hold
+   *     about 25 rows each, which is what a difference costs to fetch
    * @param maxSamples sample keys kept per kind of difference
    */
-  public record Options(int drillRows, int fanout, int maxSamples) {
-    public static final Options DEFAULT = new Options(2000, 16, 20);
+  public record Options(int buckets, int maxSamples) {
+    public static final Options DEFAULT = new Options(4096, 20);
   }
+
+  /** Past this many differing buckets a chunk's rows are fetched whole rather than bucket by bucket. */
+  static final int MAX_BUCKETS_FETCHED = 1000;
 
   /** One side of a comparison: a connection in a read-only transaction and its dialect's SQL. */
   public record Side(Connection connection, CompareSql sql) {}
@@ -92,7 +96,9 @@ public class TableComparator {
         throw new InvalidInputException("key column " + sourceList.get(i).name() + " has a type that cannot bound a key range");
       }
     }
-    return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), where);
+    boolean byModulo = key.size() == 1 && sourceList.get(0).kind() == ColumnKind.NUMBER && destinationList.get(0).kind() == ColumnKind.NUMBER
+        && source.sql().isInteger(sourceList.get(0)) && destination.sql().isInteger(destinationList.get(0));
+    return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), where, byModulo);
   }
 
   /**
@@ -103,44 +109,47 @@ public class TableComparator {
     return KeyRange.ALL.splitAt(boundaries(source, table.source(), table.sourceKey(), KeyRange.ALL, table.where(), chunkSize));
   }
 
-  /** Compares one range: hashes both sides, and splits or diffs it when they differ. */
+  /** Compares one range: hashes both sides by bucket, and diffs the rows of the buckets that differ. */
   public ChunkResult compare(Side source, Side destination, PreparedTable table, KeyRange range, Options options) throws SQLException {
-    String sourceHashSql = hashQuery(source.sql(), table.source(), table.sourceColumns(), table.sourceKey(), range, table.where());
-    String destinationHashSql = hashQuery(destination.sql(), table.destination(), table.destinationColumns(), table.destinationKey(), range, table.where());
+    String sourceSql = bucketQuery(source.sql(), table.source(), table.sourceColumns(), table.sourceKey(), table.bucketByModulo(),
+        options.buckets(), range, table.where());
+    String destinationSql = bucketQuery(destination.sql(), table.destination(), table.destinationColumns(), table.destinationKey(),
+        table.bucketByModulo(), options.buckets(), range, table.where());
     List<String> binds = rangeBinds(range);
-    CompletableFuture<ChunkHash> destinationHash = async(() -> hash(destination, destinationHashSql, binds));
-    ChunkHash sourceHash = join(async(() -> hash(source, sourceHashSql, binds)));
-    ChunkHash otherHash = join(destinationHash);
-    long hashBytes = 64;
-    if (sourceHash.matches(otherHash)) {
-      return new ChunkResult(sourceHash.rows(), otherHash.rows(), 0, 0, 0, List.of(), List.of(), List.of(), hashBytes, hashBytes, 1, 0);
+    CompletableFuture<Map<Long, ChunkHash>> destinationFuture = async(() -> buckets(destination, destinationSql, binds));
+    Map<Long, ChunkHash> sourceBuckets = join(async(() -> buckets(source, sourceSql, binds)));
+    Map<Long, ChunkHash> destinationBuckets = join(destinationFuture);
+    long sourceRows = sourceBuckets.values().stream().mapToLong(ChunkHash::rows).sum();
+    long destinationRows = destinationBuckets.values().stream().mapToLong(ChunkHash::rows).sum();
+    // About the size of a bucket row on the wire: number, count and two sums.
+    long sourceBytes = 48L * sourceBuckets.size();
+    long destinationBytes = 48L * destinationBuckets.size();
+    List<Long> differing = new ArrayList<>();
+    java.util.TreeSet<Long> all = new java.util.TreeSet<>(sourceBuckets.keySet());
+    all.addAll(destinationBuckets.keySet());
+    for (Long bucket : all) {
+      ChunkHash mine = sourceBuckets.get(bucket);
+      ChunkHash theirs = destinationBuckets.get(bucket);
+      if (mine == null || theirs == null || !mine.matches(theirs)) {
+        differing.add(bucket);
+      }
     }
-    long larger = Math.max(sourceHash.rows(), otherHash.rows());
-    if (larger <= options.drillRows()) {
-      ChunkResult diff = diff(source, destination, table, range, options);
-      return new ChunkResult(sourceHash.rows(), otherHash.rows(), diff.missingInDestination(), diff.missingInSource(), diff.different(),
-          diff.missingInDestinationKeys(), diff.missingInSourceKeys(), diff.differentKeys(), hashBytes + diff.sourceBytes(),
-          hashBytes + diff.destinationBytes(), 1, diff.rowsFetched());
+    if (differing.isEmpty()) {
+      return new ChunkResult(sourceRows, destinationRows, 0, 0, 0, List.of(), List.of(), List.of(), sourceBytes, destinationBytes, 1, 0);
     }
-    // Split on the side with more rows, so every part is small enough after a few levels.
-    boolean bySource = sourceHash.rows() >= otherHash.rows();
-    Side splitter = bySource ? source : destination;
-    long step = Math.max(1, (larger + options.fanout() - 1) / options.fanout());
-    List<List<String>> keys = boundaries(splitter, bySource ? table.source() : table.destination(),
-        bySource ? table.sourceKey() : table.destinationKey(), range, table.where(), step);
-    ChunkResult total = new ChunkResult(0, 0, 0, 0, 0, List.of(), List.of(), List.of(), hashBytes, hashBytes, 1, 0);
-    for (KeyRange part : range.splitAt(keys)) {
-      ChunkResult result = compare(source, destination, table, part, options);
-      total = total.plus(new ChunkResult(result.sourceRows(), result.destinationRows(), result.missingInDestination(), result.missingInSource(),
-          result.different(), result.missingInDestinationKeys(), result.missingInSourceKeys(), result.differentKeys(), result.sourceBytes(),
-          result.destinationBytes(), result.chunksHashed(), result.rowsFetched()), options.maxSamples());
-    }
-    return total;
+    ChunkResult diff = diff(source, destination, table, range, differing.size() <= MAX_BUCKETS_FETCHED ? differing : null, options);
+    return new ChunkResult(sourceRows, destinationRows, diff.missingInDestination(), diff.missingInSource(), diff.different(),
+        diff.missingInDestinationKeys(), diff.missingInSourceKeys(), diff.differentKeys(), sourceBytes + diff.sourceBytes(),
+        destinationBytes + diff.destinationBytes(), 1, diff.rowsFetched());
   }
 
-  private ChunkResult diff(Side source, Side destination, PreparedTable table, KeyRange range, Options options) throws SQLException {
-    String sourceSql = rowHashesQuery(source.sql(), table.source(), table.sourceColumns(), table.sourceKey(), range, table.where());
-    String destinationSql = rowHashesQuery(destination.sql(), table.destination(), table.destinationColumns(), table.destinationKey(), range, table.where());
+  /** Diffs the rows of the given buckets of a range (all its rows when {@code buckets} is null). */
+  private ChunkResult diff(Side source, Side destination, PreparedTable table, KeyRange range, List<Long> buckets, Options options)
+      throws SQLException {
+    String sourceSql = rowHashesQuery(source.sql(), table.source(), table.sourceColumns(), table.sourceKey(), range, table.where())
+        + bucketFilter(source.sql(), table.sourceKey(), table.bucketByModulo(), options.buckets(), range, table.where(), buckets);
+    String destinationSql = rowHashesQuery(destination.sql(), table.destination(), table.destinationColumns(), table.destinationKey(), range,
+        table.where()) + bucketFilter(destination.sql(), table.destinationKey(), table.bucketByModulo(), options.buckets(), range, table.where(), buckets);
     List<String> binds = rangeBinds(range);
     CompletableFuture<RowHashes> destinationRows = async(() -> rowHashes(destination, destinationSql, binds, table.keyCount()));
     RowHashes sourceRows = join(async(() -> rowHashes(source, sourceSql, binds, table.keyCount())));
@@ -211,13 +220,17 @@ public class TableComparator {
     return values.size() == 1 ? String.valueOf(values.get(0)) : "(" + String.join(", ", values.stream().map(String::valueOf).toList()) + ")";
   }
 
-  private static ChunkHash hash(Side side, String sql, List<String> binds) {
+  private static Map<Long, ChunkHash> buckets(Side side, String sql, List<String> binds) {
     try (PreparedStatement statement = side.connection().prepareStatement(sql)) {
       Jdbc.bind(statement, binds.toArray());
+      statement.setFetchSize(5000);
+      Map<Long, ChunkHash> buckets = new HashMap<>();
       try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return new ChunkHash(rows.getLong(1), rows.getBigDecimal(2), rows.getBigDecimal(3));
+        while (rows.next()) {
+          buckets.put(rows.getLong(1), new ChunkHash(rows.getLong(2), rows.getBigDecimal(3), rows.getBigDecimal(4)));
+        }
       }
+      return buckets;
     } catch (SQLException e) {
       throw new CompletionException(e);
     }
@@ -259,8 +272,32 @@ public class TableComparator {
     return keys;
   }
 
-  static String hashQuery(CompareSql sql, TableRef table, List<Column> columns, List<Column> key, KeyRange range, String where) {
-    return sql.hashSums("SELECT " + sql.md5(sql.rowText(columns)) + " AS h FROM " + table.sql() + where(sql, key, range, where));
+  /** Per bucket of the range: bucket, rows, and the two hash sums. */
+  static String bucketQuery(CompareSql sql, TableRef table, List<Column> columns, List<Column> key, boolean byModulo, int buckets,
+      KeyRange range, String where) {
+    return sql.bucketSums("SELECT " + bucket(sql, key, byModulo, buckets) + " AS b, " + sql.md5(sql.rowText(columns)) + " AS h FROM "
+        + table.sql() + where(sql, key, range, where));
+  }
+
+  /**
+   * A row's bucket, from its key only, so a changed row stays in its bucket on both sides: the key MOD n for
+   * a whole-number key, else a number from the MD5 of the key's normalised text (the same on every dialect).
+   */
+  static String bucket(CompareSql sql, List<Column> key, boolean byModulo, int buckets) {
+    if (byModulo) {
+      return "MOD(\"" + key.get(0).name() + "\", " + buckets + ")";
+    }
+    return "MOD(" + sql.hexPrefixNumber(sql.md5(sql.rowText(key)), 7) + ", " + buckets + ")";
+  }
+
+  /** Restricts a row query to some buckets; nothing when all rows are wanted. */
+  private static String bucketFilter(CompareSql sql, List<Column> key, boolean byModulo, int buckets, KeyRange range, String where,
+      List<Long> wanted) {
+    if (wanted == null) {
+      return "";
+    }
+    String condition = bucket(sql, key, byModulo, buckets) + " IN (" + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
+    return where(sql, key, range, where).isEmpty() ? " WHERE " + condition : " AND " + condition;
   }
 
   static String rowHashesQuery(CompareSql sql, TableRef table, List<Column> columns, List<Column> key, KeyRange range, String where) {

@@ -53,16 +53,28 @@ class CompareSqlTest {
   }
 
   @Test
-  void shouldHashAChunkWithOneQueryPerSide() {
+  void shouldHashAChunkByBucketWithOneQueryPerSide() {
     List<Column> key = List.of(new Column("ORDER_ID", "NUMBER(10,0)", ColumnKind.NUMBER), new Column("LINE_NO", "NUMBER(4,0)", ColumnKind.NUMBER));
-    String sql = TableComparator.hashQuery(oracle, new TableRef("SHOP", "LINES"), key, key,
+    String sql = TableComparator.bucketQuery(oracle, new TableRef("SHOP", "LINES"), key, key, false, 4096,
         new KeyRange(List.of("17", "3"), List.of("250", "1")), "QTY > 0");
 
-    assertThat(sql).startsWith("SELECT COUNT(*), NVL(SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')), 0),")
-        .contains("LOWER(RAWTOHEX(STANDARD_HASH(")
+    assertThat(sql).startsWith("SELECT b, COUNT(*), SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')),")
+        .contains("MOD(TO_NUMBER(SUBSTR(LOWER(RAWTOHEX(STANDARD_HASH(")
+        .contains(", 1, 7), 'XXXXXXX'), 4096) AS b")
         .contains(" FROM \"SHOP\".\"LINES\" WHERE (\"ORDER_ID\" > TO_NUMBER(?) OR (\"ORDER_ID\" = TO_NUMBER(?) AND \"LINE_NO\" >= TO_NUMBER(?)))"
-            + " AND (\"ORDER_ID\" < TO_NUMBER(?) OR (\"ORDER_ID\" = TO_NUMBER(?) AND \"LINE_NO\" < TO_NUMBER(?))) AND (QTY > 0)");
+            + " AND (\"ORDER_ID\" < TO_NUMBER(?) OR (\"ORDER_ID\" = TO_NUMBER(?) AND \"LINE_NO\" < TO_NUMBER(?))) AND (QTY > 0)")
+        .endsWith(") GROUP BY b");
     assertThat(TableComparator.rangeBinds(new KeyRange(List.of("17", "3"), List.of("250", "1")))).containsExactly("17", "17", "3", "250", "250", "1");
+  }
+
+  @Test
+  void shouldBucketWholeNumberKeysByModuloOnBothDialects() {
+    assertThat(TableComparator.bucket(postgres, List.of(new Column("id", "bigint", ColumnKind.NUMBER)), true, 4096)).isEqualTo("MOD(\"id\", 4096)");
+    assertThat(TableComparator.bucket(oracle, List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), true, 4096)).isEqualTo("MOD(\"ID\", 4096)");
+    assertThat(oracle.isInteger(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER))).isTrue();
+    assertThat(oracle.isInteger(new Column("PRICE", "NUMBER(10,2)", ColumnKind.NUMBER))).isFalse();
+    assertThat(postgres.isInteger(new Column("id", "bigint", ColumnKind.NUMBER))).isTrue();
+    assertThat(postgres.hexPrefixNumber("h", 7)).isEqualTo("('x' || substr(h, 1, 7))::bit(28)::int");
   }
 
   @Test
