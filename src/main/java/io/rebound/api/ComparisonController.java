@@ -81,6 +81,7 @@ class ComparisonController {
     view.put("state", state);
     view.put("source", comparison.source());
     view.put("destination", comparison.destination());
+    view.put("createdAt", comparison.createdAt().toString());
     view.put("tables", tables.stream().map(ComparisonController::table).toList());
     return view;
   }
@@ -114,6 +115,8 @@ class ComparisonController {
     progress.put("chunksDone", row.chunksDone());
     progress.put("chunksTotal", row.chunksTotal());
     progress.put("attempts", row.attempts());
+    progress.put("startedAt", row.startedAt() == null ? null : row.startedAt().toString());
+    progress.put("finishedAt", row.finishedAt() == null ? null : row.finishedAt().toString());
     if (row.startedAt() != null && row.updatedAt() != null && row.chunksDone() > 0) {
       double seconds = Math.max(0.001, Duration.between(row.startedAt(), row.finishedAt() != null ? row.finishedAt() : row.updatedAt()).toMillis() / 1000.0);
       progress.put("rowsPerSecond", Math.round(Math.max(result.sourceRows(), result.destinationRows()) / seconds));
