@@ -8,9 +8,11 @@ import java.util.List;
  * @param keyCount how many of the leading columns are the primary key
  * @param bucketByModulo the key is one whole-number column on both sides: rows are bucketed by {@code MOD(key, n)}
  *     instead of by a hash of the key
+ * @param nativeHash both sides are PostgreSQL: rows are hashed with {@code hashtextextended} (64 bits, several
+ *     times cheaper than MD5) instead of the MD5 every dialect has
  */
 public record PreparedTable(TableRef source, TableRef destination, List<Column> sourceColumns, List<Column> destinationColumns,
-    int keyCount, String where, boolean bucketByModulo) {
+    int keyCount, String where, boolean bucketByModulo, boolean nativeHash) {
 
   public PreparedTable {
     sourceColumns = List.copyOf(sourceColumns);

@@ -1,6 +1,7 @@
 package io.rebound.compare;
 
 import io.rebound.runbook.InvalidInputException;
+import io.rebound.target.Dialect;
 import io.rebound.target.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,7 +99,8 @@ public class TableComparator {
     }
     boolean byModulo = key.size() == 1 && sourceList.get(0).kind() == ColumnKind.NUMBER && destinationList.get(0).kind() == ColumnKind.NUMBER
         && source.sql().isInteger(sourceList.get(0)) && destination.sql().isInteger(destinationList.get(0));
-    return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), where, byModulo);
+    boolean nativeHash = source.sql().dialect() == Dialect.POSTGRESQL && destination.sql().dialect() == Dialect.POSTGRESQL;
+    return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), where, byModulo, nativeHash);
   }
 
   /**
@@ -150,9 +152,9 @@ public class TableComparator {
   /** Compares one range: hashes both sides by bucket, and diffs the rows of the buckets that differ. */
   public ChunkResult compare(Side source, Side destination, PreparedTable table, KeyRange range, Options options) throws SQLException {
     String sourceSql = bucketQuery(source.sql(), table.source(), table.sourceColumns(), table.sourceKey(), table.bucketByModulo(),
-        options.buckets(), range, table.where());
+        table.nativeHash(), options.buckets(), range, table.where());
     String destinationSql = bucketQuery(destination.sql(), table.destination(), table.destinationColumns(), table.destinationKey(),
-        table.bucketByModulo(), options.buckets(), range, table.where());
+        table.bucketByModulo(), table.nativeHash(), options.buckets(), range, table.where());
     List<String> binds = rangeBinds(range);
     CompletableFuture<Map<Long, ChunkHash>> destinationFuture = async(() -> buckets(destination, destinationSql, binds));
     Map<Long, ChunkHash> sourceBuckets = join(async(() -> buckets(source, sourceSql, binds)));
@@ -184,10 +186,12 @@ public class TableComparator {
   /** Diffs the rows of the given buckets of a range (all its rows when {@code buckets} is null). */
   private ChunkResult diff(Side source, Side destination, PreparedTable table, KeyRange range, List<Long> buckets, Options options)
       throws SQLException {
-    String sourceSql = rowHashesQuery(source.sql(), table.source(), table.sourceColumns(), table.sourceKey(), range, table.where())
-        + bucketFilter(source.sql(), table.sourceKey(), table.bucketByModulo(), options.buckets(), range, table.where(), buckets);
-    String destinationSql = rowHashesQuery(destination.sql(), table.destination(), table.destinationColumns(), table.destinationKey(), range,
-        table.where()) + bucketFilter(destination.sql(), table.destinationKey(), table.bucketByModulo(), options.buckets(), range, table.where(), buckets);
+    String sourceSql = rowHashesQuery(source.sql(), table.source(), table.sourceColumns(), table.sourceKey(), table.nativeHash(), range,
+        table.where()) + bucketFilter(source.sql(), table.sourceKey(), table.bucketByModulo(), table.nativeHash(), options.buckets(), range,
+        table.where(), buckets);
+    String destinationSql = rowHashesQuery(destination.sql(), table.destination(), table.destinationColumns(), table.destinationKey(),
+        table.nativeHash(), range, table.where()) + bucketFilter(destination.sql(), table.destinationKey(), table.bucketByModulo(),
+        table.nativeHash(), options.buckets(), range, table.where(), buckets);
     List<String> binds = rangeBinds(range);
     CompletableFuture<RowHashes> destinationRows = async(() -> rowHashes(destination, destinationSql, binds, table.keyCount()));
     RowHashes sourceRows = join(async(() -> rowHashes(source, sourceSql, binds, table.keyCount())));
@@ -310,38 +314,49 @@ public class TableComparator {
     return keys;
   }
 
-  /** Per bucket of the range: bucket, rows, and the two hash sums. */
-  static String bucketQuery(CompareSql sql, TableRef table, List<Column> columns, List<Column> key, boolean byModulo, int buckets,
-      KeyRange range, String where) {
-    return sql.bucketSums("SELECT " + bucket(sql, key, byModulo, buckets) + " AS b, " + sql.md5(sql.rowText(columns)) + " AS h FROM "
-        + table.sql() + where(sql, key, range, where));
+  /** Per bucket of the range: bucket, rows, and the hash sums (one 64-bit sum for the native hash, two 60-bit sums for MD5). */
+  static String bucketQuery(CompareSql sql, TableRef table, List<Column> columns, List<Column> key, boolean byModulo, boolean nativeHash,
+      int buckets, KeyRange range, String where) {
+    String subquery = "SELECT " + bucket(sql, key, byModulo, nativeHash, buckets) + " AS b, " + rowHash(sql, columns, nativeHash) + " AS h FROM "
+        + table.sql() + where(sql, key, range, where);
+    return nativeHash ? "SELECT b, count(*), sum(h), 0 FROM (" + subquery + ") s GROUP BY b" : sql.bucketSums(subquery);
+  }
+
+  /** A row's hash: 64-bit {@code hashtextextended} between PostgreSQL servers, else the MD5 both dialects have. */
+  static String rowHash(CompareSql sql, List<Column> columns, boolean nativeHash) {
+    return nativeHash ? "hashtextextended(" + sql.rowText(columns) + ", 0)" : sql.md5(sql.rowText(columns));
   }
 
   /**
    * A row's bucket, from its key only, so a changed row stays in its bucket on both sides: the key MOD n for
-   * a whole-number key, else a number from the MD5 of the key's normalised text (the same on every dialect).
+   * a whole-number key, else a number from a hash of the key's normalised text (the same on every dialect).
    */
-  static String bucket(CompareSql sql, List<Column> key, boolean byModulo, int buckets) {
+  static String bucket(CompareSql sql, List<Column> key, boolean byModulo, boolean nativeHash, int buckets) {
     if (byModulo) {
       return "MOD(\"" + key.get(0).name() + "\", " + buckets + ")";
+    }
+    if (nativeHash) {
+      return "MOD(hashtextextended(" + sql.rowText(key) + ", 1) & 9223372036854775807, " + buckets + ")";
     }
     return "MOD(" + sql.hexPrefixNumber(sql.md5(sql.rowText(key)), 7) + ", " + buckets + ")";
   }
 
   /** Restricts a row query to some buckets; nothing when all rows are wanted. */
-  private static String bucketFilter(CompareSql sql, List<Column> key, boolean byModulo, int buckets, KeyRange range, String where,
-      List<Long> wanted) {
+  private static String bucketFilter(CompareSql sql, List<Column> key, boolean byModulo, boolean nativeHash, int buckets, KeyRange range,
+      String where, List<Long> wanted) {
     if (wanted == null) {
       return "";
     }
-    String condition = bucket(sql, key, byModulo, buckets) + " IN (" + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
+    String condition = bucket(sql, key, byModulo, nativeHash, buckets) + " IN ("
+        + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
     return where(sql, key, range, where).isEmpty() ? " WHERE " + condition : " AND " + condition;
   }
 
-  static String rowHashesQuery(CompareSql sql, TableRef table, List<Column> columns, List<Column> key, KeyRange range, String where) {
+  static String rowHashesQuery(CompareSql sql, TableRef table, List<Column> columns, List<Column> key, boolean nativeHash, KeyRange range,
+      String where) {
     List<String> selected = new ArrayList<>();
     key.forEach(column -> selected.add(sql.normalised(column)));
-    selected.add(sql.md5(sql.rowText(columns)));
+    selected.add(nativeHash ? rowHash(sql, columns, true) + "::text" : rowHash(sql, columns, false));
     return "SELECT " + String.join(", ", selected) + " FROM " + table.sql() + where(sql, key, range, where);
   }
 

@@ -55,7 +55,7 @@ class CompareSqlTest {
   @Test
   void shouldHashAChunkByBucketWithOneQueryPerSide() {
     List<Column> key = List.of(new Column("ORDER_ID", "NUMBER(10,0)", ColumnKind.NUMBER), new Column("LINE_NO", "NUMBER(4,0)", ColumnKind.NUMBER));
-    String sql = TableComparator.bucketQuery(oracle, new TableRef("SHOP", "LINES"), key, key, false, 4096,
+    String sql = TableComparator.bucketQuery(oracle, new TableRef("SHOP", "LINES"), key, key, false, false, 4096,
         new KeyRange(List.of("17", "3"), List.of("250", "1")), "QTY > 0");
 
     assertThat(sql).startsWith("SELECT b, COUNT(*), SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')),")
@@ -69,12 +69,14 @@ class CompareSqlTest {
 
   @Test
   void shouldBucketWholeNumberKeysByModuloOnBothDialects() {
-    assertThat(TableComparator.bucket(postgres, List.of(new Column("id", "bigint", ColumnKind.NUMBER)), true, 4096)).isEqualTo("MOD(\"id\", 4096)");
-    assertThat(TableComparator.bucket(oracle, List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), true, 4096)).isEqualTo("MOD(\"ID\", 4096)");
+    assertThat(TableComparator.bucket(postgres, List.of(new Column("id", "bigint", ColumnKind.NUMBER)), true, true, 4096)).isEqualTo("MOD(\"id\", 4096)");
+    assertThat(TableComparator.bucket(oracle, List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), true, false, 4096)).isEqualTo("MOD(\"ID\", 4096)");
     assertThat(oracle.isInteger(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER))).isTrue();
     assertThat(oracle.isInteger(new Column("PRICE", "NUMBER(10,2)", ColumnKind.NUMBER))).isFalse();
     assertThat(postgres.isInteger(new Column("id", "bigint", ColumnKind.NUMBER))).isTrue();
     assertThat(postgres.hexPrefixNumber("h", 7)).isEqualTo("('x' || substr(h, 1, 7))::bit(28)::int");
+    assertThat(TableComparator.bucket(postgres, List.of(new Column("code", "text", ColumnKind.TEXT)), false, true, 4096))
+        .startsWith("MOD(hashtextextended(").endsWith(", 1) & 9223372036854775807, 4096)");
   }
 
   @Test
