@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.runtime.Incident;
@@ -73,7 +74,13 @@ class Recoveries {
           instance.getStartTime(), instance.getEndTime(), null,
           state == State.FAILED && failureReason == null ? "run was cancelled: " + instance.getDeleteReason() : failureReason, links);
     }
-    List<String> active = runtime.getActiveActivityIds(id);
+    List<String> active;
+    try {
+      active = runtime.getActiveActivityIds(id);
+    } catch (NullValueException ended) {
+      // The run ended between the two looks: its history now says how.
+      return view(history.createHistoricProcessInstanceQuery().processInstanceId(id).singleResult());
+    }
     Incident incident = runtime.createIncidentQuery().processInstanceId(id).list().stream().findFirst().orElse(null);
     State state = incident != null ? State.FAILED
         : active.contains(SchemaRestoreProcess.Elements.APPROVE_RESET) ? State.WAITING_FOR_APPROVAL
