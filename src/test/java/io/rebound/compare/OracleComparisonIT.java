@@ -1,0 +1,88 @@
+package io.rebound.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rebound.compare.TableComparator.Options;
+import io.rebound.compare.TableComparator.Side;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.oracle.OracleContainer;
+
+/**
+ * The same data in Oracle and in PostgreSQL must hash the same: numbers of different scale, CHAR padding,
+ * '' as NULL, DATE and TIMESTAMP precision, time zones. Needs Docker; skipped where there is none.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class OracleComparisonIT {
+
+  @Container
+  static final OracleContainer oracle = new OracleContainer("gvenzl/oracle-free:23-faststart").withStartupTimeout(Duration.ofMinutes(10));
+
+  static EmbeddedPostgres postgres;
+
+  @BeforeAll
+  static void createTables() throws Exception {
+    postgres = EmbeddedPostgres.builder().start();
+    try (Connection ora = oracle(); Statement statement = ora.createStatement()) {
+      statement.execute("CREATE TABLE ITEMS (ID NUMBER(10,0) PRIMARY KEY, NAME VARCHAR2(50), PRICE NUMBER(10,2), CODE CHAR(6),"
+          + " MADE DATE, SEEN TIMESTAMP(6), AT TIMESTAMP(6) WITH TIME ZONE, NOTE VARCHAR2(20))");
+      statement.execute("INSERT INTO ITEMS SELECT LEVEL, 'item ' || LEVEL, MOD(LEVEL, 1000) / 10, 'c' || MOD(LEVEL, 7),"
+          + " DATE '2026-01-01' + LEVEL / 1440, TIMESTAMP '2026-01-01 00:00:00.123456' + NUMTODSINTERVAL(LEVEL, 'SECOND'),"
+          + " FROM_TZ(TIMESTAMP '2026-01-01 12:00:00', '+02:00') + NUMTODSINTERVAL(LEVEL, 'MINUTE'),"
+          + " CASE WHEN MOD(LEVEL, 5) = 0 THEN NULL ELSE 'n' || LEVEL END FROM dual CONNECT BY LEVEL <= 3000");
+    }
+    try (Connection pg = postgres.getPostgresDatabase().getConnection(); Statement statement = pg.createStatement()) {
+      statement.execute("CREATE SCHEMA \"system\"");
+      statement.execute("CREATE TABLE \"system\".items (id bigint PRIMARY KEY, name text, price numeric(12,4), code char(10),"
+          + " made timestamp(0), seen timestamp(6), at timestamptz, note varchar(20))");
+      statement.execute("INSERT INTO \"system\".items SELECT i, 'item ' || i, (i % 1000) / 10.0, 'c' || (i % 7),"
+          + " timestamp '2026-01-01' + i * interval '1 minute', timestamp '2026-01-01 00:00:00.123456' + i * interval '1 second',"
+          + " timestamptz '2026-01-01 10:00:00+00' + i * interval '1 minute',"
+          + " CASE WHEN i % 5 = 0 THEN '' ELSE 'n' || i END FROM generate_series(1, 3000) i");
+      statement.execute("UPDATE \"system\".items SET price = price + 0.01 WHERE id = 1234");
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    postgres.close();
+  }
+
+  @Test
+  void shouldHashEqualDataEquallyAcrossDialects() throws Exception {
+    TableComparator comparator = TableComparator.withOwnThreads();
+    OracleCompareSql oracleSql = new OracleCompareSql();
+    PostgresCompareSql postgresSql = new PostgresCompareSql();
+    try (Connection ora = oracle(); Connection pg = postgres.getPostgresDatabase().getConnection()) {
+      oracleSql.beginReadOnly(ora);
+      postgresSql.beginReadOnly(pg);
+      Side source = new Side(ora, oracleSql);
+      Side destination = new Side(pg, postgresSql);
+      PreparedTable table = comparator.prepare(source, destination, new TableSpec("system.items", List.of(), List.of(), null, 500));
+      assertThat(table.nativeHash()).isFalse();
+      assertThat(table.bucketByModulo()).isTrue();
+      ChunkResult total = ChunkResult.EMPTY;
+      for (KeyRange range : comparator.chunks(source, table, 500)) {
+        total = total.plus(comparator.compare(source, destination, table, range, Options.DEFAULT), 20);
+      }
+      assertThat(total.sourceRows()).isEqualTo(3000);
+      assertThat(total.destinationRows()).isEqualTo(3000);
+      assertThat(total.differentKeys()).containsExactly("1234");
+      assertThat(total.missingInDestination() + total.missingInSource()).isZero();
+    }
+  }
+
+  private static Connection oracle() throws SQLException {
+    return DriverManager.getConnection(oracle.getJdbcUrl(), "system", oracle.getPassword());
+  }
+}
