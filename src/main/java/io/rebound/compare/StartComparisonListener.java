@@ -6,13 +6,13 @@ import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
 import io.rebound.compare.ComparisonStore.Comparison;
 import io.rebound.runbook.InvalidInputException;
+import io.rebound.runbook.Requesters;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
-import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,10 +35,7 @@ public class StartComparisonListener implements ExecutionListener {
 
   @Override
   public void notify(DelegateExecution execution) {
-    Authentication authentication = execution.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
-    if (authentication == null || authentication.getUserId() == null) {
-      throw new InvalidInputException("a comparison must be started by an authenticated user");
-    }
+    String requester = Requesters.of(execution, "a comparison must be started by an authenticated user");
     Object retryOf = execution.getVariable(RETRY_OF);
     String comparisonId;
     Map<String, Object> details = new LinkedHashMap<>();
@@ -75,7 +72,7 @@ public class StartComparisonListener implements ExecutionListener {
       details.put("tables", request.tables().stream().map(TableSpec::name).toList());
     }
     execution.setVariable(COMPARISON_ID, comparisonId);
-    audit.record(execution.getProcessInstanceId(), AuditEventType.REQUESTED, "request", authentication.getUserId(),
+    audit.record(execution.getProcessInstanceId(), AuditEventType.REQUESTED, "request", requester,
         retryOf == null ? "comparison requested" : "retry of failed tables requested", details);
   }
 }

@@ -5,10 +5,10 @@ import static io.rebound.restore.SchemaRestoreProcess.Variables.INITIATOR;
 import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
 import io.rebound.runbook.InvalidInputException;
+import io.rebound.runbook.Requesters;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
-import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,18 +29,15 @@ public class StartRequestListener implements ExecutionListener {
 
   @Override
   public void notify(DelegateExecution execution) {
-    Authentication authentication = execution.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
-    if (authentication == null || authentication.getUserId() == null) {
-      throw new InvalidInputException("a recovery must be started by an authenticated user, so that a second person can approve it");
-    }
+    String requester = Requesters.of(execution, "a recovery must be started by an authenticated user, so that a second person can approve it");
     Map<String, Object> given = execution.getVariables();
     SchemaRestoreRequest request = inputs.parse(given);
     Map<String, Object> canonical = inputs.toVariables(request);
     // Inputs left empty in a form reach here as empty strings; they are replaced by their canonical values.
     given.keySet().stream().filter(name -> !canonical.containsKey(name)).forEach(execution::removeVariable);
     execution.setVariables(canonical);
-    execution.setVariable(INITIATOR, authentication.getUserId());
-    audit.record(execution.getProcessInstanceId(), AuditEventType.REQUESTED, "request", authentication.getUserId(), "schema restore requested",
+    execution.setVariable(INITIATOR, requester);
+    audit.record(execution.getProcessInstanceId(), AuditEventType.REQUESTED, "request", requester, "schema restore requested",
         canonical);
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rebound.ReboundApplication;
 import io.rebound.compare.ComparisonStore;
+import io.rebound.testsupport.Applications;
 import io.rebound.testsupport.Http;
 import io.rebound.testsupport.TestUsers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -17,9 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.IdentityService;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -63,8 +61,8 @@ class ComparisonResumeIT {
 
       String id;
       int doneBeforeStop;
-      try (ConfigurableApplicationContext first = start(properties)) {
-        Http http = new Http(port(first));
+      try (ConfigurableApplicationContext first = Applications.start(properties)) {
+        Http http = new Http(Applications.port(first));
         Http.Answer started = http.post("/api/comparisons", TestUsers.OPERATOR, PW, Map.of("source", "src", "destination", "dst",
             "chunkSize", 1000, "tables", List.of("big.events")));
         assertThat(started.status()).as(started.body()).isEqualTo(201);
@@ -74,11 +72,11 @@ class ComparisonResumeIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
             .until(() -> store.table(run, "big.events").chunksDone() >= 40);
       }
-      try (ConfigurableApplicationContext second = start(properties)) {
+      try (ConfigurableApplicationContext second = Applications.start(properties)) {
         ComparisonStore store = second.getBean(ComparisonStore.class);
         doneBeforeStop = store.table(id, "big.events").chunksDone();
         assertThat(doneBeforeStop).isBetween(40, 199);
-        Http http = new Http(port(second));
+        Http http = new Http(Applications.port(second));
         JsonNode done = awaitCompleted(http, id);
         JsonNode table = done.get("tables").get(0);
         assertThat(table.get("progress").get("chunksDone").asInt()).isEqualTo(200);
@@ -105,16 +103,5 @@ class ComparisonResumeIT {
     List<String> values = new ArrayList<>();
     array.forEach(v -> values.add(v.asText()));
     return values;
-  }
-
-  private static ConfigurableApplicationContext start(Map<String, String> properties) {
-    String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    ConfigurableApplicationContext context = new SpringApplicationBuilder(ReboundApplication.class).profiles("it").run(arguments);
-    TestUsers.create(context.getBean(IdentityService.class));
-    return context;
-  }
-
-  private static int port(ConfigurableApplicationContext context) {
-    return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
   }
 }

@@ -4,9 +4,9 @@ import static io.rebound.testsupport.PostgresServers.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rebound.ReboundApplication;
 import io.rebound.audit.AuditEvent;
 import io.rebound.audit.AuditTrail;
+import io.rebound.testsupport.Applications;
 import io.rebound.testsupport.Http;
 import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
@@ -20,10 +20,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import io.rebound.restore.SchemaRestoreProcess.Elements;
-import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -45,8 +43,8 @@ class CrashSafetyIT {
     }
 
     String id;
-    try (ConfigurableApplicationContext first = start()) {
-      Http http = new Http(port(first));
+    try (ConfigurableApplicationContext first = Applications.start(properties())) {
+      Http http = new Http(Applications.port(first));
       Http.Answer started = http.post("/api/schema-restores", TestUsers.OPERATOR, PW,
           Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", "big.dump"));
       assertThat(started.status()).as(started.body()).isEqualTo(201);
@@ -63,8 +61,8 @@ class CrashSafetyIT {
     Path importJob = importJobDirectory(id);
     boolean stoppedDuringImport = !Files.exists(importJob.resolve("exit"));
 
-    try (ConfigurableApplicationContext second = start()) {
-      Http http = new Http(port(second));
+    try (ConfigurableApplicationContext second = Applications.start(properties())) {
+      Http http = new Http(Applications.port(second));
       SchemaRestoreIT.awaitState(http, id, "COMPLETED");
       List<AuditEvent> events = second.getBean(AuditTrail.class).events(id);
       Map<String, Long> starts = events.stream().filter(e -> e.type().equals("STEP_STARTED"))
@@ -87,18 +85,10 @@ class CrashSafetyIT {
     }
   }
 
-  private static ConfigurableApplicationContext start() {
+  private static Map<String, Object> properties() {
     Map<String, Object> properties = new HashMap<>(servers.properties());
     properties.put("server.port", "0");
     properties.put("spring.main.banner-mode", "off");
-    // As command-line arguments: they outrank application.yml, as an operator's would.
-    String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    ConfigurableApplicationContext context = new SpringApplicationBuilder(ReboundApplication.class).profiles("it").run(arguments);
-    TestUsers.create(context.getBean(IdentityService.class));
-    return context;
-  }
-
-  private static int port(ConfigurableApplicationContext context) {
-    return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    return properties;
   }
 }
