@@ -35,7 +35,9 @@ public class StartComparisonListener implements ExecutionListener {
 
   @Override
   public void notify(DelegateExecution execution) {
-    String requester = Requesters.of(execution, "a comparison must be started by an authenticated user");
+    // Called from another run (a restore checking its result), the comparison is that run's requester's.
+    Object caller = execution.getSuperExecution() == null ? null : execution.getSuperExecution().getVariable("initiator");
+    String requester = caller != null ? caller.toString() : Requesters.of(execution, "a comparison must be started by an authenticated user");
     Object retryOf = execution.getVariable(RETRY_OF);
     String comparisonId;
     Map<String, Object> details = new LinkedHashMap<>();

@@ -12,13 +12,15 @@ import java.util.Map;
  * @param keyTables tables that must have rows after the import
  * @param safetyExport whether to export the current schemas before dropping them (default true)
  * @param sequences sequence to {@code TABLE.COLUMN} it feeds, for sequences that cannot be discovered
+ * @param referenceTarget a target to compare the key tables with after the restore
  */
 public record RestoreProfile(
     String schemaOwner,
     List<String> companionUsers,
     List<String> keyTables,
     Boolean safetyExport,
-    Map<String, String> sequences) {
+    Map<String, String> sequences,
+    String referenceTarget) {
 
   public RestoreProfile {
     companionUsers = companionUsers == null ? List.of() : List.copyOf(companionUsers);

@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class SchemaRestoreInputs {
 
-  static final Set<String> ACCEPTED = Set.of(TARGET, PROFILE, SCHEMA_OWNER, COMPANION_USERS, DUMP_FILE, KEY_TABLES, SAFETY_EXPORT);
+  static final Set<String> ACCEPTED = Set.of(TARGET, PROFILE, SCHEMA_OWNER, COMPANION_USERS, DUMP_FILE, KEY_TABLES, SAFETY_EXPORT,
+      REFERENCE_TARGET);
   private static final int MIN_PREFIX = 3;
 
   private final Targets targets;
@@ -103,7 +104,19 @@ public class SchemaRestoreInputs {
       profile.sequences().forEach((sequence, column) -> sequences.put(
           Identifiers.canonical(dialect, sequence, "profile sequence"), canonicalColumn(dialect, column)));
     }
-    return new SchemaRestoreRequest(targetName, profileName, owner, companions, prefix, dumpFile, keyTables, safetyExport, sequences);
+    String reference = firstNonNull(text(variables.get(REFERENCE_TARGET)), profile == null ? null : profile.referenceTarget());
+    if (reference != null) {
+      if (targets.find(reference).isEmpty()) {
+        throw new InvalidInputException("unknown referenceTarget '" + abbreviate(reference) + "'; configured targets: " + targets.names());
+      }
+      if (reference.equals(targetName)) {
+        throw new InvalidInputException("referenceTarget must be another target than the one restored");
+      }
+      if (keyTables.isEmpty()) {
+        throw new InvalidInputException("a referenceTarget is compared on the key tables: name at least one in keyTables");
+      }
+    }
+    return new SchemaRestoreRequest(targetName, profileName, owner, companions, prefix, dumpFile, keyTables, safetyExport, sequences, reference);
   }
 
   /** The variables a validated request is stored as: strings and booleans only, no credentials. */
@@ -118,6 +131,8 @@ public class SchemaRestoreInputs {
     variables.put(DUMP_FILE, request.dumpFile());
     variables.put(KEY_TABLES, String.join(",", request.keyTables()));
     variables.put(SAFETY_EXPORT, request.safetyExport());
+    // Always present, so the model can ask whether there is one.
+    variables.put(REFERENCE_TARGET, request.referenceTarget());
     return variables;
   }
 

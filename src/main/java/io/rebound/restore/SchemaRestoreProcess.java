@@ -28,6 +28,8 @@ public final class SchemaRestoreProcess {
     public static final String END_EXPIRED = "EndEvent_Expired";
     public static final String END_DUMP_NOT_FOUND = "EndEvent_DumpNotFound";
     public static final String END_VERIFICATION_FAILED = "EndEvent_VerificationFailed";
+    public static final String END_DIFFERS_FROM_REFERENCE = "EndEvent_DiffersFromReference";
+    public static final String COMPARE_WITH_REFERENCE = "CallActivity_CompareWithReference";
 
     private Elements() {}
   }
@@ -58,6 +60,9 @@ public final class SchemaRestoreProcess {
     public static final String INVALID_OBJECTS = "invalidObjects";
     public static final String ROW_COUNTS = "rowCounts";
     public static final String FAILURE_REASON = "failureReason";
+    public static final String REFERENCE_TARGET = "referenceTarget";
+    public static final String COMPARISON_ID = "comparisonId";
+    public static final String MATCHES_REFERENCE = "matchesReference";
 
     private Variables() {}
   }

@@ -9,6 +9,8 @@ import java.util.Map;
  * @param companionUsers explicit companion users
  * @param companionPrefix a prefix: every existing user starting with it is a companion (null if none)
  * @param sequences sequence to {@code TABLE.COLUMN} from the profile, added to the discovered ones
+ * @param referenceTarget a target holding the data as it should be: the key tables are compared with it
+ *     after the restore (null for none)
  */
 public record SchemaRestoreRequest(
     String target,
@@ -19,7 +21,8 @@ public record SchemaRestoreRequest(
     String dumpFile,
     List<String> keyTables,
     boolean safetyExport,
-    Map<String, String> sequences) {
+    Map<String, String> sequences,
+    String referenceTarget) {
 
   public SchemaRestoreRequest {
     companionUsers = List.copyOf(companionUsers);

@@ -57,7 +57,7 @@ class SchemaRestoreIT {
 
   @BeforeAll
   static void dumpSchema() throws Exception {
-    servers.createWinstoreDump(DUMP, 0);
+    servers.createReference(servers.createWinstoreDump(DUMP, 0));
     dumped = servers.winstoreFingerprint();
   }
 
@@ -163,6 +163,34 @@ class SchemaRestoreIT {
 
   private static Http.Answer put(Http http, String path, Object body) {
     return http.put(path, TestUsers.ADMIN, PW, body);
+  }
+
+  @Test
+  void shouldCompareTheRestoredTablesWithTheReferenceTarget() throws Exception {
+    Http http = http();
+    String matching = restoreWithReference(http);
+    awaitState(http, matching, "COMPLETED");
+    assertThat(http.get("/api/recoveries/" + matching + "/audit", TestUsers.OPERATOR, PW).body()).contains("matches reference ref");
+
+    try (Connection reference = servers.referenceConnection()) {
+      execute(reference, "UPDATE winstore_admin.products SET price = price + 1 WHERE product_id = 3");
+    }
+    String differing = restoreWithReference(http);
+    JsonNode failed = awaitState(http, differing, "FAILED");
+    assertThat(failed.get("failureReason").asText()).contains("differs from reference ref", "winstore_admin.products: 1 rows differ");
+    try (Connection reference = servers.referenceConnection()) {
+      execute(reference, "UPDATE winstore_admin.products SET price = price - 1 WHERE product_id = 3");
+    }
+  }
+
+  private String restoreWithReference(Http http) {
+    Http.Answer started = http.post("/api/schema-restores", TestUsers.OPERATOR, PW,
+        Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP, "safetyExport", false, "referenceTarget", "ref"));
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    String id = started.json().get("id").asText();
+    awaitState(http, id, "WAITING_FOR_APPROVAL");
+    assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", true)).status()).isEqualTo(200);
+    return id;
   }
 
   @Test

@@ -95,7 +95,7 @@ class SchemaRestoreInputsTest {
 
   private static ReboundProperties properties() {
     return new ReboundProperties(Map.of(), Map.of("winstore", new RestoreProfile("WINSTORE_ADMIN", List.of("WINSTORE_APP", "WINSTORE_READ"),
-        List.of("PRODUCTS", "CATEGORIES"), null, Map.of("PRODUCTS_SEQ", "PRODUCTS.PRODUCT_ID"))), Path.of("work"),
+        List.of("PRODUCTS", "CATEGORIES"), null, Map.of("PRODUCTS_SEQ", "PRODUCTS.PRODUCT_ID"), null)), Path.of("work"),
         new ReboundProperties.Steps("R3/PT30S", java.time.Duration.ofHours(24), java.time.Duration.ofSeconds(5)));
   }
 }

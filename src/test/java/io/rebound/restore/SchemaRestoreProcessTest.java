@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Every path of {@code schema-restore.bpmn} on an in-memory engine, the steps replaced by stand-ins that
  * set what the real delegates set. What the steps do is tested against a real PostgreSQL elsewhere.
  */
-@Deployment(resources = {"processes/schema-restore.bpmn", "forms/schema-restore-start.form", "forms/schema-restore-approval.form"})
+@Deployment(resources = {"processes/schema-restore.bpmn", "forms/schema-restore-start.form", "forms/schema-restore-approval.form",
+    "stubs/table-compare-stub.bpmn"})
 class SchemaRestoreProcessTest {
 
   // Not camunda.cfg.xml: that name would make ProcessEngines build this in-memory engine in the Spring tests too.
@@ -52,6 +53,7 @@ class SchemaRestoreProcessTest {
   private boolean dumpMissing;
   private int resetFailuresLeft;
   private int importPollsUntilDone;
+  private boolean referenceMatches = true;
 
   @BeforeEach
   void registerStandIns() {
@@ -91,6 +93,17 @@ class SchemaRestoreProcessTest {
       execution.setVariable(PROGRESS, importPollsUntilDone <= 0 ? 100 : 50);
     }));
     Mocks.register("verifyDelegate", step("verify", execution -> { }));
+    Mocks.register("restoreComparison", new ComparisonTables());
+    Mocks.register("comparisonStub", step("compare", execution -> {
+      assertThat(execution.getVariable("source")).isEqualTo("reference");
+      assertThat(execution.getVariable("destination")).isEqualTo("demo");
+      assertThat(execution.getVariable("tables")).isEqualTo("winstore_admin.products");
+      execution.setVariable("comparisonId", "comparison-1");
+    }));
+    Mocks.register("checkReferenceDelegate", step("check-reference", execution -> {
+      assertThat(execution.getVariable(COMPARISON_ID)).isEqualTo("comparison-1");
+      execution.setVariable(MATCHES_REFERENCE, referenceMatches);
+    }));
     importPollsUntilDone = 2;
   }
 
@@ -206,6 +219,33 @@ class SchemaRestoreProcessTest {
     assertThat(runtimeService().createIncidentQuery().count()).isZero();
   }
 
+  @Test
+  void shouldCompareWithTheReferenceTargetAndEndRestoredWhenItMatches() {
+    ProcessInstance run = startWithReference();
+    execute(job(run));
+    complete(task(run), withVariables(APPROVED, true));
+    runJobsUntilWaitingOrEnded(run);
+
+    assertThat(run).hasPassedInOrder(VERIFY, COMPARE_WITH_REFERENCE, END_RESTORED).isEnded();
+    assertThat(ran).containsSubsequence("verify", "compare", "check-reference", "ended at " + END_RESTORED);
+  }
+
+  @Test
+  void shouldEndFailedWhenTheRestoreDiffersFromTheReference() {
+    referenceMatches = false;
+    ProcessInstance run = startWithReference();
+    execute(job(run));
+    complete(task(run), withVariables(APPROVED, true));
+    runJobsUntilWaitingOrEnded(run);
+
+    assertThat(run).hasPassed(COMPARE_WITH_REFERENCE, END_DIFFERS_FROM_REFERENCE).hasNotPassed(END_RESTORED).isEnded();
+  }
+
+  private ProcessInstance startWithReference() {
+    return runtimeService().startProcessInstanceByKey(SchemaRestoreProcess.KEY, Map.of(
+        TARGET, "demo", SCHEMA_OWNER, "winstore_admin", DUMP_FILE, "winstore.dump", SAFETY_EXPORT, false, REFERENCE_TARGET, "reference"));
+  }
+
   private ProcessInstance start(boolean safetyExport) {
     return runtimeService().startProcessInstanceByKey(SchemaRestoreProcess.KEY, Map.of(
         TARGET, "demo", SCHEMA_OWNER, "winstore_admin", DUMP_FILE, "winstore.dump", SAFETY_EXPORT, safetyExport));
@@ -230,6 +270,13 @@ class SchemaRestoreProcessTest {
       ran.add(name);
       body.execute(execution);
     };
+  }
+
+  /** The tables the model hands the called comparison. */
+  public static class ComparisonTables {
+    public String tables(org.camunda.bpm.engine.delegate.DelegateExecution execution) {
+      return "winstore_admin.products";
+    }
   }
 
   /** The step settings the model reads through {@code ${reboundSteps...}}. */

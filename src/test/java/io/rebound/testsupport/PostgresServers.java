@@ -29,6 +29,8 @@ public final class PostgresServers implements AutoCloseable {
 
   private final EmbeddedPostgres engine;
   private final EmbeddedPostgres target;
+  /** A third server: roles are cluster-wide, and a restore must be free to drop the target's. */
+  private final EmbeddedPostgres reference;
   private final Path directory;
 
   public PostgresServers() {
@@ -37,6 +39,7 @@ public final class PostgresServers implements AutoCloseable {
       Files.createDirectories(dumpDirectory());
       engine = EmbeddedPostgres.builder().start();
       target = EmbeddedPostgres.builder().start();
+      reference = EmbeddedPostgres.builder().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -56,6 +59,22 @@ public final class PostgresServers implements AutoCloseable {
 
   public String targetUrl() {
     return "jdbc:postgresql://localhost:" + target.getPort() + "/postgres";
+  }
+
+  /** The reference target {@code ref}: another server, holding what a restore should produce. */
+  public String referenceUrl() {
+    return "jdbc:postgresql://localhost:" + reference.getPort() + "/postgres";
+  }
+
+  /** Loads the reference server from a dump of the target's schema (owned by postgres there). */
+  public void createReference(Path dump) {
+    Path bin = PostgresClient.discoverBinDirectory();
+    run(List.of(bin == null ? "pg_restore" : bin.resolve("pg_restore").toString(), "--no-owner", "--no-acl", "--host=localhost",
+        "--port=" + reference.getPort(), "--username=postgres", "--dbname=postgres", dump.toString()));
+  }
+
+  public Connection referenceConnection() throws SQLException {
+    return DriverManager.getConnection(referenceUrl(), "postgres", "");
   }
 
   public Connection targetConnection() throws SQLException {
@@ -82,6 +101,9 @@ public final class PostgresServers implements AutoCloseable {
     for (String user : List.of("winstore_admin", "winstore_app", "winstore_read")) {
       properties.put("rebound.targets." + TARGET + ".user-passwords." + user, SCHEMA_PASSWORD);
     }
+    properties.put("rebound.targets.ref.dialect", "postgresql");
+    properties.put("rebound.targets.ref.url", referenceUrl());
+    properties.put("rebound.targets.ref.username", "postgres");
     return properties;
   }
 
@@ -96,14 +118,18 @@ public final class PostgresServers implements AutoCloseable {
     }
     Path dump = dumpDirectory().resolve(fileName);
     Path bin = PostgresClient.discoverBinDirectory();
-    List<String> command = List.of(bin == null ? "pg_dump" : bin.resolve("pg_dump").toString(), "--format=custom",
+    run(List.of(bin == null ? "pg_dump" : bin.resolve("pg_dump").toString(), "--format=custom",
         "--schema=winstore_admin", "--host=localhost", "--port=" + target.getPort(), "--username=postgres", "--dbname=postgres",
-        "--file=" + dump);
+        "--file=" + dump));
+    return dump;
+  }
+
+  private static void run(List<String> command) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes());
       if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-        throw new IllegalStateException("pg_dump failed: " + output);
+        throw new IllegalStateException(command.get(0) + " failed: " + output);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -111,7 +137,6 @@ public final class PostgresServers implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    return dump;
   }
 
   /** A fingerprint of every WINSTORE table's rows, to compare a restored schema with the dumped one. */
@@ -142,5 +167,6 @@ public final class PostgresServers implements AutoCloseable {
   public void close() throws IOException {
     engine.close();
     target.close();
+    reference.close();
   }
 }

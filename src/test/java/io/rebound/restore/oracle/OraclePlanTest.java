@@ -26,7 +26,7 @@ class OraclePlanTest {
         Path.of("/opt/oracle/full_backups"), "WINSTORE_DUMP", null, 4, Map.of("WINSTORE_ADMIN", "AdminPass-1"), Map.of()));
     Target target = targets.get("xe");
     SchemaRestoreRequest request = new SchemaRestoreRequest("xe", null, "WINSTORE_ADMIN", List.of("WINSTORE_APP", "WINSTORE_NEW"), null,
-        "winstore_full_backup.dmp", List.of("PRODUCTS"), true, Map.of());
+        "winstore_full_backup.dmp", List.of("PRODUCTS"), true, Map.of(), null);
     Inventory inventory = new Inventory(List.of("WINSTORE_ADMIN", "WINSTORE_APP"), List.of("WINSTORE_NEW"), List.of("WINSTORE_ADMIN", "WINSTORE_APP"),
         Map.of("WINSTORE_ADMIN", 14L, "WINSTORE_APP", 0L), List.of(new Inventory.Session("WINSTORE_APP", "12,345,@1", "JDBC", "INACTIVE")),
         List.of("dump file winstore_full_backup.dmp, 81920 bytes"));
