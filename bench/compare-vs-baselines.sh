@@ -165,16 +165,18 @@ wait_comparison "$id"; rm -f "$WORK/sampling"; wait "$SAMPLER"
 echo "   peak used heap: $(cat "$WORK/heap-fifth") MB at $(( ROWS / 5 )) rows, $(cat "$WORK/heap-all") MB at $ROWS rows"
 
 echo "== a run stopped halfway and resumed, against an uninterrupted one"
-read -r uninterrupted _ _ <<<"$(rebound_compare)"
+# Both timed by wall clock here (polling every second), so the two figures compare.
+start=$(now_ms); wait_comparison "$(start_comparison)"; uninterrupted=$(( $(now_ms) - start ))
 start=$(now_ms)
 id=$(start_comparison)
 total_chunks=$(( (ROWS + 99999) / 100000 ))
 until [ "$(curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/comparisons/$id" | jq '.tables[0].progress.chunksDone')" -ge $(( total_chunks / 2 )) ]; do sleep 0.2; done
-first_part=$(( $(now_ms) - start ))
+stopping=$(now_ms)
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
-start=$(now_ms)
 start_app
+ready=$(now_ms)
 wait_comparison "$id"
-resumed=$(( first_part + $(now_ms) - start ))
+# The application's downtime (stop, JVM and engine start) is not the comparison's work: it is left out.
+resumed=$(( $(now_ms) - start - (ready - stopping) ))
 read -r _ _ chunks attempts <<<"$(comparison_figures "$id")"
-python3 -c "print(f'   uninterrupted {$uninterrupted} ms, stopped and resumed {$resumed} ms (restart included): {$resumed / $uninterrupted:.2f}x; {$attempts} attempts for {$chunks} chunks')"
+python3 -c "print(f'   uninterrupted {$uninterrupted} ms, stopped halfway and resumed {$resumed} ms without the downtime: {$resumed / $uninterrupted:.2f}x; {$attempts} attempts for {$chunks} chunks')"
