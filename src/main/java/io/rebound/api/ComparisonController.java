@@ -72,8 +72,7 @@ class ComparisonController {
     callers.requireGroup("reading a comparison", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
     Comparison comparison = store.comparison(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
     List<TableRow> tables = store.tables(id);
-    boolean running = runtime.createProcessInstanceQuery().processDefinitionKey(TableCompareProcess.KEY)
-        .variableValueEquals(TableCompareProcess.Variables.COMPARISON_ID, id).count() > 0;
+    boolean running = running(id);
     long failed = tables.stream().filter(t -> t.status() == Status.FAILED).count();
     String state = running ? "RUNNING" : failed == 0 ? "COMPLETED" : failed == tables.size() ? "FAILED" : "COMPLETED_WITH_FAILURES";
     Map<String, Object> view = new LinkedHashMap<>();
@@ -89,13 +88,18 @@ class ComparisonController {
   @PostMapping("/{id}/retry-failed")
   ResponseEntity<Map<String, Object>> retryFailed(@PathVariable String id) {
     store.comparison(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
-    if (runtime.createProcessInstanceQuery().processDefinitionKey(TableCompareProcess.KEY)
-        .variableValueEquals(TableCompareProcess.Variables.COMPARISON_ID, id).count() > 0) {
+    if (running(id)) {
       return ResponseEntity.status(HttpStatus.CONFLICT)
           .body(Map.of("status", 409, "error", "Conflict", "message", "comparison " + id + " is still running"));
     }
     ProcessInstance run = runtime.startProcessInstanceByKey(TableCompareProcess.KEY, Map.of(TableCompareProcess.Variables.RETRY_OF, id));
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("id", id, "run", run.getId(), "state", "RUNNING"));
+  }
+
+  /** Whether a run of the comparison (the first or a retry) is still going. */
+  private boolean running(String id) {
+    return runtime.createProcessInstanceQuery().processDefinitionKey(TableCompareProcess.KEY)
+        .variableValueEquals(TableCompareProcess.Variables.COMPARISON_ID, id).count() > 0;
   }
 
   private static Map<String, Object> table(TableRow row) {

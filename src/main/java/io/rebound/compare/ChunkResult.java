@@ -27,7 +27,12 @@ public record ChunkResult(long sourceRows, long destinationRows, long missingInD
   }
 
   public boolean identical() {
-    return missingInDestination == 0 && missingInSource == 0 && different == 0;
+    return differences() == 0;
+  }
+
+  /** Rows that are not the same on both sides, whichever way. */
+  public long differences() {
+    return missingInDestination + missingInSource + different;
   }
 
   /** Both results together, samples capped at {@code maxSamples} each. */

@@ -155,7 +155,7 @@ final class TableSteps {
       List<TableRow> tables = store.tables((String) execution.getVariable(COMPARISON_ID));
       List<String> failed = tables.stream().filter(t -> t.status() == Status.FAILED).map(TableRow::name).toList();
       execution.setVariable(FAILED_TABLES, failed.size());
-      long differences = tables.stream().mapToLong(t -> t.result().missingInDestination() + t.result().missingInSource() + t.result().different()).sum();
+      long differences = tables.stream().mapToLong(t -> t.result().differences()).sum();
       return tables.size() + " tables, " + failed.size() + " failed, " + differences + " rows differ";
     }
   }

@@ -50,7 +50,7 @@ public class ReferenceComparison {
       StringBuilder summary = new StringBuilder();
       boolean matches = !tables.isEmpty();
       for (TableRow table : tables) {
-        long differences = table.result().missingInDestination() + table.result().missingInSource() + table.result().different();
+        long differences = table.result().differences();
         matches &= table.status() == Status.COMPLETED && differences == 0;
         summary.append(table.name()).append(": ")
             .append(table.status() == Status.FAILED ? "could not be compared (" + table.error() + ")" : differences + " rows differ")

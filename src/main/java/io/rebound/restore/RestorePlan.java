@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -125,10 +124,5 @@ public record RestorePlan(
     theirs.stream().filter(l -> !mine.contains(l)).forEach(l -> text.append("- ").append(l).append('\n'));
     mine.stream().filter(l -> !theirs.contains(l)).forEach(l -> text.append("+ ").append(l).append('\n'));
     return text.toString();
-  }
-
-  /** Object counts keyed in a stable order, for display. */
-  public Map<String, Long> objectCounts() {
-    return new TreeMap<>(inventory.objectCounts());
   }
 }

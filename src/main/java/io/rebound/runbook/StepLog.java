@@ -33,8 +33,4 @@ public final class StepLog {
   public Map<String, Object> facts() {
     return Map.copyOf(facts);
   }
-
-  public boolean isEmpty() {
-    return entries.isEmpty() && facts.isEmpty();
-  }
 }
