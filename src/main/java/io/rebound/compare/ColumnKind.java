@@ -11,7 +11,10 @@ public enum ColumnKind {
   TEXT,
   /** Fixed-length text: trailing blanks removed (CHAR padding), then as TEXT. */
   CHAR,
-  /** A date with a time of day to the second (Oracle DATE, PostgreSQL timestamp(0)): seconds precision. */
+  /**
+   * A date with a time of day to the second (Oracle DATE, PostgreSQL timestamp(0)): written with a zero
+   * fraction, so that it equals a TIMESTAMP of the same instant.
+   */
   DATE,
   /** A timestamp without time zone: microseconds precision. */
   TIMESTAMP,

@@ -37,15 +37,37 @@ public interface CompareSql {
 
   /**
    * Per bucket {@code b} of a subquery with columns {@code b} and {@code h} (a row's MD5): the bucket, its
-   * row count and the two 60-bit sums of its row hashes.
+   * row count and the two 60-bit sums of its row hashes. Unbucketed, one row for the whole subquery, with
+   * bucket 0.
    */
-  String bucketSums(String subquery);
+  String md5Sums(String subquery, boolean bucketed);
 
   /** The number in the first {@code digits} hex digits (at most 7) of a hex text. */
   String hexPrefixNumber(String hex, int digits);
 
   /** Whether a numeric column holds whole numbers only, so that it can be bucketed by MOD. */
   boolean isInteger(Column column);
+
+  /**
+   * Whether the server hashes typed values itself, 64 bits a row with no text formatting (PostgreSQL 14 and
+   * later: {@code hash_record_extended}). Used when both sides do; otherwise rows are hashed as text with MD5.
+   */
+  default boolean hashesTypedValues(Connection connection) throws SQLException {
+    return false;
+  }
+
+  /**
+   * The column as a value of a type its counterpart on the other side is given too, for {@link #typedHash}:
+   * equal data gives equal values of equal types, and so equal hashes.
+   */
+  default String typedValue(Column column, Column counterpart) {
+    throw new UnsupportedOperationException(dialect() + " does not hash typed values");
+  }
+
+  /** A 64-bit hash of typed values (from {@link #typedValue}), in their order; the seed makes unrelated hashes. */
+  default String typedHash(List<String> values, int seed) {
+    throw new UnsupportedOperationException(dialect() + " does not hash typed values");
+  }
 
   /** Starts a read-only transaction on the connection. */
   void beginReadOnly(Connection connection) throws SQLException;

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +37,8 @@ public class ComparisonService implements DisposableBean {
   private final TableComparator comparator = new TableComparator(pool);
   /** Prepared tables by comparison and name: the catalog is read once per node, not once per chunk. */
   private final Map<String, PreparedTable> prepared = new ConcurrentHashMap<>();
+  /** Tables whose last chunk differed: their next chunk is hashed by bucket at once, differences are likely. */
+  private final Set<String> lastChunkDiffered = ConcurrentHashMap.newKeySet();
 
   public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls) {
     this.targets = targets;
@@ -73,19 +76,26 @@ public class ComparisonService implements DisposableBean {
     store.attempt(comparisonId, table);
     KeyRange range = row.ranges().get(row.chunksDone());
     Options options = new Options(Options.DEFAULT.buckets(), comparison.maxDifferences());
+    String key = comparisonId + "/" + table;
     ChunkResult chunk = withSides(comparison, (source, destination) ->
-        comparator.compare(source, destination, prepared(comparison, row, source, destination), range, options));
+        comparator.compare(source, destination, prepared(comparison, row, source, destination), range, options, lastChunkDiffered.contains(key)));
     int done = row.chunksDone() + 1;
     boolean finished = done >= row.chunksTotal();
     store.chunkDone(comparisonId, table, done, row.result().plus(chunk, comparison.maxDifferences()), finished);
+    if (chunk.identical() || finished) {
+      lastChunkDiffered.remove(key);
+    } else {
+      lastChunkDiffered.add(key);
+    }
     if (finished) {
-      prepared.remove(comparisonId + "/" + table);
+      prepared.remove(key);
     }
     return new Progress(done, row.chunksTotal());
   }
 
   public void failed(String comparisonId, String table, String error) {
     prepared.remove(comparisonId + "/" + table);
+    lastChunkDiffered.remove(comparisonId + "/" + table);
     store.failed(comparisonId, table, error);
   }
 

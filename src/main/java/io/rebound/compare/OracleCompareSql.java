@@ -55,7 +55,8 @@ public class OracleCompareSql implements CompareSql {
       case NUMBER -> "REGEXP_REPLACE(TO_CHAR(" + c + ", 'TM9'), '^(-?)\\.', '\\10.')";
       case TEXT -> c;
       case CHAR -> "RTRIM(" + c + ")";
-      case DATE, DAY -> "TO_CHAR(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS')";
+      // Seconds precision, written with a zero fraction so that it meets a timestamp of the same instant.
+      case DATE, DAY -> "TO_CHAR(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS\".000000\"')";
       case TIMESTAMP -> "TO_CHAR(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6')";
       case TIMESTAMP_TZ -> "TO_CHAR(SYS_EXTRACT_UTC(" + c + "), 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6')";
       case BOOLEAN -> "CASE WHEN " + c + " THEN '1' WHEN NOT " + c + " THEN '0' END";
@@ -69,7 +70,7 @@ public class OracleCompareSql implements CompareSql {
   public String fromNormalised(Column column) {
     return switch (column.kind()) {
       case NUMBER -> "TO_NUMBER(?)";
-      case DATE, DAY -> "TO_DATE(?, 'YYYY-MM-DD\"T\"HH24:MI:SS')";
+      case DATE, DAY -> "CAST(TO_TIMESTAMP(?, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6') AS DATE)";
       case TIMESTAMP -> "TO_TIMESTAMP(?, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6')";
       case TIMESTAMP_TZ -> "FROM_TZ(TO_TIMESTAMP(?, 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6'), 'UTC')";
       default -> "?";
@@ -87,9 +88,10 @@ public class OracleCompareSql implements CompareSql {
   }
 
   @Override
-  public String bucketSums(String subquery) {
-    return "SELECT b, COUNT(*), SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')), SUM(TO_NUMBER(SUBSTR(h, 16, 15), 'XXXXXXXXXXXXXXX'))"
-        + " FROM (" + subquery + ") GROUP BY b";
+  public String md5Sums(String subquery, boolean bucketed) {
+    String sums = "COUNT(*), SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')), SUM(TO_NUMBER(SUBSTR(h, 16, 15), 'XXXXXXXXXXXXXXX'))"
+        + " FROM (" + subquery + ")";
+    return bucketed ? "SELECT b, " + sums + " GROUP BY b" : "SELECT 0, " + sums;
   }
 
   @Override

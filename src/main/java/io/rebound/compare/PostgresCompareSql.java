@@ -4,6 +4,7 @@ import io.rebound.target.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** Comparison SQL for PostgreSQL (13 and later: {@code trim_scale}). */
@@ -53,11 +54,12 @@ public class PostgresCompareSql implements CompareSql {
       case NUMBER -> isInteger(column) ? c + "::text" : "trim_scale(" + c + "::numeric)::text";
       case TEXT -> "NULLIF(" + c + "::text, '')";
       case CHAR -> "NULLIF(rtrim(" + c + "), '')";
-      case DATE -> "to_char(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS')";
+      // Seconds precision, written with a zero fraction so that it meets a timestamp of the same instant.
+      case DATE -> "to_char(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS\".000000\"')";
       case TIMESTAMP -> "to_char(" + c + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US')";
       case TIMESTAMP_TZ -> "to_char(" + c + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')";
       // A day is a date at midnight, as Oracle's DATE holds it.
-      case DAY -> "to_char(" + c + ", 'YYYY-MM-DD\"T00:00:00\"')";
+      case DAY -> "to_char(" + c + ", 'YYYY-MM-DD\"T00:00:00.000000\"')";
       case BOOLEAN -> "CASE " + c + " WHEN true THEN '1' WHEN false THEN '0' END";
       case BINARY -> "md5(" + c + ")";
       case OTHER -> c + "::text";
@@ -91,9 +93,56 @@ public class PostgresCompareSql implements CompareSql {
   }
 
   @Override
-  public String bucketSums(String subquery) {
-    return "SELECT b, count(*), sum(('x' || substr(h, 1, 15))::bit(60)::bigint), sum(('x' || substr(h, 16, 15))::bit(60)::bigint)"
-        + " FROM (" + subquery + ") s GROUP BY b";
+  public String md5Sums(String subquery, boolean bucketed) {
+    String sums = "count(*), sum(('x' || substr(h, 1, 15))::bit(60)::bigint), sum(('x' || substr(h, 16, 15))::bit(60)::bigint)"
+        + " FROM (" + subquery + ") s";
+    return bucketed ? "SELECT b, " + sums + " GROUP BY b" : "SELECT 0, " + sums;
+  }
+
+  @Override
+  public boolean hashesTypedValues(Connection connection) throws SQLException {
+    return connection.getMetaData().getDatabaseMajorVersion() >= 14;
+  }
+
+  /** Kinds whose values hash alike when given the same type on both sides. */
+  private enum HashClass { NUMBER, TEXT, TIMESTAMP, TIMESTAMP_TZ, BOOLEAN, BINARY }
+
+  private static HashClass hashClass(ColumnKind kind) {
+    return switch (kind) {
+      case NUMBER -> HashClass.NUMBER;
+      case TEXT, CHAR, OTHER -> HashClass.TEXT;
+      case DATE, TIMESTAMP, DAY -> HashClass.TIMESTAMP;
+      case TIMESTAMP_TZ -> HashClass.TIMESTAMP_TZ;
+      case BOOLEAN -> HashClass.BOOLEAN;
+      case BINARY -> HashClass.BINARY;
+    };
+  }
+
+  /**
+   * Values keep their type where both sides' columns have the same class, so nothing is formatted: a
+   * numeric's hash ignores its scale ({@code 1.50} = {@code 1.5000}), integers of any width hash alike once
+   * bigint, a timestamptz hashes its instant whatever the session's time zone, dates and timestamps meet as
+   * timestamps. Text is normalised as for MD5 (blank CHAR padding, {@code ''} as NULL) and hashed in byte
+   * order ({@code "C"}). Columns of different classes fall back to their normalised text on both sides.
+   */
+  @Override
+  public String typedValue(Column column, Column counterpart) {
+    HashClass mine = hashClass(column.kind());
+    if (mine != hashClass(counterpart.kind())) {
+      return normalised(column) + " COLLATE \"C\"";
+    }
+    String c = '"' + column.name() + '"';
+    return switch (mine) {
+      case NUMBER -> isInteger(column) && isInteger(counterpart) ? c + "::bigint" : c + "::numeric";
+      case TEXT -> normalised(column) + " COLLATE \"C\"";
+      case TIMESTAMP -> c + "::timestamp";
+      case TIMESTAMP_TZ, BOOLEAN, BINARY -> c;
+    };
+  }
+
+  @Override
+  public String typedHash(List<String> values, int seed) {
+    return "hash_record_extended(ROW(" + String.join(", ", values) + "), " + seed + ")";
   }
 
   @Override
@@ -107,6 +156,9 @@ public class PostgresCompareSql implements CompareSql {
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
       statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      // A chunk's few thousand buckets fit in a hash table of about a megabyte, but the planner expects a
+      // group per row: with the default 4 MB it would sort the whole chunk, on disk.
+      statement.execute("SET LOCAL work_mem = '64MB'");
     }
   }
 }

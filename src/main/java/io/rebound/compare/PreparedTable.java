@@ -8,22 +8,42 @@ import java.util.List;
  * @param keyCount how many of the leading columns are the primary key
  * @param bucketByModulo the key is one whole-number column on both sides: rows are bucketed by {@code MOD(key, n)}
  *     instead of by a hash of the key
- * @param nativeHash both sides are PostgreSQL: rows are hashed with {@code hashtextextended} (64 bits, several
- *     times cheaper than MD5) instead of the MD5 every dialect has
+ * @param sourceTyped when both sides hash typed values ({@link CompareSql#typedValue}), the source's columns as
+ *     such values; empty when rows are hashed as text with MD5
+ * @param destinationTyped the same for the destination
  */
 public record PreparedTable(TableRef source, TableRef destination, List<Column> sourceColumns, List<Column> destinationColumns,
-    int keyCount, String where, boolean bucketByModulo, boolean nativeHash) {
+    int keyCount, String where, boolean bucketByModulo, List<String> sourceTyped, List<String> destinationTyped) {
 
   public PreparedTable {
     sourceColumns = List.copyOf(sourceColumns);
     destinationColumns = List.copyOf(destinationColumns);
+    sourceTyped = List.copyOf(sourceTyped);
+    destinationTyped = List.copyOf(destinationTyped);
   }
 
-  List<Column> sourceKey() {
-    return sourceColumns.subList(0, keyCount);
+  /** Rows are hashed as typed values, 64 bits, rather than as text with MD5. */
+  public boolean typedHash() {
+    return !sourceTyped.isEmpty();
   }
 
-  List<Column> destinationKey() {
-    return destinationColumns.subList(0, keyCount);
+  SideTable onSource(CompareSql sql) {
+    return new SideTable(sql, source, sourceColumns, keyCount, sourceTyped, bucketByModulo, where);
+  }
+
+  SideTable onDestination(CompareSql sql) {
+    return new SideTable(sql, destination, destinationColumns, keyCount, destinationTyped, bucketByModulo, where);
+  }
+
+  /** One side's table as its queries are built. */
+  record SideTable(CompareSql sql, TableRef table, List<Column> columns, int keyCount, List<String> typed, boolean byModulo, String where) {
+
+    List<Column> key() {
+      return columns.subList(0, keyCount);
+    }
+
+    boolean typedHash() {
+      return !typed.isEmpty();
+    }
   }
 }

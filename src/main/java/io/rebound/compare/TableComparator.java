@@ -1,7 +1,7 @@
 package io.rebound.compare;
 
 import io.rebound.runbook.InvalidInputException;
-import io.rebound.target.Dialect;
+import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.target.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,9 +20,11 @@ import java.util.concurrent.Executors;
 
 /**
  * Compares one table between two connections, chunk by chunk. A chunk is a primary-key range. Each side
- * hashes it in the database in one scan, as a few thousand buckets of rows (by key): equal buckets end
- * there; for the buckets that differ, keys and row hashes of just their rows are fetched from both sides
- * and diffed. A chunk costs one scan per side when it is equal, two when it is not.
+ * hashes it in the database: whole first, and an equal chunk ends there; a chunk that differs is hashed
+ * again as a few thousand buckets of rows (by key), and for the buckets that differ, keys and row hashes of
+ * just their rows are fetched from both sides and diffed. After a chunk that differed, the next is hashed
+ * by bucket straight away. Between PostgreSQL servers rows are hashed as typed values (64 bits, nothing
+ * formatted); otherwise as normalised text with MD5.
  *
  * <p>Both sides are queried at once. Connections are the caller's: each side's in a read-only transaction
  * started by {@link CompareSql#beginReadOnly}.
@@ -99,8 +101,16 @@ public class TableComparator {
     }
     boolean byModulo = key.size() == 1 && sourceList.get(0).kind() == ColumnKind.NUMBER && destinationList.get(0).kind() == ColumnKind.NUMBER
         && source.sql().isInteger(sourceList.get(0)) && destination.sql().isInteger(destinationList.get(0));
-    boolean nativeHash = source.sql().dialect() == Dialect.POSTGRESQL && destination.sql().dialect() == Dialect.POSTGRESQL;
-    return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), where, byModulo, nativeHash);
+    List<String> sourceTyped = new ArrayList<>();
+    List<String> destinationTyped = new ArrayList<>();
+    if (source.sql().hashesTypedValues(source.connection()) && destination.sql().hashesTypedValues(destination.connection())) {
+      for (int i = 0; i < sourceList.size(); i++) {
+        sourceTyped.add(source.sql().typedValue(sourceList.get(i), destinationList.get(i)));
+        destinationTyped.add(destination.sql().typedValue(destinationList.get(i), sourceList.get(i)));
+      }
+    }
+    return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), where, byModulo, sourceTyped,
+        destinationTyped);
   }
 
   /**
@@ -111,7 +121,7 @@ public class TableComparator {
     if (table.bucketByModulo()) {
       return arithmeticChunks(source, table, chunkSize);
     }
-    return KeyRange.ALL.splitAt(boundaries(source, table.source(), table.sourceKey(), KeyRange.ALL, table.where(), chunkSize));
+    return KeyRange.ALL.splitAt(boundaries(source, table.source(), table.onSource(source.sql()).key(), KeyRange.ALL, table.where(), chunkSize));
   }
 
   /**
@@ -119,7 +129,7 @@ public class TableComparator {
    * count and the key's ends instead of a sort of every key; uneven where the keys are uneven.
    */
   private static List<KeyRange> arithmeticChunks(Side source, PreparedTable table, int chunkSize) throws SQLException {
-    Column key = table.sourceKey().get(0);
+    Column key = table.sourceColumns().get(0);
     String column = "\"" + key.name() + "\"";
     String sql = "SELECT COUNT(*), MIN(" + column + "), MAX(" + column + ") FROM " + table.source().sql()
         + (table.where() == null ? "" : " WHERE (" + table.where() + ")");
@@ -149,21 +159,54 @@ public class TableComparator {
     return KeyRange.ALL.splitAt(boundaries);
   }
 
-  /** Compares one range: hashes both sides by bucket, and diffs the rows of the buckets that differ. */
+  /** Compares one range, hashing it whole first: see {@link #compare(Side, Side, PreparedTable, KeyRange, Options, boolean)}. */
   public ChunkResult compare(Side source, Side destination, PreparedTable table, KeyRange range, Options options) throws SQLException {
-    String sourceSql = bucketQuery(source.sql(), table.source(), table.sourceColumns(), table.sourceKey(), table.bucketByModulo(),
-        table.nativeHash(), options.buckets(), range, table.where());
-    String destinationSql = bucketQuery(destination.sql(), table.destination(), table.destinationColumns(), table.destinationKey(),
-        table.bucketByModulo(), table.nativeHash(), options.buckets(), range, table.where());
+    return compare(source, destination, table, range, options, false);
+  }
+
+  /**
+   * Compares one range. Unless differences are expected (the previous chunk had some), both sides first hash
+   * the range whole, and an equal range ends there. A range that differs is hashed by bucket, and the rows
+   * of the buckets that differ are diffed.
+   */
+  public ChunkResult compare(Side source, Side destination, PreparedTable table, KeyRange range, Options options, boolean expectDifferences)
+      throws SQLException {
+    SideTable mine = table.onSource(source.sql());
+    SideTable theirs = table.onDestination(destination.sql());
     List<String> binds = rangeBinds(range);
+    long sourceBytes = 0;
+    long destinationBytes = 0;
+    if (!expectDifferences) {
+      Hashes whole = hashBoth(source, hashQuery(mine, 0, range), destination, hashQuery(theirs, 0, range), binds);
+      sourceBytes += whole.sourceBytes();
+      destinationBytes += whole.destinationBytes();
+      if (whole.differing().isEmpty()) {
+        return new ChunkResult(whole.sourceRows(), whole.destinationRows(), 0, 0, 0, List.of(), List.of(), List.of(), sourceBytes,
+            destinationBytes, 1, 0);
+      }
+    }
+    Hashes buckets = hashBoth(source, hashQuery(mine, options.buckets(), range), destination, hashQuery(theirs, options.buckets(), range),
+        binds);
+    sourceBytes += buckets.sourceBytes();
+    destinationBytes += buckets.destinationBytes();
+    if (buckets.differing().isEmpty()) {
+      return new ChunkResult(buckets.sourceRows(), buckets.destinationRows(), 0, 0, 0, List.of(), List.of(), List.of(), sourceBytes,
+          destinationBytes, 1, 0);
+    }
+    List<Long> differing = buckets.differing();
+    ChunkResult diff = diff(source, mine, destination, theirs, range, differing.size() <= MAX_BUCKETS_FETCHED ? differing : null, options);
+    return new ChunkResult(buckets.sourceRows(), buckets.destinationRows(), diff.missingInDestination(), diff.missingInSource(),
+        diff.different(), diff.missingInDestinationKeys(), diff.missingInSourceKeys(), diff.differentKeys(), sourceBytes + diff.sourceBytes(),
+        destinationBytes + diff.destinationBytes(), 1, diff.rowsFetched());
+  }
+
+  /** Both sides' hashes of a range, by bucket: their rows, the buckets that differ, and what reading them took. */
+  private record Hashes(long sourceRows, long destinationRows, List<Long> differing, long sourceBytes, long destinationBytes) {}
+
+  private Hashes hashBoth(Side source, String sourceSql, Side destination, String destinationSql, List<String> binds) throws SQLException {
     CompletableFuture<Map<Long, ChunkHash>> destinationFuture = async(() -> buckets(destination, destinationSql, binds));
     Map<Long, ChunkHash> sourceBuckets = join(async(() -> buckets(source, sourceSql, binds)));
     Map<Long, ChunkHash> destinationBuckets = join(destinationFuture);
-    long sourceRows = sourceBuckets.values().stream().mapToLong(ChunkHash::rows).sum();
-    long destinationRows = destinationBuckets.values().stream().mapToLong(ChunkHash::rows).sum();
-    // About the size of a bucket row on the wire: number, count and two sums.
-    long sourceBytes = 48L * sourceBuckets.size();
-    long destinationBytes = 48L * destinationBuckets.size();
     List<Long> differing = new ArrayList<>();
     java.util.TreeSet<Long> all = new java.util.TreeSet<>(sourceBuckets.keySet());
     all.addAll(destinationBuckets.keySet());
@@ -174,27 +217,20 @@ public class TableComparator {
         differing.add(bucket);
       }
     }
-    if (differing.isEmpty()) {
-      return new ChunkResult(sourceRows, destinationRows, 0, 0, 0, List.of(), List.of(), List.of(), sourceBytes, destinationBytes, 1, 0);
-    }
-    ChunkResult diff = diff(source, destination, table, range, differing.size() <= MAX_BUCKETS_FETCHED ? differing : null, options);
-    return new ChunkResult(sourceRows, destinationRows, diff.missingInDestination(), diff.missingInSource(), diff.different(),
-        diff.missingInDestinationKeys(), diff.missingInSourceKeys(), diff.differentKeys(), sourceBytes + diff.sourceBytes(),
-        destinationBytes + diff.destinationBytes(), 1, diff.rowsFetched());
+    // About the size of a bucket row on the wire: number, count and two sums.
+    return new Hashes(sourceBuckets.values().stream().mapToLong(ChunkHash::rows).sum(),
+        destinationBuckets.values().stream().mapToLong(ChunkHash::rows).sum(), differing, 48L * sourceBuckets.size(),
+        48L * destinationBuckets.size());
   }
 
   /** Diffs the rows of the given buckets of a range (all its rows when {@code buckets} is null). */
-  private ChunkResult diff(Side source, Side destination, PreparedTable table, KeyRange range, List<Long> buckets, Options options)
+  private ChunkResult diff(Side source, SideTable mine, Side destination, SideTable theirs, KeyRange range, List<Long> buckets, Options options)
       throws SQLException {
-    String sourceSql = rowHashesQuery(source.sql(), table.source(), table.sourceColumns(), table.sourceKey(), table.nativeHash(), range,
-        table.where()) + bucketFilter(source.sql(), table.sourceKey(), table.bucketByModulo(), table.nativeHash(), options.buckets(), range,
-        table.where(), buckets);
-    String destinationSql = rowHashesQuery(destination.sql(), table.destination(), table.destinationColumns(), table.destinationKey(),
-        table.nativeHash(), range, table.where()) + bucketFilter(destination.sql(), table.destinationKey(), table.bucketByModulo(),
-        table.nativeHash(), options.buckets(), range, table.where(), buckets);
+    String sourceSql = rowHashesQuery(mine, range) + bucketFilter(mine, options.buckets(), range, buckets);
+    String destinationSql = rowHashesQuery(theirs, range) + bucketFilter(theirs, options.buckets(), range, buckets);
     List<String> binds = rangeBinds(range);
-    CompletableFuture<RowHashes> destinationRows = async(() -> rowHashes(destination, destinationSql, binds, table.keyCount()));
-    RowHashes sourceRows = join(async(() -> rowHashes(source, sourceSql, binds, table.keyCount())));
+    CompletableFuture<RowHashes> destinationRows = async(() -> rowHashes(destination, destinationSql, binds, theirs.keyCount()));
+    RowHashes sourceRows = join(async(() -> rowHashes(source, sourceSql, binds, mine.keyCount())));
     RowHashes otherRows = join(destinationRows);
     List<String> missingInDestination = new ArrayList<>();
     List<String> different = new ArrayList<>();
@@ -314,50 +350,53 @@ public class TableComparator {
     return keys;
   }
 
-  /** Per bucket of the range: bucket, rows, and the hash sums (one 64-bit sum for the native hash, two 60-bit sums for MD5). */
-  static String bucketQuery(CompareSql sql, TableRef table, List<Column> columns, List<Column> key, boolean byModulo, boolean nativeHash,
-      int buckets, KeyRange range, String where) {
-    String subquery = "SELECT " + bucket(sql, key, byModulo, nativeHash, buckets) + " AS b, " + rowHash(sql, columns, nativeHash) + " AS h FROM "
-        + table.sql() + where(sql, key, range, where);
-    return nativeHash ? "SELECT b, count(*), sum(h), 0 FROM (" + subquery + ") s GROUP BY b" : sql.bucketSums(subquery);
+  /**
+   * Per bucket of the range: bucket, rows, and the hash sums (one 64-bit sum for typed hashes, two 60-bit
+   * sums for MD5). With no buckets, one row for the whole range, as bucket 0.
+   */
+  static String hashQuery(SideTable table, int buckets, KeyRange range) {
+    String subquery = "SELECT " + (buckets > 0 ? bucket(table, buckets) + " AS b, " : "") + rowHash(table) + " AS h FROM "
+        + table.table().sql() + where(table.sql(), table.key(), range, table.where());
+    if (!table.typedHash()) {
+      return table.sql().md5Sums(subquery, buckets > 0);
+    }
+    return buckets > 0 ? "SELECT b, count(*), sum(h), 0 FROM (" + subquery + ") s GROUP BY b" : "SELECT 0, count(*), sum(h), 0 FROM (" + subquery + ") s";
   }
 
-  /** A row's hash: 64-bit {@code hashtextextended} between PostgreSQL servers, else the MD5 both dialects have. */
-  static String rowHash(CompareSql sql, List<Column> columns, boolean nativeHash) {
-    return nativeHash ? "hashtextextended(" + sql.rowText(columns) + ", 0)" : sql.md5(sql.rowText(columns));
+  /** A row's hash: 64 bits of its typed values where both sides can, else the MD5 of its normalised text. */
+  static String rowHash(SideTable table) {
+    return table.typedHash() ? table.sql().typedHash(table.typed(), 0) : table.sql().md5(table.sql().rowText(table.columns()));
   }
 
   /**
    * A row's bucket, from its key only, so a changed row stays in its bucket on both sides: the key MOD n for
-   * a whole-number key, else a number from a hash of the key's normalised text (the same on every dialect).
+   * a whole-number key, else a number from a hash of the key (typed, or of its normalised text).
    */
-  static String bucket(CompareSql sql, List<Column> key, boolean byModulo, boolean nativeHash, int buckets) {
-    if (byModulo) {
-      return "MOD(\"" + key.get(0).name() + "\", " + buckets + ")";
+  static String bucket(SideTable table, int buckets) {
+    CompareSql sql = table.sql();
+    if (table.byModulo()) {
+      return "MOD(\"" + table.key().get(0).name() + "\", " + buckets + ")";
     }
-    if (nativeHash) {
-      return "MOD(hashtextextended(" + sql.rowText(key) + ", 1) & 9223372036854775807, " + buckets + ")";
+    if (table.typedHash()) {
+      return "MOD(" + sql.typedHash(table.typed().subList(0, table.keyCount()), 1) + " & 9223372036854775807, " + buckets + ")";
     }
-    return "MOD(" + sql.hexPrefixNumber(sql.md5(sql.rowText(key)), 7) + ", " + buckets + ")";
+    return "MOD(" + sql.hexPrefixNumber(sql.md5(sql.rowText(table.key())), 7) + ", " + buckets + ")";
   }
 
   /** Restricts a row query to some buckets; nothing when all rows are wanted. */
-  private static String bucketFilter(CompareSql sql, List<Column> key, boolean byModulo, boolean nativeHash, int buckets, KeyRange range,
-      String where, List<Long> wanted) {
+  private static String bucketFilter(SideTable table, int buckets, KeyRange range, List<Long> wanted) {
     if (wanted == null) {
       return "";
     }
-    String condition = bucket(sql, key, byModulo, nativeHash, buckets) + " IN ("
-        + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
-    return where(sql, key, range, where).isEmpty() ? " WHERE " + condition : " AND " + condition;
+    String condition = bucket(table, buckets) + " IN (" + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
+    return where(table.sql(), table.key(), range, table.where()).isEmpty() ? " WHERE " + condition : " AND " + condition;
   }
 
-  static String rowHashesQuery(CompareSql sql, TableRef table, List<Column> columns, List<Column> key, boolean nativeHash, KeyRange range,
-      String where) {
+  static String rowHashesQuery(SideTable table, KeyRange range) {
     List<String> selected = new ArrayList<>();
-    key.forEach(column -> selected.add(sql.normalised(column)));
-    selected.add(nativeHash ? rowHash(sql, columns, true) + "::text" : rowHash(sql, columns, false));
-    return "SELECT " + String.join(", ", selected) + " FROM " + table.sql() + where(sql, key, range, where);
+    table.key().forEach(column -> selected.add(table.sql().normalised(column)));
+    selected.add(table.typedHash() ? rowHash(table) + "::text" : rowHash(table));
+    return "SELECT " + String.join(", ", selected) + " FROM " + table.table().sql() + where(table.sql(), table.key(), range, table.where());
   }
 
   /** The WHERE clause of a range (and the user's filter); binds in {@link #rangeBinds} order. */

@@ -3,6 +3,7 @@ package io.rebound.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Dialect;
 import java.util.List;
@@ -26,8 +27,10 @@ class CompareSqlTest {
         .isEqualTo("TO_CHAR(SYS_EXTRACT_UTC(\"AT\"), 'YYYY-MM-DD\"T\"HH24:MI:SS.FF6')");
     assertThat(postgres.normalised(new Column("at", "timestamp with time zone", ColumnKind.TIMESTAMP_TZ)))
         .isEqualTo("to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')");
-    assertThat(oracle.normalised(new Column("D", "DATE", ColumnKind.DATE))).isEqualTo("TO_CHAR(\"D\", 'YYYY-MM-DD\"T\"HH24:MI:SS')");
-    assertThat(postgres.normalised(new Column("d", "date", ColumnKind.DAY))).isEqualTo("to_char(\"d\", 'YYYY-MM-DD\"T00:00:00\"')");
+    assertThat(oracle.normalised(new Column("D", "DATE", ColumnKind.DATE))).isEqualTo("TO_CHAR(\"D\", 'YYYY-MM-DD\"T\"HH24:MI:SS\".000000\"')");
+    assertThat(postgres.normalised(new Column("d", "timestamp(0) without time zone", ColumnKind.DATE)))
+        .isEqualTo("to_char(\"d\", 'YYYY-MM-DD\"T\"HH24:MI:SS\".000000\"')");
+    assertThat(postgres.normalised(new Column("d", "date", ColumnKind.DAY))).isEqualTo("to_char(\"d\", 'YYYY-MM-DD\"T00:00:00.000000\"')");
     assertThat(oracle.normalised(new Column("DOC", "BLOB", ColumnKind.BINARY))).isEqualTo("LOWER(RAWTOHEX(DBMS_CRYPTO.HASH(\"DOC\", 2)))");
     assertThat(postgres.normalised(new Column("doc", "bytea", ColumnKind.BINARY))).isEqualTo("md5(\"doc\")");
   }
@@ -55,8 +58,8 @@ class CompareSqlTest {
   @Test
   void shouldHashAChunkByBucketWithOneQueryPerSide() {
     List<Column> key = List.of(new Column("ORDER_ID", "NUMBER(10,0)", ColumnKind.NUMBER), new Column("LINE_NO", "NUMBER(4,0)", ColumnKind.NUMBER));
-    String sql = TableComparator.bucketQuery(oracle, new TableRef("SHOP", "LINES"), key, key, false, false, 4096,
-        new KeyRange(List.of("17", "3"), List.of("250", "1")), "QTY > 0");
+    String sql = TableComparator.hashQuery(new SideTable(oracle, new TableRef("SHOP", "LINES"), key, 2, List.of(), false, "QTY > 0"), 4096,
+        new KeyRange(List.of("17", "3"), List.of("250", "1")));
 
     assertThat(sql).startsWith("SELECT b, COUNT(*), SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')),")
         .contains("MOD(TO_NUMBER(SUBSTR(LOWER(RAWTOHEX(STANDARD_HASH(")
@@ -69,14 +72,37 @@ class CompareSqlTest {
 
   @Test
   void shouldBucketWholeNumberKeysByModuloOnBothDialects() {
-    assertThat(TableComparator.bucket(postgres, List.of(new Column("id", "bigint", ColumnKind.NUMBER)), true, true, 4096)).isEqualTo("MOD(\"id\", 4096)");
-    assertThat(TableComparator.bucket(oracle, List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), true, false, 4096)).isEqualTo("MOD(\"ID\", 4096)");
+    assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
+        List.of("\"id\"::bigint"), true, null), 4096)).isEqualTo("MOD(\"id\", 4096)");
+    assertThat(TableComparator.bucket(new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), 1,
+        List.of(), true, null), 4096)).isEqualTo("MOD(\"ID\", 4096)");
     assertThat(oracle.isInteger(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER))).isTrue();
     assertThat(oracle.isInteger(new Column("PRICE", "NUMBER(10,2)", ColumnKind.NUMBER))).isFalse();
     assertThat(postgres.isInteger(new Column("id", "bigint", ColumnKind.NUMBER))).isTrue();
     assertThat(postgres.hexPrefixNumber("h", 7)).isEqualTo("('x' || substr(h, 1, 7))::bit(28)::int");
-    assertThat(TableComparator.bucket(postgres, List.of(new Column("code", "text", ColumnKind.TEXT)), false, true, 4096))
-        .startsWith("MOD(hashtextextended(").endsWith(", 1) & 9223372036854775807, 4096)");
+    assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("code", "text", ColumnKind.TEXT)), 1,
+        List.of("NULLIF(\"code\"::text, '') COLLATE \"C\""), false, null), 4096))
+        .isEqualTo("MOD(hash_record_extended(ROW(NULLIF(\"code\"::text, '') COLLATE \"C\"), 1) & 9223372036854775807, 4096)");
+  }
+
+  @Test
+  void shouldHashTypedValuesOfTheSameClassAndNormalisedTextOtherwise() {
+    Column integer = new Column("id", "integer", ColumnKind.NUMBER);
+    Column bigint = new Column("id", "bigint", ColumnKind.NUMBER);
+    Column decimal = new Column("id", "numeric(12,2)", ColumnKind.NUMBER);
+    assertThat(postgres.typedValue(integer, bigint)).isEqualTo("\"id\"::bigint");
+    assertThat(postgres.typedValue(integer, decimal)).as("an integer meets a decimal as numeric").isEqualTo("\"id\"::numeric");
+    assertThat(postgres.typedValue(new Column("c", "character(6)", ColumnKind.CHAR), new Column("c", "text", ColumnKind.TEXT)))
+        .isEqualTo("NULLIF(rtrim(\"c\"), '') COLLATE \"C\"");
+    assertThat(postgres.typedValue(new Column("d", "date", ColumnKind.DAY), new Column("d", "timestamp(0) without time zone", ColumnKind.DATE)))
+        .isEqualTo("\"d\"::timestamp");
+    Column zoned = new Column("at", "timestamp with time zone", ColumnKind.TIMESTAMP_TZ);
+    assertThat(postgres.typedValue(zoned, zoned)).isEqualTo("\"at\"");
+    assertThat(postgres.typedValue(zoned, new Column("at", "timestamp without time zone", ColumnKind.TIMESTAMP)))
+        .as("an instant and a wall-clock time meet as text, as across dialects")
+        .isEqualTo("to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') COLLATE \"C\"");
+    assertThat(postgres.typedHash(List.of("\"id\"::bigint", "\"at\""), 0)).isEqualTo("hash_record_extended(ROW(\"id\"::bigint, \"at\"), 0)");
+    assertThatThrownBy(() -> oracle.typedValue(integer, integer)).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -69,7 +69,7 @@ class OracleComparisonIT {
       Side source = new Side(ora, oracleSql);
       Side destination = new Side(pg, postgresSql);
       PreparedTable table = comparator.prepare(source, destination, new TableSpec("system.items", List.of(), List.of(), null, 500));
-      assertThat(table.nativeHash()).isFalse();
+      assertThat(table.typedHash()).isFalse();
       assertThat(table.bucketByModulo()).isTrue();
       ChunkResult total = ChunkResult.EMPTY;
       for (KeyRange range : comparator.chunks(source, table, 500)) {

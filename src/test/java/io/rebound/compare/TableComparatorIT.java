@@ -17,17 +17,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Comparisons between two real PostgreSQL servers, with differences made at known keys. */
+/**
+ * Comparisons between two real PostgreSQL servers, with differences made at known keys, rows hashed as
+ * typed values ({@link TableComparatorMd5IT} runs the same with MD5, as when Oracle is on one side).
+ */
 class TableComparatorIT {
 
   static EmbeddedPostgres sourceServer;
   static EmbeddedPostgres destinationServer;
   static final TableComparator comparator = TableComparator.withOwnThreads();
-  static final PostgresCompareSql sql = new PostgresCompareSql();
+  final CompareSql sql = sql();
   static final Options SMALL_DRILL = new Options(64, 1000);
 
   Connection source;
   Connection destination;
+
+  /** The SQL both sides use. */
+  CompareSql sql() {
+    return new PostgresCompareSql();
+  }
 
   @BeforeAll
   static void startServers() throws Exception {
@@ -142,6 +150,28 @@ class TableComparatorIT {
   }
 
   @Test
+  void shouldMeetDatesTimestampsAndNumbersOfOtherTypesAtEqualValues() throws Exception {
+    run(source, "CREATE TABLE shop.events (id int PRIMARY KEY, day date, at timestamp(0), qty numeric(10,2), seen timestamptz)",
+        "INSERT INTO shop.events VALUES (1, '2026-03-01', '2026-03-01 12:00:00', 10.00, '2026-03-01 12:00:00+00'),"
+            + " (2, '2026-03-02', '2026-03-02 23:59:59', 7, '2026-03-02 23:30:00.25+00')");
+    run(destination, "CREATE TABLE shop.events (id bigint PRIMARY KEY, day timestamp(0), at timestamp(6), qty bigint, seen timestamptz)",
+        "INSERT INTO shop.events VALUES (1, '2026-03-01 00:00:00', '2026-03-01 12:00:00', 10, '2026-03-01 13:00:00+01'),"
+            + " (2, '2026-03-02 00:00:00', '2026-03-02 23:59:59', 7, '2026-03-03 08:30:00.25+09')");
+    // Each side's session in another time zone: an instant is an instant.
+    run(source, "SET TIME ZONE 'America/Sao_Paulo'");
+    run(destination, "SET TIME ZONE 'Europe/Moscow'");
+
+    ChunkResult result = compareAll(new TableSpec("shop.events", List.of(), List.of(), null, 10), SMALL_DRILL);
+
+    assertThat(result.identical()).as("a date is its midnight, timestamp(0) meets timestamp(6), 10.00 = 10, instants equal").isTrue();
+
+    run(destination, "UPDATE shop.events SET at = at + interval '1 microsecond' WHERE id = 2",
+        "UPDATE shop.events SET seen = seen + interval '1 microsecond' WHERE id = 1");
+    assertThat(compareAll(new TableSpec("shop.events", List.of(), List.of(), null, 10), SMALL_DRILL).differentKeys())
+        .containsExactlyInAnyOrder("1", "2");
+  }
+
+  @Test
   void shouldChunkAcrossGapsInTheKeys() throws Exception {
     for (Connection connection : List.of(source, destination)) {
       run(connection, "CREATE TABLE shop.sparse (id bigint PRIMARY KEY, v text)",
@@ -215,9 +245,14 @@ class TableComparatorIT {
       Side sourceSide = new Side(source, sql);
       Side destinationSide = new Side(destination, sql);
       PreparedTable table = comparator.prepare(sourceSide, destinationSide, spec);
+      assertThat(table.typedHash()).isEqualTo(sql instanceof PostgresCompareSql && !(sql instanceof Md5Only));
       ChunkResult total = ChunkResult.EMPTY;
+      boolean lastDiffered = false;
       for (KeyRange range : comparator.chunks(sourceSide, table, spec.chunkSize())) {
-        total = total.plus(comparator.compare(sourceSide, destinationSide, table, range, options), options.maxSamples());
+        // As a run does: after a chunk that differed, the next is hashed by bucket straight away.
+        ChunkResult chunk = comparator.compare(sourceSide, destinationSide, table, range, options, lastDiffered);
+        lastDiffered = !chunk.identical();
+        total = total.plus(chunk, options.maxSamples());
       }
       return total;
     } finally {
@@ -225,6 +260,14 @@ class TableComparatorIT {
       destination.rollback();
       source.setAutoCommit(true);
       destination.setAutoCommit(true);
+    }
+  }
+
+  /** PostgreSQL SQL that hashes rows with MD5, as when the other side is Oracle. */
+  static class Md5Only extends PostgresCompareSql {
+    @Override
+    public boolean hashesTypedValues(Connection connection) {
+      return false;
     }
   }
 
