@@ -1,3 +1,8 @@
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,9 +14,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Baseline B of bench/compare-vs-baselines.sh, the way the comparison tool of the seed works: fetch full
- * rows from both sides in chunks of 10 000 (keyset pagination on the key) and compare them in memory.
+ * rows from both sides in chunks of 10 000 (keyset pagination on the key, both sides at once), compare them
+ * in memory, and write each chunk's checkpoint (its key sets and both sides' rows, as the seed's pickle files
+ * hold them) before the next chunk.
  * Prints: differences, bytes read, milliseconds.
- * Usage: java -cp postgresql.jar FullRowCompare.java <source-url> <destination-url> <table> <key>
+ * Usage: java -cp postgresql.jar FullRowCompare.java <source-url> <destination-url> <table> <key> <checkpoint-directory>
  */
 public class FullRowCompare {
 
@@ -25,6 +32,8 @@ public class FullRowCompare {
       long last = Long.MIN_VALUE;
       long differences = 0;
       long bytes = 0;
+      int chunk = 0;
+      Files.createDirectories(Path.of(args[4]));
       while (true) {
         long from = last;
         CompletableFuture<Chunk> other = CompletableFuture.supplyAsync(() -> fetch(destination, table, key, from));
@@ -38,13 +47,31 @@ public class FullRowCompare {
         long mineLast = mine.rows().isEmpty() ? Long.MAX_VALUE : (Long) mine.rows().get(mine.rows().size() - 1)[0];
         long theirLast = theirs.rows().isEmpty() ? Long.MAX_VALUE : (Long) theirs.rows().get(theirs.rows().size() - 1)[0];
         long upTo = Math.min(mineLast, theirLast);
-        differences += diff(mine.rows(), theirs.rows(), upTo);
+        long found = diff(mine.rows(), theirs.rows(), upTo);
+        differences += found;
+        checkpoint(Path.of(args[4]).resolve("chunk_" + chunk++ + ".bin"), mine.rows(), theirs.rows(), found);
         last = upTo;
         if (upTo == Long.MAX_VALUE) {
           break;
         }
       }
       System.out.println(differences + " " + bytes + " " + (System.nanoTime() - start) / 1_000_000);
+    }
+  }
+
+  /** The chunk's result with both sides' rows, the way the seed's chunk checkpoints keep them. */
+  static void checkpoint(Path file, List<Object[]> source, List<Object[]> target, long differences) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+      out.writeLong(differences);
+      for (List<Object[]> rows : List.of(source, target)) {
+        out.writeInt(rows.size());
+        for (Object[] row : rows) {
+          out.writeLong((Long) row[0]);
+          for (int c = 1; c < row.length; c++) {
+            out.writeUTF(row[c] == null ? "" : (String) row[c]);
+          }
+        }
+      }
     }
   }
 
