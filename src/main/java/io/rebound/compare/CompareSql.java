@@ -3,7 +3,6 @@ package io.rebound.compare;
 import io.rebound.target.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,6 +30,17 @@ public interface CompareSql {
 
   /** An ordering / comparison form of a key column that is the same on every database (binary for text). */
   String ordered(String expression, Column column);
+
+  /** What {@link #collation} says of a column that sorts in byte order. */
+  String BYTE_ORDER = "binary";
+
+  /**
+   * How a text column sorts on this side: {@link #BYTE_ORDER}, or a collation told by provider, locale and
+   * library version (equal only where the order is); null when that cannot be told.
+   */
+  default String collation(Connection connection, TableRef table, Column column) throws SQLException {
+    return BYTE_ORDER;
+  }
 
   /** The MD5 of a text expression, as 32 lower-case hex digits. */
   String md5(String text);
@@ -71,23 +81,4 @@ public interface CompareSql {
 
   /** Starts a read-only transaction on the connection. */
   void beginReadOnly(Connection connection) throws SQLException;
-
-  /**
-   * A row's normalised text, identical on every dialect for equal data: values joined by {@code |}. Kinds
-   * whose normalised text holds neither {@code |} nor a quote (numbers, dates, booleans, hashes) go as they
-   * are, NULL as {@code ~}; text is quoted SQL-style, quotes doubled, NULL as {@code NULL}, so no two rows'
-   * values can run together into the same text.
-   */
-  default String rowText(List<Column> columns) {
-    List<String> parts = new ArrayList<>();
-    for (Column column : columns) {
-      String value = normalised(column);
-      parts.add(switch (column.kind()) {
-        case TEXT, CHAR, OTHER -> "CASE WHEN " + value + " IS NULL THEN 'NULL' ELSE '''' || REPLACE(" + value + ", '''', '''''') || '''' END";
-        default -> "COALESCE(" + value + ", '~')";
-      });
-    }
-    return String.join(" || '|' || ", parts);
-  }
-
 }

@@ -1,7 +1,10 @@
 package io.rebound.compare;
 
 import io.rebound.target.Dialect;
+import io.rebound.target.Jdbc;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -87,6 +90,46 @@ public class PostgresCompareSql implements CompareSql {
     return column.kind() == ColumnKind.TEXT || column.kind() == ColumnKind.CHAR ? expression + " COLLATE \"C\"" : expression;
   }
 
+  /**
+   * A column's collation, told by name, provider, locale and the version of the library that sorts it:
+   * servers with a different glibc or ICU may sort the same locale differently. The database's default is
+   * told only when it is a libc locale (PostgreSQL 15 and later report its version); C and POSIX sort bytes,
+   * C.UTF-8 sorts code points.
+   * Unknown (null) for nondeterministic collations and whatever cannot be told.
+   */
+  @Override
+  public String collation(Connection connection, TableRef table, Column column) throws SQLException {
+    boolean databaseVersion = connection.getMetaData().getDatabaseMajorVersion() >= 15;
+    String query = "SELECT co.collname, co.collprovider, co.collisdeterministic, co.collcollate, pg_collation_actual_version(co.oid), "
+        + (databaseVersion ? "d.datlocprovider::text, d.datcollate, pg_database_collation_actual_version(d.oid)" : "NULL, d.datcollate, NULL")
+        + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " JOIN pg_collation co ON co.oid = a.attcollation JOIN pg_database d ON d.datname = current_database()"
+        + " WHERE n.nspname = ? AND c.relname = ? AND a.attname = ?";
+    try (PreparedStatement statement = connection.prepareStatement(query)) {
+      Jdbc.bind(statement, table.schema(), table.table(), column.name());
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next() || !row.getBoolean(3)) {
+          return null;
+        }
+        boolean databaseDefault = row.getString(1).equals("default");
+        String provider = databaseDefault ? row.getString(6) : row.getString(2);
+        String locale = databaseDefault ? row.getString(7) : row.getString(4);
+        String version = databaseDefault ? row.getString(8) : row.getString(5);
+        if ("c".equals(provider) && ("C".equals(locale) || "POSIX".equals(locale))) {
+          return BYTE_ORDER;
+        }
+        if ("c".equals(provider) && locale != null && locale.startsWith("C.")) {
+          // C.UTF-8 and the like sort by code point, whatever the glibc, and have no version.
+          return "c/" + locale;
+        }
+        if (version == null || databaseDefault && !"c".equals(provider)) {
+          return null;
+        }
+        return (databaseDefault ? "default" : row.getString(1)) + "/" + provider + "/" + locale + "/" + version;
+      }
+    }
+  }
+
   @Override
   public String md5(String text) {
     return "md5(" + text + ")";
@@ -159,6 +202,9 @@ public class PostgresCompareSql implements CompareSql {
       // A chunk's few thousand buckets fit in a hash table of about a megabyte, but the planner expects a
       // group per row: with the default 4 MB it would sort the whole chunk, on disk.
       statement.execute("SET LOCAL work_mem = '64MB'");
+      // A chunk is a short range scan: parallel workers cost more to start than they save, and take cores
+      // from the server's own work.
+      statement.execute("SET LOCAL max_parallel_workers_per_gather = 0");
     }
   }
 }

@@ -11,15 +11,19 @@ import java.util.List;
  * @param sourceTyped when both sides hash typed values ({@link CompareSql#typedValue}), the source's columns as
  *     such values; empty when rows are hashed as text with MD5
  * @param destinationTyped the same for the destination
+ * @param widths per column, the most bytes its normalised text can take on either side ({@link RowText#widths})
+ * @param ownKeyOrder text key columns sort the same way on both sides in their own collation: ranges compare
+ *     keys in it, and so can use the primary key's index; otherwise they compare in byte order
  */
 public record PreparedTable(TableRef source, TableRef destination, List<Column> sourceColumns, List<Column> destinationColumns,
-    int keyCount, String where, boolean bucketByModulo, List<String> sourceTyped, List<String> destinationTyped) {
+    int keyCount, String where, boolean bucketByModulo, List<String> sourceTyped, List<String> destinationTyped, List<Integer> widths, boolean ownKeyOrder) {
 
   public PreparedTable {
     sourceColumns = List.copyOf(sourceColumns);
     destinationColumns = List.copyOf(destinationColumns);
     sourceTyped = List.copyOf(sourceTyped);
     destinationTyped = List.copyOf(destinationTyped);
+    widths = List.copyOf(widths);
   }
 
   /** Rows are hashed as typed values, 64 bits, rather than as text with MD5. */
@@ -28,15 +32,16 @@ public record PreparedTable(TableRef source, TableRef destination, List<Column> 
   }
 
   SideTable onSource(CompareSql sql) {
-    return new SideTable(sql, source, sourceColumns, keyCount, sourceTyped, bucketByModulo, where);
+    return new SideTable(sql, source, sourceColumns, keyCount, sourceTyped, bucketByModulo, where, widths, ownKeyOrder);
   }
 
   SideTable onDestination(CompareSql sql) {
-    return new SideTable(sql, destination, destinationColumns, keyCount, destinationTyped, bucketByModulo, where);
+    return new SideTable(sql, destination, destinationColumns, keyCount, destinationTyped, bucketByModulo, where, widths, ownKeyOrder);
   }
 
   /** One side's table as its queries are built. */
-  record SideTable(CompareSql sql, TableRef table, List<Column> columns, int keyCount, List<String> typed, boolean byModulo, String where) {
+  record SideTable(CompareSql sql, TableRef table, List<Column> columns, int keyCount, List<String> typed, boolean byModulo, String where,
+      List<Integer> widths, boolean ownKeyOrder) {
 
     List<Column> key() {
       return columns.subList(0, keyCount);
@@ -44,6 +49,16 @@ public record PreparedTable(TableRef source, TableRef destination, List<Column> 
 
     boolean typedHash() {
       return !typed.isEmpty();
+    }
+
+    /** The row's normalised text, for MD5. */
+    String rowText() {
+      return RowText.of(sql, columns, widths);
+    }
+
+    /** The key's normalised text, for MD5. */
+    String keyText() {
+      return RowText.of(sql, key(), widths.subList(0, keyCount));
     }
   }
 }

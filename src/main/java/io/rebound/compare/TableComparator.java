@@ -110,7 +110,37 @@ public class TableComparator {
       }
     }
     return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), where, byModulo, sourceTyped,
-        destinationTyped);
+        destinationTyped, RowText.widths(sourceList, destinationList),
+        sameKeyCollation(source, sourceTable, sourceList, destination, destinationTable, destinationList, key.size()));
+  }
+
+  /**
+   * Whether every text key column sorts the same way on both sides in a collation of its own (same provider,
+   * locale and library version), so that ranges can compare keys in it and use the primary key's index.
+   * Otherwise text keys are ranged in byte order, which any server can do alike (but PostgreSQL then filters
+   * instead of using an index on a column that is not in the "C" collation).
+   */
+  private static boolean sameKeyCollation(Side source, TableRef sourceTable, List<Column> sourceColumns, Side destination,
+      TableRef destinationTable, List<Column> destinationColumns, int keyCount) throws SQLException {
+    boolean anyText = false;
+    for (int i = 0; i < keyCount; i++) {
+      Column mine = sourceColumns.get(i);
+      Column theirs = destinationColumns.get(i);
+      if (!isText(mine) && !isText(theirs)) {
+        continue;
+      }
+      anyText = true;
+      String collation = source.sql().collation(source.connection(), sourceTable, mine);
+      if (collation == null || CompareSql.BYTE_ORDER.equals(collation)
+          || !collation.equals(destination.sql().collation(destination.connection(), destinationTable, theirs))) {
+        return false;
+      }
+    }
+    return anyText;
+  }
+
+  private static boolean isText(Column column) {
+    return column.kind() == ColumnKind.TEXT || column.kind() == ColumnKind.CHAR;
   }
 
   /**
@@ -121,7 +151,7 @@ public class TableComparator {
     if (table.bucketByModulo()) {
       return arithmeticChunks(source, table, chunkSize);
     }
-    return KeyRange.ALL.splitAt(boundaries(source, table.source(), table.onSource(source.sql()).key(), KeyRange.ALL, table.where(), chunkSize));
+    return KeyRange.ALL.splitAt(boundaries(source, table.onSource(source.sql()), KeyRange.ALL, chunkSize));
   }
 
   /**
@@ -315,17 +345,17 @@ public class TableComparator {
   }
 
   /** Keys at every {@code step}-th row of the range in key order, excluding the first row. */
-  private static List<List<String>> boundaries(Side side, TableRef table, List<Column> key, KeyRange range, String where, long step)
-      throws SQLException {
+  private static List<List<String>> boundaries(Side side, SideTable table, KeyRange range, long step) throws SQLException {
     CompareSql sql = side.sql();
+    List<Column> key = table.key();
     List<String> selected = new ArrayList<>();
     List<String> order = new ArrayList<>();
     for (int i = 0; i < key.size(); i++) {
       selected.add(sql.normalised(key.get(i)) + " AS k" + i);
-      order.add(sql.ordered('"' + key.get(i).name() + '"', key.get(i)));
+      order.add(ordered(sql, '"' + key.get(i).name() + '"', key.get(i), table.ownKeyOrder()));
     }
     String inner = "SELECT " + String.join(", ", selected) + ", ROW_NUMBER() OVER (ORDER BY " + String.join(", ", order) + ") AS rn FROM "
-        + table.sql() + where(sql, key, range, where);
+        + table.table().sql() + where(table, range);
     List<String> outer = new ArrayList<>();
     for (int i = 0; i < key.size(); i++) {
       outer.add("k" + i);
@@ -356,7 +386,7 @@ public class TableComparator {
    */
   static String hashQuery(SideTable table, int buckets, KeyRange range) {
     String subquery = "SELECT " + (buckets > 0 ? bucket(table, buckets) + " AS b, " : "") + rowHash(table) + " AS h FROM "
-        + table.table().sql() + where(table.sql(), table.key(), range, table.where());
+        + table.table().sql() + where(table, range);
     if (!table.typedHash()) {
       return table.sql().md5Sums(subquery, buckets > 0);
     }
@@ -365,7 +395,7 @@ public class TableComparator {
 
   /** A row's hash: 64 bits of its typed values where both sides can, else the MD5 of its normalised text. */
   static String rowHash(SideTable table) {
-    return table.typedHash() ? table.sql().typedHash(table.typed(), 0) : table.sql().md5(table.sql().rowText(table.columns()));
+    return table.typedHash() ? table.sql().typedHash(table.typed(), 0) : table.sql().md5(table.rowText());
   }
 
   /**
@@ -380,7 +410,7 @@ public class TableComparator {
     if (table.typedHash()) {
       return "MOD(" + sql.typedHash(table.typed().subList(0, table.keyCount()), 1) + " & 9223372036854775807, " + buckets + ")";
     }
-    return "MOD(" + sql.hexPrefixNumber(sql.md5(sql.rowText(table.key())), 7) + ", " + buckets + ")";
+    return "MOD(" + sql.hexPrefixNumber(sql.md5(table.keyText()), 7) + ", " + buckets + ")";
   }
 
   /** Restricts a row query to some buckets; nothing when all rows are wanted. */
@@ -389,24 +419,32 @@ public class TableComparator {
       return "";
     }
     String condition = bucket(table, buckets) + " IN (" + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
-    return where(table.sql(), table.key(), range, table.where()).isEmpty() ? " WHERE " + condition : " AND " + condition;
+    return where(table, range).isEmpty() ? " WHERE " + condition : " AND " + condition;
   }
 
   static String rowHashesQuery(SideTable table, KeyRange range) {
     List<String> selected = new ArrayList<>();
     table.key().forEach(column -> selected.add(table.sql().normalised(column)));
     selected.add(table.typedHash() ? rowHash(table) + "::text" : rowHash(table));
-    return "SELECT " + String.join(", ", selected) + " FROM " + table.table().sql() + where(table.sql(), table.key(), range, table.where());
+    return "SELECT " + String.join(", ", selected) + " FROM " + table.table().sql() + where(table, range);
   }
 
-  /** The WHERE clause of a range (and the user's filter); binds in {@link #rangeBinds} order. */
-  static String where(CompareSql sql, List<Column> key, KeyRange range, String filter) {
+  /** The WHERE clause of a range of a side's table (and the user's filter); binds in {@link #rangeBinds} order. */
+  static String where(SideTable table, KeyRange range) {
+    return where(table.sql(), table.key(), range, table.where(), table.ownKeyOrder());
+  }
+
+  /**
+   * The WHERE clause of a range (and the user's filter); binds in {@link #rangeBinds} order. Text keys
+   * compare in byte order unless both sides sort them alike in their own collation ({@code ownOrder}).
+   */
+  static String where(CompareSql sql, List<Column> key, KeyRange range, String filter, boolean ownOrder) {
     List<String> conditions = new ArrayList<>();
     if (range.lower() != null) {
-      conditions.add(bound(sql, key, 0, true));
+      conditions.add(bound(sql, key, 0, true, ownOrder));
     }
     if (range.upper() != null) {
-      conditions.add(bound(sql, key, 0, false));
+      conditions.add(bound(sql, key, 0, false, ownOrder));
     }
     if (filter != null) {
       conditions.add("(" + filter + ")");
@@ -418,16 +456,21 @@ public class TableComparator {
    * Lexicographic comparison of the key with a bound, from column {@code i} on: lower bounds are
    * inclusive, upper bounds exclusive. Written out column by column, as Oracle has no row comparison.
    */
-  private static String bound(CompareSql sql, List<Column> key, int i, boolean lower) {
+  private static String bound(CompareSql sql, List<Column> key, int i, boolean lower, boolean ownOrder) {
     Column column = key.get(i);
-    String left = sql.ordered('"' + column.name() + '"', column);
-    String right = sql.ordered(sql.fromNormalised(column), column);
+    String left = ordered(sql, '"' + column.name() + '"', column, ownOrder);
+    String right = ordered(sql, sql.fromNormalised(column), column, ownOrder);
     boolean last = i == key.size() - 1;
     if (last) {
       return left + (lower ? " >= " : " < ") + right;
     }
     String strict = left + (lower ? " > " : " < ") + right;
-    return "(" + strict + " OR (" + '"' + column.name() + '"' + " = " + sql.fromNormalised(column) + " AND " + bound(sql, key, i + 1, lower) + "))";
+    return "(" + strict + " OR (" + '"' + column.name() + '"' + " = " + sql.fromNormalised(column) + " AND " + bound(sql, key, i + 1, lower, ownOrder) + "))";
+  }
+
+  /** A key column as ranges compare it: as it is where both sides share its collation, else in byte order. */
+  private static String ordered(CompareSql sql, String expression, Column column, boolean ownOrder) {
+    return ownOrder ? expression : sql.ordered(expression, column);
   }
 
   /** Bind values for {@link #where}: each bound's values in the order its nested form uses them. */

@@ -10,6 +10,7 @@ import io.rebound.runbook.InvalidInputException;
 import io.rebound.runbook.ShutdownSignal;
 import io.rebound.runbook.StepLog;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -97,6 +98,13 @@ final class TableSteps {
   @Component("compareChunkDelegate")
   static class CompareChunkDelegate extends TableStep {
     /**
+     * A job compares chunks, each committed as it is done, for about this long: a job per chunk would cost
+     * the engine's round trip for every few hundred milliseconds of work, and a job must end well within
+     * the job executor's lock time (five minutes) or another node would take it over.
+     */
+    static final Duration CHUNKS_PER_JOB = Duration.ofSeconds(10);
+
+    /**
      * A loop of chunks passes through a timer this often, so one long table does not hold a job thread
      * for hours. A timer due now would be chained like the chunk jobs; the model's timer waits a second.
      */
@@ -123,10 +131,15 @@ final class TableSteps {
 
     @Override
     String compare(DelegateExecution execution, String comparisonId, String table, StepLog log) throws SQLException {
+      long until = System.nanoTime() + CHUNKS_PER_JOB.toNanos();
       ComparisonService.Progress progress = service.compareNextChunk(comparisonId, table);
+      int firstDone = progress.done() - 1;
+      while (!progress.finished() && !shutdown.stopping() && System.nanoTime() < until) {
+        progress = service.compareNextChunk(comparisonId, table);
+      }
       execution.setVariable(MORE_CHUNKS, !progress.finished());
       if (!progress.finished()) {
-        execution.setVariable(YIELD, shutdown.stopping() || progress.done() % CHUNKS_BETWEEN_YIELDS == 0);
+        execution.setVariable(YIELD, shutdown.stopping() || progress.done() / CHUNKS_BETWEEN_YIELDS > firstDone / CHUNKS_BETWEEN_YIELDS);
         return null;
       }
       TableRow row = store.table(comparisonId, table);

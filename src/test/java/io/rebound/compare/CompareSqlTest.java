@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Dialect;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,17 +49,50 @@ class CompareSqlTest {
 
   @Test
   void shouldQuoteTextAndMarkNullsInTheRowText() {
-    String text = postgres.rowText(List.of(new Column("id", "integer", ColumnKind.NUMBER), new Column("name", "text", ColumnKind.TEXT)));
+    List<Column> columns = List.of(new Column("id", "integer", ColumnKind.NUMBER), new Column("name", "character varying(20)", ColumnKind.TEXT));
+    String text = RowText.of(postgres, columns, RowText.widths(columns, columns));
 
     assertThat(text).isEqualTo("COALESCE(\"id\"::text, '~') || '|' || CASE WHEN NULLIF(\"name\"::text, '') IS NULL THEN 'NULL'"
         + " ELSE '''' || REPLACE(NULLIF(\"name\"::text, ''), '''', '''''') || '''' END");
-    assertThat(postgres.normalised(new Column("price", "numeric(10,2)", ColumnKind.NUMBER))).isEqualTo("trim_scale(\"price\"::numeric)::text");
+  }
+
+  @Test
+  void shouldHashLongTextApartSoThatARowFitsAVarchar2() {
+    Column id = new Column("ID", "NUMBER(10,0)", ColumnKind.NUMBER);
+    Column narrow = new Column("CODE", "VARCHAR2(20)", ColumnKind.TEXT);
+    Column wideOnOracle = new Column("NOTE", "VARCHAR2(4000)", ColumnKind.TEXT);
+    Column unboundedOnPostgres = new Column("code", "text", ColumnKind.TEXT);
+    assertThat(RowText.width(narrow)).isEqualTo(162);
+    assertThat(RowText.width(wideOnOracle)).isGreaterThan(RowText.WIDE);
+    assertThat(RowText.widths(List.of(id, narrow), List.of(id, unboundedOnPostgres)))
+        .as("a column is as wide as the wider side").containsExactly(66, RowText.UNBOUNDED);
+
+    String text = RowText.of(oracle, List.of(id, narrow, wideOnOracle), List.of(66, 162, RowText.width(wideOnOracle)));
+
+    assertThat(text).isEqualTo("COALESCE(REGEXP_REPLACE(TO_CHAR(\"ID\", 'TM9'), '^(-?)\\.', '\\10.'), '~')"
+        + " || '|' || CASE WHEN \"CODE\" IS NULL THEN 'NULL' ELSE '''' || REPLACE(\"CODE\", '''', '''''') || '''' END"
+        + " || '|' || CASE WHEN \"NOTE\" IS NULL THEN '~' ELSE LOWER(RAWTOHEX(STANDARD_HASH(\"NOTE\", 'MD5'))) END");
+  }
+
+  @Test
+  void shouldHashGroupsOfColumnsWhenARowCouldStillBeTooLong() {
+    List<Column> columns = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      columns.add(new Column("C" + i, "VARCHAR2(40)", ColumnKind.TEXT));
+    }
+
+    String text = RowText.of(oracle, columns, RowText.widths(columns, columns));
+
+    // 100 columns of at most 322 bytes: 11 to a group within the budget, so 10 groups, each its MD5.
+    assertThat(text.split("STANDARD_HASH\\(", -1)).hasSize(11);
+    assertThat(text).startsWith("LOWER(RAWTOHEX(STANDARD_HASH(CASE WHEN \"C0\" IS NULL");
+    assertThat(text.split("'MD5'\\)\\)\\) \\|\\| '\\|' \\|\\| LOWER", -1)).hasSize(10);
   }
 
   @Test
   void shouldHashAChunkByBucketWithOneQueryPerSide() {
     List<Column> key = List.of(new Column("ORDER_ID", "NUMBER(10,0)", ColumnKind.NUMBER), new Column("LINE_NO", "NUMBER(4,0)", ColumnKind.NUMBER));
-    String sql = TableComparator.hashQuery(new SideTable(oracle, new TableRef("SHOP", "LINES"), key, 2, List.of(), false, "QTY > 0"), 4096,
+    String sql = TableComparator.hashQuery(new SideTable(oracle, new TableRef("SHOP", "LINES"), key, 2, List.of(), false, "QTY > 0", List.of(66, 66), false), 4096,
         new KeyRange(List.of("17", "3"), List.of("250", "1")));
 
     assertThat(sql).startsWith("SELECT b, COUNT(*), SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')),")
@@ -73,15 +107,15 @@ class CompareSqlTest {
   @Test
   void shouldBucketWholeNumberKeysByModuloOnBothDialects() {
     assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
-        List.of("\"id\"::bigint"), true, null), 4096)).isEqualTo("MOD(\"id\", 4096)");
+        List.of("\"id\"::bigint"), true, null, List.of(66), false), 4096)).isEqualTo("MOD(\"id\", 4096)");
     assertThat(TableComparator.bucket(new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), 1,
-        List.of(), true, null), 4096)).isEqualTo("MOD(\"ID\", 4096)");
+        List.of(), true, null, List.of(66), false), 4096)).isEqualTo("MOD(\"ID\", 4096)");
     assertThat(oracle.isInteger(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER))).isTrue();
     assertThat(oracle.isInteger(new Column("PRICE", "NUMBER(10,2)", ColumnKind.NUMBER))).isFalse();
     assertThat(postgres.isInteger(new Column("id", "bigint", ColumnKind.NUMBER))).isTrue();
     assertThat(postgres.hexPrefixNumber("h", 7)).isEqualTo("('x' || substr(h, 1, 7))::bit(28)::int");
     assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("code", "text", ColumnKind.TEXT)), 1,
-        List.of("NULLIF(\"code\"::text, '') COLLATE \"C\""), false, null), 4096))
+        List.of("NULLIF(\"code\"::text, '') COLLATE \"C\""), false, null, List.of(RowText.UNBOUNDED), false), 4096))
         .isEqualTo("MOD(hash_record_extended(ROW(NULLIF(\"code\"::text, '') COLLATE \"C\"), 1) & 9223372036854775807, 4096)");
   }
 
@@ -108,8 +142,10 @@ class CompareSqlTest {
   @Test
   void shouldCompareTextKeysInByteOrderOnPostgres() {
     List<Column> key = List.of(new Column("code", "character varying(20)", ColumnKind.TEXT));
-    assertThat(TableComparator.where(postgres, key, new KeyRange(List.of("a"), null), null))
+    assertThat(TableComparator.where(postgres, key, new KeyRange(List.of("a"), null), null, false))
         .isEqualTo(" WHERE \"code\" COLLATE \"C\" >= CAST(? AS character varying(20)) COLLATE \"C\"");
+    assertThat(TableComparator.where(postgres, key, new KeyRange(List.of("a"), null), null, true))
+        .as("in the collation both sides share, which the key's index is in").isEqualTo(" WHERE \"code\" >= CAST(? AS character varying(20))");
   }
 
   @Test

@@ -2,10 +2,12 @@ package io.rebound.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rebound.compare.TableComparator.Options;
 import io.rebound.compare.TableComparator.Side;
 import io.rebound.runbook.InvalidInputException;
+import io.rebound.target.Jdbc;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -132,6 +134,42 @@ class TableComparatorIT {
     assertThat(result.differentKeys()).containsExactlyInAnyOrder("Ärger", "code-1999");
     assertThat(result.missingInDestinationKeys()).containsExactly("alpha");
     assertThat(result.missingInSource()).isZero();
+  }
+
+  @Test
+  void shouldRangeTextKeysInTheCollationBothSidesShareSoThatTheIndexServes() throws Exception {
+    assumeTrue(hasCollation(source, "C.utf8") && hasCollation(destination, "C.utf8"), "no C.utf8 collation on these servers");
+    for (Connection connection : List.of(source, destination)) {
+      run(connection, "CREATE TABLE shop.tags (tag varchar(20) COLLATE \"C.utf8\" PRIMARY KEY, label text)",
+          "INSERT INTO shop.tags SELECT 'tag-' || i, 'label ' || i FROM generate_series(1, 3000) i",
+          "INSERT INTO shop.tags VALUES ('Zeta', 'upper'), ('alpha', 'lower'), ('Ärger', 'umlaut')");
+    }
+    run(destination, "UPDATE shop.tags SET label = 'changed' WHERE tag IN ('Ärger', 'tag-2999')", "DELETE FROM shop.tags WHERE tag = 'Zeta'");
+    TableSpec spec = new TableSpec("shop.tags", List.of(), List.of(), null, 500);
+
+    ChunkResult result = compareAll(spec, SMALL_DRILL);
+
+    assertThat(result.differentKeys()).containsExactlyInAnyOrder("Ärger", "tag-2999");
+    assertThat(result.missingInDestinationKeys()).containsExactly("Zeta");
+    sql.beginReadOnly(source);
+    sql.beginReadOnly(destination);
+    try {
+      PreparedTable table = comparator.prepare(new Side(source, sql), new Side(destination, sql), spec);
+      assertThat(table.ownKeyOrder()).isTrue();
+      KeyRange range = new KeyRange(List.of("tag-1"), List.of("tag-2"));
+      run(source, "SET LOCAL enable_seqscan = off");
+      List<String> plan = Jdbc.queryStrings(source, "EXPLAIN " + TableComparator.hashQuery(table.onSource(sql), 0, range),
+          TableComparator.rangeBinds(range).toArray());
+      assertThat(String.join("\n", plan)).as("the range is read through the primary key").contains("Index");
+    } finally {
+      source.rollback();
+      destination.rollback();
+      source.setAutoCommit(true);
+      destination.setAutoCommit(true);
+    }
+
+    run(destination, "ALTER TABLE shop.tags ALTER COLUMN tag TYPE varchar(20) COLLATE \"C\"");
+    assertThat(compareAll(spec, SMALL_DRILL).missingInDestinationKeys()).as("in byte order when the collations differ").containsExactly("Zeta");
   }
 
   @Test
@@ -275,6 +313,10 @@ class TableComparatorIT {
     run(connection, "CREATE TABLE shop.items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), note text, created timestamptz)",
         "INSERT INTO shop.items SELECT i, 'item ' || i, (i % 1000) / 10.0, CASE WHEN i % 3 = 0 THEN NULL ELSE 'n' || i END,"
             + " timestamptz '2026-01-01 00:00:00+00' + i * interval '1 minute' FROM generate_series(1, " + rows + ") i");
+  }
+
+  private static boolean hasCollation(Connection connection, String name) throws SQLException {
+    return !Jdbc.queryStrings(connection, "SELECT collname FROM pg_collation WHERE collname = ?", name).isEmpty();
   }
 
   private static void run(Connection connection, String... statements) throws SQLException {
