@@ -52,6 +52,15 @@ public interface CompareSql {
    */
   String md5Sums(String subquery, boolean bucketed);
 
+  /** The planner's estimate of a table's rows, or null when it has none. */
+  Long estimatedRows(Connection connection, TableRef table) throws SQLException;
+
+  /** The smallest and the largest value of a column of a table, each found through an index where there is one. */
+  String keyEndsQuery(String table, String column);
+
+  /** The slice a whole-number key is in: (key - lower) / width, rounded down (key &ge; lower). */
+  String slice(String key, String lower, String width);
+
   /** The number in the first {@code digits} hex digits (at most 7) of a hex text. */
   String hexPrefixNumber(String hex, int digits);
 

@@ -1,7 +1,10 @@
 package io.rebound.compare;
 
 import io.rebound.target.Dialect;
+import io.rebound.target.Jdbc;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.springframework.stereotype.Component;
@@ -92,6 +95,32 @@ public class OracleCompareSql implements CompareSql {
     String sums = "COUNT(*), SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')), SUM(TO_NUMBER(SUBSTR(h, 16, 15), 'XXXXXXXXXXXXXXX'))"
         + " FROM (" + subquery + ")";
     return bucketed ? "SELECT b, " + sums + " GROUP BY b" : "SELECT 0, " + sums;
+  }
+
+  /** From the optimizer statistics ({@code ALL_TABLES.NUM_ROWS}); null where the table has none. */
+  @Override
+  public Long estimatedRows(Connection connection, TableRef table) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT num_rows FROM all_tables WHERE owner = ? AND table_name = ?")) {
+      Jdbc.bind(statement, table.schema(), table.table());
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next()) {
+          return null;
+        }
+        long rows = row.getLong(1);
+        return row.wasNull() || rows <= 0 ? null : rows;
+      }
+    }
+  }
+
+  /** Separate subqueries: Oracle reads one end of an index (MIN/MAX) per query block. */
+  @Override
+  public String keyEndsQuery(String table, String column) {
+    return "SELECT (SELECT MIN(" + column + ") FROM " + table + "), (SELECT MAX(" + column + ") FROM " + table + ") FROM DUAL";
+  }
+
+  @Override
+  public String slice(String key, String lower, String width) {
+    return "FLOOR((" + key + " - " + lower + ") / " + width + ")";
   }
 
   @Override

@@ -188,6 +188,29 @@ public class PostgresCompareSql implements CompareSql {
     return "hash_record_extended(ROW(" + String.join(", ", values) + "), " + seed + ")";
   }
 
+  /** From {@code pg_class.reltuples}: -1 (14 and later) or 0 before the first VACUUM or ANALYZE. */
+  @Override
+  public Long estimatedRows(Connection connection, TableRef table) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+      Jdbc.bind(statement, table.schema(), table.table());
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next() && row.getDouble(1) > 0 ? (Long) Math.round(row.getDouble(1)) : null;
+      }
+    }
+  }
+
+  @Override
+  public String keyEndsQuery(String table, String column) {
+    return "SELECT MIN(" + column + "), MAX(" + column + ") FROM " + table;
+  }
+
+  @Override
+  public String slice(String key, String lower, String width) {
+    // Whole-number keys are integer types here: their division rounds down for a key at or past the lower end.
+    return "(" + key + " - " + lower + ") / " + width;
+  }
+
   @Override
   public String hexPrefixNumber(String hex, int digits) {
     return "('x' || substr(" + hex + ", 1, " + digits + "))::bit(" + (4 * digits) + ")::int";

@@ -3,6 +3,7 @@ package io.rebound.compare;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.target.Jdbc;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -155,32 +156,35 @@ public class TableComparator {
   }
 
   /**
-   * For a whole-number key: equal slices of the key's span, as many as the row count asks for. Costs a
-   * count and the key's ends instead of a sort of every key; uneven where the keys are uneven.
+   * For a whole-number key: equal slices of the key's span, as many as the row count asks for. Costs the
+   * key's ends (two index probes) and the row count the planner's statistics hold, or a count where there
+   * are none or a filter applies, instead of a sort of every key; uneven where the keys are uneven.
    */
   private static List<KeyRange> arithmeticChunks(Side source, PreparedTable table, int chunkSize) throws SQLException {
-    Column key = table.sourceColumns().get(0);
-    String column = "\"" + key.name() + "\"";
-    String sql = "SELECT COUNT(*), MIN(" + column + "), MAX(" + column + ") FROM " + table.source().sql()
-        + (table.where() == null ? "" : " WHERE (" + table.where() + ")");
-    long rows;
-    java.math.BigInteger min;
-    java.math.BigInteger max;
+    String column = "\"" + table.sourceColumns().get(0).name() + "\"";
+    Long rows = table.where() == null ? source.sql().estimatedRows(source.connection(), table.source()) : null;
+    String sql = rows != null ? source.sql().keyEndsQuery(table.source().sql(), column)
+        : "SELECT MIN(" + column + "), MAX(" + column + "), COUNT(*) FROM " + table.source().sql()
+            + (table.where() == null ? "" : " WHERE (" + table.where() + ")");
+    BigInteger min;
+    BigInteger max;
     try (PreparedStatement statement = source.connection().prepareStatement(sql); ResultSet result = statement.executeQuery()) {
       result.next();
-      rows = result.getLong(1);
-      if (rows == 0) {
+      if (result.getBigDecimal(1) == null) {
         return List.of(KeyRange.ALL);
       }
-      min = result.getBigDecimal(2).toBigInteger();
-      max = result.getBigDecimal(3).toBigInteger();
+      min = result.getBigDecimal(1).toBigInteger();
+      max = result.getBigDecimal(2).toBigInteger();
+      if (rows == null) {
+        rows = result.getLong(3);
+      }
     }
     long parts = Math.max(1, (rows + chunkSize - 1) / chunkSize);
-    java.math.BigInteger span = max.subtract(min).add(java.math.BigInteger.ONE);
-    java.math.BigInteger width = span.add(java.math.BigInteger.valueOf(parts - 1)).divide(java.math.BigInteger.valueOf(parts));
+    BigInteger span = max.subtract(min).add(BigInteger.ONE);
+    BigInteger width = span.add(BigInteger.valueOf(parts - 1)).divide(BigInteger.valueOf(parts));
     List<List<String>> boundaries = new ArrayList<>();
     for (long i = 1; i < parts; i++) {
-      java.math.BigInteger bound = min.add(width.multiply(java.math.BigInteger.valueOf(i)));
+      BigInteger bound = min.add(width.multiply(BigInteger.valueOf(i)));
       if (bound.compareTo(max) > 0) {
         break;
       }
@@ -385,7 +389,7 @@ public class TableComparator {
    * sums for MD5). With no buckets, one row for the whole range, as bucket 0.
    */
   static String hashQuery(SideTable table, int buckets, KeyRange range) {
-    String subquery = "SELECT " + (buckets > 0 ? bucket(table, buckets) + " AS b, " : "") + rowHash(table) + " AS h FROM "
+    String subquery = "SELECT " + (buckets > 0 ? bucket(table, buckets, range) + " AS b, " : "") + rowHash(table) + " AS h FROM "
         + table.table().sql() + where(table, range);
     if (!table.typedHash()) {
       return table.sql().md5Sums(subquery, buckets > 0);
@@ -399,13 +403,17 @@ public class TableComparator {
   }
 
   /**
-   * A row's bucket, from its key only, so a changed row stays in its bucket on both sides: the key MOD n for
-   * a whole-number key, else a number from a hash of the key (typed, or of its normalised text).
+   * A row's bucket, from its key only, so a changed row stays in its bucket on both sides. A whole-number key
+   * in a bounded range: equal consecutive slices of the range, so that the rows of a bucket are found through
+   * the key's index; in an open range, the key MOD n. Any other key: a number from a hash of the key (typed,
+   * or of its normalised text).
    */
-  static String bucket(SideTable table, int buckets) {
+  static String bucket(SideTable table, int buckets, KeyRange range) {
     CompareSql sql = table.sql();
     if (table.byModulo()) {
-      return "MOD(\"" + table.key().get(0).name() + "\", " + buckets + ")";
+      String key = "\"" + table.key().get(0).name() + "\"";
+      Slices slices = Slices.of(range, buckets);
+      return slices == null ? "MOD(" + key + ", " + buckets + ")" : sql.slice(key, slices.lower().toString(), slices.width().toString());
     }
     if (table.typedHash()) {
       return "MOD(" + sql.typedHash(table.typed().subList(0, table.keyCount()), 1) + " & 9223372036854775807, " + buckets + ")";
@@ -413,12 +421,50 @@ public class TableComparator {
     return "MOD(" + sql.hexPrefixNumber(sql.md5(table.keyText()), 7) + ", " + buckets + ")";
   }
 
-  /** Restricts a row query to some buckets; nothing when all rows are wanted. */
-  private static String bucketFilter(SideTable table, int buckets, KeyRange range, List<Long> wanted) {
+  /** A bounded range of a whole-number key cut into slices of one width, the last one maybe shorter. */
+  record Slices(BigInteger lower, BigInteger width) {
+
+    /** The slices of a range bounded on both sides, or null for an open range. */
+    static Slices of(KeyRange range, int buckets) {
+      if (range.lower() == null || range.upper() == null) {
+        return null;
+      }
+      BigInteger lower = new BigInteger(range.lower().get(0));
+      BigInteger span = new BigInteger(range.upper().get(0)).subtract(lower);
+      BigInteger count = BigInteger.valueOf(buckets);
+      return new Slices(lower, span.add(count).subtract(BigInteger.ONE).divide(count).max(BigInteger.ONE));
+    }
+
+    BigInteger from(long bucket) {
+      return lower.add(width.multiply(BigInteger.valueOf(bucket)));
+    }
+  }
+
+  /**
+   * Restricts a row query to some buckets; nothing when all rows are wanted. Slices of a whole-number key
+   * become key ranges (neighbours joined), which the key's index serves.
+   */
+  static String bucketFilter(SideTable table, int buckets, KeyRange range, List<Long> wanted) {
     if (wanted == null) {
       return "";
     }
-    String condition = bucket(table, buckets) + " IN (" + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
+    Slices slices = table.byModulo() ? Slices.of(range, buckets) : null;
+    String condition;
+    if (slices == null) {
+      condition = bucket(table, buckets, range) + " IN (" + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
+    } else {
+      String key = "\"" + table.key().get(0).name() + "\"";
+      List<String> ranges = new ArrayList<>();
+      List<Long> sorted = wanted.stream().sorted().toList();
+      for (int i = 0; i < sorted.size(); i++) {
+        long first = sorted.get(i);
+        while (i + 1 < sorted.size() && sorted.get(i + 1) == sorted.get(i) + 1) {
+          i++;
+        }
+        ranges.add("(" + key + " >= " + slices.from(first) + " AND " + key + " < " + slices.from(sorted.get(i) + 1) + ")");
+      }
+      condition = "(" + String.join(" OR ", ranges) + ")";
+    }
     return where(table, range).isEmpty() ? " WHERE " + condition : " AND " + condition;
   }
 

@@ -107,15 +107,15 @@ class CompareSqlTest {
   @Test
   void shouldBucketWholeNumberKeysByModuloOnBothDialects() {
     assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
-        List.of("\"id\"::bigint"), true, null, List.of(66), false), 4096)).isEqualTo("MOD(\"id\", 4096)");
+        List.of("\"id\"::bigint"), true, null, List.of(66), false), 4096, KeyRange.ALL)).isEqualTo("MOD(\"id\", 4096)");
     assertThat(TableComparator.bucket(new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), 1,
-        List.of(), true, null, List.of(66), false), 4096)).isEqualTo("MOD(\"ID\", 4096)");
+        List.of(), true, null, List.of(66), false), 4096, KeyRange.ALL)).isEqualTo("MOD(\"ID\", 4096)");
     assertThat(oracle.isInteger(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER))).isTrue();
     assertThat(oracle.isInteger(new Column("PRICE", "NUMBER(10,2)", ColumnKind.NUMBER))).isFalse();
     assertThat(postgres.isInteger(new Column("id", "bigint", ColumnKind.NUMBER))).isTrue();
     assertThat(postgres.hexPrefixNumber("h", 7)).isEqualTo("('x' || substr(h, 1, 7))::bit(28)::int");
     assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("code", "text", ColumnKind.TEXT)), 1,
-        List.of("NULLIF(\"code\"::text, '') COLLATE \"C\""), false, null, List.of(RowText.UNBOUNDED), false), 4096))
+        List.of("NULLIF(\"code\"::text, '') COLLATE \"C\""), false, null, List.of(RowText.UNBOUNDED), false), 4096, KeyRange.ALL))
         .isEqualTo("MOD(hash_record_extended(ROW(NULLIF(\"code\"::text, '') COLLATE \"C\"), 1) & 9223372036854775807, 4096)");
   }
 
@@ -137,6 +137,25 @@ class CompareSqlTest {
         .isEqualTo("to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') COLLATE \"C\"");
     assertThat(postgres.typedHash(List.of("\"id\"::bigint", "\"at\""), 0)).isEqualTo("hash_record_extended(ROW(\"id\"::bigint, \"at\"), 0)");
     assertThatThrownBy(() -> oracle.typedValue(integer, integer)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void shouldSliceABoundedRangeOfAWholeNumberKeySoThatTheIndexFindsABucketsRows() {
+    SideTable postgresTable = new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
+        List.of("\"id\"::bigint"), true, null, List.of(66), false);
+    SideTable oracleTable = new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), 1,
+        List.of(), true, null, List.of(66), false);
+    KeyRange range = new KeyRange(List.of("1000"), List.of("2001"));
+
+    // 1001 keys in 40 buckets: slices of 26, the last one shorter.
+    assertThat(TableComparator.bucket(postgresTable, 40, range)).isEqualTo("(\"id\" - 1000) / 26");
+    assertThat(TableComparator.bucket(oracleTable, 40, range)).isEqualTo("FLOOR((\"ID\" - 1000) / 26)");
+    assertThat(TableComparator.bucketFilter(postgresTable, 40, range, List.of(9L, 3L, 4L, 5L)))
+        .as("neighbouring buckets joined into one key range")
+        .isEqualTo(" AND ((\"id\" >= 1078 AND \"id\" < 1156) OR (\"id\" >= 1234 AND \"id\" < 1260))");
+    assertThat(TableComparator.bucket(postgresTable, 40, new KeyRange(List.of("1000"), null))).as("open ranges by MOD").isEqualTo("MOD(\"id\", 40)");
+    assertThat(oracle.keyEndsQuery("\"SHOP\".\"T\"", "\"ID\"")).isEqualTo(
+        "SELECT (SELECT MIN(\"ID\") FROM \"SHOP\".\"T\"), (SELECT MAX(\"ID\") FROM \"SHOP\".\"T\") FROM DUAL");
   }
 
   @Test
