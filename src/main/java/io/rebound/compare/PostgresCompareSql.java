@@ -220,14 +220,14 @@ public class PostgresCompareSql implements CompareSql {
   @Override
   public void beginReadOnly(Connection connection) throws SQLException {
     connection.setAutoCommit(false);
+    // One round trip, as every chunk starts its transactions afresh.
+    // work_mem: a chunk's few thousand buckets fit in a hash table of about a megabyte, but the planner
+    // expects a group per row: with the default 4 MB it would sort the whole chunk, on disk.
+    // No parallel workers: a chunk is a short range scan, workers cost more to start than they save, and
+    // they take cores from the server's own work.
     try (Statement statement = connection.createStatement()) {
-      statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-      // A chunk's few thousand buckets fit in a hash table of about a megabyte, but the planner expects a
-      // group per row: with the default 4 MB it would sort the whole chunk, on disk.
-      statement.execute("SET LOCAL work_mem = '64MB'");
-      // A chunk is a short range scan: parallel workers cost more to start than they save, and take cores
-      // from the server's own work.
-      statement.execute("SET LOCAL max_parallel_workers_per_gather = 0");
+      statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL work_mem = '64MB';"
+          + " SET LOCAL max_parallel_workers_per_gather = 0");
     }
   }
 }
