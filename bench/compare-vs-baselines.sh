@@ -137,9 +137,10 @@ start_app
 measure() {
   local label=$1 l=() b=() o=() od=() ob=() bd=()
   for run in $(seq 1 "$RUNS"); do
-    l+=("$(floor)")
-    read -r differences bytes ms < <(full_rows); b+=("$ms"); bd+=("$differences")
-    read -r ms differences bytes <<<"$(rebound_compare)"; o+=("$ms"); od+=("$differences"); ob+=("$bytes")
+    # Each run starts with no dirty pages: B writes its checkpoints, and their write-back would land on the next run.
+    sync; l+=("$(floor)")
+    sync; read -r differences bytes ms < <(full_rows); b+=("$ms"); bd+=("$differences")
+    sync; read -r ms differences bytes <<<"$(rebound_compare)"; o+=("$ms"); od+=("$differences"); ob+=("$bytes")
     echo "   $label run $run: L ${l[-1]} ms, B ${b[-1]} ms (${bd[-1]} differences), O ${o[-1]} ms (${od[-1]} differences, ${ob[-1]} bytes)"
   done
   local ml mb mo
