@@ -33,8 +33,8 @@ import java.util.concurrent.Executors;
 public class TableComparator {
 
   /**
-   * @param buckets buckets a chunk's rows are hashed into; with chunks of 100 000 rows, 4096 buckets hold
-   *     about 25 rows each, which is what a difference costs to fetch
+   * @param buckets buckets a chunk's rows are hashed into; with chunks of 250 000 rows, 4096 buckets hold
+   *     about 60 rows each, which is what a difference costs to fetch
    * @param maxSamples sample keys kept per kind of difference
    */
   public record Options(int buckets, int maxSamples) {
