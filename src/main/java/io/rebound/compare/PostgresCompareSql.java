@@ -165,19 +165,24 @@ public class PostgresCompareSql implements CompareSql {
    * Values keep their type where both sides' columns have the same class, so nothing is formatted: a
    * numeric's hash ignores its scale ({@code 1.50} = {@code 1.5000}), integers of any width hash alike once
    * bigint, a timestamptz hashes its instant whatever the session's time zone, dates and timestamps meet as
-   * timestamps. Text is normalised as for MD5 (blank CHAR padding, {@code ''} as NULL) and hashed in byte
-   * order ({@code "C"}). Columns of different classes fall back to their normalised text on both sides.
+   * timestamps. Text of the same kind on both sides hashes as it is, in byte order ({@code "C"}): CHAR
+   * padding is ignored by its own hash, and {@code ''} and NULL differ, as they do on PostgreSQL (only
+   * Oracle cannot tell them apart). Columns of different classes or kinds of text fall back to their
+   * normalised text on both sides.
    */
   @Override
   public String typedValue(Column column, Column counterpart) {
     HashClass mine = hashClass(column.kind());
-    if (mine != hashClass(counterpart.kind())) {
+    if (mine != hashClass(counterpart.kind()) || mine == HashClass.TEXT && column.kind() != counterpart.kind()) {
       return normalised(column) + " COLLATE \"C\"";
     }
     String c = '"' + column.name() + '"';
     return switch (mine) {
       case NUMBER -> isInteger(column) && isInteger(counterpart) ? c + "::bigint" : c + "::numeric";
-      case TEXT -> normalised(column) + " COLLATE \"C\"";
+      case TEXT -> switch (column.kind()) {
+        case CHAR -> c + " COLLATE \"C\"";
+        default -> c + "::text COLLATE \"C\"";
+      };
       case TIMESTAMP -> c + "::timestamp";
       case TIMESTAMP_TZ, BOOLEAN, BINARY -> c;
     };
@@ -188,14 +193,19 @@ public class PostgresCompareSql implements CompareSql {
     return "hash_record_extended(ROW(" + String.join(", ", values) + "), " + seed + ")";
   }
 
-  /** From {@code pg_class.reltuples}: -1 (14 and later) or 0 before the first VACUUM or ANALYZE. */
+  /**
+   * As the planner estimates it: the rows per page the last VACUUM or ANALYZE saw ({@code reltuples /
+   * relpages}) times the table's pages now, so that a table grown since still gets chunks of about the size
+   * asked. Null before the first VACUUM or ANALYZE ({@code reltuples} -1, or 0 before 14).
+   */
   @Override
   public Long estimatedRows(Connection connection, TableRef table) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+        "SELECT c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::int) FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND c.reltuples > 0 AND c.relpages > 0")) {
       Jdbc.bind(statement, table.schema(), table.table());
       try (ResultSet row = statement.executeQuery()) {
-        return row.next() && row.getDouble(1) > 0 ? (Long) Math.round(row.getDouble(1)) : null;
+        return row.next() && row.getDouble(1) >= 1 ? (Long) Math.round(row.getDouble(1)) : null;
       }
     }
   }

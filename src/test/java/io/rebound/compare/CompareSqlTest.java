@@ -128,6 +128,10 @@ class CompareSqlTest {
     assertThat(postgres.typedValue(integer, decimal)).as("an integer meets a decimal as numeric").isEqualTo("\"id\"::numeric");
     assertThat(postgres.typedValue(new Column("c", "character(6)", ColumnKind.CHAR), new Column("c", "text", ColumnKind.TEXT)))
         .isEqualTo("NULLIF(rtrim(\"c\"), '') COLLATE \"C\"");
+    assertThat(postgres.typedValue(new Column("c", "character(6)", ColumnKind.CHAR), new Column("c", "character(10)", ColumnKind.CHAR)))
+        .as("a CHAR's own hash ignores its padding").isEqualTo("\"c\" COLLATE \"C\"");
+    assertThat(postgres.typedValue(new Column("n", "character varying(10)", ColumnKind.TEXT), new Column("n", "text", ColumnKind.TEXT)))
+        .as("'' is not NULL between PostgreSQL servers").isEqualTo("\"n\"::text COLLATE \"C\"");
     assertThat(postgres.typedValue(new Column("d", "date", ColumnKind.DAY), new Column("d", "timestamp(0) without time zone", ColumnKind.DATE)))
         .isEqualTo("\"d\"::timestamp");
     Column zoned = new Column("at", "timestamp with time zone", ColumnKind.TIMESTAMP_TZ);

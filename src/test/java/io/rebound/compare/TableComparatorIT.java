@@ -39,6 +39,11 @@ class TableComparatorIT {
     return new PostgresCompareSql();
   }
 
+  /** Whether this way of hashing takes '' for NULL, as it must where Oracle is a side. */
+  boolean emptyTextIsNull() {
+    return false;
+  }
+
   @BeforeAll
   static void startServers() throws Exception {
     sourceServer = EmbeddedPostgres.builder().start();
@@ -173,7 +178,7 @@ class TableComparatorIT {
   }
 
   @Test
-  void shouldTreatNullAndEmptyTextAlikeAndIgnoreNumericScale() throws Exception {
+  void shouldIgnoreNumericScaleAndCharPaddingAndTellEmptyTextAsItsDialectsDo() throws Exception {
     run(source, "CREATE TABLE shop.prices (id int PRIMARY KEY, price numeric(10,2), note varchar(10), code char(6))",
         "INSERT INTO shop.prices VALUES (1, 1.50, NULL, 'ab'), (2, 10, 'x', 'cd'), (3, NULL, NULL, NULL)");
     run(destination, "CREATE TABLE shop.prices (id bigint PRIMARY KEY, price numeric(12,4), note text, code char(10))",
@@ -181,7 +186,14 @@ class TableComparatorIT {
 
     ChunkResult result = compareAll(new TableSpec("shop.prices", List.of(), List.of(), null, 10), Options.DEFAULT);
 
-    assertThat(result.identical()).as("NULL = '' as on Oracle, 1.50 = 1.5000, CHAR padding ignored").isTrue();
+    if (emptyTextIsNull()) {
+      assertThat(result.identical()).as("NULL = '' as on Oracle, 1.50 = 1.5000, CHAR padding ignored").isTrue();
+    } else {
+      assertThat(result.differentKeys()).as("'' and NULL differ between PostgreSQL servers").containsExactlyInAnyOrder("1", "3");
+    }
+    run(destination, "UPDATE shop.prices SET note = NULL WHERE note = ''");
+    assertThat(compareAll(new TableSpec("shop.prices", List.of(), List.of(), null, 10), Options.DEFAULT).identical())
+        .as("1.50 = 1.5000, CHAR padding ignored").isTrue();
 
     run(destination, "UPDATE shop.prices SET price = NULL WHERE id = 2");
     assertThat(compareAll(new TableSpec("shop.prices", List.of(), List.of(), null, 10), Options.DEFAULT).differentKeys()).containsExactly("2");
@@ -249,6 +261,18 @@ class TableComparatorIT {
     assertThat(result.different()).isEqualTo(6);
     assertThat(result.differentKeys()).containsExactlyInAnyOrder("7919", "15838", "23757", "31676", "39595", "47514");
     assertThat(result.rowsFetched()).as("only the rows of the differing buckets are fetched").isLessThan(200);
+  }
+
+  @Test
+  void shouldEstimateRowsAsThePlannerDoesAfterTheTableGrew() throws Exception {
+    createItems(source, 10_000);
+    run(source, "VACUUM ANALYZE shop.items");
+    TableRef items = new TableRef("shop", "items");
+    assertThat(sql.estimatedRows(source, items)).isBetween(9_000L, 11_000L);
+
+    run(source, "INSERT INTO shop.items SELECT i, 'item ' || i, 1, 'n' || i, now() FROM generate_series(10001, 30000) i");
+
+    assertThat(sql.estimatedRows(source, items)).as("rows per page seen last times the pages now").isBetween(27_000L, 33_000L);
   }
 
   @Test

@@ -7,4 +7,9 @@ class TableComparatorMd5IT extends TableComparatorIT {
   CompareSql sql() {
     return new Md5Only();
   }
+
+  @Override
+  boolean emptyTextIsNull() {
+    return true;
+  }
 }
