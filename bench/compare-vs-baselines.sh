@@ -121,14 +121,16 @@ print(int(max(t(x["progress"]["finishedAt"]) for x in c["tables"]) - t(c["create
 }
 
 peak_heap_mb() {
-  # Used heap after the last GC, sampled while the comparison runs.
-  local pid=$1 max=0 used
+  # Used heap (young and old generations) and the old generation alone, what survives young collections:
+  # their peaks while the comparison runs, in MB.
+  local pid=$1 max=0 max_old=0 used old
   while kill -0 "$pid" 2>/dev/null && [ -f "$WORK/sampling" ]; do
-    used=$(jstat -gc "$pid" 2>/dev/null | awk 'NR==2 {printf "%d", ($3+$4+$6+$8)/1024}')
-    [ -n "$used" ] && [ "$used" -gt "$max" ] && max=$used
-    sleep 0.5
+    read -r used old < <(jstat -gc "$pid" 2>/dev/null | awk 'NR==2 {printf "%d %d\n", ($3+$4+$6+$8)/1024, $8/1024}') || true
+    [ -n "${used:-}" ] && [ "$used" -gt "$max" ] && max=$used
+    [ -n "${old:-}" ] && [ "$old" -gt "$max_old" ] && max_old=$old
+    sleep 0.2
   done
-  echo "$max"
+  echo "$max MB used, $max_old MB old generation"
 }
 
 median() { python3 -c 'import statistics, sys; print(int(statistics.median([float(x) for x in sys.argv[1:]])))' "$@"; }
@@ -168,7 +170,7 @@ touch "$WORK/sampling"; peak_heap_mb "$APP_PID" > "$WORK/heap-fifth" & SAMPLER=$
 id=$(curl -fs -u "operator:$PW" -H 'Content-Type: application/json' "localhost:$APP_PORT/api/comparisons" \
   -d '{"source":"src","destination":"dst","parallelism":1,"tables":["bench.fifth"]}' | jq -r .id)
 wait_comparison "$id"; rm -f "$WORK/sampling"; wait "$SAMPLER"
-echo "   peak used heap: $(cat "$WORK/heap-fifth") MB at $(( ROWS / 5 )) rows, $(cat "$WORK/heap-all") MB at $ROWS rows"
+echo "   peak heap: $(cat "$WORK/heap-fifth") at $(( ROWS / 5 )) rows; $(cat "$WORK/heap-all") at $ROWS rows"
 
 echo "== a run stopped halfway and resumed, against an uninterrupted one (median of 3 each)"
 # Both timed from the comparison's creation to its table's end, as O is; the resumed run without the
