@@ -36,13 +36,18 @@ public class TableComparator {
    * @param buckets buckets a chunk's rows are hashed into; with chunks of 250 000 rows, 4096 buckets hold
    *     about 60 rows each, which is what a difference costs to fetch
    * @param maxSamples sample keys kept per kind of difference
+   * @param maxRowsFetched rows of differing buckets fetched at once from a side, about: more buckets are
+   *     fetched in further batches, so that memory stays bounded however much of a chunk differs
    */
-  public record Options(int buckets, int maxSamples) {
-    public static final Options DEFAULT = new Options(4096, 20);
+  public record Options(int buckets, int maxSamples, long maxRowsFetched) {
+    public static final Options DEFAULT = new Options(4096, 20, DEFAULT_MAX_ROWS_FETCHED);
+
+    public Options(int buckets, int maxSamples) {
+      this(buckets, maxSamples, DEFAULT_MAX_ROWS_FETCHED);
+    }
   }
 
-  /** Past this many differing buckets a chunk's rows are fetched whole rather than bucket by bucket. */
-  static final int MAX_BUCKETS_FETCHED = 1000;
+  private static final long DEFAULT_MAX_ROWS_FETCHED = 100_000;
 
   /** One side of a comparison: a connection in a read-only transaction and its dialect's SQL. */
   public record Side(Connection connection, CompareSql sql) {}
@@ -227,21 +232,49 @@ public class TableComparator {
       return new ChunkResult(buckets.sourceRows(), buckets.destinationRows(), 0, 0, 0, List.of(), List.of(), List.of(), sourceBytes,
           destinationBytes, 1, 0);
     }
-    List<Long> differing = buckets.differing();
-    ChunkResult diff = diff(source, mine, destination, theirs, range, differing.size() <= MAX_BUCKETS_FETCHED ? differing : null, options);
+    ChunkResult diff = ChunkResult.EMPTY;
+    for (List<Long> batch : batches(buckets.differing(), buckets.rows(), options.maxRowsFetched())) {
+      diff = diff.plus(diff(source, mine, destination, theirs, range, batch, options), options.maxSamples());
+    }
     return new ChunkResult(buckets.sourceRows(), buckets.destinationRows(), diff.missingInDestination(), diff.missingInSource(),
         diff.different(), diff.missingInDestinationKeys(), diff.missingInSourceKeys(), diff.differentKeys(), sourceBytes + diff.sourceBytes(),
         destinationBytes + diff.destinationBytes(), 1, diff.rowsFetched());
   }
 
-  /** Both sides' hashes of a range, by bucket: their rows, the buckets that differ, and what reading them took. */
-  private record Hashes(long sourceRows, long destinationRows, List<Long> differing, long sourceBytes, long destinationBytes) {}
+  /**
+   * Both sides' hashes of a range, by bucket: their rows, the buckets that differ with the larger of their
+   * two row counts, and what reading them took.
+   */
+  private record Hashes(long sourceRows, long destinationRows, List<Long> differing, Map<Long, Long> rows, long sourceBytes,
+      long destinationBytes) {}
+
+  /** Differing buckets in batches of about {@code maxRows} rows a side, at least one bucket each. */
+  static List<List<Long>> batches(List<Long> differing, Map<Long, Long> rows, long maxRows) {
+    List<List<Long>> batches = new ArrayList<>();
+    List<Long> batch = new ArrayList<>();
+    long batchRows = 0;
+    for (Long bucket : differing) {
+      long bucketRows = rows.getOrDefault(bucket, 0L);
+      if (!batch.isEmpty() && batchRows + bucketRows > maxRows) {
+        batches.add(batch);
+        batch = new ArrayList<>();
+        batchRows = 0;
+      }
+      batch.add(bucket);
+      batchRows += bucketRows;
+    }
+    if (!batch.isEmpty()) {
+      batches.add(batch);
+    }
+    return batches;
+  }
 
   private Hashes hashBoth(Side source, String sourceSql, Side destination, String destinationSql, List<String> binds) throws SQLException {
     CompletableFuture<Map<Long, ChunkHash>> destinationFuture = async(() -> buckets(destination, destinationSql, binds));
     Map<Long, ChunkHash> sourceBuckets = join(async(() -> buckets(source, sourceSql, binds)));
     Map<Long, ChunkHash> destinationBuckets = join(destinationFuture);
     List<Long> differing = new ArrayList<>();
+    Map<Long, Long> rows = new HashMap<>();
     java.util.TreeSet<Long> all = new java.util.TreeSet<>(sourceBuckets.keySet());
     all.addAll(destinationBuckets.keySet());
     for (Long bucket : all) {
@@ -249,15 +282,16 @@ public class TableComparator {
       ChunkHash theirs = destinationBuckets.get(bucket);
       if (mine == null || theirs == null || !mine.matches(theirs)) {
         differing.add(bucket);
+        rows.put(bucket, Math.max(mine == null ? 0 : mine.rows(), theirs == null ? 0 : theirs.rows()));
       }
     }
     // About the size of a bucket row on the wire: number, count and two sums.
     return new Hashes(sourceBuckets.values().stream().mapToLong(ChunkHash::rows).sum(),
-        destinationBuckets.values().stream().mapToLong(ChunkHash::rows).sum(), differing, 48L * sourceBuckets.size(),
+        destinationBuckets.values().stream().mapToLong(ChunkHash::rows).sum(), differing, rows, 48L * sourceBuckets.size(),
         48L * destinationBuckets.size());
   }
 
-  /** Diffs the rows of the given buckets of a range (all its rows when {@code buckets} is null). */
+  /** Diffs the rows of the given buckets of a range. */
   private ChunkResult diff(Side source, SideTable mine, Side destination, SideTable theirs, KeyRange range, List<Long> buckets, Options options)
       throws SQLException {
     String sourceSql = rowHashesQuery(mine, range) + bucketFilter(mine, options.buckets(), range, buckets);
@@ -441,13 +475,10 @@ public class TableComparator {
   }
 
   /**
-   * Restricts a row query to some buckets; nothing when all rows are wanted. Slices of a whole-number key
-   * become key ranges (neighbours joined), which the key's index serves.
+   * Restricts a row query to some buckets. Slices of a whole-number key become key ranges (neighbours
+   * joined), which the key's index serves.
    */
   static String bucketFilter(SideTable table, int buckets, KeyRange range, List<Long> wanted) {
-    if (wanted == null) {
-      return "";
-    }
     Slices slices = table.byModulo() ? Slices.of(range, buckets) : null;
     String condition;
     if (slices == null) {

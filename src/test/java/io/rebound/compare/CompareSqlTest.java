@@ -8,6 +8,7 @@ import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Dialect;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -160,6 +161,16 @@ class CompareSqlTest {
     assertThat(TableComparator.bucket(postgresTable, 40, new KeyRange(List.of("1000"), null))).as("open ranges by MOD").isEqualTo("MOD(\"id\", 40)");
     assertThat(oracle.keyEndsQuery("\"SHOP\".\"T\"", "\"ID\"")).isEqualTo(
         "SELECT (SELECT MIN(\"ID\") FROM \"SHOP\".\"T\"), (SELECT MAX(\"ID\") FROM \"SHOP\".\"T\") FROM DUAL");
+  }
+
+  @Test
+  void shouldBatchDifferingBucketsByTheirRows() {
+    Map<Long, Long> rows = Map.of(1L, 60L, 2L, 50L, 3L, 500L, 4L, 10L);
+
+    assertThat(TableComparator.batches(List.of(1L, 2L, 3L, 4L), rows, 100))
+        .as("a bucket larger than a batch goes alone").containsExactly(List.of(1L), List.of(2L), List.of(3L), List.of(4L));
+    assertThat(TableComparator.batches(List.of(1L, 2L, 4L), rows, 120)).containsExactly(List.of(1L, 2L, 4L));
+    assertThat(TableComparator.batches(List.of(), rows, 120)).isEmpty();
   }
 
   @Test

@@ -276,6 +276,21 @@ class TableComparatorIT {
   }
 
   @Test
+  void shouldFetchDifferingBucketsInBatchesWhenMuchOfAChunkDiffers() throws Exception {
+    createItems(source, 3000);
+    createItems(destination, 3000);
+    run(destination, "UPDATE shop.items SET name = name || '*' WHERE id % 2 = 0", "DELETE FROM shop.items WHERE id % 7 = 0");
+
+    // 64 buckets of about 47 rows, fetched 200 rows a side at a time: many batches for one chunk.
+    ChunkResult result = compareAll(new TableSpec("shop.items", List.of(), List.of(), null, 5000), new Options(64, 10, 200));
+
+    assertThat(result.missingInDestination()).isEqualTo(428);
+    assertThat(result.different()).isEqualTo(1500 - 214);
+    assertThat(result.missingInSource()).isZero();
+    assertThat(result.rowsFetched()).as("every row of both sides, once").isEqualTo(3000 + 2572);
+  }
+
+  @Test
   void shouldRefuseTablesItCannotCompare() throws Exception {
     run(source, "CREATE TABLE shop.nokey (a int, b text)");
     run(destination, "CREATE TABLE shop.nokey (a int, b text)");
