@@ -97,10 +97,15 @@ public class OracleCompareSql implements CompareSql {
     return bucketed ? "SELECT b, " + sums + " GROUP BY b" : "SELECT 0, " + sums;
   }
 
-  /** From the optimizer statistics ({@code ALL_TABLES.NUM_ROWS}); null where the table has none. */
+  /**
+   * From the optimizer statistics, where they are not stale ({@code ALL_TAB_STATISTICS}: Oracle marks them
+   * stale once about a tenth of the rows changed since they were gathered); null otherwise, and the rows are
+   * counted. Stale figures of a table loaded since would cut it into a few huge chunks.
+   */
   @Override
   public Long estimatedRows(Connection connection, TableRef table) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT num_rows FROM all_tables WHERE owner = ? AND table_name = ?")) {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT num_rows FROM all_tab_statistics"
+        + " WHERE owner = ? AND table_name = ? AND object_type = 'TABLE' AND stale_stats = 'NO'")) {
       Jdbc.bind(statement, table.schema(), table.table());
       try (ResultSet row = statement.executeQuery()) {
         if (!row.next()) {
