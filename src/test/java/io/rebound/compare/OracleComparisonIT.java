@@ -86,6 +86,21 @@ class OracleComparisonIT {
     }
   }
 
+  @Test
+  void shouldSizeChunksFromStatisticsOnlyWhenThereAreFreshOnes() throws Exception {
+    OracleCompareSql oracleSql = new OracleCompareSql();
+    try (Connection ora = oracle(); Statement statement = ora.createStatement()) {
+      statement.execute("CREATE TABLE SIZED (ID NUMBER(10,0) PRIMARY KEY)");
+      statement.execute("INSERT INTO SIZED SELECT LEVEL FROM dual CONNECT BY LEVEL <= 2000");
+      TableRef sized = new TableRef("SYSTEM", "SIZED");
+      assertThat(oracleSql.estimatedRows(ora, sized)).as("none yet, or gathered online by the load").isIn(null, 2000L);
+
+      statement.execute("BEGIN DBMS_STATS.GATHER_TABLE_STATS('SYSTEM', 'SIZED'); END;");
+
+      assertThat(oracleSql.estimatedRows(ora, sized)).isEqualTo(2000L);
+    }
+  }
+
   private static Connection oracle() throws SQLException {
     return DriverManager.getConnection(oracle.getJdbcUrl(), "system", oracle.getPassword());
   }
