@@ -39,6 +39,8 @@ public class ComparisonService implements DisposableBean {
   private final Map<String, PreparedTable> prepared = new ConcurrentHashMap<>();
   /** Tables whose last chunk differed: their next chunk is hashed by bucket at once, differences are likely. */
   private final Set<String> lastChunkDiffered = ConcurrentHashMap.newKeySet();
+  /** The size of each table's next batch of chunks (see {@link #MAX_BATCH}). */
+  private final Map<String, Integer> batchSizes = new ConcurrentHashMap<>();
 
   public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls) {
     this.targets = targets;
@@ -59,43 +61,67 @@ public class ComparisonService implements DisposableBean {
     return ranges.size();
   }
 
-  /** How far a table is, in chunks. */
-  public record Progress(int done, int total) {
+  /** How far a table is, in chunks: done before the call that answers, done now, and in all. */
+  public record Progress(int before, int done, int total) {
     public boolean finished() {
       return done >= total;
     }
   }
 
-  /** Compares the table's next chunk and stores the result. */
-  public Progress compareNextChunk(String comparisonId, String table) throws SQLException {
+  /**
+   * Chunks hashed by each side on its own before they are compared, at most: neither side waits for the
+   * other at every chunk. A batch starts at one chunk and doubles while batches take under a second, so a
+   * slow table still shows and keeps its progress chunk by chunk.
+   */
+  static final int MAX_BATCH = 8;
+
+  private static final long QUICK_BATCH_NANOS = 1_000_000_000L;
+
+  /**
+   * Compares the table's next chunks, a batch of them, and stores each one's result in order, each in a
+   * transaction of its own. Returns how far the table is.
+   */
+  public Progress compareNextChunks(String comparisonId, String table) throws SQLException {
     Comparison comparison = comparison(comparisonId);
     TableRow row = store.table(comparisonId, table);
     if (row.chunksDone() >= row.chunksTotal()) {
-      return new Progress(row.chunksDone(), row.chunksTotal());
+      return new Progress(row.chunksDone(), row.chunksDone(), row.chunksTotal());
     }
-    store.attempt(comparisonId, table);
-    KeyRange range = row.ranges().get(row.chunksDone());
-    Options options = new Options(Options.DEFAULT.buckets(), comparison.maxDifferences());
     String key = comparisonId + "/" + table;
-    ChunkResult chunk = withSides(comparison, (source, destination) ->
-        comparator.compare(source, destination, prepared(comparison, row, source, destination), range, options, lastChunkDiffered.contains(key)));
-    int done = row.chunksDone() + 1;
+    boolean expectDifferences = lastChunkDiffered.contains(key);
+    int size = Math.min(expectDifferences ? 1 : batchSizes.getOrDefault(key, 1), row.chunksTotal() - row.chunksDone());
+    List<KeyRange> ranges = row.ranges().subList(row.chunksDone(), row.chunksDone() + size);
+    store.attempt(comparisonId, table, size);
+    Options options = new Options(Options.DEFAULT.buckets(), comparison.maxDifferences());
+    long started = System.nanoTime();
+    List<ChunkResult> chunks = withSides(comparison, (source, destination) ->
+        comparator.compare(source, destination, prepared(comparison, row, source, destination), ranges, options, expectDifferences));
+    batchSizes.put(key, System.nanoTime() - started < QUICK_BATCH_NANOS ? Math.min(MAX_BATCH, size * 2) : Math.max(1, size / 2));
+    int done = row.chunksDone();
+    ChunkResult result = row.result();
+    for (ChunkResult chunk : chunks) {
+      done++;
+      result = result.plus(chunk, comparison.maxDifferences());
+      store.chunkDone(comparisonId, table, done, result, done >= row.chunksTotal());
+    }
+    ChunkResult last = chunks.get(chunks.size() - 1);
     boolean finished = done >= row.chunksTotal();
-    store.chunkDone(comparisonId, table, done, row.result().plus(chunk, comparison.maxDifferences()), finished);
-    if (chunk.identical() || finished) {
+    if (last.identical() || finished) {
       lastChunkDiffered.remove(key);
     } else {
       lastChunkDiffered.add(key);
     }
     if (finished) {
       prepared.remove(key);
+      batchSizes.remove(key);
     }
-    return new Progress(done, row.chunksTotal());
+    return new Progress(row.chunksDone(), done, row.chunksTotal());
   }
 
   public void failed(String comparisonId, String table, String error) {
     prepared.remove(comparisonId + "/" + table);
     lastChunkDiffered.remove(comparisonId + "/" + table);
+    batchSizes.remove(comparisonId + "/" + table);
     store.failed(comparisonId, table, error);
   }
 

@@ -108,12 +108,12 @@ public class ComparisonStore {
   }
 
   /**
-   * Counts an attempt at a chunk, in its own transaction: it stays counted even when the attempt is lost
+   * Counts attempts at chunks, in its own transaction: it stays counted even when the attempt is lost
    * with its node, which is how a resumed run shows it did not redo finished chunks.
    */
-  public void attempt(String comparisonId, String name) {
+  public void attempt(String comparisonId, String name, int chunks) {
     ownTransaction.executeWithoutResult(status -> jdbc.update(
-        "UPDATE rebound_comparison_table SET attempts = attempts + 1 WHERE comparison_id = ? AND name = ?", comparisonId, name));
+        "UPDATE rebound_comparison_table SET attempts = attempts + ? WHERE comparison_id = ? AND name = ?", chunks, comparisonId, name));
   }
 
   /** Puts failed tables back to pending, as tables of the run that retries them; returns their names. */

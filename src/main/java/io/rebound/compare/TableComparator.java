@@ -198,47 +198,63 @@ public class TableComparator {
     return KeyRange.ALL.splitAt(boundaries);
   }
 
-  /** Compares one range, hashing it whole first: see {@link #compare(Side, Side, PreparedTable, KeyRange, Options, boolean)}. */
+  /** Compares one range, hashing it whole first: see {@link #compare(Side, Side, PreparedTable, List, Options, boolean)}. */
   public ChunkResult compare(Side source, Side destination, PreparedTable table, KeyRange range, Options options) throws SQLException {
-    return compare(source, destination, table, range, options, false);
+    return compare(source, destination, table, List.of(range), options, false).get(0);
+  }
+
+  /** Compares one range: see {@link #compare(Side, Side, PreparedTable, List, Options, boolean)}. */
+  public ChunkResult compare(Side source, Side destination, PreparedTable table, KeyRange range, Options options, boolean expectDifferences)
+      throws SQLException {
+    return compare(source, destination, table, List.of(range), options, expectDifferences).get(0);
   }
 
   /**
-   * Compares one range. Unless differences are expected (the previous chunk had some), both sides first hash
-   * the range whole, and an equal range ends there. A range that differs is hashed by bucket, and the rows
-   * of the buckets that differ are diffed.
+   * Compares consecutive ranges. Each side hashes them all first, one after the other, on its own: neither
+   * waits for the other at every range. Unless differences are expected (the chunk before had some), a
+   * range is hashed whole, and an equal range ends there. A range that differs is hashed by bucket, and the
+   * rows of the buckets that differ are diffed.
    */
-  public ChunkResult compare(Side source, Side destination, PreparedTable table, KeyRange range, Options options, boolean expectDifferences)
-      throws SQLException {
+  public List<ChunkResult> compare(Side source, Side destination, PreparedTable table, List<KeyRange> ranges, Options options,
+      boolean expectDifferences) throws SQLException {
     SideTable mine = table.onSource(source.sql());
     SideTable theirs = table.onDestination(destination.sql());
-    List<String> binds = rangeBinds(range);
-    long sourceBytes = 0;
-    long destinationBytes = 0;
-    if (!expectDifferences) {
-      Hashes whole = hashBoth(source, hashQuery(mine, 0, range), destination, hashQuery(theirs, 0, range), binds);
-      sourceBytes += whole.sourceBytes();
-      destinationBytes += whole.destinationBytes();
-      if (whole.differing().isEmpty()) {
-        return new ChunkResult(whole.sourceRows(), whole.destinationRows(), 0, 0, 0, List.of(), List.of(), List.of(), sourceBytes,
-            destinationBytes, 1, 0);
+    int buckets = expectDifferences ? options.buckets() : 0;
+    CompletableFuture<List<Map<Long, ChunkHash>>> destinationHashes = async(() -> hashAll(destination, theirs, ranges, buckets));
+    List<Map<Long, ChunkHash>> sourceHashes = join(async(() -> hashAll(source, mine, ranges, buckets)));
+    List<Map<Long, ChunkHash>> otherHashes = join(destinationHashes);
+    List<ChunkResult> results = new ArrayList<>();
+    for (int i = 0; i < ranges.size(); i++) {
+      KeyRange range = ranges.get(i);
+      Hashes first = Hashes.of(sourceHashes.get(i), otherHashes.get(i));
+      Hashes bucketed = first;
+      if (buckets == 0 && !first.differing().isEmpty()) {
+        List<String> binds = rangeBinds(range);
+        String sourceSql = hashQuery(mine, options.buckets(), range);
+        String destinationSql = hashQuery(theirs, options.buckets(), range);
+        CompletableFuture<Map<Long, ChunkHash>> theirBuckets = async(() -> buckets(destination, destinationSql, binds));
+        bucketed = Hashes.of(join(async(() -> buckets(source, sourceSql, binds))), join(theirBuckets));
       }
+      long sourceBytes = first.sourceBytes() + (bucketed == first ? 0 : bucketed.sourceBytes());
+      long destinationBytes = first.destinationBytes() + (bucketed == first ? 0 : bucketed.destinationBytes());
+      ChunkResult diff = ChunkResult.EMPTY;
+      for (List<Long> batch : batches(bucketed.differing(), bucketed.rows(), options.maxRowsFetched())) {
+        diff = diff.plus(diff(source, mine, destination, theirs, range, batch, options), options.maxSamples());
+      }
+      results.add(new ChunkResult(bucketed.sourceRows(), bucketed.destinationRows(), diff.missingInDestination(), diff.missingInSource(),
+          diff.different(), diff.missingInDestinationKeys(), diff.missingInSourceKeys(), diff.differentKeys(),
+          sourceBytes + diff.sourceBytes(), destinationBytes + diff.destinationBytes(), 1, diff.rowsFetched()));
     }
-    Hashes buckets = hashBoth(source, hashQuery(mine, options.buckets(), range), destination, hashQuery(theirs, options.buckets(), range),
-        binds);
-    sourceBytes += buckets.sourceBytes();
-    destinationBytes += buckets.destinationBytes();
-    if (buckets.differing().isEmpty()) {
-      return new ChunkResult(buckets.sourceRows(), buckets.destinationRows(), 0, 0, 0, List.of(), List.of(), List.of(), sourceBytes,
-          destinationBytes, 1, 0);
+    return results;
+  }
+
+  /** One side's hashes of each range, in order: whole, or by bucket. */
+  private static List<Map<Long, ChunkHash>> hashAll(Side side, SideTable table, List<KeyRange> ranges, int buckets) {
+    List<Map<Long, ChunkHash>> hashes = new ArrayList<>();
+    for (KeyRange range : ranges) {
+      hashes.add(buckets(side, hashQuery(table, buckets, range), rangeBinds(range)));
     }
-    ChunkResult diff = ChunkResult.EMPTY;
-    for (List<Long> batch : batches(buckets.differing(), buckets.rows(), options.maxRowsFetched())) {
-      diff = diff.plus(diff(source, mine, destination, theirs, range, batch, options), options.maxSamples());
-    }
-    return new ChunkResult(buckets.sourceRows(), buckets.destinationRows(), diff.missingInDestination(), diff.missingInSource(),
-        diff.different(), diff.missingInDestinationKeys(), diff.missingInSourceKeys(), diff.differentKeys(), sourceBytes + diff.sourceBytes(),
-        destinationBytes + diff.destinationBytes(), 1, diff.rowsFetched());
+    return hashes;
   }
 
   /**
@@ -246,7 +262,27 @@ public class TableComparator {
    * two row counts, and what reading them took.
    */
   private record Hashes(long sourceRows, long destinationRows, List<Long> differing, Map<Long, Long> rows, long sourceBytes,
-      long destinationBytes) {}
+      long destinationBytes) {
+
+    static Hashes of(Map<Long, ChunkHash> sourceBuckets, Map<Long, ChunkHash> destinationBuckets) {
+      List<Long> differing = new ArrayList<>();
+      Map<Long, Long> rows = new HashMap<>();
+      java.util.TreeSet<Long> all = new java.util.TreeSet<>(sourceBuckets.keySet());
+      all.addAll(destinationBuckets.keySet());
+      for (Long bucket : all) {
+        ChunkHash mine = sourceBuckets.get(bucket);
+        ChunkHash theirs = destinationBuckets.get(bucket);
+        if (mine == null || theirs == null || !mine.matches(theirs)) {
+          differing.add(bucket);
+          rows.put(bucket, Math.max(mine == null ? 0 : mine.rows(), theirs == null ? 0 : theirs.rows()));
+        }
+      }
+      // About the size of a bucket row on the wire: number, count and two sums.
+      return new Hashes(sourceBuckets.values().stream().mapToLong(ChunkHash::rows).sum(),
+          destinationBuckets.values().stream().mapToLong(ChunkHash::rows).sum(), differing, rows, 48L * sourceBuckets.size(),
+          48L * destinationBuckets.size());
+    }
+  }
 
   /** Differing buckets in batches of about {@code maxRows} rows a side, at least one bucket each. */
   static List<List<Long>> batches(List<Long> differing, Map<Long, Long> rows, long maxRows) {
@@ -267,28 +303,6 @@ public class TableComparator {
       batches.add(batch);
     }
     return batches;
-  }
-
-  private Hashes hashBoth(Side source, String sourceSql, Side destination, String destinationSql, List<String> binds) throws SQLException {
-    CompletableFuture<Map<Long, ChunkHash>> destinationFuture = async(() -> buckets(destination, destinationSql, binds));
-    Map<Long, ChunkHash> sourceBuckets = join(async(() -> buckets(source, sourceSql, binds)));
-    Map<Long, ChunkHash> destinationBuckets = join(destinationFuture);
-    List<Long> differing = new ArrayList<>();
-    Map<Long, Long> rows = new HashMap<>();
-    java.util.TreeSet<Long> all = new java.util.TreeSet<>(sourceBuckets.keySet());
-    all.addAll(destinationBuckets.keySet());
-    for (Long bucket : all) {
-      ChunkHash mine = sourceBuckets.get(bucket);
-      ChunkHash theirs = destinationBuckets.get(bucket);
-      if (mine == null || theirs == null || !mine.matches(theirs)) {
-        differing.add(bucket);
-        rows.put(bucket, Math.max(mine == null ? 0 : mine.rows(), theirs == null ? 0 : theirs.rows()));
-      }
-    }
-    // About the size of a bucket row on the wire: number, count and two sums.
-    return new Hashes(sourceBuckets.values().stream().mapToLong(ChunkHash::rows).sum(),
-        destinationBuckets.values().stream().mapToLong(ChunkHash::rows).sum(), differing, rows, 48L * sourceBuckets.size(),
-        48L * destinationBuckets.size());
   }
 
   /** Diffs the rows of the given buckets of a range. */

@@ -132,10 +132,10 @@ final class TableSteps {
     @Override
     String compare(DelegateExecution execution, String comparisonId, String table, StepLog log) throws SQLException {
       long until = System.nanoTime() + CHUNKS_PER_JOB.toNanos();
-      ComparisonService.Progress progress = service.compareNextChunk(comparisonId, table);
-      int firstDone = progress.done() - 1;
+      ComparisonService.Progress progress = service.compareNextChunks(comparisonId, table);
+      int firstDone = progress.before();
       while (!progress.finished() && !shutdown.stopping() && System.nanoTime() < until) {
-        progress = service.compareNextChunk(comparisonId, table);
+        progress = service.compareNextChunks(comparisonId, table);
       }
       execution.setVariable(MORE_CHUNKS, !progress.finished());
       if (!progress.finished()) {

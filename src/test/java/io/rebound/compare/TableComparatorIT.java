@@ -106,6 +106,13 @@ class TableComparatorIT {
     assertThat(result.missingInSource()).isEqualTo(2);
     assertThat(result.different()).isEqualTo(4);
     assertThat(result.destinationRows()).isEqualTo(9_999);
+
+    ChunkResult batched = compareInBatches(new TableSpec("shop.items", List.of(), List.of(), null, 1000), SMALL_DRILL, 4);
+    assertThat(batched.missingInDestinationKeys()).as("each side hashing four chunks on its own").containsExactlyInAnyOrder("5", "500", "9999");
+    assertThat(batched.missingInSourceKeys()).containsExactlyInAnyOrder("20001", "20002");
+    assertThat(batched.differentKeys()).containsExactlyInAnyOrder("7", "8000", "42", "4321");
+    assertThat(batched.sourceRows()).isEqualTo(10_000);
+    assertThat(batched.chunksHashed()).isEqualTo(result.chunksHashed());
   }
 
   @Test
@@ -332,6 +339,31 @@ class TableComparatorIT {
         ChunkResult chunk = comparator.compare(sourceSide, destinationSide, table, range, options, lastDiffered);
         lastDiffered = !chunk.identical();
         total = total.plus(chunk, options.maxSamples());
+      }
+      return total;
+    } finally {
+      source.rollback();
+      destination.rollback();
+      source.setAutoCommit(true);
+      destination.setAutoCommit(true);
+    }
+  }
+
+  /** Compares the table's chunks a batch at a time, as a run does once chunks are quick. */
+  private ChunkResult compareInBatches(TableSpec spec, Options options, int batch) throws Exception {
+    sql.beginReadOnly(source);
+    sql.beginReadOnly(destination);
+    try {
+      Side sourceSide = new Side(source, sql);
+      Side destinationSide = new Side(destination, sql);
+      PreparedTable table = comparator.prepare(sourceSide, destinationSide, spec);
+      List<KeyRange> ranges = comparator.chunks(sourceSide, table, spec.chunkSize());
+      ChunkResult total = ChunkResult.EMPTY;
+      for (int from = 0; from < ranges.size(); from += batch) {
+        for (ChunkResult chunk : comparator.compare(sourceSide, destinationSide, table, ranges.subList(from, Math.min(ranges.size(), from + batch)),
+            options, false)) {
+          total = total.plus(chunk, options.maxSamples());
+        }
       }
       return total;
     } finally {
