@@ -89,7 +89,7 @@ public class ComparisonService implements DisposableBean {
     }
     String key = comparisonId + "/" + table;
     boolean expectDifferences = lastChunkDiffered.contains(key);
-    int size = Math.min(expectDifferences ? 1 : batchSizes.getOrDefault(key, 1), row.chunksTotal() - row.chunksDone());
+    int size = Math.min(batchSizes.getOrDefault(key, 1), row.chunksTotal() - row.chunksDone());
     List<KeyRange> ranges = row.ranges().subList(row.chunksDone(), row.chunksDone() + size);
     store.attempt(comparisonId, table, size);
     Options options = new Options(Options.DEFAULT.buckets(), comparison.maxDifferences());
