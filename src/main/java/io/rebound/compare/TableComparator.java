@@ -1,7 +1,7 @@
 package io.rebound.compare;
 
-import io.rebound.runbook.InvalidInputException;
 import io.rebound.compare.PreparedTable.SideTable;
+import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Jdbc;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -23,12 +23,14 @@ import java.util.concurrent.Executors;
  * Compares one table between two connections, chunk by chunk. A chunk is a primary-key range. Each side
  * hashes it in the database: whole first, and an equal chunk ends there; a chunk that differs is hashed
  * again as a few thousand buckets of rows (by key), and for the buckets that differ, keys and row hashes of
- * just their rows are fetched from both sides and diffed. After a chunk that differed, the next is hashed
- * by bucket straight away. Between PostgreSQL servers rows are hashed as typed values (64 bits, nothing
- * formatted); otherwise as normalised text with MD5.
+ * just their rows are fetched from both sides and diffed. The caller says when differences are expected
+ * (the chunk before had some), and chunks are then hashed by bucket straight away. Between PostgreSQL
+ * servers rows are hashed as typed values (64 bits, nothing formatted); otherwise as normalised text with
+ * MD5.
  *
- * <p>Both sides are queried at once. Connections are the caller's: each side's in a read-only transaction
- * started by {@link CompareSql#beginReadOnly}.
+ * <p>Both sides are queried at once, and given several chunks, each side hashes them all on its own before
+ * they are compared. Connections are the caller's: each side's in a read-only transaction started by
+ * {@link CompareSql#beginReadOnly}.
  */
 public class TableComparator {
 
