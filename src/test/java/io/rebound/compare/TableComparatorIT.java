@@ -324,29 +324,9 @@ class TableComparatorIT {
         .isInstanceOf(SQLException.class).hasMessageContaining("read-only");
   }
 
+  /** Compares the table's chunks one at a time. */
   private ChunkResult compareAll(TableSpec spec, Options options) throws Exception {
-    sql.beginReadOnly(source);
-    sql.beginReadOnly(destination);
-    try {
-      Side sourceSide = new Side(source, sql);
-      Side destinationSide = new Side(destination, sql);
-      PreparedTable table = comparator.prepare(sourceSide, destinationSide, spec);
-      assertThat(table.typedHash()).isEqualTo(sql instanceof PostgresCompareSql && !(sql instanceof Md5Only));
-      ChunkResult total = ChunkResult.EMPTY;
-      boolean lastDiffered = false;
-      for (KeyRange range : comparator.chunks(sourceSide, table, spec.chunkSize())) {
-        // As a run does: after a chunk that differed, the next is hashed by bucket straight away.
-        ChunkResult chunk = comparator.compare(sourceSide, destinationSide, table, range, options, lastDiffered);
-        lastDiffered = !chunk.identical();
-        total = total.plus(chunk, options.maxSamples());
-      }
-      return total;
-    } finally {
-      source.rollback();
-      destination.rollback();
-      source.setAutoCommit(true);
-      destination.setAutoCommit(true);
-    }
+    return compareInBatches(spec, options, 1);
   }
 
   /** Compares the table's chunks a batch at a time, as a run does once chunks are quick (the diffs here put both ways to work). */
@@ -357,6 +337,7 @@ class TableComparatorIT {
       Side sourceSide = new Side(source, sql);
       Side destinationSide = new Side(destination, sql);
       PreparedTable table = comparator.prepare(sourceSide, destinationSide, spec);
+      assertThat(table.typedHash()).isEqualTo(sql instanceof PostgresCompareSql && !(sql instanceof Md5Only));
       List<KeyRange> ranges = comparator.chunks(sourceSide, table, spec.chunkSize());
       ChunkResult total = ChunkResult.EMPTY;
       boolean lastDiffered = false;
@@ -366,7 +347,7 @@ class TableComparatorIT {
         for (ChunkResult chunk : chunks) {
           total = total.plus(chunk, options.maxSamples());
         }
-        // As a run does: after a batch whose last chunk differed, the next is hashed by bucket straight away.
+        // As a run does: after a chunk that differed, the next are hashed by bucket straight away.
         lastDiffered = !chunks.get(chunks.size() - 1).identical();
       }
       return total;
