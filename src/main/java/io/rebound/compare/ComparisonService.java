@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,10 +36,18 @@ public class ComparisonService implements DisposableBean {
   private final TableComparator comparator = new TableComparator(pool);
   /** Prepared tables by comparison and name: the catalog is read once per node, not once per chunk. */
   private final Map<String, PreparedTable> prepared = new ConcurrentHashMap<>();
-  /** Tables whose last chunk differed: their next chunk is hashed by bucket at once, differences are likely. */
-  private final Set<String> lastChunkDiffered = ConcurrentHashMap.newKeySet();
-  /** The size of each table's next batch of chunks (see {@link #MAX_BATCH}). */
-  private final Map<String, Integer> batchSizes = new ConcurrentHashMap<>();
+  /** How each table running on this node goes on: see {@link Pace}. */
+  private final Map<String, Pace> paces = new ConcurrentHashMap<>();
+
+  /**
+   * How a table's next batch is compared.
+   *
+   * @param batch chunks in the batch (see {@link #MAX_BATCH})
+   * @param expectDifferences the last chunk differed: the next are hashed by bucket at once, differences are likely
+   */
+  private record Pace(int batch, boolean expectDifferences) {
+    static final Pace FIRST = new Pace(1, false);
+  }
 
   public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls) {
     this.targets = targets;
@@ -78,8 +85,8 @@ public class ComparisonService implements DisposableBean {
   private static final long QUICK_BATCH_NANOS = 1_000_000_000L;
 
   /**
-   * Compares the table's next chunks, a batch of them, and stores each one's result in order, each in a
-   * transaction of its own. Returns how far the table is.
+   * Compares the table's next chunks, a batch of them, and stores their results and the move past them in
+   * one transaction of its own. Returns how far the table is.
    */
   public Progress compareNextChunks(String comparisonId, String table) throws SQLException {
     Comparison comparison = comparison(comparisonId);
@@ -88,40 +95,34 @@ public class ComparisonService implements DisposableBean {
       return new Progress(row.chunksDone(), row.chunksDone(), row.chunksTotal());
     }
     String key = comparisonId + "/" + table;
-    boolean expectDifferences = lastChunkDiffered.contains(key);
-    int size = Math.min(batchSizes.getOrDefault(key, 1), row.chunksTotal() - row.chunksDone());
+    Pace pace = paces.getOrDefault(key, Pace.FIRST);
+    int size = Math.min(pace.batch(), row.chunksTotal() - row.chunksDone());
     List<KeyRange> ranges = row.ranges().subList(row.chunksDone(), row.chunksDone() + size);
     store.attempt(comparisonId, table, size);
     Options options = new Options(Options.DEFAULT.buckets(), comparison.maxDifferences());
     long started = System.nanoTime();
     List<ChunkResult> chunks = withSides(comparison, (source, destination) ->
-        comparator.compare(source, destination, prepared(comparison, row, source, destination), ranges, options, expectDifferences));
-    batchSizes.put(key, System.nanoTime() - started < QUICK_BATCH_NANOS ? Math.min(MAX_BATCH, size * 2) : Math.max(1, size / 2));
-    int done = row.chunksDone();
+        comparator.compare(source, destination, prepared(comparison, row, source, destination), ranges, options, pace.expectDifferences()));
+    boolean quick = System.nanoTime() - started < QUICK_BATCH_NANOS;
     ChunkResult result = row.result();
     for (ChunkResult chunk : chunks) {
-      done++;
       result = result.plus(chunk, comparison.maxDifferences());
-      store.chunkDone(comparisonId, table, done, result, done >= row.chunksTotal());
     }
-    ChunkResult last = chunks.get(chunks.size() - 1);
+    int done = row.chunksDone() + chunks.size();
     boolean finished = done >= row.chunksTotal();
-    if (last.identical() || finished) {
-      lastChunkDiffered.remove(key);
-    } else {
-      lastChunkDiffered.add(key);
-    }
+    store.chunkDone(comparisonId, table, done, result, finished);
     if (finished) {
       prepared.remove(key);
-      batchSizes.remove(key);
+      paces.remove(key);
+    } else {
+      paces.put(key, new Pace(quick ? Math.min(MAX_BATCH, size * 2) : Math.max(1, size / 2), !chunks.get(chunks.size() - 1).identical()));
     }
     return new Progress(row.chunksDone(), done, row.chunksTotal());
   }
 
   public void failed(String comparisonId, String table, String error) {
     prepared.remove(comparisonId + "/" + table);
-    lastChunkDiffered.remove(comparisonId + "/" + table);
-    batchSizes.remove(comparisonId + "/" + table);
+    paces.remove(comparisonId + "/" + table);
     store.failed(comparisonId, table, error);
   }
 

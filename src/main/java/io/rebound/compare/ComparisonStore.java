@@ -19,9 +19,9 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Comparisons and their tables' progress and results, in the engine database. A chunk's result and the move
- * to the next chunk commit together, in a transaction of their own as soon as the chunk is compared: a job
- * compares several chunks, and after a crash the run resumes at the first chunk whose result is not there.
+ * Comparisons and their tables' progress and results, in the engine database. A batch of chunks' results and
+ * the move past them commit together, in a transaction of their own as soon as the batch is compared: a job
+ * compares several batches, and after a crash the run resumes at the first chunk whose result is not there.
  */
 @Component
 public class ComparisonStore {
@@ -91,7 +91,7 @@ public class ComparisonStore {
         Status.RUNNING.name(), ranges.size(), write(ranges), write(ChunkResult.EMPTY), now, now, comparisonId, name);
   }
 
-  /** One more chunk done: its result added and the cursor moved, committed at once. */
+  /** More chunks done: their results added and the cursor moved, committed at once. */
   public void chunkDone(String comparisonId, String name, int chunksDone, ChunkResult result, boolean finished) {
     Timestamp now = Timestamp.from(Instant.now());
     ownTransaction.executeWithoutResult(status -> jdbc.update("UPDATE rebound_comparison_table SET chunks_done = ?, result = ?, updated_at = ?, status = ?, finished_at = ?"

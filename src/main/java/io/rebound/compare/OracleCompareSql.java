@@ -3,8 +3,6 @@ package io.rebound.compare;
 import io.rebound.target.Dialect;
 import io.rebound.target.Jdbc;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.springframework.stereotype.Component;
@@ -104,17 +102,9 @@ public class OracleCompareSql implements CompareSql {
    */
   @Override
   public Long estimatedRows(Connection connection, TableRef table) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT num_rows FROM all_tab_statistics"
-        + " WHERE owner = ? AND table_name = ? AND object_type = 'TABLE' AND stale_stats = 'NO'")) {
-      Jdbc.bind(statement, table.schema(), table.table());
-      try (ResultSet row = statement.executeQuery()) {
-        if (!row.next()) {
-          return null;
-        }
-        long rows = row.getLong(1);
-        return row.wasNull() || rows <= 0 ? null : rows;
-      }
-    }
+    String rows = Jdbc.queryString(connection, "SELECT num_rows FROM all_tab_statistics"
+        + " WHERE owner = ? AND table_name = ? AND object_type = 'TABLE' AND stale_stats = 'NO'", table.schema(), table.table());
+    return rows == null || Long.parseLong(rows) < 1 ? null : Long.valueOf(rows);
   }
 
   /** Separate subqueries: Oracle reads one end of an index (MIN/MAX) per query block. */

@@ -200,14 +200,10 @@ public class PostgresCompareSql implements CompareSql {
    */
   @Override
   public Long estimatedRows(Connection connection, TableRef table) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::int) FROM pg_class c"
-            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND c.reltuples > 0 AND c.relpages > 0")) {
-      Jdbc.bind(statement, table.schema(), table.table());
-      try (ResultSet row = statement.executeQuery()) {
-        return row.next() && row.getDouble(1) >= 1 ? (Long) Math.round(row.getDouble(1)) : null;
-      }
-    }
+    String rows = Jdbc.queryString(connection, "SELECT round(c.reltuples / c.relpages * (pg_relation_size(c.oid)"
+        + " / current_setting('block_size')::int))::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE n.nspname = ? AND c.relname = ? AND c.reltuples > 0 AND c.relpages > 0", table.schema(), table.table());
+    return rows == null || Long.parseLong(rows) < 1 ? null : Long.valueOf(rows);
   }
 
   @Override

@@ -205,12 +205,6 @@ public class TableComparator {
     return compare(source, destination, table, List.of(range), options, false).get(0);
   }
 
-  /** Compares one range: see {@link #compare(Side, Side, PreparedTable, List, Options, boolean)}. */
-  public ChunkResult compare(Side source, Side destination, PreparedTable table, KeyRange range, Options options, boolean expectDifferences)
-      throws SQLException {
-    return compare(source, destination, table, List.of(range), options, expectDifferences).get(0);
-  }
-
   /**
    * Compares consecutive ranges. Each side hashes them all first, one after the other, on its own: neither
    * waits for the other at every range. Unless differences are expected (the chunk before had some), a
