@@ -69,22 +69,31 @@ public interface CompareSql {
 
   /**
    * Whether the server hashes typed values itself, 64 bits a row with no text formatting (PostgreSQL 14 and
-   * later: {@code hash_record_extended}). Used when both sides do; otherwise rows are hashed as text with MD5.
+   * later). Used when both sides do; otherwise rows are hashed as text with MD5.
    */
   default boolean hashesTypedValues(Connection connection) throws SQLException {
     return false;
   }
 
   /**
-   * The column as a value of a type its counterpart on the other side is given too, for {@link #typedHash}:
-   * equal data gives equal values of equal types, and so equal hashes.
+   * A column's value as {@link #typedHash} takes it: {@code hashFunction(value, seed)} gives 64 bits, or
+   * NULL for NULL.
    */
-  default String typedValue(Column column, Column counterpart) {
+  record TypedValue(String hashFunction, String value) {}
+
+  /**
+   * The column as a value of a type its counterpart on the other side is given too, with that type's hash
+   * function: equal data gives equal values of equal types, and so equal hashes.
+   */
+  default TypedValue typedValue(Column column, Column counterpart) {
     throw new UnsupportedOperationException(dialect() + " does not hash typed values");
   }
 
-  /** A 64-bit hash of typed values (from {@link #typedValue}), in their order; the seed makes unrelated hashes. */
-  default String typedHash(List<String> values, int seed) {
+  /**
+   * A 64-bit hash of typed values (from {@link #typedValue}), in their order; the seed makes unrelated
+   * hashes.
+   */
+  default String typedHash(List<TypedValue> values, int seed) {
     throw new UnsupportedOperationException(dialect() + " does not hash typed values");
   }
 

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -162,35 +163,57 @@ public class PostgresCompareSql implements CompareSql {
   }
 
   /**
-   * Values keep their type where both sides' columns have the same class, so nothing is formatted: a
-   * numeric's hash ignores its scale ({@code 1.50} = {@code 1.5000}), integers of any width hash alike once
-   * bigint, a timestamptz hashes its instant whatever the session's time zone, dates and timestamps meet as
-   * timestamps. Text of the same kind on both sides hashes as it is, in byte order ({@code "C"}): CHAR
-   * padding is ignored by its own hash, and {@code ''} and NULL differ, as they do on PostgreSQL (only
-   * Oracle cannot tell them apart). Columns of different classes or kinds of text fall back to their
-   * normalised text on both sides.
+   * Values keep their type where both sides' columns have the same class, so nothing is formatted, and are
+   * hashed by their type's own hash function: a numeric's hash ignores its scale ({@code 1.50} =
+   * {@code 1.5000}), integers of any width hash alike once bigint, a timestamptz hashes its instant (as UTC)
+   * whatever the session's time zone, dates and timestamps meet as timestamps. Text of the same kind on
+   * both sides hashes as it is, in byte order ({@code "C"}): CHAR padding is ignored by its own hash, and
+   * {@code ''} and NULL differ, as they do on PostgreSQL (only Oracle cannot tell them apart). Columns of
+   * different classes or kinds of text fall back to their normalised text on both sides.
    */
   @Override
-  public String typedValue(Column column, Column counterpart) {
+  public TypedValue typedValue(Column column, Column counterpart) {
     HashClass mine = hashClass(column.kind());
     if (mine != hashClass(counterpart.kind()) || mine == HashClass.TEXT && column.kind() != counterpart.kind()) {
-      return normalised(column) + " COLLATE \"C\"";
+      return new TypedValue("hashtextextended", normalised(column) + " COLLATE \"C\"");
     }
     String c = '"' + column.name() + '"';
     return switch (mine) {
-      case NUMBER -> isInteger(column) && isInteger(counterpart) ? c + "::bigint" : c + "::numeric";
-      case TEXT -> switch (column.kind()) {
-        case CHAR -> c + " COLLATE \"C\"";
-        default -> c + "::text COLLATE \"C\"";
-      };
-      case TIMESTAMP -> c + "::timestamp";
-      case TIMESTAMP_TZ, BOOLEAN, BINARY -> c;
+      case NUMBER -> isInteger(column) && isInteger(counterpart) ? new TypedValue("hashint8extended", c + "::bigint")
+          : new TypedValue("hash_numeric_extended", c + "::numeric");
+      case TEXT -> column.kind() == ColumnKind.CHAR ? new TypedValue("hashbpcharextended", c + " COLLATE \"C\"")
+          : new TypedValue("hashtextextended", c + "::text COLLATE \"C\"");
+      case TIMESTAMP -> new TypedValue("timestamp_hash_extended", c + "::timestamp");
+      // The instant as UTC: a conversion without daylight saving, so one instant is one timestamp.
+      case TIMESTAMP_TZ -> new TypedValue("timestamp_hash_extended", c + " AT TIME ZONE 'UTC'");
+      case BOOLEAN -> new TypedValue("hashint4extended", c + "::int");
+      // bytea's own hash function takes no SQL argument; a one-field record hashes it with that function.
+      case BINARY -> new TypedValue("hash_record_extended", "ROW(" + c + ")");
     };
   }
 
+  /**
+   * Each value hashed by its type's function with a seed of its own (its position and the given seed),
+   * NULL as a constant of its own, the hashes combined by XOR. Three times cheaper a row than
+   * {@code hash_record_extended} of a row of the values, which builds the row and takes it apart again.
+   */
   @Override
-  public String typedHash(List<String> values, int seed) {
-    return "hash_record_extended(ROW(" + String.join(", ", values) + "), " + seed + ")";
+  public String typedHash(List<TypedValue> values, int seed) {
+    List<String> hashes = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      long position = (long) seed << 32 | i + 1;
+      TypedValue value = values.get(i);
+      hashes.add("coalesce(" + value.hashFunction() + "(" + value.value() + ", " + position + "), " + nullHash(position) + ")");
+    }
+    return "(" + String.join(" # ", hashes) + ")";
+  }
+
+  /** The hash of NULL at a position: a constant that looks like any other hash (SplitMix64's finaliser). */
+  static long nullHash(long position) {
+    long z = position + 0x9E3779B97F4A7C15L;
+    z = (z ^ z >>> 30) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ z >>> 27) * 0x94D049BB133111EBL;
+    return z ^ z >>> 31;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.rebound.compare;
 
+import io.rebound.compare.CompareSql.TypedValue;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ import java.util.List;
  *     keys in it, and so can use the primary key's index; otherwise they compare in byte order
  */
 public record PreparedTable(TableRef source, TableRef destination, List<Column> sourceColumns, List<Column> destinationColumns,
-    int keyCount, String where, boolean bucketByModulo, List<String> sourceTyped, List<String> destinationTyped, List<Integer> widths, boolean ownKeyOrder) {
+    int keyCount, String where, boolean bucketByModulo, List<TypedValue> sourceTyped, List<TypedValue> destinationTyped, List<Integer> widths, boolean ownKeyOrder) {
 
   public PreparedTable {
     sourceColumns = List.copyOf(sourceColumns);
@@ -40,7 +41,7 @@ public record PreparedTable(TableRef source, TableRef destination, List<Column> 
   }
 
   /** One side's table as its queries are built. */
-  record SideTable(CompareSql sql, TableRef table, List<Column> columns, int keyCount, List<String> typed, boolean byModulo, String where,
+  record SideTable(CompareSql sql, TableRef table, List<Column> columns, int keyCount, List<TypedValue> typed, boolean byModulo, String where,
       List<Integer> widths, boolean ownKeyOrder) {
 
     List<Column> key() {

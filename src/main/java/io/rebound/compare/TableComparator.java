@@ -1,5 +1,6 @@
 package io.rebound.compare;
 
+import io.rebound.compare.CompareSql.TypedValue;
 import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Jdbc;
@@ -109,8 +110,8 @@ public class TableComparator {
     }
     boolean byModulo = key.size() == 1 && sourceList.get(0).kind() == ColumnKind.NUMBER && destinationList.get(0).kind() == ColumnKind.NUMBER
         && source.sql().isInteger(sourceList.get(0)) && destination.sql().isInteger(destinationList.get(0));
-    List<String> sourceTyped = new ArrayList<>();
-    List<String> destinationTyped = new ArrayList<>();
+    List<TypedValue> sourceTyped = new ArrayList<>();
+    List<TypedValue> destinationTyped = new ArrayList<>();
     if (source.sql().hashesTypedValues(source.connection()) && destination.sql().hashesTypedValues(destination.connection())) {
       for (int i = 0; i < sourceList.size(); i++) {
         sourceTyped.add(source.sql().typedValue(sourceList.get(i), destinationList.get(i)));

@@ -3,6 +3,7 @@ package io.rebound.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rebound.compare.CompareSql.TypedValue;
 import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Dialect;
@@ -108,7 +109,7 @@ class CompareSqlTest {
   @Test
   void shouldBucketWholeNumberKeysByModuloOnBothDialects() {
     assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
-        List.of("\"id\"::bigint"), true, null, List.of(66), false), 4096, KeyRange.ALL)).isEqualTo("MOD(\"id\", 4096)");
+        List.of(new TypedValue("hashint8extended", "\"id\"::bigint")), true, null, List.of(66), false), 4096, KeyRange.ALL)).isEqualTo("MOD(\"id\", 4096)");
     assertThat(TableComparator.bucket(new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), 1,
         List.of(), true, null, List.of(66), false), 4096, KeyRange.ALL)).isEqualTo("MOD(\"ID\", 4096)");
     assertThat(oracle.isInteger(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER))).isTrue();
@@ -116,8 +117,11 @@ class CompareSqlTest {
     assertThat(postgres.isInteger(new Column("id", "bigint", ColumnKind.NUMBER))).isTrue();
     assertThat(postgres.hexPrefixNumber("h", 7)).isEqualTo("('x' || substr(h, 1, 7))::bit(28)::int");
     assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("code", "text", ColumnKind.TEXT)), 1,
-        List.of("NULLIF(\"code\"::text, '') COLLATE \"C\""), false, null, List.of(RowText.UNBOUNDED), false), 4096, KeyRange.ALL))
-        .isEqualTo("MOD(hash_record_extended(ROW(NULLIF(\"code\"::text, '') COLLATE \"C\"), 1) & 9223372036854775807, 4096)");
+        List.of(new TypedValue("hashtextextended", "\"code\"::text COLLATE \"C\"")), false, null, List.of(RowText.UNBOUNDED), false), 4096,
+        KeyRange.ALL))
+        .as("a key's bucket hash has seeds of its own, unrelated to the row's")
+        .isEqualTo("MOD((coalesce(hashtextextended(\"code\"::text COLLATE \"C\", 4294967297), " + PostgresCompareSql.nullHash(4294967297L)
+            + ")) & 9223372036854775807, 4096)");
   }
 
   @Test
@@ -125,29 +129,36 @@ class CompareSqlTest {
     Column integer = new Column("id", "integer", ColumnKind.NUMBER);
     Column bigint = new Column("id", "bigint", ColumnKind.NUMBER);
     Column decimal = new Column("id", "numeric(12,2)", ColumnKind.NUMBER);
-    assertThat(postgres.typedValue(integer, bigint)).isEqualTo("\"id\"::bigint");
-    assertThat(postgres.typedValue(integer, decimal)).as("an integer meets a decimal as numeric").isEqualTo("\"id\"::numeric");
+    assertThat(postgres.typedValue(integer, bigint)).isEqualTo(new TypedValue("hashint8extended", "\"id\"::bigint"));
+    assertThat(postgres.typedValue(integer, decimal)).as("an integer meets a decimal as numeric")
+        .isEqualTo(new TypedValue("hash_numeric_extended", "\"id\"::numeric"));
     assertThat(postgres.typedValue(new Column("c", "character(6)", ColumnKind.CHAR), new Column("c", "text", ColumnKind.TEXT)))
-        .isEqualTo("NULLIF(rtrim(\"c\"), '') COLLATE \"C\"");
+        .isEqualTo(new TypedValue("hashtextextended", "NULLIF(rtrim(\"c\"), '') COLLATE \"C\""));
     assertThat(postgres.typedValue(new Column("c", "character(6)", ColumnKind.CHAR), new Column("c", "character(10)", ColumnKind.CHAR)))
-        .as("a CHAR's own hash ignores its padding").isEqualTo("\"c\" COLLATE \"C\"");
+        .as("a CHAR's own hash ignores its padding").isEqualTo(new TypedValue("hashbpcharextended", "\"c\" COLLATE \"C\""));
     assertThat(postgres.typedValue(new Column("n", "character varying(10)", ColumnKind.TEXT), new Column("n", "text", ColumnKind.TEXT)))
-        .as("'' is not NULL between PostgreSQL servers").isEqualTo("\"n\"::text COLLATE \"C\"");
+        .as("'' is not NULL between PostgreSQL servers").isEqualTo(new TypedValue("hashtextextended", "\"n\"::text COLLATE \"C\""));
     assertThat(postgres.typedValue(new Column("d", "date", ColumnKind.DAY), new Column("d", "timestamp(0) without time zone", ColumnKind.DATE)))
-        .isEqualTo("\"d\"::timestamp");
+        .isEqualTo(new TypedValue("timestamp_hash_extended", "\"d\"::timestamp"));
     Column zoned = new Column("at", "timestamp with time zone", ColumnKind.TIMESTAMP_TZ);
-    assertThat(postgres.typedValue(zoned, zoned)).isEqualTo("\"at\"");
+    assertThat(postgres.typedValue(zoned, zoned)).isEqualTo(new TypedValue("timestamp_hash_extended", "\"at\" AT TIME ZONE 'UTC'"));
     assertThat(postgres.typedValue(zoned, new Column("at", "timestamp without time zone", ColumnKind.TIMESTAMP)))
         .as("an instant and a wall-clock time meet as text, as across dialects")
-        .isEqualTo("to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') COLLATE \"C\"");
-    assertThat(postgres.typedHash(List.of("\"id\"::bigint", "\"at\""), 0)).isEqualTo("hash_record_extended(ROW(\"id\"::bigint, \"at\"), 0)");
+        .isEqualTo(new TypedValue("hashtextextended", "to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') COLLATE \"C\""));
+    Column bytes = new Column("b", "bytea", ColumnKind.BINARY);
+    assertThat(postgres.typedValue(bytes, bytes)).isEqualTo(new TypedValue("hash_record_extended", "ROW(\"b\")"));
+    assertThat(postgres.typedHash(List.of(new TypedValue("hashint8extended", "\"id\"::bigint"), new TypedValue("hashint4extended", "\"ok\"::int")), 0))
+        .as("each value with a seed of its own, NULL as a constant of its own, combined by XOR")
+        .isEqualTo("(coalesce(hashint8extended(\"id\"::bigint, 1), " + PostgresCompareSql.nullHash(1) + ") # coalesce(hashint4extended(\"ok\"::int, 2), "
+            + PostgresCompareSql.nullHash(2) + "))");
+    assertThat(PostgresCompareSql.nullHash(1)).isNotEqualTo(PostgresCompareSql.nullHash(2)).isNotEqualTo(1L);
     assertThatThrownBy(() -> oracle.typedValue(integer, integer)).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
   void shouldSliceABoundedRangeOfAWholeNumberKeySoThatTheIndexFindsABucketsRows() {
     SideTable postgresTable = new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
-        List.of("\"id\"::bigint"), true, null, List.of(66), false);
+        List.of(new TypedValue("hashint8extended", "\"id\"::bigint")), true, null, List.of(66), false);
     SideTable oracleTable = new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), 1,
         List.of(), true, null, List.of(66), false);
     KeyRange range = new KeyRange(List.of("1000"), List.of("2001"));

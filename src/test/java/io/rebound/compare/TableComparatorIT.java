@@ -229,6 +229,23 @@ class TableComparatorIT {
   }
 
   @Test
+  void shouldTellValuesApartByColumnAndNullFromAnyValue() throws Exception {
+    for (Connection side : List.of(source, destination)) {
+      run(side, "CREATE TABLE shop.flags (id int PRIMARY KEY, a text, b text, ok boolean, data bytea)",
+          "INSERT INTO shop.flags VALUES (1, 'x', NULL, true, '\\x01'), (2, NULL, 'x', false, NULL), (3, 'y', 'y', NULL, '\\x00'),"
+              + " (4, 'z', 'z', true, '\\x0102')");
+    }
+    TableSpec flags = new TableSpec("shop.flags", List.of(), List.of(), null, 10);
+    assertThat(compareAll(flags, SMALL_DRILL).identical()).isTrue();
+
+    run(destination, "UPDATE shop.flags SET a = NULL, b = 'x' WHERE id = 1", "UPDATE shop.flags SET a = 'x', b = NULL WHERE id = 2",
+        "UPDATE shop.flags SET ok = false WHERE id = 3", "UPDATE shop.flags SET data = '\\x0201' WHERE id = 4");
+
+    assertThat(compareAll(flags, SMALL_DRILL).differentKeys()).as("the same values in other columns, a boolean, bytes reordered")
+        .containsExactlyInAnyOrder("1", "2", "3", "4");
+  }
+
+  @Test
   void shouldChunkAcrossGapsInTheKeys() throws Exception {
     for (Connection connection : List.of(source, destination)) {
       run(connection, "CREATE TABLE shop.sparse (id bigint PRIMARY KEY, v text)",
