@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Table comparison, measured side by side on one PostgreSQL cluster with two databases (src, dst):
+# Table comparison, measured side by side between two PostgreSQL servers on this machine (source database
+# src on one, destination dst on the other, each server with its own 1 GB of shared buffers):
 #   L  the floor: count(*) and a hash of every row, one scan per side, both sides at once
 #   B  the seed's way: full rows fetched from both sides in chunks of 10 000, compared in memory, each
 #      chunk's checkpoint (its rows and result) written to a file
@@ -13,30 +14,33 @@ cd "$(dirname "$0")/.."
 
 ROWS=${1:-5000000}
 RUNS=${2:-5}
-PORT=${BENCH_PG_PORT:-55433}
+SRC_PORT=${BENCH_PG_PORT:-55433}
+DST_PORT=$((SRC_PORT + 1))
 APP_PORT=${BENCH_APP_PORT:-18081}
 BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 WORK=$(mktemp -d /tmp/rebound-compare-bench.XXXXXX)
 PW=bench-users-pw
 chmod 755 "$WORK"
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-psql_() { local db=$1; shift; "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h localhost -p "$PORT" -U postgres -d "$db" "$@"; }
-now_ms() { date +%s%3N; }
+. bench/lib.sh
+port_of() { if [ "$1" = dst ]; then echo "$DST_PORT"; else echo "$SRC_PORT"; fi; }
+# psql_ src|dst ...: the source's database on its server, or the destination's on the other.
+psql_() { local db=$1; shift; "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h localhost -p "$(port_of "$db")" -U postgres -d "$db" "$@"; }
 cleanup() {
   [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
-  as_postgres "$BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+  stop_clusters
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-mkdir -p "$WORK/pg" "$WORK/pglog"
-[ "$(id -u)" = 0 ] && chown postgres "$WORK/pg" "$WORK/pglog"
-as_postgres "$BIN/initdb" -D "$WORK/pg" -U postgres -A trust >/dev/null
-as_postgres "$BIN/pg_ctl" -D "$WORK/pg" -o "-p $PORT -k /tmp -c shared_buffers=1GB -c max_wal_size=4GB" -l "$WORK/pglog/pg.log" -w start >/dev/null
+# Two servers, as a comparison's two sides are: each with its own buffer pool, the table fitting in it.
+start_cluster pg-src "$SRC_PORT" -c shared_buffers=1GB -c max_wal_size=4GB
+start_cluster pg-dst "$DST_PORT" -c shared_buffers=1GB -c max_wal_size=4GB
 
-echo "== $ROWS rows of mixed types in src.bench.events, copied to dst"
-psql_ postgres -c "CREATE DATABASE src"
-psql_ src <<SQL
+echo "== $ROWS rows of mixed types in bench.events on both servers"
+for db in src dst; do
+  (
+    "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h localhost -p "$(port_of "$db")" -U postgres -d postgres -c "CREATE DATABASE $db"
+    psql_ "$db" <<SQL
 CREATE SCHEMA bench;
 CREATE TABLE bench.events (id bigint PRIMARY KEY, kind varchar(20) NOT NULL, amount numeric(12,2), at timestamptz NOT NULL,
   flag boolean, note text);
@@ -44,7 +48,9 @@ INSERT INTO bench.events SELECT i, 'kind-' || (i % 37), (i % 100000) / 100.0, ti
   i % 2 = 0, md5(i::text) || md5((i * 7)::text) FROM generate_series(1, $ROWS) i;
 VACUUM ANALYZE bench.events;
 SQL
-psql_ postgres -c "CREATE DATABASE dst TEMPLATE src"
+  ) &
+done
+wait
 TABLE_BYTES=$(psql_ src -At -c "SELECT pg_table_size('bench.events')")
 echo "   table $(( TABLE_BYTES / 1024 / 1024 )) MB per side"
 
@@ -52,8 +58,11 @@ floor() {
   local start
   start=$(now_ms)
   for db in src dst; do
-    # The cheapest hash of every row there is: 64 bits of its typed values, as O hashes them.
-    psql_ "$db" -At -c "SELECT count(*), sum(hash_record_extended(ROW(id, kind, amount, at, flag, note), 0)) FROM bench.events" >/dev/null &
+    # The cheapest hash of every row there is: 64 bits of its typed values, as O hashes them (each value by
+    # its type's hash function, combined by XOR; NULL as a constant).
+    psql_ "$db" -At -c "SELECT count(*), sum(coalesce(hashint8extended(id, 1), 1) # coalesce(hashtextextended(kind::text COLLATE \"C\", 2), 2)
+      # coalesce(hash_numeric_extended(amount, 3), 3) # coalesce(timestamp_hash_extended(at AT TIME ZONE 'UTC', 4), 4)
+      # coalesce(hashint4extended(flag::int, 5), 5) # coalesce(hashtextextended(note COLLATE \"C\", 6), 6)) FROM bench.events" >/dev/null &
   done
   wait
   echo $(( $(now_ms) - start ))
@@ -62,8 +71,8 @@ floor() {
 JDBC=$(ls ~/.m2/repository/org/postgresql/postgresql/*/postgresql-*.jar | grep -v sources | sort -V | tail -1)
 full_rows() {
   local checkpoints="$WORK/checkpoints"
-  java -cp "$JDBC" bench/src/FullRowCompare.java "jdbc:postgresql://localhost:$PORT/src?user=postgres" \
-    "jdbc:postgresql://localhost:$PORT/dst?user=postgres" bench.events id "$checkpoints"
+  java -cp "$JDBC" bench/src/FullRowCompare.java "jdbc:postgresql://localhost:$SRC_PORT/src?user=postgres" \
+    "jdbc:postgresql://localhost:$DST_PORT/dst?user=postgres" bench.events id "$checkpoints"
   rm -rf "$checkpoints"
 }
 
@@ -71,8 +80,8 @@ full_rows() {
 start_app() {
   java -Xmx2g -jar target/rebound-*.jar --spring.profiles.active=demo --server.port="$APP_PORT" --rebound.demo.directory="$WORK/demo" \
     --rebound.demo.password="$PW" --spring.datasource.url="jdbc:h2:file:$WORK/engine;DB_CLOSE_ON_EXIT=FALSE" \
-    --rebound.targets.src.dialect=postgresql --rebound.targets.src.url="jdbc:postgresql://localhost:$PORT/src" --rebound.targets.src.username=postgres \
-    --rebound.targets.dst.dialect=postgresql --rebound.targets.dst.url="jdbc:postgresql://localhost:$PORT/dst" --rebound.targets.dst.username=postgres \
+    --rebound.targets.src.dialect=postgresql --rebound.targets.src.url="jdbc:postgresql://localhost:$SRC_PORT/src" --rebound.targets.src.username=postgres \
+    --rebound.targets.dst.dialect=postgresql --rebound.targets.dst.url="jdbc:postgresql://localhost:$DST_PORT/dst" --rebound.targets.dst.username=postgres \
     >> "$WORK/app.log" 2>&1 &
   APP_PID=$!
   for _ in $(seq 1 120); do curl -fs -u "operator:$PW" "localhost:$APP_PORT/api/recoveries" >/dev/null 2>&1 && return; sleep 0.5; done

@@ -14,21 +14,18 @@ BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 WORK=$(mktemp -d /tmp/rebound-bench.XXXXXX)
 PW=bench-users-pw
 chmod 755 "$WORK"
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+. bench/lib.sh
 psql_() { "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h localhost -p "$PORT" -U postgres -d postgres "$@"; }
-now_ms() { date +%s%3N; }
 cleanup() {
   [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
-  as_postgres "$BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+  stop_clusters
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 echo "== PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on port $PORT, work in $WORK"
-mkdir -p "$WORK/pg" "$WORK/pglog" "$WORK/dumps" "$WORK/jobs"
-[ "$(id -u)" = 0 ] && chown postgres "$WORK/pg" "$WORK/pglog"
-as_postgres "$BIN/initdb" -D "$WORK/pg" -U postgres -A trust >/dev/null
-as_postgres "$BIN/pg_ctl" -D "$WORK/pg" -o "-p $PORT -k /tmp -c max_wal_size=4GB -c checkpoint_timeout=30min" -l "$WORK/pglog/pg.log" -w start >/dev/null
+mkdir -p "$WORK/dumps" "$WORK/jobs"
+start_cluster pg "$PORT" -c max_wal_size=4GB -c checkpoint_timeout=30min
 
 echo "== creating the winstore schema with $ROWS extra product rows and dumping it"
 psql_ <<SQL
