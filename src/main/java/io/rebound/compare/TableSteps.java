@@ -131,6 +131,13 @@ final class TableSteps {
 
     @Override
     String compare(DelegateExecution execution, String comparisonId, String table, StepLog log) throws SQLException {
+      if (shutdown.stopping()) {
+        // A job the engine still runs while the application stops (its yield timer came due) starts no new
+        // batch: the table waits where it is for the next start, or another node.
+        execution.setVariable(MORE_CHUNKS, true);
+        execution.setVariable(YIELD, true);
+        return null;
+      }
       long until = System.nanoTime() + CHUNKS_PER_JOB.toNanos();
       ComparisonService.Progress progress = service.compareNextChunks(comparisonId, table);
       int firstDone = progress.before();

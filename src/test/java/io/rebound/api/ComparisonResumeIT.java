@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.compare.ComparisonStore;
+import io.rebound.runbook.ShutdownSignal;
 import io.rebound.testsupport.Applications;
 import io.rebound.testsupport.Http;
 import io.rebound.testsupport.TestUsers;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.camunda.bpm.engine.HistoryService;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -71,6 +73,16 @@ class ComparisonResumeIT {
         String run = id;
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
             .until(() -> store.table(run, "big.events").chunksDone() >= 40);
+
+        // Stopping begins (the signal is the first thing a shutdown stops): the running job ends its batch
+        // and yields to its timer; the job the timer brings while the engine still runs compares nothing.
+        first.getBean(ShutdownSignal.class).stop();
+        HistoryService history = first.getBean(HistoryService.class);
+        long yieldsAtStop = yields(history);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> yields(history) > yieldsAtStop);
+        int doneAtFirstYield = store.table(run, "big.events").chunksDone();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> yields(history) > yieldsAtStop + 1);
+        assertThat(store.table(run, "big.events").chunksDone()).as("no batch started after the stop began").isEqualTo(doneAtFirstYield);
       }
       try (ConfigurableApplicationContext second = Applications.start(properties)) {
         ComparisonStore store = second.getBean(ComparisonStore.class);
@@ -88,6 +100,11 @@ class ComparisonResumeIT {
         assertThat(texts(table.get("samples").get("missingInDestination"))).containsExactly("123456");
       }
     }
+  }
+
+  /** How many times the comparison's chunk loop has reached its yield timer. */
+  private static long yields(HistoryService history) {
+    return history.createHistoricActivityInstanceQuery().activityId("TimerEvent_Yield").count();
   }
 
   private static JsonNode awaitCompleted(Http http, String id) {
