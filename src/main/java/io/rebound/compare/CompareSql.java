@@ -4,6 +4,7 @@ import io.rebound.target.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.BinaryOperator;
 
 /**
  * The SQL a comparison runs on one dialect. Every value a user gives is a bind variable; identifiers are
@@ -60,6 +61,21 @@ public interface CompareSql {
 
   /** The slice a whole-number key is in: (key - lower) / width, rounded down (key &ge; lower). */
   String slice(String key, String lower, String width);
+
+  /**
+   * Per slice of a bounded whole-number key range, rows {@code slice, count, sum, sum} for the slices with
+   * rows: each slice summed on its own by {@code flat}, given the expressions of the slice's first key and
+   * of the key past its end, through the key's index, rather than every row grouped by its slice. Null
+   * where the dialect groups instead.
+   *
+   * @param count slices, numbered from 0
+   * @param lower the range's first key, where slice 0 starts
+   * @param width keys in a slice
+   * @param upper the key past the range's end, where the last slice ends
+   */
+  default String slicedSums(int count, String lower, String width, String upper, BinaryOperator<String> flat) {
+    return null;
+  }
 
   /** The number in the first {@code digits} hex digits (at most 7) of a hex text. */
   String hexPrefixNumber(String hex, int digits);

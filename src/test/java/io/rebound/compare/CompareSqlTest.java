@@ -170,6 +170,18 @@ class CompareSqlTest {
         .as("neighbouring buckets joined into one key range")
         .isEqualTo(" AND ((\"id\" >= 1078 AND \"id\" < 1156) OR (\"id\" >= 1234 AND \"id\" < 1260))");
     assertThat(TableComparator.bucket(postgresTable, 40, new KeyRange(List.of("1000"), null))).as("open ranges by MOD").isEqualTo("MOD(\"id\", 40)");
+    assertThat(TableComparator.hashQuery(postgresTable, 40, range)).as("slices of 26 keys grouped").endsWith("GROUP BY b");
+    KeyRange wide = new KeyRange(List.of("1000"), List.of("160745"));
+    assertThat(TableComparator.hashQuery(postgresTable, 40, wide)).as("on PostgreSQL wider slices summed each on its own, no row grouped")
+        .startsWith("SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, 39) AS s(b) CROSS JOIN LATERAL (SELECT 0, count(*), sum(h), 0 FROM (SELECT ")
+        .endsWith(" FROM \"shop\".\"t\" WHERE \"id\" >= CAST(? AS bigint) AND \"id\" < CAST(? AS bigint)"
+            + " AND \"id\" >= CAST(LEAST(1000 + s.b * 3994::numeric, 160745) AS bigint)"
+            + " AND \"id\" < CAST(LEAST(1000 + (s.b + 1) * 3994::numeric, 160745) AS bigint)) s) AS x(z, c, h1, h2) WHERE x.c > 0");
+    assertThat(TableComparator.hashQuery(postgresTable, 4096, wide)).as("no more slices than the range has keys for")
+        .startsWith("SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, 3993) AS s(b)");
+    assertThat(TableComparator.hashQuery(oracleTable, 40, wide)).as("Oracle groups rows by slice").contains("FLOOR((\"ID\" - 1000) / 3994) AS b")
+        .endsWith("GROUP BY b");
+    assertThat(TableComparator.hashQuery(postgresTable, 40, new KeyRange(List.of("1000"), null))).endsWith("GROUP BY b");
     assertThat(oracle.keyEndsQuery("\"SHOP\".\"T\"", "\"ID\"")).isEqualTo(
         "SELECT (SELECT MIN(\"ID\") FROM \"SHOP\".\"T\"), (SELECT MAX(\"ID\") FROM \"SHOP\".\"T\") FROM DUAL");
   }

@@ -285,6 +285,26 @@ class TableComparatorIT {
     assertThat(result.different()).isEqualTo(6);
     assertThat(result.differentKeys()).containsExactlyInAnyOrder("7919", "15838", "23757", "31676", "39595", "47514");
     assertThat(result.rowsFetched()).as("only the rows of the differing buckets are fetched").isLessThan(200);
+
+    // Slices of 40 keys, wide enough to be summed each on its own (the 4096 above hold 7 and are grouped),
+    // in the three chunks bounded on both sides; the two open ones at the ends still by MOD.
+    ChunkResult sliced = compareAll(new TableSpec("shop.items", List.of(), List.of(), null, 10_000), new Options(256, 100));
+    assertThat(sliced.differentKeys()).containsExactlyInAnyOrder("7919", "15838", "23757", "31676", "39595", "47514");
+    assertThat(sliced.rowsFetched()).as("the rows of six buckets from both sides").isLessThanOrEqualTo(2 * 6 * 40);
+
+    sql.beginReadOnly(source);
+    try {
+      PreparedTable table = comparator.prepare(new Side(source, sql), new Side(destination, sql), new TableSpec("shop.items", List.of(),
+          List.of(), null, 10_000));
+      KeyRange range = new KeyRange(List.of("10001"), List.of("20001"));
+      String plan = String.join("\n", Jdbc.queryStrings(source, "EXPLAIN " + TableComparator.hashQuery(table.onSource(sql), 256, range),
+          TableComparator.rangeBinds(range).toArray()));
+      assertThat(plan).as("each slice summed through the primary key, no row grouped").contains("Nested Loop", "Index")
+          .doesNotContain("HashAggregate", "Sort", "Seq Scan");
+    } finally {
+      source.rollback();
+      source.setAutoCommit(true);
+    }
   }
 
   @Test
