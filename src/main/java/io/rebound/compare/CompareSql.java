@@ -1,6 +1,7 @@
 package io.rebound.compare;
 
 import io.rebound.target.Dialect;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -74,6 +75,18 @@ public interface CompareSql {
    * @param upper the key past the range's end, where the last slice ends
    */
   default String slicedSums(int count, String lower, String width, String upper, BinaryOperator<String> flat) {
+    return null;
+  }
+
+  /** Keys of a whole-number key from {@code from} to before {@code to}. */
+  record Span(BigInteger from, BigInteger to) {}
+
+  /**
+   * The rows of several spans of a whole-number key, each span read on its own through the key's index,
+   * by {@code rows} given the expressions of a span's first key and of the key past its end. Null where
+   * the dialect reads the rows of every span with one condition instead.
+   */
+  default String rowsInSpans(List<Span> spans, BinaryOperator<String> rows) {
     return null;
   }
 

@@ -1,5 +1,6 @@
 package io.rebound.compare;
 
+import io.rebound.compare.CompareSql.Span;
 import io.rebound.compare.CompareSql.TypedValue;
 import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.runbook.InvalidInputException;
@@ -305,8 +306,8 @@ public class TableComparator {
   /** Diffs the rows of the given buckets of a range. */
   private ChunkResult diff(Side source, SideTable mine, Side destination, SideTable theirs, KeyRange range, List<Long> buckets, Options options)
       throws SQLException {
-    String sourceSql = rowHashesQuery(mine, range) + bucketFilter(mine, options.buckets(), range, buckets);
-    String destinationSql = rowHashesQuery(theirs, range) + bucketFilter(theirs, options.buckets(), range, buckets);
+    String sourceSql = drillQuery(mine, options.buckets(), range, buckets);
+    String destinationSql = drillQuery(theirs, options.buckets(), range, buckets);
     List<String> binds = rangeBinds(range);
     CompletableFuture<RowHashes> destinationRows = async(() -> rowHashes(destination, destinationSql, binds, theirs.keyCount()));
     RowHashes sourceRows = join(async(() -> rowHashes(source, sourceSql, binds, mine.keyCount())));
@@ -515,31 +516,42 @@ public class TableComparator {
     BigInteger from(long bucket) {
       return lower.add(width.multiply(BigInteger.valueOf(bucket)));
     }
-  }
 
-  /**
-   * Restricts a row query to some buckets. Slices of a whole-number key become key ranges (neighbours
-   * joined), which the key's index serves.
-   */
-  static String bucketFilter(SideTable table, int buckets, KeyRange range, List<Long> wanted) {
-    Slices slices = table.byModulo() ? Slices.of(range, buckets) : null;
-    String condition;
-    if (slices == null) {
-      condition = bucket(table, buckets, range) + " IN (" + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
-    } else {
-      String key = "\"" + table.key().get(0).name() + "\"";
-      List<String> ranges = new ArrayList<>();
-      List<Long> sorted = wanted.stream().sorted().toList();
+    /** The key ranges of some slices, neighbours joined, the last held to the range's end. */
+    List<Span> spans(List<Long> slices) {
+      List<Span> spans = new ArrayList<>();
+      List<Long> sorted = slices.stream().sorted().toList();
       for (int i = 0; i < sorted.size(); i++) {
         long first = sorted.get(i);
         while (i + 1 < sorted.size() && sorted.get(i + 1) == sorted.get(i) + 1) {
           i++;
         }
-        ranges.add("(" + key + " >= " + slices.from(first) + " AND " + key + " < " + slices.from(sorted.get(i) + 1) + ")");
+        spans.add(new Span(from(first), from(sorted.get(i) + 1).min(upper)));
       }
-      condition = "(" + String.join(" OR ", ranges) + ")";
+      return spans;
     }
-    return where(table, range).isEmpty() ? " WHERE " + condition : " AND " + condition;
+  }
+
+  /**
+   * Keys and row hashes of some buckets of a range. Slices of a whole-number key become key ranges
+   * (neighbours joined) which the key's index serves, each read on its own where the dialect can (see
+   * {@link CompareSql#rowsInSpans}); otherwise one read of the range keeps the rows of the wanted buckets.
+   */
+  static String drillQuery(SideTable table, int buckets, KeyRange range, List<Long> wanted) {
+    Slices slices = table.byModulo() ? Slices.of(range, buckets) : null;
+    String rows = rowHashesQuery(table, range);
+    String and = where(table, range).isEmpty() ? " WHERE " : " AND ";
+    if (slices == null) {
+      return rows + and + bucket(table, buckets, range) + " IN (" + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
+    }
+    String key = "\"" + table.key().get(0).name() + "\"";
+    List<Span> spans = slices.spans(wanted);
+    String each = table.sql().rowsInSpans(spans, (from, to) -> rows + and + key + " >= " + from + " AND " + key + " < " + to);
+    if (each != null) {
+      return each;
+    }
+    List<String> ranges = spans.stream().map(span -> "(" + key + " >= " + span.from() + " AND " + key + " < " + span.to() + ")").toList();
+    return rows + and + "(" + String.join(" OR ", ranges) + ")";
   }
 
   static String rowHashesQuery(SideTable table, KeyRange range) {

@@ -166,9 +166,13 @@ class CompareSqlTest {
     // 1001 keys in 40 buckets: slices of 26, the last one shorter.
     assertThat(TableComparator.bucket(postgresTable, 40, range)).isEqualTo("(\"id\" - 1000) / 26");
     assertThat(TableComparator.bucket(oracleTable, 40, range)).isEqualTo("FLOOR((\"ID\" - 1000) / 26)");
-    assertThat(TableComparator.bucketFilter(postgresTable, 40, range, List.of(9L, 3L, 4L, 5L)))
-        .as("neighbouring buckets joined into one key range")
-        .isEqualTo(" AND ((\"id\" >= 1078 AND \"id\" < 1156) OR (\"id\" >= 1234 AND \"id\" < 1260))");
+    assertThat(TableComparator.drillQuery(postgresTable, 40, range, List.of(9L, 3L, 4L, 5L, 38L)))
+        .as("neighbouring buckets joined into one key range, the last held to the range's end, each read on its own")
+        .startsWith("SELECT x.* FROM (VALUES (1078::bigint, 1156::bigint), (1234::bigint, 1260::bigint), (1988::bigint, 2001::bigint)) AS r(f, t)"
+            + " CROSS JOIN LATERAL (SELECT \"id\"::text, ")
+        .endsWith(" FROM \"shop\".\"t\" WHERE \"id\" >= CAST(? AS bigint) AND \"id\" < CAST(? AS bigint) AND \"id\" >= r.f AND \"id\" < r.t) AS x");
+    assertThat(TableComparator.drillQuery(oracleTable, 40, range, List.of(9L, 3L, 4L, 5L)))
+        .endsWith(" AND ((\"ID\" >= 1078 AND \"ID\" < 1156) OR (\"ID\" >= 1234 AND \"ID\" < 1260))");
     assertThat(TableComparator.bucket(postgresTable, 40, new KeyRange(List.of("1000"), null))).as("open ranges by MOD").isEqualTo("MOD(\"id\", 40)");
     assertThat(TableComparator.hashQuery(postgresTable, 40, range)).as("slices of 26 keys grouped").endsWith("GROUP BY b");
     KeyRange wide = new KeyRange(List.of("1000"), List.of("160745"));

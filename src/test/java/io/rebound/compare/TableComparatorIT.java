@@ -301,6 +301,10 @@ class TableComparatorIT {
           TableComparator.rangeBinds(range).toArray()));
       assertThat(plan).as("each slice summed through the primary key, no row grouped").contains("Nested Loop", "Index")
           .doesNotContain("HashAggregate", "Sort", "Seq Scan");
+      String drill = String.join("\n", Jdbc.queryStrings(source, "EXPLAIN " + TableComparator.drillQuery(table.onSource(sql), 256, range,
+          List.of(3L, 4L, 90L, 200L)), TableComparator.rangeBinds(range).toArray()));
+      assertThat(drill).as("each differing slice's rows read on their own through the primary key, not the chunk filtered")
+          .contains("Nested Loop", "Index").doesNotContain("Filter", "Seq Scan");
     } finally {
       source.rollback();
       source.setAutoCommit(true);
