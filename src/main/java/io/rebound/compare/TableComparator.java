@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compares one table between two connections, chunk by chunk. A chunk is a primary-key range. Each side
@@ -35,6 +37,8 @@ import java.util.concurrent.Executors;
  * {@link CompareSql#beginReadOnly}.
  */
 public class TableComparator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TableComparator.class);
 
   /**
    * @param buckets buckets a chunk's rows are hashed into; with chunks of 250 000 rows, 4096 buckets hold
@@ -167,7 +171,9 @@ public class TableComparator {
   /**
    * For a whole-number key: equal slices of the key's span, as many as the row count asks for. Costs the
    * key's ends (two index probes) and the row count the planner's statistics hold, or a count where there
-   * are none or a filter applies, instead of a sort of every key; uneven where the keys are uneven.
+   * are none or a filter applies, instead of a sort of every key; uneven where the keys are uneven. Every
+   * slice is bounded on both sides, so that it can be bucketed by slices of its own; two more ranges,
+   * before the source's first key and past its last, hold the keys only the destination may have.
    */
   private static List<KeyRange> arithmeticChunks(Side source, PreparedTable table, int chunkSize) throws SQLException {
     String column = "\"" + table.sourceColumns().get(0).name() + "\"";
@@ -192,6 +198,7 @@ public class TableComparator {
     BigInteger span = max.subtract(min).add(BigInteger.ONE);
     BigInteger width = span.add(BigInteger.valueOf(parts - 1)).divide(BigInteger.valueOf(parts));
     List<List<String>> boundaries = new ArrayList<>();
+    boundaries.add(List.of(min.toString()));
     for (long i = 1; i < parts; i++) {
       BigInteger bound = min.add(width.multiply(BigInteger.valueOf(i)));
       if (bound.compareTo(max) > 0) {
@@ -199,6 +206,7 @@ public class TableComparator {
       }
       boundaries.add(List.of(bound.toString()));
     }
+    boundaries.add(List.of(max.add(BigInteger.ONE).toString()));
     return KeyRange.ALL.splitAt(boundaries);
   }
 
@@ -218,10 +226,12 @@ public class TableComparator {
     SideTable mine = table.onSource(source.sql());
     SideTable theirs = table.onDestination(destination.sql());
     int buckets = expectDifferences ? options.buckets() : 0;
-    CompletableFuture<List<Map<Long, ChunkHash>>> destinationHashes = async(() -> hashAll(destination, theirs, ranges, buckets));
-    List<Map<Long, ChunkHash>> sourceHashes = join(async(() -> hashAll(source, mine, ranges, buckets)));
+    CompletableFuture<List<Map<Long, ChunkHash>>> destinationHashes = async(() -> hashAll("destination", destination, theirs, ranges, buckets));
+    List<Map<Long, ChunkHash>> sourceHashes = join(async(() -> hashAll("source", source, mine, ranges, buckets)));
     List<Map<Long, ChunkHash>> otherHashes = join(destinationHashes);
     List<ChunkResult> results = new ArrayList<>();
+    long drillStarted = System.nanoTime();
+    int differingBuckets = 0;
     for (int i = 0; i < ranges.size(); i++) {
       KeyRange range = ranges.get(i);
       Hashes first = Hashes.of(sourceHashes.get(i), otherHashes.get(i));
@@ -236,6 +246,7 @@ public class TableComparator {
       long sourceBytes = first.sourceBytes() + (bucketed == first ? 0 : bucketed.sourceBytes());
       long destinationBytes = first.destinationBytes() + (bucketed == first ? 0 : bucketed.destinationBytes());
       ChunkResult diff = ChunkResult.EMPTY;
+      differingBuckets += bucketed.differing().size();
       for (List<Long> batch : batches(bucketed.differing(), bucketed.rows(), options.maxRowsFetched())) {
         diff = diff.plus(diff(source, mine, destination, theirs, range, batch, options), options.maxSamples());
       }
@@ -243,15 +254,20 @@ public class TableComparator {
           diff.different(), diff.missingInDestinationKeys(), diff.missingInSourceKeys(), diff.differentKeys(),
           sourceBytes + diff.sourceBytes(), destinationBytes + diff.destinationBytes(), 1, diff.rowsFetched()));
     }
+    LOG.debug("{}: {} differing buckets of {} chunk(s) drilled in {} ms", table.source(), differingBuckets, ranges.size(),
+        (System.nanoTime() - drillStarted) / 1_000_000);
     return results;
   }
 
   /** One side's hashes of each range, in order: whole, or by bucket. */
-  private static List<Map<Long, ChunkHash>> hashAll(Side side, SideTable table, List<KeyRange> ranges, int buckets) {
+  private static List<Map<Long, ChunkHash>> hashAll(String label, Side side, SideTable table, List<KeyRange> ranges, int buckets) {
+    long started = System.nanoTime();
     List<Map<Long, ChunkHash>> hashes = new ArrayList<>();
     for (KeyRange range : ranges) {
       hashes.add(buckets(side, hashQuery(table, buckets, range), rangeBinds(range)));
     }
+    LOG.debug("{} {}: {} chunk(s) hashed {} in {} ms", label, table.table(), ranges.size(), buckets == 0 ? "whole" : "by bucket",
+        (System.nanoTime() - started) / 1_000_000);
     return hashes;
   }
 
