@@ -148,10 +148,16 @@ start_app
 measure() {
   local label=$1 l=() b=() o=() od=() ob=() bd=()
   for run in $(seq 1 "$RUNS"); do
-    # Each run starts with no dirty pages: B writes its checkpoints, and their write-back would land on the next run.
-    sync; l+=("$(floor)")
+    # Each measurement starts with no dirty pages: B writes its checkpoints, and their write-back would land
+    # on the next one. L and O take turns at coming first, right after the previous run's B.
+    if [ $((run % 2)) = 1 ]; then
+      sync; l+=("$(floor)")
+      sync; read -r ms differences bytes <<<"$(rebound_compare)"; o+=("$ms"); od+=("$differences"); ob+=("$bytes")
+    else
+      sync; read -r ms differences bytes <<<"$(rebound_compare)"; o+=("$ms"); od+=("$differences"); ob+=("$bytes")
+      sync; l+=("$(floor)")
+    fi
     sync; read -r differences bytes ms < <(full_rows); b+=("$ms"); bd+=("$differences")
-    sync; read -r ms differences bytes <<<"$(rebound_compare)"; o+=("$ms"); od+=("$differences"); ob+=("$bytes")
     echo "   $label run $run: L ${l[-1]} ms, B ${b[-1]} ms (${bd[-1]} differences), O ${o[-1]} ms (${od[-1]} differences, ${ob[-1]} bytes)"
   done
   local ml mb mo
