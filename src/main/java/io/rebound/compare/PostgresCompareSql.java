@@ -195,7 +195,7 @@ public class PostgresCompareSql implements CompareSql {
 
   /**
    * Each value hashed by its type's function with a seed of its own (its position and the given seed),
-   * NULL as a constant of its own, the hashes combined by XOR. Three times cheaper a row than
+   * NULL as a constant of its own, the hashes combined by XOR. About a third cheaper a row than
    * {@code hash_record_extended} of a row of the values, which builds the row and takes it apart again.
    */
   @Override

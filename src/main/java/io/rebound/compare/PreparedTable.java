@@ -17,7 +17,8 @@ import java.util.List;
  *     keys in it, and so can use the primary key's index; otherwise they compare in byte order
  */
 public record PreparedTable(TableRef source, TableRef destination, List<Column> sourceColumns, List<Column> destinationColumns,
-    int keyCount, String where, boolean bucketByModulo, List<TypedValue> sourceTyped, List<TypedValue> destinationTyped, List<Integer> widths, boolean ownKeyOrder) {
+    int keyCount, String where, boolean bucketByModulo, List<TypedValue> sourceTyped, List<TypedValue> destinationTyped, List<Integer> widths,
+    boolean ownKeyOrder) {
 
   public PreparedTable {
     sourceColumns = List.copyOf(sourceColumns);

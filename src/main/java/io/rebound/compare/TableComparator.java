@@ -467,7 +467,8 @@ public class TableComparator {
     if (buckets == 0) {
       return flatHashQuery(table, where(table, range));
     }
-    String subquery = "SELECT " + bucket(table, buckets, range) + " AS b, " + rowHash(table) + " AS h FROM " + table.table().sql() + where(table, range);
+    String subquery = "SELECT " + bucket(table, buckets, range) + " AS b, " + rowHash(table) + " AS h FROM " + table.table().sql()
+        + where(table, range);
     return table.typedHash() ? "SELECT b, count(*), sum(h), 0 FROM (" + subquery + ") s GROUP BY b" : table.sql().md5Sums(subquery, true);
   }
 
