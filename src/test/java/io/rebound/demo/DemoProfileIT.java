@@ -3,6 +3,7 @@ package io.rebound.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rebound.target.Targets;
+import io.rebound.testsupport.Directories;
 import io.rebound.testsupport.Http;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,11 @@ class DemoProfileIT {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) throws Exception {
-    data = Files.createTempDirectory("rebound-demo");
+    // Under target/, emptied first: a temporary directory would be left behind by every run (the demo's
+    // database server still uses it when the class ends).
+    data = Path.of("target", "demo-profile-it").toAbsolutePath();
+    Directories.delete(data);
+    Files.createDirectories(data);
     // Only the location moves (to leave ./data alone); the database is the default H2 file.
     registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + data.resolve("rebound-engine") + ";DB_CLOSE_ON_EXIT=FALSE");
     registry.add("rebound.demo.directory", () -> data.resolve("demo").toString());

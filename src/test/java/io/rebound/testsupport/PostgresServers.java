@@ -36,6 +36,15 @@ public final class PostgresServers implements AutoCloseable {
   public PostgresServers() {
     try {
       directory = Files.createTempDirectory("rebound-it");
+      // Dumps and job files only; the servers keep their data elsewhere. Removed when the test JVM ends, as
+      // the servers are (the classes holding them never close them).
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          Directories.delete(directory);
+        } catch (IOException e) {
+          // left in the temporary directory
+        }
+      }));
       Files.createDirectories(dumpDirectory());
       engine = EmbeddedPostgres.builder().start();
       target = EmbeddedPostgres.builder().start();
