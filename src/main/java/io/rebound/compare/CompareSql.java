@@ -57,6 +57,14 @@ public interface CompareSql {
   /** The planner's estimate of a table's rows, or null when it has none. */
   Long estimatedRows(Connection connection, TableRef table) throws SQLException;
 
+  /**
+   * The bytes a table's rows take, as the same statistics as {@link #estimatedRows} tell them, or null when
+   * they do not.
+   */
+  default Long estimatedBytes(Connection connection, TableRef table) throws SQLException {
+    return null;
+  }
+
   /** The smallest and the largest value of a column of a table, each found through an index where there is one. */
   String keyEndsQuery(String table, String column);
 

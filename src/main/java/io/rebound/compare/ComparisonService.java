@@ -27,6 +27,7 @@ public class ComparisonService implements DisposableBean {
 
   private final Targets targets;
   private final ComparisonStore store;
+  private final ComparisonProperties properties;
   private final Map<Dialect, CompareSql> dialects = new EnumMap<>(Dialect.class);
   private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "rebound-compare-side");
@@ -49,9 +50,10 @@ public class ComparisonService implements DisposableBean {
     static final Pace FIRST = new Pace(1, false);
   }
 
-  public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls) {
+  public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls, ComparisonProperties properties) {
     this.targets = targets;
     this.store = store;
+    this.properties = properties;
     sqls.forEach(sql -> dialects.put(sql.dialect(), sql));
   }
 
@@ -62,7 +64,7 @@ public class ComparisonService implements DisposableBean {
     List<KeyRange> ranges = withSides(comparison, (source, destination) -> {
       PreparedTable ready = prepared(comparison, row, source, destination);
       int chunkSize = row.spec().chunkSize() != null ? row.spec().chunkSize() : comparison.chunkSize();
-      return comparator.chunks(source, ready, chunkSize);
+      return comparator.chunks(source, ready, chunkSize, properties.maxChunkSize().toBytes());
     });
     store.prepared(comparisonId, table, ranges);
     return ranges.size();

@@ -230,6 +230,14 @@ public class PostgresCompareSql implements CompareSql {
     return rows == null || Long.parseLong(rows) < 1 ? null : Long.valueOf(rows);
   }
 
+  /** The heap and its TOAST table (large values kept out of line), without indexes. */
+  @Override
+  public Long estimatedBytes(Connection connection, TableRef table) throws SQLException {
+    String bytes = Jdbc.queryString(connection, "SELECT pg_table_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE n.nspname = ? AND c.relname = ?", table.schema(), table.table());
+    return bytes == null || Long.parseLong(bytes) < 1 ? null : Long.valueOf(bytes);
+  }
+
   @Override
   public String keyEndsQuery(String table, String column) {
     return "SELECT MIN(" + column + "), MAX(" + column + ") FROM " + table;

@@ -158,14 +158,27 @@ public class TableComparator {
   }
 
   /**
-   * Splits the whole table into ranges of about {@code chunkSize} source rows, from one ordered scan of the
-   * source's keys.
+   * Splits the whole table into ranges of about {@code chunkSize} source rows, or fewer where the source's
+   * statistics say that many would take more than {@code maxChunkBytes}: by arithmetic on a whole-number
+   * key, otherwise from one ordered scan of the source's keys.
    */
-  public List<KeyRange> chunks(Side source, PreparedTable table, int chunkSize) throws SQLException {
+  public List<KeyRange> chunks(Side source, PreparedTable table, int chunkSize, long maxChunkBytes) throws SQLException {
+    Long tableRows = source.sql().estimatedRows(source.connection(), table.source());
+    Long tableBytes = tableRows == null ? null : source.sql().estimatedBytes(source.connection(), table.source());
+    int rows = rowsPerChunk(chunkSize, tableRows, tableBytes, maxChunkBytes);
     if (table.bucketByModulo()) {
-      return arithmeticChunks(source, table, chunkSize);
+      return arithmeticChunks(source, table, rows, table.where() == null ? tableRows : null);
     }
-    return KeyRange.ALL.splitAt(boundaries(source, table.onSource(source.sql()), KeyRange.ALL, chunkSize));
+    return KeyRange.ALL.splitAt(boundaries(source, table.onSource(source.sql()), KeyRange.ALL, rows));
+  }
+
+  /** Rows a chunk takes: as asked, or as many as fit in {@code maxChunkBytes} at the table's average row size. */
+  static int rowsPerChunk(int chunkSize, Long tableRows, Long tableBytes, long maxChunkBytes) {
+    if (tableRows == null || tableBytes == null) {
+      return chunkSize;
+    }
+    long fit = (long) (maxChunkBytes / ((double) tableBytes / tableRows));
+    return (int) Math.max(1, Math.min(chunkSize, fit));
   }
 
   /**
@@ -175,9 +188,9 @@ public class TableComparator {
    * slice is bounded on both sides, so that it can be bucketed by slices of its own; two more ranges,
    * before the source's first key and past its last, hold the keys only the destination may have.
    */
-  private static List<KeyRange> arithmeticChunks(Side source, PreparedTable table, int chunkSize) throws SQLException {
+  private static List<KeyRange> arithmeticChunks(Side source, PreparedTable table, int chunkSize, Long estimatedRows) throws SQLException {
     String column = "\"" + table.sourceColumns().get(0).name() + "\"";
-    Long rows = table.where() == null ? source.sql().estimatedRows(source.connection(), table.source()) : null;
+    Long rows = estimatedRows;
     String sql = rows != null ? source.sql().keyEndsQuery(table.source().sql(), column)
         : "SELECT MIN(" + column + "), MAX(" + column + "), COUNT(*) FROM " + table.source().sql()
             + (table.where() == null ? "" : " WHERE (" + table.where() + ")");

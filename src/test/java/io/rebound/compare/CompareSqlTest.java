@@ -191,6 +191,14 @@ class CompareSqlTest {
   }
 
   @Test
+  void shouldTakeAsManyRowsAChunkAsFitItsBytes() {
+    assertThat(TableComparator.rowsPerChunk(250_000, 1_000_000L, 128_000_000L, 256L << 20)).as("narrow rows: as asked").isEqualTo(250_000);
+    assertThat(TableComparator.rowsPerChunk(250_000, 1_000_000L, 100_000_000_000L, 256L << 20)).as("100 KB rows").isEqualTo(2684);
+    assertThat(TableComparator.rowsPerChunk(250_000, 10L, 10_000_000_000L, 1024)).as("at least one row").isEqualTo(1);
+    assertThat(TableComparator.rowsPerChunk(250_000, null, null, 1024)).as("no statistics: as asked").isEqualTo(250_000);
+  }
+
+  @Test
   void shouldBatchDifferingBucketsByTheirRows() {
     Map<Long, Long> rows = Map.of(1L, 60L, 2L, 50L, 3L, 500L, 4L, 10L);
 

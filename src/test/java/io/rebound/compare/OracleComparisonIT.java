@@ -76,7 +76,7 @@ class OracleComparisonIT {
       assertThat(table.typedHash()).isFalse();
       assertThat(table.bucketByModulo()).isTrue();
       ChunkResult total = ChunkResult.EMPTY;
-      for (KeyRange range : comparator.chunks(source, table, 500)) {
+      for (KeyRange range : comparator.chunks(source, table, 500, Long.MAX_VALUE)) {
         total = total.plus(comparator.compare(source, destination, table, range, Options.DEFAULT), 20);
       }
       assertThat(total.sourceRows()).isEqualTo(3000);

@@ -30,6 +30,7 @@ class TableComparatorIT {
   static final TableComparator comparator = TableComparator.withOwnThreads();
   final CompareSql sql = sql();
   static final Options SMALL_DRILL = new Options(64, 1000);
+  static final long NO_BYTE_LIMIT = Long.MAX_VALUE;
 
   Connection source;
   Connection destination;
@@ -312,6 +313,34 @@ class TableComparatorIT {
   }
 
   @Test
+  void shouldTakeFewerRowsAChunkWhenRowsAreWide() throws Exception {
+    for (Connection side : List.of(source, destination)) {
+      // About 3 KB of hex a row, half of it kept after compression: the table is mostly TOAST.
+      run(side, "CREATE TABLE shop.documents (id int PRIMARY KEY, body text)",
+          "INSERT INTO shop.documents SELECT i, (SELECT string_agg(md5((i * 1000 + j)::text), '') FROM generate_series(1, 100) j)"
+              + " FROM generate_series(1, 2000) i",
+          "VACUUM ANALYZE shop.documents");
+    }
+    run(destination, "UPDATE shop.documents SET body = body || '.' WHERE id = 1500");
+    TableSpec documents = new TableSpec("shop.documents", List.of(), List.of(), null, 1000);
+    sql.beginReadOnly(source);
+    try {
+      Side sourceSide = new Side(source, sql);
+      PreparedTable table = comparator.prepare(sourceSide, new Side(destination, sql), documents);
+      long bytes = sql.estimatedBytes(source, new TableRef("shop", "documents"));
+      assertThat(bytes).as("heap and TOAST").isGreaterThan(2000L * 1000);
+
+      assertThat(comparator.chunks(sourceSide, table, 1000, NO_BYTE_LIMIT)).as("two of 1000 rows and the two edges").hasSize(4);
+      assertThat(comparator.chunks(sourceSide, table, 1000, bytes / 10)).as("about a tenth of the table's bytes each, and the two edges")
+          .hasSizeBetween(12, 13);
+    } finally {
+      source.rollback();
+      source.setAutoCommit(true);
+    }
+    assertThat(compareAll(documents, SMALL_DRILL).differentKeys()).containsExactly("1500");
+  }
+
+  @Test
   void shouldEstimateRowsAsThePlannerDoesAfterTheTableGrew() throws Exception {
     createItems(source, 10_000);
     run(source, "VACUUM ANALYZE shop.items");
@@ -379,7 +408,7 @@ class TableComparatorIT {
       Side destinationSide = new Side(destination, sql);
       PreparedTable table = comparator.prepare(sourceSide, destinationSide, spec);
       assertThat(table.typedHash()).isEqualTo(sql instanceof PostgresCompareSql && !(sql instanceof Md5Only));
-      List<KeyRange> ranges = comparator.chunks(sourceSide, table, spec.chunkSize());
+      List<KeyRange> ranges = comparator.chunks(sourceSide, table, spec.chunkSize(), NO_BYTE_LIMIT);
       ChunkResult total = ChunkResult.EMPTY;
       boolean lastDiffered = false;
       for (int from = 0; from < ranges.size(); from += batch) {
