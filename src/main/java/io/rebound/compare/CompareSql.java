@@ -54,6 +54,11 @@ public interface CompareSql {
    */
   String md5Sums(String subquery, boolean bucketed);
 
+  /** A number the statistics gave, or null when they gave none or nothing above zero (none gathered yet). */
+  static Long positive(String number) {
+    return number == null || Long.parseLong(number) < 1 ? null : Long.valueOf(number);
+  }
+
   /** The planner's estimate of a table's rows, or null when it has none. */
   Long estimatedRows(Connection connection, TableRef table) throws SQLException;
 

@@ -94,7 +94,8 @@ public class ComparisonStore {
   /** More chunks done: their results added and the cursor moved, committed at once. */
   public void chunkDone(String comparisonId, String name, int chunksDone, ChunkResult result, boolean finished) {
     Timestamp now = Timestamp.from(Instant.now());
-    ownTransaction.executeWithoutResult(status -> jdbc.update("UPDATE rebound_comparison_table SET chunks_done = ?, result = ?, updated_at = ?, status = ?, finished_at = ?"
+    ownTransaction.executeWithoutResult(status -> jdbc.update(
+        "UPDATE rebound_comparison_table SET chunks_done = ?, result = ?, updated_at = ?, status = ?, finished_at = ?"
             + " WHERE comparison_id = ? AND name = ?",
         chunksDone, write(result), now, finished ? Status.COMPLETED.name() : Status.RUNNING.name(), finished ? now : null, comparisonId, name));
   }

@@ -102,9 +102,8 @@ public class OracleCompareSql implements CompareSql {
    */
   @Override
   public Long estimatedRows(Connection connection, TableRef table) throws SQLException {
-    String rows = Jdbc.queryString(connection, "SELECT num_rows FROM all_tab_statistics"
-        + " WHERE owner = ? AND table_name = ? AND object_type = 'TABLE' AND stale_stats = 'NO'", table.schema(), table.table());
-    return rows == null || Long.parseLong(rows) < 1 ? null : Long.valueOf(rows);
+    return CompareSql.positive(Jdbc.queryString(connection, "SELECT num_rows FROM all_tab_statistics"
+        + " WHERE owner = ? AND table_name = ? AND object_type = 'TABLE' AND stale_stats = 'NO'", table.schema(), table.table()));
   }
 
   /**
@@ -113,9 +112,8 @@ public class OracleCompareSql implements CompareSql {
    */
   @Override
   public Long estimatedBytes(Connection connection, TableRef table) throws SQLException {
-    String bytes = Jdbc.queryString(connection, "SELECT num_rows * avg_row_len FROM all_tab_statistics"
-        + " WHERE owner = ? AND table_name = ? AND object_type = 'TABLE' AND stale_stats = 'NO'", table.schema(), table.table());
-    return bytes == null || Long.parseLong(bytes) < 1 ? null : Long.valueOf(bytes);
+    return CompareSql.positive(Jdbc.queryString(connection, "SELECT num_rows * avg_row_len FROM all_tab_statistics"
+        + " WHERE owner = ? AND table_name = ? AND object_type = 'TABLE' AND stale_stats = 'NO'", table.schema(), table.table()));
   }
 
   /** Separate subqueries: Oracle reads one end of an index (MIN/MAX) per query block. */

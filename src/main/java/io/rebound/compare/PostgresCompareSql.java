@@ -224,18 +224,16 @@ public class PostgresCompareSql implements CompareSql {
    */
   @Override
   public Long estimatedRows(Connection connection, TableRef table) throws SQLException {
-    String rows = Jdbc.queryString(connection, "SELECT round(c.reltuples / c.relpages * (pg_relation_size(c.oid)"
+    return CompareSql.positive(Jdbc.queryString(connection, "SELECT round(c.reltuples / c.relpages * (pg_relation_size(c.oid)"
         + " / current_setting('block_size')::int))::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        + " WHERE n.nspname = ? AND c.relname = ? AND c.reltuples > 0 AND c.relpages > 0", table.schema(), table.table());
-    return rows == null || Long.parseLong(rows) < 1 ? null : Long.valueOf(rows);
+        + " WHERE n.nspname = ? AND c.relname = ? AND c.reltuples > 0 AND c.relpages > 0", table.schema(), table.table()));
   }
 
   /** The heap and its TOAST table (large values kept out of line), without indexes. */
   @Override
   public Long estimatedBytes(Connection connection, TableRef table) throws SQLException {
-    String bytes = Jdbc.queryString(connection, "SELECT pg_table_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        + " WHERE n.nspname = ? AND c.relname = ?", table.schema(), table.table());
-    return bytes == null || Long.parseLong(bytes) < 1 ? null : Long.valueOf(bytes);
+    return CompareSql.positive(Jdbc.queryString(connection, "SELECT pg_table_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE n.nspname = ? AND c.relname = ?", table.schema(), table.table()));
   }
 
   @Override

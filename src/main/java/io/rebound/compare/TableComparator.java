@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -294,7 +295,7 @@ public class TableComparator {
     static Hashes of(Map<Long, ChunkHash> sourceBuckets, Map<Long, ChunkHash> destinationBuckets) {
       List<Long> differing = new ArrayList<>();
       Map<Long, Long> rows = new HashMap<>();
-      java.util.TreeSet<Long> all = new java.util.TreeSet<>(sourceBuckets.keySet());
+      TreeSet<Long> all = new TreeSet<>(sourceBuckets.keySet());
       all.addAll(destinationBuckets.keySet());
       for (Long bucket : all) {
         ChunkHash mine = sourceBuckets.get(bucket);
