@@ -1,6 +1,6 @@
 package io.rebound.api;
 
-import io.rebound.restore.ApprovalTaskListener.ApprovalRefusedException;
+import io.rebound.runbook.ApprovalRefusedException;
 import io.rebound.runbook.InvalidInputException;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.exception.NotFoundException;

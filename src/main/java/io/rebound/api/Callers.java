@@ -16,6 +16,12 @@ class Callers {
     this.identity = identity;
   }
 
+  /** The authenticated caller, or null. */
+  String userId() {
+    Authentication authentication = identity.getCurrentAuthentication();
+    return authentication == null ? null : authentication.getUserId();
+  }
+
   /** Refuses with 403 unless the caller is in one of the groups. */
   void requireGroup(String what, String... groups) {
     Authentication authentication = identity.getCurrentAuthentication();

@@ -1,7 +1,8 @@
 package io.rebound.api;
 
-import io.rebound.restore.RunOutcome;
-import io.rebound.restore.SchemaRestoreProcess;
+import io.rebound.runbook.Runbook;
+import io.rebound.runbook.RunVariables;
+import io.rebound.runbook.Runbooks;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,8 @@ import org.springframework.stereotype.Component;
 @Component
 class Recoveries {
 
-  /** Where a run stands. */
-  enum State { RUNNING, WAITING_FOR_APPROVAL, COMPLETED, REJECTED, EXPIRED, FAILED }
+  /** Where a run stands: still going, or how it ended (see {@link io.rebound.runbook.RunOutcome}). */
+  enum State { RUNNING, WAITING_FOR_APPROVAL, COMPLETED, COMPLETED_WITH_FAILURES, REJECTED, EXPIRED, FAILED, CANCELLED }
 
   /** One run as the API shows it. */
   record Recovery(
@@ -35,44 +36,47 @@ class Recoveries {
       String failureReason,
       Map<String, String> links) {}
 
-  /** The runbooks whose runs are recoveries (a comparison is not: it has its own API). */
-  private static final String[] RECOVERY_RUNBOOKS = {SchemaRestoreProcess.KEY};
-
   private final HistoryService history;
   private final RuntimeService runtime;
+  private final Runbooks runbooks;
 
-  Recoveries(HistoryService history, RuntimeService runtime) {
+  Recoveries(HistoryService history, RuntimeService runtime, Runbooks runbooks) {
     this.history = history;
     this.runtime = runtime;
+    this.runbooks = runbooks;
   }
 
+  /** The runs of the runbooks that destroy (a comparison is not a recovery: it has its own API), newest first. */
   List<Recovery> list(int max) {
     return history.createHistoricProcessInstanceQuery()
-        .processDefinitionKeyIn(RECOVERY_RUNBOOKS)
+        .processDefinitionKeyIn(runbooks.destructive().stream().map(Runbook::key).toArray(String[]::new))
         .orderByProcessInstanceStartTime().desc()
         .listPage(0, max).stream().map(this::view).toList();
   }
 
+  /** A run of any runbook. */
   Optional<Recovery> get(String processInstanceId) {
     return Optional.ofNullable(history.createHistoricProcessInstanceQuery().processInstanceId(processInstanceId)
-            .processDefinitionKeyIn(RECOVERY_RUNBOOKS).singleResult())
+            .processDefinitionKeyIn(runbooks.keys().toArray(String[]::new)).singleResult())
         .map(this::view);
   }
 
   private Recovery view(HistoricProcessInstance instance) {
     String id = instance.getId();
-    Integer progress = number(variable(id, SchemaRestoreProcess.Variables.PROGRESS));
-    Object failure = variable(id, SchemaRestoreProcess.Variables.FAILURE_REASON);
+    Runbook<?> runbook = runbooks.get(instance.getProcessDefinitionKey());
+    Integer progress = number(variable(id, RunVariables.PROGRESS));
+    Object failure = variable(id, RunVariables.FAILURE_REASON);
     String failureReason = failure == null ? null : failure.toString();
     Map<String, String> links = Map.of("self", "/api/recoveries/" + id, "audit", "/api/recoveries/" + id + "/audit");
     if (instance.getEndTime() != null) {
       State state = switch (instance.getState()) {
-        case HistoricProcessInstance.STATE_COMPLETED -> State.valueOf(RunOutcome.ofEndEvent(instance.getEndActivityId()).name());
+        case HistoricProcessInstance.STATE_COMPLETED -> State.valueOf(runbook.outcome(instance.getEndActivityId()).name());
+        case HistoricProcessInstance.STATE_EXTERNALLY_TERMINATED, HistoricProcessInstance.STATE_INTERNALLY_TERMINATED -> State.CANCELLED;
         default -> State.FAILED;
       };
       return new Recovery(id, instance.getProcessDefinitionKey(), state.name(), List.of(), progress, instance.getStartUserId(),
           instance.getStartTime(), instance.getEndTime(), null,
-          state == State.FAILED && failureReason == null ? "run was cancelled: " + instance.getDeleteReason() : failureReason, links);
+          state == State.CANCELLED && failureReason == null ? "run was cancelled: " + instance.getDeleteReason() : failureReason, links);
     }
     List<String> active;
     try {
@@ -83,7 +87,7 @@ class Recoveries {
     }
     Incident incident = runtime.createIncidentQuery().processInstanceId(id).list().stream().findFirst().orElse(null);
     State state = incident != null ? State.FAILED
-        : active.contains(SchemaRestoreProcess.Elements.APPROVE_RESET) ? State.WAITING_FOR_APPROVAL
+        : runbook.approval().map(a -> active.contains(a.taskId())).orElse(false) ? State.WAITING_FOR_APPROVAL
         : State.RUNNING;
     return new Recovery(id, instance.getProcessDefinitionKey(), state.name(), active, progress, instance.getStartUserId(),
         instance.getStartTime(), null, incident == null ? null : incident.getActivityId() + ": " + incident.getIncidentMessage(),

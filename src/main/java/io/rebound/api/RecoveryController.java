@@ -7,12 +7,16 @@ import io.rebound.audit.AuditEvent;
 import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
 import io.rebound.config.ReboundGroups;
-import io.rebound.restore.ApprovalTaskListener.ApprovalRefusedException;
-import io.rebound.restore.SchemaRestoreProcess;
+import io.rebound.runbook.Approval;
+import io.rebound.runbook.ApprovalLedger;
+import io.rebound.runbook.ApprovalRefusedException;
+import io.rebound.runbook.Inputs;
 import io.rebound.runbook.InvalidInputException;
+import io.rebound.runbook.Runbooks;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
@@ -36,9 +40,14 @@ class RecoveryController {
   private final Callers callers;
   private final TaskService tasks;
   private final ObjectMapper json;
+  private final Runbooks runbooks;
+  private final ApprovalLedger ledger;
 
-  RecoveryController(Recoveries recoveries, AuditTrail audit, Callers callers, TaskService tasks, ObjectMapper json) {
+  RecoveryController(Recoveries recoveries, AuditTrail audit, Callers callers, TaskService tasks, ObjectMapper json, Runbooks runbooks,
+      ApprovalLedger ledger) {
     this.json = json;
+    this.runbooks = runbooks;
+    this.ledger = ledger;
     this.recoveries = recoveries;
     this.audit = audit;
     this.callers = callers;
@@ -85,22 +94,39 @@ class RecoveryController {
     throw new RunNotFoundException("run " + processInstanceId + " has no plan yet");
   }
 
-  /** The decision on a run's approval. */
-  record Decision(Boolean approved, String comment) {}
-
+  /**
+   * The decision on a run's approval: {@code approved} (true or false) and an optional {@code comment},
+   * nothing else. An approver decides on what was asked; they cannot change it.
+   */
   @PostMapping("/{processInstanceId}/approval")
-  ResponseEntity<Recoveries.Recovery> approve(@PathVariable String processInstanceId, @RequestBody Decision decision) {
-    if (decision == null || decision.approved() == null) {
+  ResponseEntity<Recoveries.Recovery> approve(@PathVariable String processInstanceId, @RequestBody(required = false) Map<String, Object> decision) {
+    if (decision == null) {
+      throw new InvalidInputException("a JSON body {\"approved\": true|false, \"comment\": \"...\"} is required");
+    }
+    Inputs.onlyAccepted(decision, Set.copyOf(Approval.DECISION));
+    if (!(decision.get(Approval.APPROVED) instanceof Boolean approved)) {
       throw new InvalidInputException("approved (true or false) is required");
     }
-    Task task = tasks.createTaskQuery().processInstanceId(processInstanceId)
-        .taskDefinitionKey(SchemaRestoreProcess.Elements.APPROVE_RESET).singleResult();
+    Object comment = decision.get(Approval.COMMENT);
+    if (comment != null && !(comment instanceof String)) {
+      throw new InvalidInputException("comment must be text");
+    }
+    String caller = callers.userId();
+    if (caller != null && ledger.of(processInstanceId).requester().map(caller::equals).orElse(false)) {
+      // The engine hides the approval from its requester; say why rather than "not found", and keep the attempt.
+      String refusal = "four eyes: " + caller + " requested this run and cannot approve it";
+      audit.record(processInstanceId, AuditEventType.APPROVAL_REFUSED, "approval", caller, refusal, Map.of());
+      throw new ApprovalRefusedException(refusal);
+    }
+    String[] approvalTasks = runbooks.destructive().stream()
+        .map(r -> r.approval().orElseThrow().taskId()).distinct().toArray(String[]::new);
+    Task task = tasks.createTaskQuery().processInstanceId(processInstanceId).taskDefinitionKeyIn(approvalTasks).singleResult();
     if (task == null) {
       throw new RunNotFoundException("run " + processInstanceId + " is not waiting for an approval you can see");
     }
     Map<String, Object> variables = new HashMap<>();
-    variables.put(SchemaRestoreProcess.Variables.APPROVED, decision.approved());
-    variables.put(SchemaRestoreProcess.Variables.COMMENT, decision.comment() == null ? "" : decision.comment());
+    variables.put(Approval.APPROVED, approved);
+    variables.put(Approval.COMMENT, comment == null ? "" : comment);
     try {
       tasks.complete(task.getId(), variables);
     } catch (ProcessEngineException e) {

@@ -1,8 +1,6 @@
 package io.rebound.api;
 
-import io.rebound.restore.SchemaRestoreInputs;
 import io.rebound.restore.SchemaRestoreProcess;
-import io.rebound.restore.SchemaRestoreRequest;
 import io.rebound.runbook.InvalidInputException;
 import java.net.URI;
 import java.util.Map;
@@ -19,11 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/schema-restores")
 class SchemaRestoreController {
 
-  private final SchemaRestoreInputs inputs;
   private final RuntimeService runtime;
 
-  SchemaRestoreController(SchemaRestoreInputs inputs, RuntimeService runtime) {
-    this.inputs = inputs;
+  SchemaRestoreController(RuntimeService runtime) {
     this.runtime = runtime;
   }
 
@@ -35,9 +31,8 @@ class SchemaRestoreController {
     if (body == null) {
       throw new InvalidInputException("a JSON body with the restore's inputs is required");
     }
-    // Validated here for a clear answer before the engine is touched; the start listener checks again.
-    SchemaRestoreRequest request = inputs.parse(body);
-    ProcessInstance instance = runtime.startProcessInstanceByKey(SchemaRestoreProcess.KEY, inputs.toVariables(request));
+    // Validated once, by the run's start listener, as on every other way in: invalid input answers 400 and starts nothing.
+    ProcessInstance instance = runtime.startProcessInstanceByKey(SchemaRestoreProcess.KEY, body);
     String self = "/api/recoveries/" + instance.getId();
     return ResponseEntity.created(URI.create(self))
         .body(new Started(instance.getId(), "RUNNING", Map.of("self", self, "audit", self + "/audit",

@@ -14,5 +14,7 @@ public enum AuditEventType {
   STEP_FAILED,
   INCIDENT,
   RETRY,
-  ENDED
+  ENDED,
+  /** A destructive step that no standing approval authorises (a second pass, a token placed past the approval). */
+  STEP_REFUSED
 }

@@ -2,7 +2,10 @@ package io.rebound.config;
 
 import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT;
 
-import java.util.List;
+import io.rebound.runbook.Runbooks;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.FilterService;
 import org.camunda.bpm.engine.IdentityService;
@@ -24,21 +27,22 @@ import org.springframework.stereotype.Component;
 
 /**
  * Creates Rebound's groups and the authorizations they need, at every start and idempotently, so a new
- * engine database is usable at once and a changed one is brought back in line.
+ * engine database is usable at once and a changed one is brought back in line. Every registered runbook
+ * gets the same grants.
  */
 @Component
 public class AuthorizationSetup {
 
-  /** The process definition keys of every runbook. */
-  public static final List<String> RUNBOOKS = List.of("schema-restore", "table-compare");
   static final String APPROVALS_FILTER = "Rebound approvals";
 
   private final IdentityService identity;
   private final AuthorizationService authorizations;
   private final FilterService filters;
   private final TaskService tasks;
+  private final Runbooks runbooks;
 
-  public AuthorizationSetup(ProcessEngine engine) {
+  public AuthorizationSetup(ProcessEngine engine, Runbooks runbooks) {
+    this.runbooks = runbooks;
     this.identity = engine.getIdentityService();
     this.authorizations = engine.getAuthorizationService();
     this.filters = engine.getFilterService();
@@ -64,13 +68,15 @@ public class AuthorizationSetup {
     grant(ReboundGroups.APPROVERS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
     grant(ReboundGroups.APPROVERS, Resources.FILTER, "*", Permissions.CREATE);
     grant(ReboundGroups.APPROVERS, Resources.DEPLOYMENT, "*", Permissions.READ);
-    for (String runbook : RUNBOOKS) {
-      grant(ReboundGroups.OPERATORS, Resources.PROCESS_DEFINITION, runbook,
+    // Nobody works on tasks through the process definition: an approver gets READ and TASK_WORK on each
+    // approval as its candidate (see RunbookEnginePlugin), so that the run's requester, who is refused that
+    // one task, cannot reach it through a grant on the whole definition either.
+    for (String runbook : runbooks.keys()) {
+      grantExactly(ReboundGroups.OPERATORS, Resources.PROCESS_DEFINITION, runbook,
           ProcessDefinitionPermissions.READ, ProcessDefinitionPermissions.CREATE_INSTANCE,
-          ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY, ProcessDefinitionPermissions.READ_TASK);
-      grant(ReboundGroups.APPROVERS, Resources.PROCESS_DEFINITION, runbook,
-          ProcessDefinitionPermissions.READ, ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY,
-          ProcessDefinitionPermissions.READ_TASK, ProcessDefinitionPermissions.TASK_WORK);
+          ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY);
+      grantExactly(ReboundGroups.APPROVERS, Resources.PROCESS_DEFINITION, runbook,
+          ProcessDefinitionPermissions.READ, ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY);
     }
     approvalsFilter();
   }
@@ -85,15 +91,7 @@ public class AuthorizationSetup {
   }
 
   private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
-    Authorization authorization = authorizations.createAuthorizationQuery()
-        .authorizationType(AUTH_TYPE_GRANT).groupIdIn(group).resourceType(resource).resourceId(resourceId)
-        .list().stream().findFirst().orElse(null);
-    if (authorization == null) {
-      authorization = authorizations.createNewAuthorization(AUTH_TYPE_GRANT);
-      authorization.setGroupId(group);
-      authorization.setResource(resource);
-      authorization.setResourceId(resourceId);
-    }
+    Authorization authorization = authorization(group, resource, resourceId);
     boolean missing = false;
     for (Permission permission : permissions) {
       if (!authorization.isPermissionGranted(permission)) {
@@ -104,6 +102,32 @@ public class AuthorizationSetup {
     if (missing) {
       authorizations.saveAuthorization(authorization);
     }
+  }
+
+  /** Grants these permissions and takes back any other the group holds on the resource. */
+  private void grantExactly(String group, Resource resource, String resourceId, Permission... permissions) {
+    Authorization authorization = authorization(group, resource, resourceId);
+    Set<Permission> wanted = Set.of(permissions);
+    Set<Permission> held = new HashSet<>(Arrays.asList(authorization.getPermissions(ProcessDefinitionPermissions.values())));
+    held.removeIf(p -> p == ProcessDefinitionPermissions.NONE || p == ProcessDefinitionPermissions.ALL);
+    if (authorization.getId() != null && held.equals(wanted)) {
+      return;
+    }
+    authorization.setPermissions(permissions);
+    authorizations.saveAuthorization(authorization);
+  }
+
+  private Authorization authorization(String group, Resource resource, String resourceId) {
+    Authorization authorization = authorizations.createAuthorizationQuery()
+        .authorizationType(AUTH_TYPE_GRANT).groupIdIn(group).resourceType(resource).resourceId(resourceId)
+        .list().stream().findFirst().orElse(null);
+    if (authorization == null) {
+      authorization = authorizations.createNewAuthorization(AUTH_TYPE_GRANT);
+      authorization.setGroupId(group);
+      authorization.setResource(resource);
+      authorization.setResourceId(resourceId);
+    }
+    return authorization;
   }
 
   /** A shared Tasklist filter showing the approvals waiting for the approvers group. */

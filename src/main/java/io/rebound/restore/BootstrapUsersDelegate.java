@@ -1,7 +1,9 @@
 package io.rebound.restore;
 
 import io.rebound.audit.AuditTrail;
+import io.rebound.runbook.ApprovedPass;
 import io.rebound.runbook.AuditedStep;
+import io.rebound.runbook.Plans;
 import io.rebound.runbook.StepLog;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
@@ -11,22 +13,22 @@ import org.springframework.stereotype.Component;
 public class BootstrapUsersDelegate extends AuditedStep {
 
   private final SchemaRestoreService service;
-  private final RestoreRuns runs;
+  private final Plans plans;
 
-  public BootstrapUsersDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
-    super(audit);
+  public BootstrapUsersDelegate(AuditTrail audit, SchemaRestoreService service, Plans plans, ApprovedPass pass, SchemaRestoreRunbook runbook) {
+    super(audit, pass.of(runbook));
     this.service = service;
-    this.runs = runs;
+    this.plans = plans;
   }
 
   @Override
   protected String step() {
-    return "bootstrap";
+    return SchemaRestoreRunbook.BOOTSTRAP;
   }
 
   @Override
   protected String run(DelegateExecution execution, StepLog log) {
-    RestorePlan plan = runs.approvedPlan(execution, execution.getProcessInstanceId());
+    RestorePlan plan = plans.approved(execution, RestorePlan.class);
     service.bootstrap(plan, log);
     if (!plan.lockedUsers().isEmpty()) {
       log.fact("lockedUsers", plan.lockedUsers());

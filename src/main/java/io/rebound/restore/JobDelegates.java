@@ -3,7 +3,10 @@ package io.rebound.restore;
 import static io.rebound.restore.SchemaRestoreProcess.Variables.*;
 
 import io.rebound.audit.AuditTrail;
+import io.rebound.runbook.ApprovedPass;
 import io.rebound.runbook.AuditedStep;
+import io.rebound.runbook.Plans;
+import io.rebound.runbook.RunVariables;
 import io.rebound.runbook.StepLog;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
@@ -11,7 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * The start and the polls of the long-running jobs. A start returns as soon as the job runs; a timer loop
  * polls it, so no job lock is held for the job's duration, and a node that takes over after a crash
- * attaches to the running job instead of starting it twice.
+ * attaches to the running job instead of starting it twice. Both are steps of the approved pass: a job
+ * starts, and is polled, only under the approval that authorised it.
  */
 final class JobDelegates {
 
@@ -19,16 +23,12 @@ final class JobDelegates {
 
   /** What the start and the polls of one job share. */
   abstract static class JobStep extends AuditedStep {
-    final SchemaRestoreService service;
-    final RestoreRuns runs;
-    final PollSooner pollSooner;
+    final Services services;
     final RestoreJob job;
 
-    JobStep(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner, RestoreJob job) {
-      super(audit);
-      this.service = service;
-      this.runs = runs;
-      this.pollSooner = pollSooner;
+    JobStep(Services services, RestoreJob job) {
+      super(services.audit(), services.pass().of(services.runbook()));
+      this.services = services;
       this.job = job;
     }
 
@@ -39,21 +39,21 @@ final class JobDelegates {
 
     /** Lets this node bring the next poll forward when it sees the job end. */
     void watch(RestorePlan plan, JobSpec spec, String processInstanceId) {
-      service.whenFinished(plan, spec, processInstanceId)
-          .ifPresent(finished -> pollSooner.watch(processInstanceId, spec.name(), job.waitActivity, finished));
+      services.service().whenFinished(plan, spec, processInstanceId)
+          .ifPresent(finished -> services.pollSooner().watch(processInstanceId, spec.name(), job.waitActivity, finished));
     }
   }
 
   /** Starts a job (or attaches to it) and records whether it already finished. */
   abstract static class StartJob extends JobStep {
 
-    StartJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner, RestoreJob job) {
-      super(audit, service, runs, pollSooner, job);
+    StartJob(Services services, RestoreJob job) {
+      super(services, job);
     }
 
     @Override
     protected String run(DelegateExecution execution, StepLog log) {
-      RestorePlan plan = runs.approvedPlan(execution, execution.getProcessInstanceId());
+      RestorePlan plan = services.plans().approved(execution, RestorePlan.class);
       JobSpec spec = job.spec.apply(plan);
       if (spec == null) {
         execution.setVariable(job.doneVariable, true);
@@ -62,7 +62,7 @@ final class JobDelegates {
       if (job == RestoreJob.SAFETY_EXPORT) {
         execution.setVariable(SAFETY_EXPORT_FILE, spec.file());
       }
-      JobProgress progress = service.startJob(plan, spec, execution.getProcessInstanceId(), log);
+      JobProgress progress = services.service().startJob(plan, spec, execution.getProcessInstanceId(), log);
       watch(plan, spec, execution.getProcessInstanceId());
       return CheckJob.record(execution, job, progress);
     }
@@ -71,8 +71,8 @@ final class JobDelegates {
   /** Polls a job; the step is finished in the audit trail when the job is. */
   abstract static class CheckJob extends JobStep {
 
-    CheckJob(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner, RestoreJob job) {
-      super(audit, service, runs, pollSooner, job);
+    CheckJob(Services services, RestoreJob job) {
+      super(services, job);
     }
 
     @Override
@@ -82,9 +82,9 @@ final class JobDelegates {
 
     @Override
     protected String run(DelegateExecution execution, StepLog log) {
-      RestorePlan plan = runs.approvedPlan(execution, execution.getProcessInstanceId());
+      RestorePlan plan = services.plans().approved(execution, RestorePlan.class);
       JobSpec spec = job.spec.apply(plan);
-      JobProgress progress = service.pollJob(plan, spec, execution.getProcessInstanceId());
+      JobProgress progress = services.service().pollJob(plan, spec, execution.getProcessInstanceId());
       if (progress.state() == JobProgress.State.RUNNING) {
         // After a restart, or on another node, this is the first chance to watch the job.
         watch(plan, spec, execution.getProcessInstanceId());
@@ -99,7 +99,7 @@ final class JobDelegates {
     /** Writes progress and completion to the run; throws when the job failed, with its log's error lines. */
     static String record(DelegateExecution execution, RestoreJob job, JobProgress progress) {
       if (job == RestoreJob.IMPORT) {
-        execution.setVariable(PROGRESS, progress.percent());
+        execution.setVariable(RunVariables.PROGRESS, progress.percent());
       }
       switch (progress.state()) {
         case RUNNING -> {
@@ -115,31 +115,36 @@ final class JobDelegates {
     }
   }
 
+  /** What every job step needs, injected once. */
+  @Component
+  record Services(AuditTrail audit, SchemaRestoreService service, Plans plans, PollSooner pollSooner, ApprovedPass pass,
+      SchemaRestoreRunbook runbook) {}
+
   @Component("startSafetyExportDelegate")
   static class StartSafetyExportDelegate extends StartJob {
-    StartSafetyExportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner) {
-      super(audit, service, runs, pollSooner, RestoreJob.SAFETY_EXPORT);
+    StartSafetyExportDelegate(Services services) {
+      super(services, RestoreJob.SAFETY_EXPORT);
     }
   }
 
   @Component("checkSafetyExportDelegate")
   static class CheckSafetyExportDelegate extends CheckJob {
-    CheckSafetyExportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner) {
-      super(audit, service, runs, pollSooner, RestoreJob.SAFETY_EXPORT);
+    CheckSafetyExportDelegate(Services services) {
+      super(services, RestoreJob.SAFETY_EXPORT);
     }
   }
 
   @Component("startImportDelegate")
   static class StartImportDelegate extends StartJob {
-    StartImportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner) {
-      super(audit, service, runs, pollSooner, RestoreJob.IMPORT);
+    StartImportDelegate(Services services) {
+      super(services, RestoreJob.IMPORT);
     }
   }
 
   @Component("checkImportDelegate")
   static class CheckImportDelegate extends CheckJob {
-    CheckImportDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs, PollSooner pollSooner) {
-      super(audit, service, runs, pollSooner, RestoreJob.IMPORT);
+    CheckImportDelegate(Services services) {
+      super(services, RestoreJob.IMPORT);
     }
   }
 }

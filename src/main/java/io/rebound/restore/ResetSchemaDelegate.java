@@ -1,7 +1,9 @@
 package io.rebound.restore;
 
 import io.rebound.audit.AuditTrail;
+import io.rebound.runbook.ApprovedPass;
 import io.rebound.runbook.AuditedStep;
+import io.rebound.runbook.Plans;
 import io.rebound.runbook.StepLog;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
@@ -11,22 +13,22 @@ import org.springframework.stereotype.Component;
 public class ResetSchemaDelegate extends AuditedStep {
 
   private final SchemaRestoreService service;
-  private final RestoreRuns runs;
+  private final Plans plans;
 
-  public ResetSchemaDelegate(AuditTrail audit, SchemaRestoreService service, RestoreRuns runs) {
-    super(audit);
+  public ResetSchemaDelegate(AuditTrail audit, SchemaRestoreService service, Plans plans, ApprovedPass pass, SchemaRestoreRunbook runbook) {
+    super(audit, pass.of(runbook));
     this.service = service;
-    this.runs = runs;
+    this.plans = plans;
   }
 
   @Override
   protected String step() {
-    return "reset";
+    return SchemaRestoreRunbook.RESET;
   }
 
   @Override
   protected String run(DelegateExecution execution, StepLog log) {
-    RestorePlan plan = runs.approvedPlan(execution, execution.getProcessInstanceId());
+    RestorePlan plan = plans.approved(execution, RestorePlan.class);
     service.reset(plan, log);
     return "dropped " + plan.inventory().existingUsers().size() + " users";
   }

@@ -6,8 +6,8 @@ import java.util.function.Function;
 
 /** The two long-running jobs of a schema restore, with where each keeps its state in the run. */
 enum RestoreJob {
-  SAFETY_EXPORT("safety-export", RestorePlan::safetyExport, SAFETY_EXPORT_DONE, SchemaRestoreProcess.Elements.WAIT_SAFETY_EXPORT),
-  IMPORT("import", RestorePlan::importJob, IMPORT_DONE, SchemaRestoreProcess.Elements.WAIT_IMPORT);
+  SAFETY_EXPORT(SchemaRestoreRunbook.SAFETY_EXPORT, RestorePlan::safetyExport, SAFETY_EXPORT_DONE, SchemaRestoreProcess.Elements.WAIT_SAFETY_EXPORT),
+  IMPORT(SchemaRestoreRunbook.IMPORT, RestorePlan::importJob, IMPORT_DONE, SchemaRestoreProcess.Elements.WAIT_IMPORT);
 
   final String step;
   final Function<RestorePlan, JobSpec> spec;

@@ -1,20 +1,20 @@
 package io.rebound.restore;
 
+import io.rebound.runbook.ApprovablePlan;
 import io.rebound.target.Dialect;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
 /**
  * Exactly what a schema restore will do, computed before approval and again just before the reset. Its
- * {@link #hash()} covers everything that will be destroyed or run; sessions are shown but not hashed,
- * since every session of the affected users is ended whichever they are.
+ * {@link #hash()} covers everything that will be destroyed or run, and every input that decides how the
+ * result is judged (key tables, sequences, the reference target, whether a safety export is taken);
+ * sessions are shown but not hashed, since every session of the affected users is ended whichever they are.
  *
  * @param usersToReplace every user the reset drops (if present) and the bootstrap creates, owner first
  * @param lockedUsers users created locked because no password is configured for them
+ * @param request the request the plan was made for
  */
 public record RestorePlan(
     String target,
@@ -26,7 +26,8 @@ public record RestorePlan(
     List<PlannedAction> reset,
     List<PlannedAction> bootstrap,
     JobSpec importJob,
-    List<String> lockedUsers) {
+    List<String> lockedUsers,
+    SchemaRestoreRequest request) implements ApprovablePlan {
 
   public RestorePlan {
     usersToReplace = List.copyOf(usersToReplace);
@@ -35,46 +36,43 @@ public record RestorePlan(
     lockedUsers = List.copyOf(lockedUsers);
   }
 
-  /** SHA-256 of the plan's canonical form (hex). */
-  public String hash() {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(canonical().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  @Override
+  public List<String> canonicalLines() {
+    List<String> lines = new ArrayList<>();
+    lines.add("target=" + target);
+    lines.add("dialect=" + dialect);
+    lines.add("owner=" + schemaOwner);
+    usersToReplace.forEach(u -> lines.add("user=" + u));
+    inventory.existingUsers().forEach(u -> lines.add("existing=" + u));
+    inventory.schemas().forEach(s -> lines.add("schema=" + s));
+    new TreeMap<>(inventory.objectCounts()).forEach((u, n) -> lines.add("objects." + u + "=" + n));
+    inventory.dumpContents().forEach(c -> lines.add("dump=" + c));
+    appendJob(lines, "safetyExport", safetyExport);
+    reset.forEach(a -> lines.add("reset=" + a.kind() + " " + a.describe()));
+    bootstrap.forEach(a -> lines.add("bootstrap=" + a.kind() + " " + a.describe()));
+    appendJob(lines, "import", importJob);
+    lockedUsers.forEach(u -> lines.add("locked=" + u));
+    lines.add("request.dumpFile=" + request.dumpFile());
+    lines.add("request.companions=" + (request.companionPrefix() != null ? request.companionPrefix() + "*" : String.join(",", request.companionUsers())));
+    lines.add("request.safetyExport=" + request.safetyExport());
+    request.keyTables().forEach(t -> lines.add("request.keyTable=" + t));
+    new TreeMap<>(request.sequences()).forEach((sequence, column) -> lines.add("request.sequence." + sequence + "=" + column));
+    lines.add("request.referenceTarget=" + (request.referenceTarget() == null ? "none" : request.referenceTarget()));
+    return lines;
   }
 
-  /** The hashed part, one fact a line, in a fixed order. */
-  String canonical() {
-    StringBuilder text = new StringBuilder();
-    text.append("target=").append(target).append('\n');
-    text.append("dialect=").append(dialect).append('\n');
-    text.append("owner=").append(schemaOwner).append('\n');
-    usersToReplace.forEach(u -> text.append("user=").append(u).append('\n'));
-    inventory.existingUsers().forEach(u -> text.append("existing=").append(u).append('\n'));
-    inventory.schemas().forEach(s -> text.append("schema=").append(s).append('\n'));
-    new TreeMap<>(inventory.objectCounts()).forEach((u, n) -> text.append("objects.").append(u).append('=').append(n).append('\n'));
-    inventory.dumpContents().forEach(c -> text.append("dump=").append(c).append('\n'));
-    appendJob(text, "safetyExport", safetyExport);
-    reset.forEach(a -> text.append("reset=").append(a.kind()).append(' ').append(a.describe()).append('\n'));
-    bootstrap.forEach(a -> text.append("bootstrap=").append(a.kind()).append(' ').append(a.describe()).append('\n'));
-    appendJob(text, "import", importJob);
-    lockedUsers.forEach(u -> text.append("locked=").append(u).append('\n'));
-    return text.toString();
-  }
-
-  private static void appendJob(StringBuilder text, String label, JobSpec job) {
+  private static void appendJob(List<String> lines, String label, JobSpec job) {
     if (job == null) {
-      text.append(label).append("=none\n");
+      lines.add(label + "=none");
       return;
     }
-    text.append(label).append(".name=").append(job.name()).append('\n');
-    text.append(label).append(".file=").append(job.file()).append('\n');
-    job.parameters().forEach(p -> text.append(label).append(".parameter=").append(p).append('\n'));
+    lines.add(label + ".name=" + job.name());
+    lines.add(label + ".file=" + job.file());
+    job.parameters().forEach(p -> lines.add(label + ".parameter=" + p));
   }
 
   /** The plan as an approver reads it. */
+  @Override
   public String text() {
     StringBuilder text = new StringBuilder();
     text.append("Target ").append(target).append(" (").append(dialect.name().toLowerCase()).append(")\n");
@@ -101,7 +99,7 @@ public record RestorePlan(
     }
     text.append("\n1. Safety export: ");
     if (safetyExport == null) {
-      text.append("off\n");
+      text.append(request.safetyExport() ? "nothing to export, no schema exists yet\n" : "off\n");
     } else {
       text.append(safetyExport.file()).append('\n');
       safetyExport.parameters().forEach(p -> text.append("     ").append(p).append('\n'));
@@ -112,17 +110,13 @@ public record RestorePlan(
     bootstrap.forEach(a -> text.append("     ").append(a.describe()).append('\n'));
     text.append("4. Import: ").append(importJob.file()).append('\n');
     importJob.parameters().forEach(p -> text.append("     ").append(p).append('\n'));
+    text.append("5. Verify: invalid objects recompiled; key tables must have rows: ")
+        .append(request.keyTables().isEmpty() ? "none named" : String.join(", ", request.keyTables())).append('\n');
+    request.sequences().forEach((sequence, column) -> text.append("     sequence ").append(sequence).append(" moved past ").append(column).append('\n'));
+    if (request.referenceTarget() != null) {
+      text.append("6. Compare the key tables with target ").append(request.referenceTarget()).append("; the run fails if they differ\n");
+    }
     text.append("\nPlan hash ").append(hash()).append('\n');
-    return text.toString();
-  }
-
-  /** Lines of {@code other}'s canonical form that are not in this plan's, and the reverse. */
-  public String differencesFrom(RestorePlan other) {
-    List<String> mine = canonical().lines().toList();
-    List<String> theirs = other.canonical().lines().toList();
-    StringBuilder text = new StringBuilder();
-    theirs.stream().filter(l -> !mine.contains(l)).forEach(l -> text.append("- ").append(l).append('\n'));
-    mine.stream().filter(l -> !theirs.contains(l)).forEach(l -> text.append("+ ").append(l).append('\n'));
     return text.toString();
   }
 }

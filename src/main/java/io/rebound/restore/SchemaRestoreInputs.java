@@ -3,14 +3,14 @@ package io.rebound.restore;
 import static io.rebound.restore.SchemaRestoreProcess.Variables.*;
 
 import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.InputLimits;
 import io.rebound.runbook.InvalidInputException;
+import io.rebound.runbook.Inputs;
+import io.rebound.runbook.RunbookInputs;
 import io.rebound.target.Dialect;
 import io.rebound.target.Identifiers;
 import io.rebound.target.Targets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +19,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads and validates the inputs of a schema restore, whichever way they came in (Tasklist form, the
- * engine's REST API, {@code POST /api/schema-restores}), and writes them back in canonical form.
+ * engine's REST API, {@code POST /api/schema-restores}). A profile is resolved here, once: its owner,
+ * companions, key tables, sequences and reference become part of the request, so a configuration changed
+ * after the approval cannot change an approved run.
  */
 @Component
-public class SchemaRestoreInputs {
+public class SchemaRestoreInputs implements RunbookInputs<SchemaRestoreRequest> {
 
   static final Set<String> ACCEPTED = Set.of(TARGET, PROFILE, SCHEMA_OWNER, COMPANION_USERS, DUMP_FILE, KEY_TABLES, SAFETY_EXPORT,
       REFERENCE_TARGET);
@@ -30,45 +32,49 @@ public class SchemaRestoreInputs {
 
   private final Targets targets;
   private final Map<String, RestoreProfile> profiles;
+  private final InputLimits limits;
 
-  public SchemaRestoreInputs(Targets targets, ReboundProperties properties) {
+  public SchemaRestoreInputs(Targets targets, ReboundProperties properties, InputLimits limits) {
     this.targets = targets;
     this.profiles = properties.restoreProfiles();
+    this.limits = limits;
+  }
+
+  @Override
+  public Class<SchemaRestoreRequest> type() {
+    return SchemaRestoreRequest.class;
   }
 
   /** Validates start variables; throws {@link InvalidInputException} on the first problem found. */
+  @Override
   public SchemaRestoreRequest parse(Map<String, ?> variables) {
-    for (String name : variables.keySet()) {
-      if (!ACCEPTED.contains(name)) {
-        throw new InvalidInputException("unknown input '" + name + "'; accepted: " + String.join(", ", ACCEPTED.stream().sorted().toList()));
-      }
-    }
-    String targetName = text(variables.get(TARGET));
+    Inputs.onlyAccepted(variables, ACCEPTED);
+    String targetName = Inputs.text(variables.get(TARGET), "target");
     if (targetName == null) {
       throw new InvalidInputException("target is required; configured targets: " + targets.names());
     }
     Dialect dialect = targets.find(targetName)
-        .orElseThrow(() -> new InvalidInputException("unknown target '" + abbreviate(targetName) + "'; configured targets: " + targets.names()))
+        .orElseThrow(() -> new InvalidInputException("unknown target '" + Inputs.abbreviate(targetName) + "'; configured targets: " + targets.names()))
         .dialect();
 
-    String profileName = text(variables.get(PROFILE));
+    String profileName = Inputs.text(variables.get(PROFILE), "profile");
     RestoreProfile profile = null;
     if (profileName != null) {
       profile = profiles.get(profileName);
       if (profile == null) {
-        throw new InvalidInputException("unknown restore profile '" + abbreviate(profileName) + "'; configured profiles: " + profiles.keySet());
+        throw new InvalidInputException("unknown restore profile '" + Inputs.abbreviate(profileName) + "'; configured profiles: " + profiles.keySet());
       }
     }
 
-    String ownerRaw = firstNonNull(text(variables.get(SCHEMA_OWNER)), profile == null ? null : profile.schemaOwner());
+    String ownerRaw = firstNonNull(Inputs.text(variables.get(SCHEMA_OWNER), "schemaOwner"), profile == null ? null : profile.schemaOwner());
     String owner = Identifiers.droppableUser(dialect, ownerRaw, "schemaOwner");
 
     // A form sends its empty fields as empty text: empty means "as the profile says", like absent.
-    Object companionsRaw = !isBlank(variables.get(COMPANION_USERS)) ? variables.get(COMPANION_USERS)
+    Object companionsRaw = !Inputs.isBlank(variables.get(COMPANION_USERS)) ? variables.get(COMPANION_USERS)
         : profile == null ? null : profile.companionUsers();
     List<String> companions = new ArrayList<>();
     String prefix = null;
-    List<String> companionTokens = tokens(companionsRaw);
+    List<String> companionTokens = Inputs.tokens(companionsRaw, limits.maxListEntries(), "companionUsers");
     if (companionTokens.size() == 1 && (companionTokens.get(0).endsWith("*") || companionTokens.get(0).endsWith("_"))) {
       String raw = companionTokens.get(0);
       raw = raw.endsWith("*") ? raw.substring(0, raw.length() - 1) : raw;
@@ -85,29 +91,31 @@ public class SchemaRestoreInputs {
       }
     }
 
-    String dumpFile = Identifiers.dumpFile(text(variables.get(DUMP_FILE)));
+    String dumpFile = Identifiers.dumpFile(Inputs.text(variables.get(DUMP_FILE), "dumpFile"));
 
-    Object keyTablesRaw = !isBlank(variables.get(KEY_TABLES)) ? variables.get(KEY_TABLES)
+    Object keyTablesRaw = !Inputs.isBlank(variables.get(KEY_TABLES)) ? variables.get(KEY_TABLES)
         : profile == null ? null : profile.keyTables();
     List<String> keyTables = new ArrayList<>();
-    for (String token : tokens(keyTablesRaw)) {
+    for (String token : Inputs.tokens(keyTablesRaw, limits.maxListEntries(), "keyTables")) {
       String table = Identifiers.canonical(dialect, token, "key table");
       if (!keyTables.contains(table)) {
         keyTables.add(table);
       }
     }
 
-    boolean safetyExport = bool(variables.get(SAFETY_EXPORT), profile == null || profile.safetyExport() == null || profile.safetyExport());
+    boolean safetyExport = Inputs.bool(variables.get(SAFETY_EXPORT),
+        profile == null || profile.safetyExport() == null || profile.safetyExport(), "safetyExport");
 
     Map<String, String> sequences = new LinkedHashMap<>();
     if (profile != null) {
       profile.sequences().forEach((sequence, column) -> sequences.put(
           Identifiers.canonical(dialect, sequence, "profile sequence"), canonicalColumn(dialect, column)));
     }
-    String reference = firstNonNull(text(variables.get(REFERENCE_TARGET)), profile == null ? null : profile.referenceTarget());
+    String reference = firstNonNull(Inputs.text(variables.get(REFERENCE_TARGET), "referenceTarget"),
+        profile == null ? null : profile.referenceTarget());
     if (reference != null) {
       if (targets.find(reference).isEmpty()) {
-        throw new InvalidInputException("unknown referenceTarget '" + abbreviate(reference) + "'; configured targets: " + targets.names());
+        throw new InvalidInputException("unknown referenceTarget '" + Inputs.abbreviate(reference) + "'; configured targets: " + targets.names());
       }
       if (reference.equals(targetName)) {
         throw new InvalidInputException("referenceTarget must be another target than the one restored");
@@ -119,9 +127,10 @@ public class SchemaRestoreInputs {
     return new SchemaRestoreRequest(targetName, profileName, owner, companions, prefix, dumpFile, keyTables, safetyExport, sequences, reference);
   }
 
-  /** The variables a validated request is stored as: strings and booleans only, no credentials. */
-  public Map<String, Object> toVariables(SchemaRestoreRequest request) {
-    Map<String, Object> variables = new HashMap<>();
+  /** The request as Cockpit shows it: strings and booleans only, no credentials. */
+  @Override
+  public Map<String, Object> display(SchemaRestoreRequest request) {
+    Map<String, Object> variables = new LinkedHashMap<>();
     variables.put(TARGET, request.target());
     if (request.profile() != null) {
       variables.put(PROFILE, request.profile());
@@ -131,7 +140,6 @@ public class SchemaRestoreInputs {
     variables.put(DUMP_FILE, request.dumpFile());
     variables.put(KEY_TABLES, String.join(",", request.keyTables()));
     variables.put(SAFETY_EXPORT, request.safetyExport());
-    // Always present, so the model can ask whether there is one.
     variables.put(REFERENCE_TARGET, request.referenceTarget());
     return variables;
   }
@@ -144,55 +152,7 @@ public class SchemaRestoreInputs {
     return Identifiers.canonical(dialect, parts[0], "table") + "." + Identifiers.canonical(dialect, parts[1], "column");
   }
 
-  private static List<String> tokens(Object value) {
-    if (value == null) {
-      return List.of();
-    }
-    if (value instanceof Collection<?> collection) {
-      return collection.stream().map(SchemaRestoreInputs::text).filter(s -> s != null).toList();
-    }
-    String text = text(value);
-    if (text == null) {
-      return List.of();
-    }
-    return Arrays.stream(text.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static boolean isBlank(Object value) {
-    return value == null || (value instanceof String text && text.isBlank()) || (value instanceof Collection<?> list && list.isEmpty());
-  }
-
-  private static boolean bool(Object value, boolean defaultValue) {
-    if (value == null || (value instanceof String s && s.isBlank())) {
-      return defaultValue;
-    }
-    if (value instanceof Boolean b) {
-      return b;
-    }
-    String text = value.toString().strip().toLowerCase();
-    return switch (text) {
-      case "true", "yes" -> true;
-      case "false", "no" -> false;
-      default -> throw new InvalidInputException("safetyExport must be true or false, not '" + abbreviate(text) + "'");
-    };
-  }
-
-  private static String text(Object value) {
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof String) && !(value instanceof Number) && !(value instanceof Boolean)) {
-      throw new InvalidInputException("inputs must be text, not " + value.getClass().getSimpleName());
-    }
-    String text = value.toString().strip();
-    return text.isEmpty() ? null : text;
-  }
-
   private static String firstNonNull(String first, String second) {
     return first != null ? first : second;
-  }
-
-  private static String abbreviate(String value) {
-    return value.length() <= 40 ? value : value.substring(0, 40) + "…";
   }
 }

@@ -34,7 +34,10 @@ public final class SchemaRestoreProcess {
     private Elements() {}
   }
 
-  /** Process variable names. */
+  /**
+   * Process variable names: the request as shown in Cockpit (never read back: steps read the request), and
+   * what the steps write for the model's gateways.
+   */
   public static final class Variables {
     public static final String TARGET = "target";
     public static final String PROFILE = "profile";
@@ -43,23 +46,12 @@ public final class SchemaRestoreProcess {
     public static final String DUMP_FILE = "dumpFile";
     public static final String KEY_TABLES = "keyTables";
     public static final String SAFETY_EXPORT = "safetyExport";
-    public static final String INITIATOR = "initiator";
-    public static final String PLAN = "plan";
-    public static final String PLAN_TEXT = "planText";
-    public static final String PLAN_HASH = "planHash";
-    public static final String PLAN_CHANGED = "planChanged";
-    public static final String PLAN_CHANGES = "planChanges";
-    public static final String APPROVED = "approved";
-    public static final String COMMENT = "comment";
-    public static final String APPROVER = "approver";
     public static final String SAFETY_EXPORT_FILE = "safetyExportFile";
     public static final String SAFETY_EXPORT_DONE = "safetyExportDone";
     public static final String IMPORT_DONE = "importDone";
-    public static final String PROGRESS = "progress";
     public static final String VERIFY_SUMMARY = "verifySummary";
     public static final String INVALID_OBJECTS = "invalidObjects";
     public static final String ROW_COUNTS = "rowCounts";
-    public static final String FAILURE_REASON = "failureReason";
     public static final String REFERENCE_TARGET = "referenceTarget";
     public static final String COMPARISON_ID = "comparisonId";
     public static final String MATCHES_REFERENCE = "matchesReference";

@@ -1,7 +1,5 @@
 package io.rebound.restore;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.runbook.StepLog;
 import io.rebound.target.Dialect;
 import io.rebound.target.Target;
@@ -22,12 +20,10 @@ public class SchemaRestoreService {
 
   private final Targets targets;
   private final Map<Dialect, SchemaRestoreDialect> dialects = new EnumMap<>(Dialect.class);
-  private final ObjectMapper json;
 
-  public SchemaRestoreService(Targets targets, List<SchemaRestoreDialect> dialects, ObjectMapper json) {
+  public SchemaRestoreService(Targets targets, List<SchemaRestoreDialect> dialects) {
     this.targets = targets;
     dialects.forEach(d -> this.dialects.put(d.dialect(), d));
-    this.json = json;
   }
 
   /**
@@ -76,34 +72,11 @@ public class SchemaRestoreService {
     return dialect(target).poll(target, job, runId);
   }
 
-  public VerifyReport verify(SchemaRestoreRequest request, StepLog log) {
-    Target target = targets.get(request.target());
+  /** Verifies the restored schema as the approved plan's request says: key tables, sequences, invalid objects. */
+  public VerifyReport verify(RestorePlan plan, StepLog log) {
+    Target target = targets.get(plan.target());
+    SchemaRestoreRequest request = plan.request();
     return dialect(target).verify(target, request.schemaOwner(), request.keyTables(), request.sequences(), log);
-  }
-
-  public String toJson(RestorePlan plan) {
-    try {
-      return json.writeValueAsString(plan);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Reads a stored plan and checks it is the one whose hash was approved. */
-  public RestorePlan fromJson(byte[] planJson, String expectedHash) {
-    if (planJson == null) {
-      throw new IllegalStateException("the run holds no plan");
-    }
-    RestorePlan plan;
-    try {
-      plan = json.readValue(planJson, RestorePlan.class);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("the stored plan cannot be read: " + e.getMessage(), e);
-    }
-    if (expectedHash != null && !plan.hash().equals(expectedHash)) {
-      throw new IllegalStateException("the stored plan (hash " + plan.hash() + ") is not the approved plan (hash " + expectedHash + "); refusing to run it");
-    }
-    return plan;
   }
 
   private static void checkReachable(Target target, StepLog log) {

@@ -12,15 +12,27 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
  * Base of the step delegates: writes the step's start, its end or its failure to the audit trail, with
  * every statement it ran and the outcome of each. Technical failures are rethrown for the engine to retry
  * and, when retries run out, to raise an incident; {@link BpmnError}s are outcomes the model handles.
+ *
+ * <p>A destructive step is built with a {@link StepGuard}: before it does anything, the guard checks that
+ * a standing approval authorises it now (see {@link RunLedger#authorise}); a refusal is recorded and the
+ * step fails without touching the target.
  */
 public abstract class AuditedStep implements JavaDelegate {
 
   public static final String ENGINE_ACTOR = "rebound";
 
   protected final AuditTrail audit;
+  private final StepGuard guard;
 
+  /** A step that destroys nothing. */
   protected AuditedStep(AuditTrail audit) {
+    this(audit, null);
+  }
+
+  /** A destructive step: runs only as its approval's pass allows. */
+  protected AuditedStep(AuditTrail audit, StepGuard guard) {
     this.audit = audit;
+    this.guard = guard;
   }
 
   /** The step's name in the audit trail, e.g. {@code reset}. */
@@ -43,42 +55,54 @@ public abstract class AuditedStep implements JavaDelegate {
   public final void execute(DelegateExecution execution) throws Exception {
     String processInstanceId = execution.getProcessInstanceId();
     String step = step(execution);
+    Map<String, Object> under = new LinkedHashMap<>();
+    if (guard != null) {
+      try {
+        RunLedger.GivenApproval approval = guard.authorise(execution, step);
+        under.put("approval", approval.eventId());
+      } catch (StepRefusedException refused) {
+        audit.record(processInstanceId, AuditEventType.STEP_REFUSED, step, ENGINE_ACTOR, refused.getMessage(),
+            Map.of("activity", execution.getCurrentActivityId(), "execution", execution.getId()));
+        throw refused;
+      }
+    }
     if (recordsStart()) {
-      audit.record(processInstanceId, AuditEventType.STEP_STARTED, step, ENGINE_ACTOR, null, Map.of("activity", execution.getCurrentActivityId()));
+      Map<String, Object> details = new LinkedHashMap<>(under);
+      details.put("activity", execution.getCurrentActivityId());
+      audit.record(processInstanceId, AuditEventType.STEP_STARTED, step, ENGINE_ACTOR, null, details);
     }
     StepLog log = new StepLog();
     try {
       String outcome = run(execution, log);
       if (outcome != null) {
-        audit.record(processInstanceId, AuditEventType.STEP_FINISHED, step, ENGINE_ACTOR, outcome, details(execution, log));
+        audit.record(processInstanceId, AuditEventType.STEP_FINISHED, step, ENGINE_ACTOR, outcome, details(execution, log, under));
       }
     } catch (BpmnError error) {
       audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, error.getErrorCode() + ": " + error.getMessage(),
-          details(execution, log));
+          details(execution, log, under));
       throw error;
     } catch (Exception failure) {
-      audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, failure.getMessage(), details(execution, log));
+      audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, failure.getMessage(), details(execution, log, under));
       throw failure;
     }
   }
 
-  private static Map<String, Object> details(DelegateExecution execution, StepLog log) {
-    Map<String, Object> details = new LinkedHashMap<>();
+  /**
+   * Ends the step with an outcome the model handles: the reason is kept for the people following the run
+   * and the error code is thrown for the model's boundary event.
+   */
+  protected static BpmnError fail(DelegateExecution execution, String errorCode, String reason) {
+    execution.setVariable(RunVariables.FAILURE_REASON, reason);
+    return new BpmnError(errorCode, reason);
+  }
+
+  private static Map<String, Object> details(DelegateExecution execution, StepLog log, Map<String, Object> under) {
+    Map<String, Object> details = new LinkedHashMap<>(under);
     details.put("activity", execution.getCurrentActivityId());
     if (!log.entries().isEmpty()) {
       details.put("statements", log.entries());
     }
     details.putAll(log.facts());
     return details;
-  }
-
-  protected static String string(DelegateExecution execution, String name) {
-    Object value = execution.getVariable(name);
-    return value == null ? null : value.toString();
-  }
-
-  protected static boolean bool(DelegateExecution execution, String name) {
-    Object value = execution.getVariable(name);
-    return value instanceof Boolean b ? b : value != null && Boolean.parseBoolean(value.toString());
   }
 }

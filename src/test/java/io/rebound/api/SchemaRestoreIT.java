@@ -245,11 +245,12 @@ class SchemaRestoreIT {
     assertThat(own.status()).as(own.body()).isEqualTo(403);
     assertThat(own.json().get("message").asText()).contains("four eyes");
 
-    String taskId = http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.BOTH, PW).json().get(0).get("id").asText();
+    // The engine does not even show the requester the approval of their own run.
+    assertThat(http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.BOTH, PW).json()).isEmpty();
+    String taskId = http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.APPROVER, PW).json().get(0).get("id").asText();
     Http.Answer viaEngine = http.post("/engine-rest/task/" + taskId + "/complete", TestUsers.BOTH, PW,
         Map.of("variables", Map.of("approved", Map.of("value", true, "type", "Boolean"))));
     assertThat(viaEngine.status()).as(viaEngine.body()).isEqualTo(403);
-    assertThat(viaEngine.body()).contains("four eyes");
 
     assertThat(http.get("/api/recoveries/" + id, TestUsers.BOTH, PW).json().get("state").asText()).isEqualTo("WAITING_FOR_APPROVAL");
     JsonNode events = http.get("/api/recoveries/" + id + "/audit", TestUsers.BOTH, PW).json();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.InputLimits;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Dialect;
 import io.rebound.target.TargetProperties;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class SchemaRestoreInputsTest {
 
-  private final SchemaRestoreInputs inputs = new SchemaRestoreInputs(targets(), properties());
+  private final SchemaRestoreInputs inputs = new SchemaRestoreInputs(targets(), properties(), InputLimits.DEFAULTS);
 
   @Test
   void shouldFillInputsFromTheProfileInTheTargetsCase() {
@@ -57,8 +58,8 @@ class SchemaRestoreInputsTest {
     assertThat(underscore.companionPrefix()).isEqualTo("WINSTORE_");
     assertThat(underscore.companionUsers()).isEmpty();
     assertThat(star.companionPrefix()).isEqualTo("WINSTORE");
-    assertThat(inputs.toVariables(underscore)).containsEntry("companionUsers", "WINSTORE_*");
-    assertThat(inputs.parse(inputs.toVariables(underscore))).isEqualTo(underscore);
+    assertThat(inputs.display(underscore)).containsEntry("companionUsers", "WINSTORE_*");
+    assertThat(inputs.parse(inputs.display(underscore))).isEqualTo(underscore);
   }
 
   @Test
@@ -81,7 +82,7 @@ class SchemaRestoreInputsTest {
         .hasMessageContaining("safetyExport must be true or false");
     Map<String, Object> nested = new HashMap<>(Map.of("target", "ora", "dumpFile", "w.dmp"));
     nested.put("schemaOwner", Map.of("a", "b"));
-    assertThatThrownBy(() -> inputs.parse(nested)).hasMessageContaining("inputs must be text");
+    assertThatThrownBy(() -> inputs.parse(nested)).hasMessageContaining("schemaOwner must be text, not an object");
   }
 
   private static Targets targets() {

@@ -190,7 +190,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
     JobParameters importJob = new JobParameters("IMPORT", "REBOUND_IMP_" + id, directory, request.dumpFile(),
         "rebound_import_" + id.toLowerCase(Locale.ROOT) + ".log", List.of(request.schemaOwner()), target.properties().parallelism());
     return new RestorePlan(target.name(), Dialect.ORACLE, request.schemaOwner(), users, inventory, safetyExport, reset, bootstrap,
-        new JobSpec(importJob.jobName(), importJob.dumpFile(), importJob.describe()), locked);
+        new JobSpec(importJob.jobName(), importJob.dumpFile(), importJob.describe()), locked, request);
   }
 
   @Override

@@ -200,7 +200,7 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     command.add(dumpPath(target, request.dumpFile()).toString());
     JobSpec importJob = new JobSpec("rebound-import-" + shortId(runId), request.dumpFile(), command);
     return new RestorePlan(target.name(), Dialect.POSTGRESQL, request.schemaOwner(), users, inventory, safetyExport, reset, bootstrap,
-        importJob, locked);
+        importJob, locked, request);
   }
 
   /** Hashed by the driver (SCRAM), so the password itself never reaches the server or its logs. */

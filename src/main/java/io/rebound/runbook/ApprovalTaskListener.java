@@ -1,0 +1,97 @@
+package io.rebound.runbook;
+
+import io.rebound.audit.AuditEventType;
+import io.rebound.audit.AuditTrail;
+import io.rebound.config.ReboundGroups;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.identity.Authentication;
+
+/**
+ * Four eyes on a runbook's approval task, enforced in the engine for every client: the task is never
+ * assigned to, delegated to or owned by the person who requested the run, and whoever completes it must
+ * be authenticated, in the approvers group and not that person. The decision is recorded in the audit
+ * trail with the hash of the plan that was shown. A built-in listener of every approval task (see
+ * {@link RunbookEnginePlugin}); that the requester does not even see the task is the authorization
+ * provider's part ({@link RunbookAuthorizationProvider}).
+ */
+final class ApprovalTaskListener implements TaskListener {
+
+  private final AuditTrail audit;
+  private final ApprovalLedger ledger;
+
+  ApprovalTaskListener(AuditTrail audit, ApprovalLedger ledger) {
+    this.audit = audit;
+    this.ledger = ledger;
+  }
+
+  @Override
+  public void notify(DelegateTask task) {
+    switch (task.getEventName()) {
+      case EVENTNAME_ASSIGNMENT, EVENTNAME_UPDATE -> refuseRequesterAsHolder(task);
+      case EVENTNAME_COMPLETE -> decide(task);
+      default -> { }
+    }
+  }
+
+  private void refuseRequesterAsHolder(DelegateTask task) {
+    RunLedger run = ledger.of(task.getProcessInstanceId());
+    String requester = run.requester().orElse(null);
+    String holder = requester != null && requester.equals(task.getAssignee()) ? "assigned to"
+        : requester != null && requester.equals(task.getOwner()) ? "owned by" : null;
+    if (holder != null) {
+      refuse(task, currentUser(task), "four eyes: the approval cannot be " + holder + " " + requester + ", who requested this run");
+    }
+  }
+
+  private void decide(DelegateTask task) {
+    String processInstanceId = task.getProcessInstanceId();
+    IdentityService identity = task.getProcessEngineServices().getIdentityService();
+    String user = currentUser(task);
+    RunLedger run = ledger.of(processInstanceId);
+    String requester = run.requester().orElse(null);
+    String refusal = null;
+    if (user == null) {
+      refusal = "an approval must be given by an authenticated user";
+    } else if (requester == null) {
+      refusal = "no requester is recorded for this run, so nobody can approve it";
+    } else if (user.equals(requester)) {
+      refusal = "four eyes: " + user + " requested this run and cannot approve it";
+    } else if (identity.createUserQuery().userId(user).memberOfGroup(ReboundGroups.APPROVERS).count() == 0) {
+      refusal = user + " is not in the " + ReboundGroups.APPROVERS + " group";
+    }
+    Object approved = task.getVariable(Approval.APPROVED);
+    if (refusal == null && !(approved instanceof Boolean)) {
+      refusal = "approved must be true or false";
+    }
+    String planHash = run.presentedPlanHash().orElse(null);
+    if (refusal == null && planHash != null && !planHash.equals(task.getVariable(Plans.PLAN_HASH))) {
+      refusal = "the plan hash in the run does not match the plan that was presented";
+    }
+    if (refusal != null) {
+      refuse(task, user, refusal);
+    }
+    Object comment = task.getVariable(Approval.COMMENT);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("planHash", planHash);
+    details.put("comment", comment == null ? "" : comment.toString());
+    details.put("taskId", task.getId());
+    boolean yes = (Boolean) approved;
+    task.getExecution().setVariable(RunVariables.APPROVER, user);
+    audit.record(processInstanceId, yes ? AuditEventType.APPROVED : AuditEventType.REJECTED, "approval", user,
+        (yes ? "approved" : "rejected") + (comment == null || comment.toString().isBlank() ? "" : ": " + comment), details);
+  }
+
+  private void refuse(DelegateTask task, String user, String refusal) {
+    audit.record(task.getProcessInstanceId(), AuditEventType.APPROVAL_REFUSED, "approval", user, refusal, Map.of("taskId", task.getId()));
+    throw new ApprovalRefusedException(refusal);
+  }
+
+  private static String currentUser(DelegateTask task) {
+    Authentication authentication = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
+    return authentication == null ? null : authentication.getUserId();
+  }
+}

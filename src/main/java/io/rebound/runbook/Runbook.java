@@ -1,0 +1,42 @@
+package io.rebound.runbook;
+
+import java.util.Map;
+import java.util.Optional;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+
+/**
+ * What a runbook tells the machinery every runbook shares: its process, its inputs, whether it destroys
+ * anything (and so needs an approval), and how its end events read. The start and end of every run, the
+ * approval, the guard of the destructive steps, the run state and the authorizations work from these
+ * descriptors, never from a switch over process keys.
+ *
+ * @param <R> the validated request of one run
+ */
+public interface Runbook<R> {
+
+  /** The BPMN process key. */
+  String key();
+
+  /** How the runbook is named in the audit trail and in messages, e.g. {@code schema restore}. */
+  String title();
+
+  /** Parses and validates a run's inputs, the same for every way in. */
+  RunbookInputs<R> inputs();
+
+  /** The approval its destructive steps need; empty for a runbook that destroys nothing. */
+  Optional<Approval<R>> approval();
+
+  /** How a run reads that ended at each end event; an end event not named here reads FAILED. */
+  Map<String, RunOutcome> outcomes();
+
+  /**
+   * The runbook's own work at the start of a run, after the request is stored and before the run goes on
+   * (e.g. recording a comparison's tables). Throwing {@link InvalidInputException} refuses the start.
+   */
+  default void started(DelegateExecution execution, R request) {}
+
+  /** How a run ended, told by its end event. */
+  default RunOutcome outcome(String endEventId) {
+    return endEventId == null ? RunOutcome.FAILED : outcomes().getOrDefault(endEventId, RunOutcome.FAILED);
+  }
+}
