@@ -57,6 +57,10 @@ public final class Http {
     }
   }
 
+  public Answer delete(String path, String user, String password) {
+    return send(request(path, user, password).DELETE().build());
+  }
+
   private HttpRequest.Builder request(String path, String user, String password) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (user != null) {
