@@ -1,0 +1,479 @@
+package io.rebound.runbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rebound.audit.AuditEvent;
+import io.rebound.audit.AuditEventType;
+import io.rebound.audit.AuditTrail;
+import io.rebound.audit.Redactor;
+import io.rebound.config.AuthorizationSetup;
+import io.rebound.config.ReboundGroups;
+import io.rebound.config.ReboundProperties;
+import io.rebound.target.Targets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.variable.Variables;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * The runbook core on a real engine (in memory, authorization on) with a small runbook of its own: a plan,
+ * an approval, one destructive step. Every way in that the core must hold against, tried through the
+ * engine's Java API, which is what the REST APIs call.
+ */
+class RunbookCoreTest {
+
+  static final String KEY = "core-runbook";
+  static final String OPERATOR = "op";
+  static final String APPROVER = "appr";
+  static final String BOTH = "both";
+  static final String ADMIN = "adm";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static ProcessEngine engine;
+  static AuditTrail audit;
+  static final AtomicInteger destroyed = new AtomicInteger();
+
+  RuntimeService runtime;
+  TaskService tasks;
+  IdentityService identity;
+
+  /** The request of the test runbook. */
+  record TestRequest(String target) {}
+
+  /** Its plan: what it would destroy. */
+  record TestPlan(String target) implements ApprovablePlan {
+    @Override
+    public List<String> canonicalLines() {
+      return List.of("target=" + target);
+    }
+
+    @Override
+    public String text() {
+      return "Destroy " + target;
+    }
+  }
+
+  static final class TestRunbook implements Runbook<TestRequest>, RunbookInputs<TestRequest> {
+    @Override
+    public String key() {
+      return KEY;
+    }
+
+    @Override
+    public String title() {
+      return "core test";
+    }
+
+    @Override
+    public RunbookInputs<TestRequest> inputs() {
+      return this;
+    }
+
+    @Override
+    public Optional<Approval<TestRequest>> approval() {
+      return Optional.of(new Approval<>("UserTask_Approve", request -> List.of("destroy")));
+    }
+
+    @Override
+    public Map<String, RunOutcome> outcomes() {
+      return Map.of("EndEvent_Done", RunOutcome.COMPLETED, "EndEvent_Rejected", RunOutcome.REJECTED);
+    }
+
+    @Override
+    public Class<TestRequest> type() {
+      return TestRequest.class;
+    }
+
+    @Override
+    public TestRequest parse(Map<String, ?> variables) {
+      Inputs.onlyAccepted(variables, java.util.Set.of("target"));
+      String target = Inputs.text(variables.get("target"), "target");
+      if (target == null) {
+        throw new InvalidInputException("target is required");
+      }
+      return new TestRequest(target);
+    }
+
+    @Override
+    public Map<String, Object> display(TestRequest request) {
+      return Map.of("target", request.target());
+    }
+  }
+
+  @BeforeAll
+  static void buildEngine() {
+    JdbcDataSource auditData = new JdbcDataSource();
+    auditData.setURL("jdbc:h2:mem:core-audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"),
+        new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO)));
+    audit = new AuditTrail(auditData, new DataSourceTransactionManager(auditData), new Redactor(targets), JSON);
+    TestRunbook runbook = new TestRunbook();
+    Runbooks runbooks = new Runbooks(List.of(runbook));
+    ApprovalLedger ledger = new ApprovalLedger(audit, JSON);
+    RunbookRequests requests = new RunbookRequests(ledger, JSON);
+    Plans plans = new Plans(audit, ledger, JSON);
+    ApprovedPass pass = new ApprovedPass(ledger, requests);
+
+    AuditedStep plan = new AuditedStep(audit) {
+      @Override
+      protected String step() {
+        return "plan";
+      }
+
+      @Override
+      protected String run(DelegateExecution execution, StepLog log) {
+        plans.present(execution, new TestPlan(requests.read(execution, runbook).target()), step());
+        return "planned";
+      }
+    };
+    AuditedStep destroy = new AuditedStep(audit, pass.of(runbook)) {
+      @Override
+      protected String step() {
+        return "destroy";
+      }
+
+      @Override
+      protected String run(DelegateExecution execution, StepLog log) {
+        plans.approved(execution, TestPlan.class);
+        destroyed.incrementAndGet();
+        return "destroyed";
+      }
+    };
+
+    StandaloneInMemProcessEngineConfiguration configuration = new StandaloneInMemProcessEngineConfiguration();
+    configuration.setJdbcUrl("jdbc:h2:mem:core-engine-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    configuration.setDatabaseSchemaUpdate("true");
+    configuration.setJobExecutorActivate(false);
+    configuration.setHistory("full");
+    configuration.setAuthorizationEnabled(true);
+    configuration.setGroupResourceWhitelistPattern("[a-zA-Z0-9][a-zA-Z0-9_-]*");
+    configuration.setBeans(Map.of("plan", plan, "destroy", destroy));
+    configuration.setProcessEnginePlugins(List.of(new RunbookEnginePlugin(runbooks, audit, ledger, requests, JSON)));
+    configuration.setProcessEngineName("core-" + UUID.randomUUID());
+    engine = configuration.buildProcessEngine();
+
+    BpmnModelInstance model = Bpmn.createExecutableProcess(KEY).camundaHistoryTimeToLive(1)
+        .startEvent("StartEvent_Requested")
+        .serviceTask("Task_Plan").camundaDelegateExpression("${plan}")
+        .userTask("UserTask_Approve").camundaCandidateGroups(ReboundGroups.APPROVERS)
+        .exclusiveGateway("Gateway_Approved")
+          .condition("approved", "${approved}")
+          .serviceTask("Task_Destroy").camundaDelegateExpression("${destroy}")
+          .endEvent("EndEvent_Done")
+        .moveToLastGateway()
+          .condition("rejected", "${!approved}")
+          .endEvent("EndEvent_Rejected")
+        .done();
+    engine.getRepositoryService().createDeployment().addModelInstance(KEY + ".bpmn", model).deploy();
+
+    new AuthorizationSetup(engine, runbooks).setUp();
+    IdentityService identity = engine.getIdentityService();
+    user(identity, OPERATOR, ReboundGroups.OPERATORS);
+    user(identity, APPROVER, ReboundGroups.APPROVERS);
+    user(identity, BOTH, ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
+    user(identity, ADMIN, ReboundGroups.ADMINS);
+  }
+
+  @AfterAll
+  static void closeEngine() {
+    engine.close();
+  }
+
+  @BeforeEach
+  void services() {
+    runtime = engine.getRuntimeService();
+    tasks = engine.getTaskService();
+    identity = engine.getIdentityService();
+    destroyed.set(0);
+  }
+
+  @AfterEach
+  void logOut() {
+    identity.clearAuthentication();
+  }
+
+  @Test
+  void shouldRefuseAStartWithoutAnAuthenticatedUserOrWithUnknownInputs() {
+    long before = runs();
+    assertThatThrownBy(() -> runtime.startProcessInstanceByKey(KEY, Map.of("target", "t")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("must be started by an authenticated user");
+    as(OPERATOR);
+    assertThatThrownBy(() -> runtime.startProcessInstanceByKey(KEY, Map.of("target", "t", "requester", "mallory")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("unknown input 'requester'");
+    assertThat(runs()).isEqualTo(before);
+  }
+
+  @Test
+  void shouldRecordTheRequesterAndTheRequestOnce() throws Exception {
+    String run = start(OPERATOR, "db1");
+
+    List<AuditEvent> events = audit.events(run);
+    AuditEvent requested = events.get(0);
+    assertThat(requested.type()).isEqualTo("REQUESTED");
+    assertThat(requested.actor()).isEqualTo(OPERATOR);
+    assertThat(requested.outcome()).isEqualTo("core test requested");
+    JsonNode details = JSON.readTree(requested.details());
+    assertThat(details.get("request").get("target").asText()).isEqualTo("db1");
+    byte[] stored = (byte[]) runtime.getVariable(run, RunbookRequests.REQUEST);
+    assertThat(details.get("requestHash").asText()).isEqualTo(Hashes.sha256(stored)).hasSize(64);
+    assertThat(runtime.getVariables(run)).containsEntry("target", "db1").containsEntry(RunVariables.REQUESTER, OPERATOR);
+    assertThat(events).extracting(AuditEvent::type).containsSubsequence("REQUESTED", "STEP_STARTED", "PLAN_COMPUTED", "STEP_FINISHED");
+    assertThat(runtime.getVariable(run, Plans.PLAN_HASH)).isEqualTo(new TestPlan("db1").hash());
+    assertThat(runtime.getVariable(run, Plans.PLAN_TEXT)).isEqualTo("Destroy db1");
+  }
+
+  @Test
+  void shouldRefuseStartInstructionsEvenWhenListenersAreSkipped() {
+    long before = runs();
+    as(ADMIN);
+    assertThatThrownBy(() -> runtime.createProcessInstanceByKey(KEY).setVariable("target", "t").startBeforeActivity("Task_Destroy").execute())
+        .isInstanceOf(RunbookGuardException.class).hasMessageContaining("start instructions");
+    assertThatThrownBy(() -> runtime.createProcessInstanceByKey(KEY).setVariable("target", "t").startBeforeActivity("Task_Plan")
+        .execute(true, true)).isInstanceOf(RunbookGuardException.class);
+    assertThatThrownBy(() -> runtime.createProcessInstanceByKey(KEY).startAfterActivity("StartEvent_Requested").execute())
+        .isInstanceOf(RunbookGuardException.class);
+    assertThat(runs()).isEqualTo(before);
+    assertThat(destroyed).hasValue(0);
+  }
+
+  @Test
+  void shouldRefuseModificationRestartMigrationAndVariableBatches() {
+    String run = start(OPERATOR, "db1");
+    String definition = runtime.createProcessInstanceQuery().processInstanceId(run).singleResult().getProcessDefinitionId();
+    as(ADMIN);
+
+    assertThatThrownBy(() -> runtime.createProcessInstanceModification(run).startBeforeActivity("Task_Destroy").execute())
+        .isInstanceOf(RunbookGuardException.class).hasMessageContaining("process instance modification");
+    assertThatThrownBy(() -> runtime.createProcessInstanceModification(run).startBeforeActivity("Task_Destroy").executeAsync())
+        .isInstanceOf(RunbookGuardException.class);
+    assertThatThrownBy(() -> runtime.createModification(definition).startBeforeActivity("Task_Destroy").processInstanceIds(run).execute())
+        .isInstanceOf(RunbookGuardException.class);
+    assertThatThrownBy(() -> runtime.createModification(definition).startBeforeActivity("Task_Destroy").processInstanceIds(run).executeAsync())
+        .isInstanceOf(RunbookGuardException.class);
+    assertThatThrownBy(() -> runtime.restartProcessInstances(definition).startBeforeActivity("Task_Destroy").processInstanceIds(run).execute())
+        .isInstanceOf(RunbookGuardException.class).hasMessageContaining("restarting");
+    assertThatThrownBy(() -> runtime.restartProcessInstances(definition).startBeforeActivity("Task_Destroy").processInstanceIds(run).executeAsync())
+        .isInstanceOf(RunbookGuardException.class);
+    identity.clearAuthentication();
+    var plan = runtime.createMigrationPlan(definition, definition).mapEqualActivities().build();
+    as(ADMIN);
+    assertThatThrownBy(() -> runtime.newMigration(plan).processInstanceIds(run).execute())
+        .isInstanceOf(RunbookGuardException.class).hasMessageContaining("migration");
+    assertThatThrownBy(() -> runtime.newMigration(plan).processInstanceIds(run).executeAsync())
+        .isInstanceOf(RunbookGuardException.class);
+    assertThatThrownBy(() -> runtime.setVariablesAsync(List.of(run), Map.of("target", "db2")))
+        .isInstanceOf(RunbookGuardException.class).hasMessageContaining("setting variables");
+
+    assertThat(runtime.getActiveActivityIds(run)).containsExactly("UserTask_Approve");
+    assertThat(destroyed).hasValue(0);
+  }
+
+  @Test
+  void shouldRefuseEveryVariableChangeFromOutsideTheRun() {
+    String run = start(OPERATOR, "db1");
+    String task = approvalTask(run);
+
+    for (String user : new String[] {ADMIN, null}) {
+      if (user != null) {
+        as(user);
+      } else {
+        identity.clearAuthentication();
+      }
+      assertThatThrownBy(() -> runtime.setVariable(run, "target", "db2")).isInstanceOf(RunbookGuardException.class)
+          .hasMessageContaining("cannot be changed from outside ('target')").hasMessageContaining("[approved, comment]");
+      assertThatThrownBy(() -> runtime.setVariable(run, "newcomer", 1)).isInstanceOf(RunbookGuardException.class);
+      assertThatThrownBy(() -> runtime.removeVariable(run, RunbookRequests.REQUEST)).isInstanceOf(RunbookGuardException.class);
+      assertThatThrownBy(() -> tasks.setVariable(task, "target", "db2")).isInstanceOf(RunbookGuardException.class);
+      assertThatThrownBy(() -> tasks.setVariableLocal(task, Approval.APPROVED, true)).isInstanceOf(RunbookGuardException.class);
+      assertThatThrownBy(() -> runtime.setVariable(run, Approval.APPROVED, true)).isInstanceOf(RunbookGuardException.class);
+    }
+    as(APPROVER);
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true, "target", "db2")))
+        .isInstanceOf(RunbookGuardException.class).hasMessageContaining("('target')");
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true, Plans.PLAN_HASH, "0")))
+        .isInstanceOf(RunbookGuardException.class);
+    assertThat(runtime.getVariable(run, "target")).isEqualTo("db1");
+
+    tasks.complete(task, Map.of(Approval.APPROVED, true, Approval.COMMENT, "ok"));
+    assertThat(destroyed).hasValue(1);
+  }
+
+  @Test
+  void shouldKeepTheApprovalAwayFromItsRequester() {
+    String run = start(BOTH, "db1");
+    String task = approvalTask(run);
+
+    as(BOTH);
+    assertThat(tasks.createTaskQuery().processInstanceId(run).count()).isZero();
+    assertThatThrownBy(() -> tasks.claim(task, BOTH)).isInstanceOf(AuthorizationException.class);
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true))).isInstanceOf(AuthorizationException.class);
+    as(APPROVER);
+    assertThat(tasks.createTaskQuery().processInstanceId(run).count()).isOne();
+    as(ADMIN);
+    assertThat(tasks.createTaskQuery().processInstanceId(run).count()).isOne();
+    assertThatThrownBy(() -> tasks.setAssignee(task, BOTH)).satisfies(RunbookCoreTest::fourEyes);
+    assertThatThrownBy(() -> tasks.claim(task, BOTH)).satisfies(RunbookCoreTest::fourEyes);
+    assertThatThrownBy(() -> tasks.delegateTask(task, BOTH)).satisfies(RunbookCoreTest::fourEyes);
+    assertThatThrownBy(() -> tasks.setOwner(task, BOTH)).satisfies(RunbookCoreTest::fourEyes);
+    Task held = tasks.createTaskQuery().taskId(task).singleResult();
+    assertThat(held.getAssignee()).isNull();
+    assertThat(held.getOwner()).isNull();
+    assertThat(audit.events(run)).extracting(AuditEvent::type).contains("APPROVAL_REFUSED");
+
+    tasks.setAssignee(task, APPROVER);
+    as(APPROVER);
+    tasks.complete(task, Map.of(Approval.APPROVED, true));
+    assertThat(destroyed).hasValue(1);
+  }
+
+  @Test
+  void shouldRefuseADecisionByTheRequesterAnOutsiderOrWithoutAYesOrNo() {
+    String run = start(BOTH, "db1");
+    String task = approvalTask(run);
+
+    as(ADMIN);
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true))).satisfies(e -> refused(e, "adm is not in the rebound-approvers group"));
+    identity.clearAuthentication();
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true))).satisfies(e -> refused(e, "by an authenticated user"));
+    as(APPROVER);
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.COMMENT, "hm"))).satisfies(e -> refused(e, "approved must be true or false"));
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, "yes"))).satisfies(e -> refused(e, "approved must be true or false"));
+    // Even with the task in hand (say the revoke were removed), the requester's completion is refused.
+    identity.clearAuthentication();
+    engine.getAuthorizationService().createAuthorizationQuery().userIdIn(BOTH).list()
+        .forEach(a -> engine.getAuthorizationService().deleteAuthorization(a.getId()));
+    identity.setAuthentication(BOTH, List.of(ReboundGroups.APPROVERS));
+    assertThat(tasks.createTaskQuery().processInstanceId(run).count()).isOne();
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true))).satisfies(e -> refused(e, "four eyes: both requested this run"));
+    assertThat(destroyed).hasValue(0);
+    assertThat(runtime.getActiveActivityIds(run)).containsExactly("UserTask_Approve");
+  }
+
+  @Test
+  void shouldRecordTheDecisionAndHowTheRunEnded() throws Exception {
+    String approvedRun = start(OPERATOR, "db1");
+    String approval = approvalTask(approvedRun);
+    as(APPROVER);
+    tasks.complete(approval, Map.of(Approval.APPROVED, true, Approval.COMMENT, "checked"));
+    List<AuditEvent> events = audit.events(approvedRun);
+    AuditEvent approved = events.stream().filter(e -> e.type().equals("APPROVED")).findFirst().orElseThrow();
+    assertThat(approved.actor()).isEqualTo(APPROVER);
+    assertThat(approved.outcome()).isEqualTo("approved: checked");
+    assertThat(JSON.readTree(approved.details()).get("planHash").asText()).isEqualTo(new TestPlan("db1").hash());
+    AuditEvent destroyStarted = events.stream().filter(e -> e.type().equals("STEP_STARTED") && e.step().equals("destroy")).findFirst().orElseThrow();
+    assertThat(JSON.readTree(destroyStarted.details()).get("approval").asLong()).isEqualTo(approved.id());
+    assertThat(last(approvedRun).outcome()).isEqualTo("COMPLETED");
+    assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(approvedRun)
+        .variableName(RunVariables.APPROVER).singleResult().getValue()).isEqualTo(APPROVER);
+
+    String rejectedRun = start(OPERATOR, "db2");
+    String rejection = approvalTask(rejectedRun);
+    as(APPROVER);
+    tasks.complete(rejection, Map.of(Approval.APPROVED, false));
+    assertThat(audit.events(rejectedRun)).extracting(AuditEvent::type).contains("REJECTED");
+    assertThat(last(rejectedRun).outcome()).isEqualTo("REJECTED");
+
+    String cancelledRun = start(OPERATOR, "db3");
+    as(ADMIN);
+    runtime.deleteProcessInstance(cancelledRun, "wrong target", true);
+    AuditEvent ended = last(cancelledRun);
+    assertThat(ended.type()).isEqualTo("ENDED");
+    assertThat(ended.outcome()).isEqualTo("CANCELLED");
+    assertThat(ended.actor()).isEqualTo(ADMIN);
+    assertThat(destroyed).hasValue(1);
+  }
+
+  @Test
+  void shouldNotStartAnEngineWhoseHistoryCannotGuardVariables() {
+    StandaloneInMemProcessEngineConfiguration configuration = new StandaloneInMemProcessEngineConfiguration();
+    configuration.setJdbcUrl("jdbc:h2:mem:core-activity-" + UUID.randomUUID());
+    configuration.setHistory("activity");
+    configuration.setProcessEngineName("activity-" + UUID.randomUUID());
+    ApprovalLedger ledger = new ApprovalLedger(audit, JSON);
+    configuration.setProcessEnginePlugins(List.of(new RunbookEnginePlugin(new Runbooks(List.of(new TestRunbook())), audit, ledger,
+        new RunbookRequests(ledger, JSON), JSON)));
+
+    assertThatThrownBy(configuration::buildProcessEngine).hasMessageContaining("history level 'audit' or 'full'");
+  }
+
+  private static void fourEyes(Throwable thrown) {
+    refused(thrown, "four eyes: the approval cannot be");
+  }
+
+  private static void refused(Throwable thrown, String message) {
+    Throwable cause = thrown;
+    while (cause != null && !(cause instanceof ApprovalRefusedException)) {
+      cause = cause.getCause();
+    }
+    assertThat(thrown).isInstanceOfAny(ApprovalRefusedException.class, ProcessEngineException.class);
+    assertThat(cause).as(String.valueOf(thrown)).isNotNull();
+    assertThat(cause.getMessage()).contains(message);
+  }
+
+  private String start(String user, String target) {
+    as(user);
+    try {
+      ProcessInstance run = runtime.startProcessInstanceByKey(KEY, Map.of("target", target));
+      return run.getId();
+    } finally {
+      identity.clearAuthentication();
+    }
+  }
+
+  private String approvalTask(String run) {
+    identity.clearAuthentication();
+    return tasks.createTaskQuery().processInstanceId(run).singleResult().getId();
+  }
+
+  private AuditEvent last(String run) {
+    List<AuditEvent> events = audit.events(run);
+    return events.get(events.size() - 1);
+  }
+
+  private long runs() {
+    identity.clearAuthentication();
+    return engine.getHistoryService().createHistoricProcessInstanceQuery().count();
+  }
+
+  private void as(String user) {
+    identity.clearAuthentication();
+    List<String> groups = engine.getIdentityService().createGroupQuery().groupMember(user).list().stream().map(g -> g.getId()).toList();
+    identity.setAuthentication(user, groups);
+  }
+
+  private static void user(IdentityService identity, String id, String... groups) {
+    User user = identity.newUser(id);
+    user.setPassword("pw");
+    identity.saveUser(user);
+    for (String group : groups) {
+      identity.createMembership(id, group);
+    }
+  }
+}
