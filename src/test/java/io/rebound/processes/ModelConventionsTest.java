@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rebound.compare.TableCompareProcess;
+import io.rebound.compare.TableCompareRunbook;
+import io.rebound.config.ReboundGroups;
+import io.rebound.restore.SchemaRestoreProcess;
+import io.rebound.restore.SchemaRestoreRunbook;
+import io.rebound.runbook.Runbook;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -13,6 +21,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.EndEvent;
 import org.camunda.bpm.model.bpmn.instance.FlowElement;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
@@ -21,12 +30,15 @@ import org.camunda.bpm.model.bpmn.instance.UserTask;
 import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnEdge;
 import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnShape;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaFailedJobRetryTimeCycle;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every model in {@code processes/} keeps the house rules: its forms exist, Camunda Modeler can draw it,
- * IDs say what they are, and every step that touches a target is async with a retry cycle.
+ * Every model in {@code processes/} keeps the house rules: it is a registered runbook whose descriptor
+ * matches it, its forms exist, Camunda Modeler can draw it, IDs say what they are, and every step that
+ * touches a target is async with a retry cycle.
  */
 class ModelConventionsTest {
 
@@ -67,6 +79,58 @@ class ModelConventionsTest {
         assertThat(forms).as(file + " " + start.getId()).contains(start.getCamundaFormRef());
       }
     }
+  }
+
+  /** The descriptors of every runbook (what the model checks need of them: keys, approval, outcomes). */
+  static List<Runbook<?>> runbooks() {
+    return List.of(new SchemaRestoreRunbook(null), new TableCompareRunbook(null, null));
+  }
+
+  @Test
+  void shouldRegisterEveryModelAsARunbookAndNoOtherRunbook() throws IOException {
+    Set<String> processes = new HashSet<>();
+    for (Path file : models()) {
+      Bpmn.readModelFromFile(file.toFile()).getModelElementsByType(Process.class).forEach(p -> processes.add(p.getId()));
+    }
+    assertThat(runbooks()).extracting(Runbook::key).containsExactlyInAnyOrderElementsOf(processes);
+  }
+
+  @ParameterizedTest
+  @MethodSource("runbooks")
+  void shouldDescribeEveryEndEventAndTheApprovalOfItsModel(Runbook<?> runbook) {
+    BpmnModelInstance model = Bpmn.readModelFromFile(Path.of("processes", runbook.key() + ".bpmn").toFile());
+    Set<String> ends = new HashSet<>();
+    model.getModelElementsByType(EndEvent.class).stream()
+        .filter(end -> end.getParentElement() instanceof Process)
+        .forEach(end -> ends.add(end.getId()));
+    assertThat(runbook.outcomes().keySet()).as(runbook.key() + " outcomes").containsExactlyInAnyOrderElementsOf(ends);
+    List<String> userTasks = model.getModelElementsByType(UserTask.class).stream().map(UserTask::getId).toList();
+    if (runbook.approval().isPresent()) {
+      assertThat(userTasks).containsExactly(runbook.approval().get().taskId());
+      UserTask approval = model.getModelElementById(runbook.approval().get().taskId());
+      assertThat(approval.getCamundaCandidateGroups()).isEqualTo(ReboundGroups.APPROVERS);
+    } else {
+      assertThat(userTasks).as(runbook.key() + " destroys nothing and asks nobody").isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("elementConstants")
+  void shouldNameOnlyElementsThatExist(String process, Class<?> constants) throws IllegalAccessException {
+    BpmnModelInstance model = Bpmn.readModelFromFile(Path.of("processes", process + ".bpmn").toFile());
+    for (Field field : constants.getDeclaredFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+        String id = (String) field.get(null);
+        assertThat((Object) model.getModelElementById(id)).as(constants.getName() + "." + field.getName() + " = " + id).isNotNull();
+      }
+    }
+  }
+
+  static Stream<Arguments> elementConstants() {
+    return Stream.of(Arguments.of(SchemaRestoreProcess.KEY, SchemaRestoreProcess.Elements.class),
+        Arguments.of(SchemaRestoreProcess.KEY, SchemaRestoreProcess.Errors.class),
+        Arguments.of(TableCompareProcess.KEY, TableCompareProcess.Elements.class),
+        Arguments.of(TableCompareProcess.KEY, TableCompareProcess.Errors.class));
   }
 
   @ParameterizedTest
