@@ -84,7 +84,7 @@ final class JobDelegates {
     protected String run(DelegateExecution execution, StepLog log) {
       RestorePlan plan = services.plans().approved(execution, RestorePlan.class);
       JobSpec spec = job.spec.apply(plan);
-      JobProgress progress = services.service().pollJob(plan, spec, execution.getProcessInstanceId());
+      JobProgress progress = services.service().pollJob(plan, spec, execution.getProcessInstanceId(), log);
       if (progress.state() == JobProgress.State.RUNNING) {
         // After a restart, or on another node, this is the first chance to watch the job.
         watch(plan, spec, execution.getProcessInstanceId());

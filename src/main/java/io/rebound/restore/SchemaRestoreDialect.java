@@ -71,8 +71,11 @@ public interface SchemaRestoreDialect {
     return Optional.empty();
   }
 
-  /** Where the job stands now. */
-  JobProgress poll(Target target, JobSpec job, String runId);
+  /**
+   * Where the job stands now. A job found gone (its node died with it) or stopped is started again here,
+   * and that start goes into {@code log} like any other.
+   */
+  JobProgress poll(Target target, JobSpec job, String runId, StepLog log);
 
   /**
    * Checks the restored schema: lists and recompiles invalid objects, counts key tables, brings sequences

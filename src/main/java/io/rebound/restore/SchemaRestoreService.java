@@ -67,9 +67,9 @@ public class SchemaRestoreService {
     return dialect(target).whenFinished(target, job, runId);
   }
 
-  public JobProgress pollJob(RestorePlan plan, JobSpec job, String runId) {
+  public JobProgress pollJob(RestorePlan plan, JobSpec job, String runId, StepLog log) {
     Target target = targets.get(plan.target());
-    return dialect(target).poll(target, job, runId);
+    return dialect(target).poll(target, job, runId, log);
   }
 
   /** Verifies the restored schema as the approved plan's request says: key tables, sequences, invalid objects. */

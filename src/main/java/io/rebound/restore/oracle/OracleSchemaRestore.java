@@ -207,12 +207,12 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
       String state = jobState(connection, target, parameters.jobName());
       if (state != null) {
         log.ran("DBMS_DATAPUMP.ATTACH " + parameters.jobName(), "attached to the job started earlier (" + state + ")");
-        return poll(connection, target, parameters);
+        return poll(connection, target, parameters, log);
       }
       DataPumpLog existing = readLog(connection, parameters);
       if (existing != null && existing.ended()) {
         log.ran("job log " + parameters.logFile(), "the job ran before: " + existing.outcome());
-        return poll(connection, target, parameters);
+        return poll(connection, target, parameters, log);
       }
       if (parameters.operation().equals("EXPORT")) {
         // The safety export writes through the DIRECTORY before the bootstrap would create it.
@@ -220,28 +220,29 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
       }
       start(connection, parameters);
       log.ran(String.join(" ", parameters.describe()), "started");
-      return poll(connection, target, parameters);
+      return poll(connection, target, parameters, log);
     } catch (SQLException e) {
       throw new IllegalStateException("Data Pump job " + parameters.jobName() + " could not be started: " + e.getMessage(), e);
     }
   }
 
   @Override
-  public JobProgress poll(Target target, JobSpec job, String runId) {
+  public JobProgress poll(Target target, JobSpec job, String runId, StepLog log) {
     JobParameters parameters = JobParameters.fromDescription(job.parameters());
     try (Connection connection = target.connect()) {
-      return poll(connection, target, parameters);
+      return poll(connection, target, parameters, log);
     } catch (SQLException e) {
       throw new IllegalStateException("Data Pump job " + parameters.jobName() + " could not be polled: " + e.getMessage(), e);
     }
   }
 
-  private JobProgress poll(Connection connection, Target target, JobParameters job) throws SQLException {
+  private JobProgress poll(Connection connection, Target target, JobParameters job, StepLog log) throws SQLException {
     String state = jobState(connection, target, job.jobName());
     if (state != null) {
       if (state.equals("NOT RUNNING") || state.equals("STOPPED")) {
         // Its instance went down or someone stopped it: Data Pump resumes a stopped job where it stopped.
         executeCall(connection, DataPump.RESTART_BLOCK, job.jobName(), owner(target));
+        log.ran("restart Data Pump job " + job.jobName() + " (it was " + state + ")", "restarted where it stopped");
         return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "restarted stopped job");
       }
       try (CallableStatement call = connection.prepareCall(DataPump.STATUS_BLOCK)) {
@@ -261,22 +262,23 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
         // finished between the two looks: the log tells how
       }
     }
-    DataPumpLog log = readLog(connection, job);
-    if (log == null) {
+    DataPumpLog jobLog = readLog(connection, job);
+    if (jobLog == null) {
       // Never started (the start step's work was lost with its node): start it now.
       start(connection, job);
+      log.ran(String.join(" ", job.describe()), "started: the step that should have started it left no job behind");
       return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "started");
     }
-    if (!log.ended()) {
+    if (!jobLog.ended()) {
       moveLogAside(connection, job);
-      return new JobProgress(JobProgress.State.FAILED, 0, log.errors(), "the job is gone and its log has no end: it was killed");
+      return new JobProgress(JobProgress.State.FAILED, 0, jobLog.errors(), "the job is gone and its log has no end: it was killed");
     }
-    if (log.succeeded()) {
-      return new JobProgress(JobProgress.State.SUCCEEDED, 100, log.warnings(), log.outcome() + ", " + log.rows().size() + " tables");
+    if (jobLog.succeeded()) {
+      return new JobProgress(JobProgress.State.SUCCEEDED, 100, jobLog.warnings(), jobLog.outcome() + ", " + jobLog.rows().size() + " tables");
     }
     // Moved aside, so that a retry of the step runs the job again instead of reading this log once more.
     moveLogAside(connection, job);
-    return new JobProgress(JobProgress.State.FAILED, 100, log.errors(), log.outcome() + " (" + log.reportedErrors() + " errors reported)");
+    return new JobProgress(JobProgress.State.FAILED, 100, jobLog.errors(), jobLog.outcome() + " (" + jobLog.reportedErrors() + " errors reported)");
   }
 
   private void start(Connection connection, JobParameters job) throws SQLException {

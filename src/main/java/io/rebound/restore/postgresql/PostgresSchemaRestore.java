@@ -223,7 +223,7 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     } else {
       log.ran(String.join(" ", job.parameters()), "attached to the job started earlier (" + before.status() + ")");
     }
-    return poll(target, job, runId);
+    return poll(target, job, runId, log);
   }
 
   @Override
@@ -232,12 +232,12 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
   }
 
   @Override
-  public JobProgress poll(Target target, JobSpec job, String runId) {
+  public JobProgress poll(Target target, JobSpec job, String runId, StepLog log) {
     DetachedProcess process = process(runId, job);
     DetachedProcess.State state = process.state();
     if (state.status() == DetachedProcess.Status.NOT_STARTED || state.status() == DetachedProcess.Status.VANISHED) {
       // The node that ran the job died with it; --clean makes a second run over the first one's remains safe.
-      return startOrAttach(target, job, runId, new StepLog());
+      return startOrAttach(target, job, runId, log);
     }
     List<String> lines = process.logLines();
     if (state.status() == DetachedProcess.Status.RUNNING) {

@@ -148,7 +148,7 @@ class OracleSchemaRestoreIT {
     dialect.startOrAttach(target, job, "it-export", new StepLog());
     JobProgress[] last = new JobProgress[1];
     await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> (last[0] = dialect.poll(target, job, "it-export")).finished());
+        .until(() -> (last[0] = dialect.poll(target, job, "it-export", new StepLog())).finished());
     assertThat(last[0].state()).as(last[0].errors().toString()).isEqualTo(JobProgress.State.SUCCEEDED);
   }
 
