@@ -1,5 +1,20 @@
 /**
- * What every runbook shares: rejected inputs, the log a step keeps of what it ran, and the base of the
- * step delegates that writes that log to the audit trail.
+ * What every runbook shares, and the guarantees Rebound's engine holds for all of them.
+ *
+ * <ul>
+ *   <li>Descriptors: a runbook registers a {@link io.rebound.runbook.Runbook} (process key, inputs,
+ *       approval and the steps one approval authorises, outcomes by end event); {@link io.rebound.runbook.Runbooks}
+ *       holds them, and the shared code works from it.</li>
+ *   <li>A run's life: {@link io.rebound.runbook.RunbookEnginePlugin} puts the start and end listeners,
+ *       the four-eyes task listener, the command and variable guards and the authorization provider into
+ *       the engine. The request is parsed once ({@link io.rebound.runbook.RunbookInputs}) and read back by
+ *       {@link io.rebound.runbook.RunbookRequests}; a plan ({@link io.rebound.runbook.ApprovablePlan}) is
+ *       shown and read back by {@link io.rebound.runbook.Plans}.</li>
+ *   <li>The ledger: {@link io.rebound.runbook.RunLedger} reads requester, plans, approvals and finished
+ *       steps from the audit trail; {@link io.rebound.runbook.ApprovedPass} guards each destructive step.</li>
+ *   <li>Steps: {@link io.rebound.runbook.AuditedStep} records every step in the audit trail with what it
+ *       ran ({@link io.rebound.runbook.StepLog}); {@link io.rebound.runbook.DetachedProcess} runs commands
+ *       that outlive the application; {@link io.rebound.runbook.ShutdownSignal} lets long loops yield.</li>
+ * </ul>
  */
 package io.rebound.runbook;
