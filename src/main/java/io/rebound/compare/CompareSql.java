@@ -9,7 +9,7 @@ import java.util.function.BinaryOperator;
 
 /**
  * The SQL a comparison runs on one dialect. Every value a user gives is a bind variable; identifiers are
- * validated and quoted; the WHERE filter is validated by {@link WhereFilter} and run read-only.
+ * validated and quoted; the WHERE filter is checked by {@link WhereFilter} and run read-only.
  */
 public interface CompareSql {
 

@@ -71,7 +71,13 @@ public class ComparisonInputs {
       if (table.chunkSize() != null) {
         range(table.chunkSize(), 100, 1_000_000, "chunkSize of " + table.name());
       }
-      checked.add(new TableSpec(name, table.primaryKey(), table.columns(), WhereFilter.validate(table.where()), table.chunkSize()));
+      String where;
+      try {
+        where = WhereFilter.validate(table.where(), sourceDialect, destinationDialect);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(table.name() + ": " + e.getMessage());
+      }
+      checked.add(new TableSpec(name, table.primaryKey(), table.columns(), where, table.chunkSize()));
     }
     // Hashing makes a chunk cheap to compare whole: large chunks keep the per-job cost small, and differing
     // chunks are split further anyway.
