@@ -3,14 +3,17 @@ package io.rebound.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rebound.compare.CompareSql.SessionLimits;
 import io.rebound.compare.CompareSql.TypedValue;
 import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Dialect;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 class CompareSqlTest {
 
@@ -222,5 +225,15 @@ class CompareSqlTest {
     assertThatThrownBy(() -> TableRef.parse(Dialect.POSTGRESQL, "items")).hasMessageContaining("schema-qualified");
     assertThatThrownBy(() -> TableRef.parse(Dialect.POSTGRESQL, "a.b.c")).hasMessageContaining("schema-qualified");
     assertThatThrownBy(() -> TableRef.parse(Dialect.POSTGRESQL, "shop.\"items\"")).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void shouldRefuseTimeoutsThatWouldTurnTheLimitsOff() {
+    assertThatThrownBy(() -> new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ZERO, Duration.ofSeconds(10)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
+    assertThatThrownBy(() -> new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ofMinutes(4), Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ofMinutes(4), Duration.ofSeconds(10)).sessionLimits())
+        .isEqualTo(SessionLimits.DEFAULT);
   }
 }

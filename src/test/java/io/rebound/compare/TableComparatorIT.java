@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rebound.compare.CompareSql.SessionLimits;
 import io.rebound.compare.TableComparator.Options;
 import io.rebound.compare.TableComparator.Side;
 import io.rebound.runbook.InvalidInputException;
@@ -164,8 +165,8 @@ class TableComparatorIT {
 
     assertThat(result.differentKeys()).containsExactlyInAnyOrder("Ärger", "tag-2999");
     assertThat(result.missingInDestinationKeys()).containsExactly("Zeta");
-    sql.beginReadOnly(source);
-    sql.beginReadOnly(destination);
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
+    sql.beginReadOnly(destination, SessionLimits.DEFAULT);
     try {
       PreparedTable table = comparator.prepare(new Side(source, sql), new Side(destination, sql), spec);
       assertThat(table.ownKeyOrder()).isTrue();
@@ -332,7 +333,7 @@ class TableComparatorIT {
     assertThat(sliced.differentKeys()).containsExactlyInAnyOrder("7919", "15838", "23757", "31676", "39595", "47514");
     assertThat(sliced.rowsFetched()).as("the rows of six buckets from both sides").isLessThanOrEqualTo(2 * 6 * 40);
 
-    sql.beginReadOnly(source);
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
     try {
       PreparedTable table = comparator.prepare(new Side(source, sql), new Side(destination, sql), new TableSpec("shop.items", List.of(),
           List.of(), null, 10_000));
@@ -362,7 +363,7 @@ class TableComparatorIT {
     }
     run(destination, "UPDATE shop.documents SET body = body || '.' WHERE id = 1500");
     TableSpec documents = new TableSpec("shop.documents", List.of(), List.of(), null, 1000);
-    sql.beginReadOnly(source);
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
     try {
       Side sourceSide = new Side(source, sql);
       PreparedTable table = comparator.prepare(sourceSide, new Side(destination, sql), documents);
@@ -432,7 +433,7 @@ class TableComparatorIT {
     assertThatThrownBy(() -> compareAll(new TableSpec("shop.items", List.of(), List.of(), "shop.sneaky()", 10), Options.DEFAULT))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("may not call shop.sneaky");
     // And behind the grammar, the transaction itself cannot write.
-    sql.beginReadOnly(source);
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
     try {
       assertThatThrownBy(() -> Jdbc.queryString(source, "SELECT shop.sneaky()::text")).isInstanceOf(SQLException.class)
           .hasMessageContaining("read-only");
@@ -450,8 +451,8 @@ class TableComparatorIT {
 
   /** Compares the table's chunks a batch at a time, as a run does once chunks are quick (the diffs here put both ways to work). */
   private ChunkResult compareInBatches(TableSpec spec, Options options, int batch) throws Exception {
-    sql.beginReadOnly(source);
-    sql.beginReadOnly(destination);
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
+    sql.beginReadOnly(destination, SessionLimits.DEFAULT);
     try {
       Side sourceSide = new Side(source, sql);
       Side destinationSide = new Side(destination, sql);
