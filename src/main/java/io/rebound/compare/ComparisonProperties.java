@@ -19,16 +19,21 @@ import org.springframework.util.unit.DataSize;
  * @param lockTimeout the longest a comparison's statement waits for a lock (PostgreSQL {@code lock_timeout}:
  *     reading a table another session holds exclusively, during a restore, fails fast instead of queueing
  *     every later reader behind it). Oracle's queries never wait for locks
+ * @param maxTables the most tables one comparison may name
  */
 @ConfigurationProperties("rebound.comparison")
 public record ComparisonProperties(
     @DefaultValue("256MB") DataSize maxChunkSize,
     @DefaultValue("4m") Duration statementTimeout,
-    @DefaultValue("10s") Duration lockTimeout) {
+    @DefaultValue("10s") Duration lockTimeout,
+    @DefaultValue("1000") int maxTables) {
 
   public ComparisonProperties {
     // Checked when the application starts: a zero or negative timeout would turn the limit off.
     new SessionLimits(statementTimeout, lockTimeout);
+    if (maxTables < 1) {
+      throw new IllegalArgumentException("rebound.comparison.max-tables must be at least 1");
+    }
   }
 
   /** The limits every comparison session runs under. */

@@ -229,11 +229,13 @@ class CompareSqlTest {
 
   @Test
   void shouldRefuseTimeoutsThatWouldTurnTheLimitsOff() {
-    assertThatThrownBy(() -> new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ZERO, Duration.ofSeconds(10)))
+    assertThatThrownBy(() -> new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ZERO, Duration.ofSeconds(10), 1000))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
-    assertThatThrownBy(() -> new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ofMinutes(4), Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ofMinutes(4), Duration.ofSeconds(-1), 1000))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ofMinutes(4), Duration.ofSeconds(10)).sessionLimits())
+    assertThatThrownBy(() -> new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ofMinutes(4), Duration.ofSeconds(10), 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-tables");
+    assertThat(new ComparisonProperties(DataSize.ofMegabytes(256), Duration.ofMinutes(4), Duration.ofSeconds(10), 1).sessionLimits())
         .isEqualTo(SessionLimits.DEFAULT);
   }
 }
