@@ -69,12 +69,16 @@ import net.sf.jsqlparser.schema.Column;
  */
 final class FilterGrammar {
 
-  /** Parentheses and operators nested deeper than this are refused: no filter needs them, a parser's stack might. */
+  /**
+   * Parentheses nested deeper than this are refused: no filter needs them, a parser's stack might. The kept
+   * form parenthesises every compound operand and is parsed again, so this bounds operators too.
+   */
   static final int MAX_DEPTH = 32;
 
   /** Oracle's limit on an IN list. */
   static final int MAX_IN_LIST = 1000;
 
+  private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
   private static final Pattern WHOLE_NUMBER = Pattern.compile("\\d+");
   private static final Pattern DECIMAL_NUMBER = Pattern.compile("(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][+-]?\\d+)?");
   private static final Pattern TYPE = Pattern.compile("([a-z][a-z0-9_]*(?: [a-z][a-z0-9_]*)?) ?(?:\\((\\d{1,4})(?:, ?(\\d{1,4}))?\\))?");
@@ -167,7 +171,7 @@ final class FilterGrammar {
    */
   static String write(Expression condition, Set<Dialect> dialects, Dialect target, Function<ColumnName, String> columns,
       java.util.function.Consumer<ColumnName> named) {
-    return new Writer(dialects, target, columns, named).condition(condition, 0).text();
+    return new Writer(dialects, target, columns, named).condition(condition).text();
   }
 
   /** SQL text, and whether it stands on its own as an operand or must be parenthesised. */
@@ -204,35 +208,31 @@ final class FilterGrammar {
     }
 
     /** A node that must be true or false: the whole filter, an operand of AND, OR, NOT. */
-    Sql condition(Expression node, int depth) {
-      nested(depth);
+    Sql condition(Expression node) {
       Class<?> type = node.getClass();
       if (type == Parenthesis.class || type == ParenthesedExpressionList.class) {
-        // Parentheses cost no depth of their own: the parser's tokens were counted for them.
-        return condition(single((ExpressionList<?>) node), depth);
+        return condition(single((ExpressionList<?>) node));
       }
       if (type == AndExpression.class || type == OrExpression.class) {
         String operator = type == AndExpression.class ? "AND" : "OR";
         var binary = (net.sf.jsqlparser.expression.BinaryExpression) node;
-        // A chain of one operator (a AND b AND c...) is one level however long: the parser nests it to the left.
-        String left = condition(binary.getLeftExpression(), binary.getLeftExpression().getClass() == type ? depth : depth + 1)
-            .operandOf(operator);
-        String right = condition(binary.getRightExpression(), depth + 1).operandOf(operator);
+        String left = condition(binary.getLeftExpression()).operandOf(operator);
+        String right = condition(binary.getRightExpression()).operandOf(operator);
         return new Sql(left + " " + operator + " " + right, false, operator);
       }
       if (type == NotExpression.class) {
-        return Sql.compound("NOT " + condition(((NotExpression) node).getExpression(), depth + 1).operand());
+        return Sql.compound("NOT " + condition(((NotExpression) node).getExpression()).operand());
       }
       if (COMPARISONS.containsKey(type)) {
         var comparison = (OldOracleJoinBinaryExpression) node;
         if (comparison.getOldOracleJoinSyntax() != 0 || comparison.getOraclePriorPosition() != 0) {
           throw refused("may not use Oracle's (+) or PRIOR: " + snippet(node));
         }
-        return Sql.compound(value(comparison.getLeftExpression(), depth + 1).operand() + " " + COMPARISONS.get(type) + " "
-            + value(comparison.getRightExpression(), depth + 1).operand());
+        return Sql.compound(value(comparison.getLeftExpression()).operand() + " " + COMPARISONS.get(type) + " "
+            + value(comparison.getRightExpression()).operand());
       }
       if (type == InExpression.class) {
-        return in((InExpression) node, depth);
+        return in((InExpression) node);
       }
       if (type == Between.class) {
         Between between = (Between) node;
@@ -240,46 +240,45 @@ final class FilterGrammar {
             || between.getOraclePriorPosition() != 0) {
           throw refused("may use only plain BETWEEN: " + snippet(node));
         }
-        return Sql.compound(value(between.getLeftExpression(), depth + 1).operand() + (between.isNot() ? " NOT BETWEEN " : " BETWEEN ")
-            + value(between.getBetweenExpressionStart(), depth + 1).operand() + " AND "
-            + value(between.getBetweenExpressionEnd(), depth + 1).operand());
+        return Sql.compound(value(between.getLeftExpression()).operand() + (between.isNot() ? " NOT BETWEEN " : " BETWEEN ")
+            + value(between.getBetweenExpressionStart()).operand() + " AND "
+            + value(between.getBetweenExpressionEnd()).operand());
       }
       if (type == LikeExpression.class) {
-        return like((LikeExpression) node, depth);
+        return like((LikeExpression) node);
       }
       if (type == IsNullExpression.class) {
         IsNullExpression isNull = (IsNullExpression) node;
         if (isNull.getOldOracleJoinSyntax() != 0 || isNull.getOraclePriorPosition() != 0) {
           throw refused("may not use Oracle's (+) or PRIOR: " + snippet(node));
         }
-        return Sql.compound(value(isNull.getLeftExpression(), depth + 1).operand() + (isNull.isNot() ? " IS NOT NULL" : " IS NULL"));
+        return Sql.compound(value(isNull.getLeftExpression()).operand() + (isNull.isNot() ? " IS NOT NULL" : " IS NULL"));
       }
       if (type == Column.class || type == BooleanValue.class) {
         // A boolean column, or TRUE / FALSE, is a condition of its own.
-        return value(node, depth);
+        return value(node);
       }
       if (isValue(type)) {
         // Checked as a value first, so that what is refused in it is named.
-        value(node, depth);
+        value(node);
         throw refused("must be a condition, but " + snippet(node) + " is a value");
       }
       throw refused(node);
     }
 
     /** A node that is a value: a column, a literal, a function of values, arithmetic. */
-    Sql value(Expression node, int depth) {
-      nested(depth);
+    Sql value(Expression node) {
       Class<?> type = node.getClass();
       if (type == Parenthesis.class || type == ParenthesedExpressionList.class) {
-        return value(single((ExpressionList<?>) node), depth);
+        return value(single((ExpressionList<?>) node));
       }
       if (type == Column.class) {
         return Sql.atom(column((Column) node));
       }
       if (ARITHMETIC.containsKey(type)) {
         var binary = (net.sf.jsqlparser.expression.BinaryExpression) node;
-        return Sql.compound(value(binary.getLeftExpression(), depth + 1).operand() + " " + ARITHMETIC.get(type) + " "
-            + value(binary.getRightExpression(), depth + 1).operand());
+        return Sql.compound(value(binary.getLeftExpression()).operand() + " " + ARITHMETIC.get(type) + " "
+            + value(binary.getRightExpression()).operand());
       }
       if (type == SignedExpression.class) {
         SignedExpression signed = (SignedExpression) node;
@@ -287,16 +286,16 @@ final class FilterGrammar {
           throw refused("may not use the operator " + signed.getSign());
         }
         // The operand is an atom or parenthesised, so the sign never meets another '-' (which would begin a comment).
-        return Sql.compound(signed.getSign() + value(signed.getExpression(), depth + 1).operand());
+        return Sql.compound(signed.getSign() + value(signed.getExpression()).operand());
       }
       if (type == net.sf.jsqlparser.expression.Function.class) {
-        return Sql.atom(function((net.sf.jsqlparser.expression.Function) node, depth));
+        return Sql.atom(function((net.sf.jsqlparser.expression.Function) node));
       }
       if (type == TrimFunction.class) {
-        return Sql.atom(trim((TrimFunction) node, depth));
+        return Sql.atom(trim((TrimFunction) node));
       }
       if (type == CastExpression.class) {
-        return Sql.atom(cast((CastExpression) node, depth));
+        return Sql.atom(cast((CastExpression) node));
       }
       if (isLiteral(type)) {
         return Sql.atom(literal(node, target));
@@ -307,7 +306,7 @@ final class FilterGrammar {
       throw refused(node);
     }
 
-    private Sql in(InExpression in, int depth) {
+    private Sql in(InExpression in) {
       if (in.isGlobal() || in.getOldOracleJoinSyntax() != 0 || in.getOraclePriorPosition() != 0) {
         throw refused("may use only plain IN: " + snippet(in));
       }
@@ -326,17 +325,17 @@ final class FilterGrammar {
         }
         values.add(literal(item, target));
       }
-      return Sql.compound(value(in.getLeftExpression(), depth + 1).operand() + (in.isNot() ? " NOT IN (" : " IN (")
+      return Sql.compound(value(in.getLeftExpression()).operand() + (in.isNot() ? " NOT IN (" : " IN (")
           + String.join(", ", values) + ")");
     }
 
-    private Sql like(LikeExpression like, int depth) {
+    private Sql like(LikeExpression like) {
       if (like.getLikeKeyWord() != LikeExpression.KeyWord.LIKE || like.isUseBinary() || like.getOldOracleJoinSyntax() != 0
           || like.getOraclePriorPosition() != 0) {
         throw refused("may use only LIKE and NOT LIKE, not " + snippet(like));
       }
-      String text = value(like.getLeftExpression(), depth + 1).operand() + (like.isNot() ? " NOT LIKE " : " LIKE ")
-          + value(like.getRightExpression(), depth + 1).operand();
+      String text = value(like.getLeftExpression()).operand() + (like.isNot() ? " NOT LIKE " : " LIKE ")
+          + value(like.getRightExpression()).operand();
       Expression escape = like.getEscape();
       if (escape != null) {
         if (escape.getClass() != StringValue.class || ((StringValue) escape).getNotExcapedValue().length() != 1) {
@@ -347,9 +346,9 @@ final class FilterGrammar {
       return Sql.compound(text);
     }
 
-    private String function(net.sf.jsqlparser.expression.Function function, int depth) {
+    private String function(net.sf.jsqlparser.expression.Function function) {
       String name = function.getName();
-      if (function.getMultipartName().size() != 1 || name.contains(".")) {
+      if (name.contains(".")) {
         throw refused("may not call " + name + ": the functions allowed on " + names(dialects) + " are " + FilterFunctions.functions(dialects));
       }
       String lower = name.toLowerCase(Locale.ROOT);
@@ -389,13 +388,13 @@ final class FilterGrammar {
       }
       List<String> written = new ArrayList<>();
       for (Expression argument : arguments) {
-        written.add(value(argument, depth + 1).text());
+        written.add(value(argument).text());
       }
       boolean qualify = target == Dialect.POSTGRESQL && FilterFunctions.function(target, lower).catalog();
       return (qualify ? "pg_catalog." : "") + lower + "(" + String.join(", ", written) + ")";
     }
 
-    private String trim(TrimFunction trim, int depth) {
+    private String trim(TrimFunction trim) {
       for (Dialect dialect : dialects) {
         if (FilterFunctions.function(dialect, "trim") == null) {
           throw refused("may not call trim");
@@ -420,12 +419,12 @@ final class FilterGrammar {
       if (trim.isUsingFromKeyword()) {
         text.append("FROM ");
       }
-      return text.append(value(source, depth + 1).text()).append(')').toString();
+      return text.append(value(source).text()).append(')').toString();
     }
 
-    private String cast(CastExpression cast, int depth) {
-      if (cast.keyword != null && !cast.keyword.equalsIgnoreCase("cast") || cast.getFormat() != null
-          || cast.getColumnDefinitions() != null && !cast.getColumnDefinitions().isEmpty()) {
+    private String cast(CastExpression cast) {
+      // No type is a ROW(...) cast, which the parser keeps as column definitions.
+      if (cast.keyword != null && !cast.keyword.equalsIgnoreCase("cast") || cast.getFormat() != null || cast.getColDataType() == null) {
         throw refused("may use only CAST(x AS type) or x::type, not " + snippet(cast));
       }
       String declared = cast.getColDataType().toString().toLowerCase(Locale.ROOT).strip().replaceAll("\\s+", " ");
@@ -445,7 +444,7 @@ final class FilterGrammar {
       }
       String typeName = target == Dialect.POSTGRESQL ? FilterFunctions.type(target, name).postgresName() : name;
       String modifiers = arguments == 0 ? "" : "(" + matcher.group(2) + (arguments == 2 ? ", " + matcher.group(3) : "") + ")";
-      return "CAST(" + value(cast.getLeftExpression(), depth + 1).text() + " AS " + typeName + modifiers + ")";
+      return "CAST(" + value(cast.getLeftExpression()).text() + " AS " + typeName + modifiers + ")";
     }
 
     private String column(Column column) {
@@ -482,12 +481,6 @@ final class FilterGrammar {
             + maxBytes + " bytes");
       }
       return text;
-    }
-
-    private void nested(int depth) {
-      if (depth > MAX_DEPTH) {
-        throw refused("is nested more than " + MAX_DEPTH + " deep");
-      }
     }
   }
 
@@ -571,9 +564,6 @@ final class FilterGrammar {
     if (value.indexOf('\\') >= 0) {
       throw refused("must not use backslashes in strings (use LIKE ... ESCAPE '!' to escape a wildcard)");
     }
-    if (value.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')) {
-      throw refused("contains a control character");
-    }
     return "'" + value.replace("'", "''") + "'";
   }
 
@@ -583,7 +573,8 @@ final class FilterGrammar {
    */
   private static String dateTime(DateTimeLiteralExpression literal, Dialect target) {
     String quoted = literal.getValue();
-    String value = quoted.length() >= 2 && quoted.startsWith("'") && quoted.endsWith("'") ? quoted.substring(1, quoted.length() - 1) : "";
+    Matcher inQuotes = QUOTED.matcher(quoted);
+    String value = inQuotes.matches() ? inQuotes.group(1) : quoted;
     try {
       switch (literal.getType()) {
         case DATE -> LocalDate.parse(value);
@@ -617,7 +608,14 @@ final class FilterGrammar {
   }
 
   private static String snippet(Object node) {
-    return "'" + abbreviate(String.valueOf(node)) + "'";
+    String text;
+    try {
+      text = String.valueOf(node);
+    } catch (RuntimeException e) {
+      // The parser cannot always write back what it read (a ROW(...) cast): the node is named by its kind.
+      text = node.getClass().getSimpleName();
+    }
+    return "'" + abbreviate(text) + "'";
   }
 
   private static String abbreviate(String text) {

@@ -70,8 +70,22 @@ public final class WhereFilter {
     }
     Set<Dialect> dialects = EnumSet.of(source, destination);
     Set<ColumnName> named = new LinkedHashSet<>();
-    String kept = FilterGrammar.write(FilterGrammar.parse(condition), dialects, null, null, named::add);
-    // The kept form is parsed again at every start of a table: it must read back as itself.
+    String kept;
+    try {
+      kept = FilterGrammar.write(FilterGrammar.parse(condition), dialects, null, null, named::add);
+    } catch (StackOverflowError e) {
+      throw FilterGrammar.refused("is nested too deeply");
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The parser's tree could not be read as the grammar reads it: refused, whatever it was.
+      throw FilterGrammar.refused("could not be checked: " + e.getClass().getSimpleName());
+    }
+    if (kept.length() > MAX_LENGTH) {
+      throw FilterGrammar.refused("is longer than " + MAX_LENGTH + " characters once written out with its parentheses");
+    }
+    // The kept form is parsed again at every start of a table, so it must read back as itself; and as it
+    // parenthesises every compound operand, parsing it bounds how deep operators nest.
     if (!kept.equals(FilterGrammar.write(FilterGrammar.parse(kept), dialects, null, null, column -> {}))) {
       throw FilterGrammar.refused("cannot be written back unchanged: " + kept);
     }

@@ -155,6 +155,8 @@ class ComparisonInputsTest {
     Map<String, Object> longName = new HashMap<>(Map.of("source", "pg", "destination", "pg", "tables", "shop.t"));
     longName.put("parallelism", "x".repeat(100));
     assertThatThrownBy(() -> inputs.parse(longName)).hasMessage("parallelism must be a whole number, not '" + "x".repeat(40) + "…'");
+    longName.put("parallelism", "x".repeat(40));
+    assertThatThrownBy(() -> inputs.parse(longName)).hasMessage("parallelism must be a whole number, not '" + "x".repeat(40) + "'");
   }
 
   @Test

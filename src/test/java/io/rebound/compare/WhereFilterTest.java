@@ -253,12 +253,23 @@ class WhereFilterTest {
     assertThatThrownBy(() -> WhereFilter.validate("name like 'x' escape '!!'")).hasMessageContaining("ESCAPE one character");
     assertThatThrownBy(() -> WhereFilter.validate("name like 'x' escape code")).hasMessageContaining("ESCAPE one character");
     assertThatThrownBy(() -> WhereFilter.validate("cast(created_at as date format 'YYYY') = 1")).hasMessageContaining("only CAST(x AS type)");
+    assertThatThrownBy(() -> WhereFilter.validate("cast(a as row(b int)) is null")).hasMessageContaining("only CAST(x AS type)");
+    assertThatThrownBy(() -> WhereFilter.validate("lower(cast(a as row(b int))) = 'x'")).as("a tree the parser cannot write back")
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("the WHERE filter could not be checked");
+    assertThatThrownBy(() -> WhereFilter.validate("round(price, -digits) = 1")).hasMessageContaining("must give round a literal as argument 2");
+    assertThatThrownBy(() -> WhereFilter.validate("id in (~1)")).hasMessageContaining("IN only with a list of literals");
+    assertThatThrownBy(() -> WhereFilter.validate("id in (-(1))")).hasMessageContaining("IN only with a list of literals");
+    assertThatThrownBy(() -> WhereFilter.validate("~id = 1")).hasMessageContaining("may not use the operator ~");
   }
 
   @Test
   void shouldTellValuesFromConditions() {
     assertThatThrownBy(() -> WhereFilter.validate("price + 1")).hasMessageContaining("must be a condition, but 'price + 1' is a value");
-    assertThatThrownBy(() -> WhereFilter.validate("'x'")).hasMessageContaining("is a value");
+    for (String value : List.of("'x'", "-price", "cast(flag as int)", "trim(name)", "lower(name)", "price * 2", "1")) {
+      assertThatThrownBy(() -> WhereFilter.validate(value)).as(value).hasMessageEndingWith("' is a value");
+    }
+    assertThatThrownBy(() -> WhereFilter.validate("pg_sleep(1)")).as("what is refused inside is named first")
+        .hasMessageContaining("may not call pg_sleep");
     assertThatThrownBy(() -> WhereFilter.validate("(a = 1) = true")).hasMessageContaining("'a = 1' is a condition");
     assertThatThrownBy(() -> WhereFilter.validate("lower(a = 1) = 'x'")).hasMessageContaining("is a condition");
     assertThatThrownBy(() -> WhereFilter.validate("a = 1 and price * 2")).hasMessageContaining("is a value");
@@ -276,6 +287,8 @@ class WhereFilterTest {
     assertThat(WhereFilter.validate("n = 123456789012345678901234567890")).isEqualTo("n = 123456789012345678901234567890");
     assertThat(WhereFilter.validate("n = 1. and m = 2E-3")).isEqualTo("(n = 1.) AND (m = 2E-3)");
     assertThatThrownBy(() -> WhereFilter.validate("n = 0x1F")).hasMessageContaining("hexadecimal");
+    assertThatThrownBy(() -> WhereFilter.validate("name = '\\x'")).hasMessageContaining("must not use backslashes");
+    assertThatThrownBy(() -> WhereFilter.validate("name = 'x\\'")).hasMessageContaining("must not use backslashes");
     assertThatThrownBy(() -> WhereFilter.validate("name = 'tab\tok, bell\u0007 not'")).hasMessageContaining("control character");
     assertThat(WhereFilter.validate("name = 'line\nbreak'")).isEqualTo("name = 'line\nbreak'");
   }
@@ -293,6 +306,11 @@ class WhereFilterTest {
     assertThatThrownBy(() -> WhereFilter.validate(long64, POSTGRESQL, POSTGRESQL)).hasMessageContaining("longer than 63 bytes");
     assertThat(WhereFilter.validate(long64, ORACLE, ORACLE)).isEqualTo(long64);
     assertThatThrownBy(() -> WhereFilter.validate("\"" + "x".repeat(129) + "\" = 1", ORACLE, ORACLE)).hasMessageContaining("128 bytes");
+    for (String longestName : List.of("\"" + "x".repeat(63) + "\" = 1", "\"" + "é".repeat(31) + "x\" = 1")) {
+      assertThat(WhereFilter.validate(longestName, POSTGRESQL, ORACLE)).isEqualTo(longestName);
+    }
+    assertThat(WhereFilter.validate("\"" + "x".repeat(128) + "\" = 1", ORACLE, ORACLE)).isNotNull();
+    assertThatThrownBy(() -> WhereFilter.validate("\"a\tb\" = 1")).hasMessageContaining("control character");
     assertThatThrownBy(() -> WhereFilter.validate("\"" + "é".repeat(32) + "\" = 1", POSTGRESQL, POSTGRESQL)).as("bytes, not characters")
         .hasMessageContaining("63 bytes");
   }
@@ -302,15 +320,21 @@ class WhereFilterTest {
     assertThat(WhereFilter.validate(null)).isNull();
     assertThat(WhereFilter.validate("  \n ")).isNull();
     assertThat(WhereFilter.parse(" ", POSTGRESQL, ORACLE)).isNull();
-    String longest = "name = '" + "x".repeat(WhereFilter.MAX_LENGTH - 10) + "'";
-    assertThat(WhereFilter.validate(longest)).isEqualTo(longest);
-    assertThatThrownBy(() -> WhereFilter.validate(longest + " or 1 = 1")).hasMessageContaining("longer than 4000 characters");
+    String longest = "name = '" + "x".repeat(WhereFilter.MAX_LENGTH - 9) + "'";
+    assertThat(WhereFilter.validate(longest)).hasSize(WhereFilter.MAX_LENGTH).isEqualTo(longest);
+    assertThat(WhereFilter.validate(" " + longest + "\n")).as("stripped first").isEqualTo(longest);
+    assertThatThrownBy(() -> WhereFilter.validate(longest + "x")).hasMessage("the WHERE filter is longer than 4000 characters");
+    String parenthesised = IntStream.range(0, 400).mapToObj(i -> "c = " + i % 10).collect(Collectors.joining(" or "));
+    assertThatThrownBy(() -> WhereFilter.validate(parenthesised)).as("%d characters as given", parenthesised.length())
+        .hasMessage("the WHERE filter is longer than 4000 characters once written out with its parentheses");
     String deep = "(".repeat(FilterGrammar.MAX_DEPTH) + "id = 1" + ")".repeat(FilterGrammar.MAX_DEPTH);
     assertThat(WhereFilter.validate(deep)).isEqualTo("id = 1");
     assertThatThrownBy(() -> WhereFilter.validate("(" + deep + ")")).hasMessageContaining("nested more than 32 deep");
     assertThatThrownBy(() -> WhereFilter.validate("id = " + "abs(".repeat(40) + "1" + ")".repeat(40)))
         .hasMessageContaining("nested more than 32 deep");
-    assertThatThrownBy(() -> WhereFilter.validate("id = " + "1 + ".repeat(40) + "1")).hasMessageContaining("nested more than 32 deep");
+    assertThatThrownBy(() -> WhereFilter.validate("id = " + "1 + ".repeat(40) + "1")).as("its kept form would be")
+        .hasMessageContaining("nested more than 32 deep");
+    assertThatThrownBy(() -> WhereFilter.validate("not ".repeat(500) + "id = 1")).hasMessageContaining("nested more than 32 deep");
     String chain = IntStream.range(0, 200).mapToObj(i -> "c" + i + " = " + i).collect(Collectors.joining(" or "));
     assertThat(WhereFilter.validate(chain)).as("a long chain of one operator is not deep").startsWith("(c0 = 0) OR (c1 = 1) OR");
     String values = IntStream.range(0, FilterGrammar.MAX_IN_LIST).mapToObj(i -> String.valueOf(i % 10)).collect(Collectors.joining(","));
@@ -325,5 +349,17 @@ class WhereFilterTest {
     String kept = WhereFilter.validate(filter);
     assertThat(kept).doesNotContain("--").doesNotContain("/*");
     assertThat(WhereFilter.validate(kept)).isEqualTo(kept);
+  }
+
+  @Test
+  void shouldNameWhatItRefusesBrieflyAndOnOneLine() {
+    String sixty = "(SELECT " + "1".repeat(51) + ")";
+    assertThat(sixty).hasSize(60);
+    assertThatThrownBy(() -> WhereFilter.validate("id = " + sixty)).hasMessage("the WHERE filter may not use a subquery: '" + sixty + "'");
+    assertThatThrownBy(() -> WhereFilter.validate("id = (select " + "1".repeat(52) + ")"))
+        .hasMessage("the WHERE filter may not use a subquery: '(SELECT " + "1".repeat(52) + "…'");
+    assertThatThrownBy(() -> WhereFilter.validate("id = 1 and")).hasMessageStartingWith("the WHERE filter is not one valid condition: Encountered")
+        .hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> WhereFilter.validate("id = xmlserialize(content x as text)")).hasMessageStartingWith("the WHERE filter may not use ");
   }
 }
