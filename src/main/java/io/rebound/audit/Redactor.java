@@ -55,6 +55,7 @@ public class Redactor {
     List<String> secrets = new ArrayList<>();
     for (Target target : targets.all()) {
       addSecret(secrets, safely(target::password));
+      addSecret(secrets, safely(target::comparisonPassword));
       target.properties().userPasswords().keySet().forEach(user -> addSecret(secrets, safely(() -> target.userPassword(user).orElse(null))));
       target.properties().userPasswordFiles().keySet().forEach(user -> addSecret(secrets, safely(() -> target.userPassword(user).orElse(null))));
     }

@@ -4,12 +4,13 @@ import io.rebound.target.Dialect;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BinaryOperator;
 
 /**
  * The SQL a comparison runs on one dialect. Every value a user gives is a bind variable; identifiers are
- * validated and quoted; the WHERE filter is validated by {@link WhereFilter} and run read-only.
+ * validated and quoted; the WHERE filter is checked by {@link WhereFilter} and run read-only.
  */
 public interface CompareSql {
 
@@ -139,6 +140,24 @@ public interface CompareSql {
     throw new UnsupportedOperationException(dialect() + " does not hash typed values");
   }
 
-  /** Starts a read-only transaction on the connection. */
-  void beginReadOnly(Connection connection) throws SQLException;
+  /**
+   * How long a comparison's statement may run, and wait for a lock, before it is cancelled (see
+   * {@link ComparisonProperties}): a comparison never holds a lock that a restore waits for longer than a
+   * statement may run, and never hangs on one.
+   */
+  record SessionLimits(Duration statementTimeout, Duration lockTimeout) {
+    public static final SessionLimits DEFAULT = new SessionLimits(Duration.ofMinutes(4), Duration.ofSeconds(10));
+
+    public SessionLimits {
+      if (statementTimeout.isNegative() || statementTimeout.isZero() || lockTimeout.isNegative() || lockTimeout.isZero()) {
+        throw new IllegalArgumentException("a comparison's statement and lock timeouts must be positive");
+      }
+    }
+  }
+
+  /**
+   * Starts a read-only transaction on the connection, its statements bounded by the limits, and returns the
+   * connection to run the comparison's statements on (the same one, or one that bounds each statement).
+   */
+  Connection beginReadOnly(Connection connection, SessionLimits limits) throws SQLException;
 }

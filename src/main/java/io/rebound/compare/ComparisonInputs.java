@@ -9,6 +9,8 @@ import io.rebound.target.Dialect;
 import io.rebound.target.Identifiers;
 import io.rebound.target.Targets;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,11 +20,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads and validates a comparison's inputs from any way in: Tasklist sends table names as text, the API
- * a JSON list of tables with keys, columns and filters.
+ * a JSON list of tables with keys, columns and filters. Every value is checked for its shape and range
+ * before anything starts: a refusal names the input and why.
  */
 @Component
 public class ComparisonInputs {
@@ -35,12 +39,25 @@ public class ComparisonInputs {
 
   static final Set<String> ACCEPTED = Set.of(SOURCE, DESTINATION, TABLES, CHUNK_SIZE, PARALLELISM, MAX_DIFFERENCES, RETRY_OF);
 
+  /** The keys of a table given as an object. */
+  static final Set<String> TABLE_KEYS = Set.of("name", "primaryKey", "columns", "where", "chunkSize");
+
+  /** Both databases allow at most 32 columns in a primary key. */
+  static final int MAX_KEY_COLUMNS = 32;
+
+  /** Oracle's most columns in a table (PostgreSQL's is 1600, but a comparison runs on both). */
+  static final int MAX_COLUMNS = 1000;
+
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d{1,30}");
+
   private final Targets targets;
   private final ObjectMapper json;
+  private final ComparisonProperties properties;
 
-  public ComparisonInputs(Targets targets, ObjectMapper json) {
+  public ComparisonInputs(Targets targets, ObjectMapper json, ComparisonProperties properties) {
     this.targets = targets;
     this.json = json;
+    this.properties = properties;
   }
 
   public ComparisonRequest parse(Map<String, ?> variables) {
@@ -68,16 +85,19 @@ public class ComparisonInputs {
       }
       table.primaryKey().forEach(c -> Identifiers.canonical(sourceDialect, c, "primary key column of " + table.name()));
       table.columns().forEach(c -> Identifiers.canonical(sourceDialect, c, "column of " + table.name()));
-      if (table.chunkSize() != null) {
-        range(table.chunkSize(), 100, 1_000_000, "chunkSize of " + table.name());
+      String where;
+      try {
+        where = WhereFilter.validate(table.where(), sourceDialect, destinationDialect);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(table.name() + ": " + e.getMessage());
       }
-      checked.add(new TableSpec(name, table.primaryKey(), table.columns(), WhereFilter.validate(table.where()), table.chunkSize()));
+      checked.add(new TableSpec(name, table.primaryKey(), table.columns(), where, table.chunkSize()));
     }
     // Hashing makes a chunk cheap to compare whole: large chunks keep the per-job cost small, and differing
     // chunks are split further anyway.
-    int chunkSize = range(number(variables.get(CHUNK_SIZE), DEFAULT_CHUNK_SIZE, "chunkSize"), 100, 1_000_000, "chunkSize");
-    int parallelism = range(number(variables.get(PARALLELISM), 2, "parallelism"), 1, 16, "parallelism");
-    int maxDifferences = range(number(variables.get(MAX_DIFFERENCES), 20, "maxReportedDifferences"), 0, 10_000, "maxReportedDifferences");
+    int chunkSize = number(variables.get(CHUNK_SIZE), DEFAULT_CHUNK_SIZE, 100, 1_000_000, "chunkSize");
+    int parallelism = number(variables.get(PARALLELISM), 2, 1, 16, "parallelism");
+    int maxDifferences = number(variables.get(MAX_DIFFERENCES), 20, 0, 10_000, "maxReportedDifferences");
     return new ComparisonRequest(source, destination, checked, chunkSize, parallelism, maxDifferences);
   }
 
@@ -90,9 +110,11 @@ public class ComparisonInputs {
       return specs(new String(bytes, StandardCharsets.UTF_8));
     }
     if (value instanceof Collection<?> items) {
+      within(items.size());
       List<TableSpec> specs = new ArrayList<>();
+      int index = 0;
       for (Object item : items) {
-        specs.add(item instanceof String name ? new TableSpec(name, null, null, null, null) : json.convertValue(item, TableSpec.class));
+        specs.add(table(item, "tables[" + index++ + "]"));
       }
       return specs;
     }
@@ -103,16 +125,67 @@ public class ComparisonInputs {
     if (trimmed.startsWith("[")) {
       return specs(trimmed);
     }
-    return Arrays.stream(trimmed.split("[,\\s]+")).filter(s -> !s.isEmpty()).map(name -> new TableSpec(name, null, null, null, null)).toList();
+    List<String> names = Arrays.stream(trimmed.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
+    within(names.size());
+    return names.stream().map(name -> new TableSpec(name, null, null, null, null)).toList();
+  }
+
+  private void within(int count) {
+    if (count > properties.maxTables()) {
+      throw new InvalidInputException("tables: at most " + properties.maxTables() + " tables in one comparison, not " + count
+          + " (rebound.comparison.max-tables)");
+    }
   }
 
   private List<TableSpec> specs(String text) {
+    List<Object> items;
     try {
-      List<Object> items = json.readValue(text, new TypeReference<List<Object>>() {});
-      return tables(items);
-    } catch (IOException | IllegalArgumentException e) {
+      items = json.readValue(text, new TypeReference<List<Object>>() {});
+    } catch (IOException e) {
       throw new InvalidInputException("tables is not a JSON list of table names or {name, primaryKey, columns, where, chunkSize}");
     }
+    return tables(items == null ? List.of() : items);
+  }
+
+  /** One table: its name, or an object with the keys of {@link #TABLE_KEYS}, each of its own shape. */
+  private static TableSpec table(Object item, String what) {
+    if (item instanceof String name) {
+      return new TableSpec(name, null, null, null, null);
+    }
+    if (!(item instanceof Map<?, ?> fields)) {
+      throw new InvalidInputException(what + " must be a table name or an object {name, primaryKey, columns, where, chunkSize}, not "
+          + shape(item));
+    }
+    for (Object key : fields.keySet()) {
+      if (!TABLE_KEYS.contains(String.valueOf(key))) {
+        throw new InvalidInputException(what + ": unknown key '" + key + "'; accepted: " + TABLE_KEYS.stream().sorted().toList());
+      }
+    }
+    if (!(fields.get("name") instanceof String name)) {
+      throw new InvalidInputException(what + ": name must be the table's name as schema.table, not " + shape(fields.get("name")));
+    }
+    List<String> primaryKey = names(fields.get("primaryKey"), MAX_KEY_COLUMNS, "primaryKey of " + name);
+    List<String> columns = names(fields.get("columns"), MAX_COLUMNS, "columns of " + name);
+    Object where = fields.get("where");
+    if (where != null && !(where instanceof String)) {
+      throw new InvalidInputException("where of " + name + " must be a condition as text, not " + shape(where));
+    }
+    Integer chunkSize = number(fields.get("chunkSize"), null, 100, 1_000_000, "chunkSize of " + name);
+    return new TableSpec(name, primaryKey, columns, (String) where, chunkSize);
+  }
+
+  /** A list of column names, at most {@code max} of them. */
+  private static List<String> names(Object value, int max, String what) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof Collection<?> items) || items.stream().anyMatch(item -> !(item instanceof String))) {
+      throw new InvalidInputException(what + " must be a list of column names, not " + shape(value));
+    }
+    if (items.size() > max) {
+      throw new InvalidInputException(what + " names " + items.size() + " columns; at most " + max);
+    }
+    return items.stream().map(String.class::cast).toList();
   }
 
   private Dialect dialect(String target, String what) {
@@ -124,27 +197,65 @@ public class ComparisonInputs {
     if (value == null || value.toString().isBlank()) {
       throw new InvalidInputException(what + " is required");
     }
-    return value.toString().strip();
+    if (!(value instanceof String text)) {
+      throw new InvalidInputException(what + " must be a target's name, not " + shape(value));
+    }
+    return text.strip();
   }
 
-  private static int number(Object value, int defaultValue, String what) {
-    if (value == null || value.toString().isBlank()) {
+  /**
+   * A whole number between {@code min} and {@code max}, or the default when none is given, from whatever
+   * type carried it: JSON gives Integer, Long or BigInteger by size (and Double for 1e3 or 2.0), the engine
+   * Integer, Long or String. Nothing is narrowed before the range is checked, so 4294967396 is refused
+   * rather than read as 100.
+   */
+  static Integer number(Object value, Integer defaultValue, int min, int max, String what) {
+    if (value == null || value instanceof String text && text.isBlank()) {
       return defaultValue;
     }
-    if (value instanceof Number n) {
-      return n.intValue();
+    BigDecimal number = wholeNumber(value);
+    if (number == null) {
+      throw new InvalidInputException(what + " must be a whole number, not " + shape(value));
     }
-    try {
-      return Integer.parseInt(value.toString().strip());
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(what + " must be a whole number");
-    }
-  }
-
-  private static int range(int value, int min, int max, String what) {
-    if (value < min || value > max) {
+    if (number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw new InvalidInputException(what + " must be between " + min + " and " + max);
     }
-    return value;
+    return number.intValueExact();
+  }
+
+  /** The value as a number when it holds a whole one exactly, or null. */
+  private static BigDecimal wholeNumber(Object value) {
+    BigDecimal decimal;
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      decimal = BigDecimal.valueOf(((Number) value).longValue());
+    } else if (value instanceof BigInteger big) {
+      decimal = new BigDecimal(big);
+    } else if (value instanceof BigDecimal big) {
+      decimal = big;
+    } else if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
+      decimal = BigDecimal.valueOf(((Number) value).doubleValue());
+    } else if (value instanceof String text && WHOLE_NUMBER.matcher(text.strip()).matches()) {
+      decimal = new BigDecimal(text.strip());
+    } else {
+      return null;
+    }
+    // Scale, not value: 2.0 is whole, 2.5 is not; neither is turned into digits (1E+999999999 stays small).
+    return decimal.signum() == 0 || decimal.stripTrailingZeros().scale() <= 0 ? decimal : null;
+  }
+
+  /** What a value is, for a message: short, never a whole document. */
+  private static String shape(Object value) {
+    if (value == null) {
+      return "nothing";
+    }
+    if (value instanceof Map<?, ?>) {
+      return "an object";
+    }
+    if (value instanceof Collection<?>) {
+      return "a list";
+    }
+    String text = String.valueOf(value);
+    return (value instanceof String ? "'" : "") + (text.length() <= 40 ? text : text.substring(0, 40) + "…")
+        + (value instanceof String ? "'" : "");
   }
 }

@@ -142,7 +142,10 @@ public class ComparisonService implements DisposableBean {
     T run(Side source, Side destination) throws SQLException;
   }
 
-  /** Runs work with a read-only transaction on each side, rolled back after. */
+  /**
+   * Runs work with a read-only transaction on each side, rolled back after, as the targets' comparison
+   * accounts and within the configured statement and lock timeouts.
+   */
   private <T> T withSides(Comparison comparison, SideWork<T> work) throws SQLException {
     Target sourceTarget = targets.get(comparison.source());
     Target destinationTarget = targets.get(comparison.destination());
@@ -150,9 +153,9 @@ public class ComparisonService implements DisposableBean {
     CompareSql destinationSql = sql(destinationTarget);
     try (Connection source = sourceTarget.pooledConnection(); Connection destination = destinationTarget.pooledConnection()) {
       try {
-        sourceSql.beginReadOnly(source);
-        destinationSql.beginReadOnly(destination);
-        return work.run(new Side(source, sourceSql), new Side(destination, destinationSql));
+        Connection sourceSession = sourceSql.beginReadOnly(source, properties.sessionLimits());
+        Connection destinationSession = destinationSql.beginReadOnly(destination, properties.sessionLimits());
+        return work.run(new Side(sourceSession, sourceSql), new Side(destinationSession, destinationSql));
       } finally {
         rollbackQuietly(source);
         rollbackQuietly(destination);

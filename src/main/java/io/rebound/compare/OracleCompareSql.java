@@ -138,12 +138,20 @@ public class OracleCompareSql implements CompareSql {
   }
 
 
+  /**
+   * Oracle has no statement timeout of a session: every statement the returned connection creates is given
+   * the statement timeout as its JDBC query timeout, and the driver cancels it when that passes (ORA-01013).
+   * There is no lock timeout to set: a query reads a consistent version of the rows and never waits for a
+   * row or table lock, and DDL_LOCK_TIMEOUT bounds only DDL, which a comparison does not run.
+   */
   @Override
-  public void beginReadOnly(Connection connection) throws SQLException {
+  public Connection beginReadOnly(Connection connection, SessionLimits limits) throws SQLException {
     connection.setAutoCommit(false);
-    try (Statement statement = connection.createStatement()) {
+    Connection bounded = TimedConnection.of(connection, limits.statementTimeout());
+    try (Statement statement = bounded.createStatement()) {
       statement.execute("ALTER SESSION SET NLS_COMP = BINARY NLS_SORT = BINARY");
       statement.execute("SET TRANSACTION READ ONLY");
     }
+    return bounded;
   }
 }

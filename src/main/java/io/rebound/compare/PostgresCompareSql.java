@@ -277,19 +277,27 @@ public class PostgresCompareSql implements CompareSql {
   }
 
 
+  /**
+   * One round trip, as every chunk starts its transactions afresh; every setting is LOCAL, so it ends with
+   * the transaction and a pooled connection goes back as it came.
+   * work_mem: a chunk's few thousand buckets fit in a hash table of about a megabyte, but the planner
+   * expects a group per row: with the default 4 MB it would sort the whole chunk, on disk.
+   * No parallel workers: a chunk is a short range scan, workers cost more to start than they save, and
+   * they take cores from the server's own work.
+   * No JIT: the planner prices a chunk's thousands of slices as one big query and would compile and
+   * optimise it every time, which takes longer than the chunk.
+   * statement_timeout and lock_timeout: the server cancels a statement that runs or waits too long, so a
+   * comparison neither hangs behind a lock nor holds one (a restore's DROP waits for it) for long.
+   */
   @Override
-  public void beginReadOnly(Connection connection) throws SQLException {
+  public Connection beginReadOnly(Connection connection, SessionLimits limits) throws SQLException {
     connection.setAutoCommit(false);
-    // One round trip, as every chunk starts its transactions afresh.
-    // work_mem: a chunk's few thousand buckets fit in a hash table of about a megabyte, but the planner
-    // expects a group per row: with the default 4 MB it would sort the whole chunk, on disk.
-    // No parallel workers: a chunk is a short range scan, workers cost more to start than they save, and
-    // they take cores from the server's own work.
-    // No JIT: the planner prices a chunk's thousands of slices as one big query and would compile and
-    // optimise it every time, which takes longer than the chunk.
     try (Statement statement = connection.createStatement()) {
       statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL work_mem = '64MB';"
-          + " SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off");
+          + " SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off;"
+          + " SET LOCAL statement_timeout = " + limits.statementTimeout().toMillis() + ";"
+          + " SET LOCAL lock_timeout = " + limits.lockTimeout().toMillis());
     }
+    return connection;
   }
 }

@@ -7,6 +7,8 @@ import java.util.List;
  * A table ready to compare: the same columns, in the same order, on both sides, the key first.
  *
  * @param keyCount how many of the leading columns are the primary key
+ * @param sourceWhere the user's filter as the source runs it (its columns by their names there), or null
+ * @param destinationWhere the same filter as the destination runs it
  * @param bucketByModulo the key is one whole-number column on both sides: rows are bucketed by {@code MOD(key, n)}
  *     instead of by a hash of the key
  * @param sourceTyped when both sides hash typed values ({@link CompareSql#typedValue}), the source's columns as
@@ -17,7 +19,7 @@ import java.util.List;
  *     keys in it, and so can use the primary key's index; otherwise they compare in byte order
  */
 public record PreparedTable(TableRef source, TableRef destination, List<Column> sourceColumns, List<Column> destinationColumns,
-    int keyCount, String where, boolean bucketByModulo, List<TypedValue> sourceTyped, List<TypedValue> destinationTyped, List<Integer> widths,
+    int keyCount, String sourceWhere, String destinationWhere, boolean bucketByModulo, List<TypedValue> sourceTyped, List<TypedValue> destinationTyped, List<Integer> widths,
     boolean ownKeyOrder) {
 
   public PreparedTable {
@@ -34,11 +36,12 @@ public record PreparedTable(TableRef source, TableRef destination, List<Column> 
   }
 
   SideTable onSource(CompareSql sql) {
-    return new SideTable(sql, source, sourceColumns, keyCount, sourceTyped, bucketByModulo, where, widths, ownKeyOrder);
+    return new SideTable(sql, source, sourceColumns, keyCount, sourceTyped, bucketByModulo, sourceWhere, widths, ownKeyOrder);
   }
 
   SideTable onDestination(CompareSql sql) {
-    return new SideTable(sql, destination, destinationColumns, keyCount, destinationTyped, bucketByModulo, where, widths, ownKeyOrder);
+    return new SideTable(sql, destination, destinationColumns, keyCount, destinationTyped, bucketByModulo, destinationWhere, widths,
+        ownKeyOrder);
   }
 
   /** One side's table as its queries are built. */

@@ -78,14 +78,24 @@ public class TableComparator {
 
   /**
    * Reads both tables' columns and checks they can be compared: the key exists, every compared column is
-   * on both sides with a comparable kind.
+   * on both sides with a comparable kind, every column the filter names is in both tables.
    */
   public PreparedTable prepare(Side source, Side destination, TableSpec spec) throws SQLException {
-    String where = WhereFilter.validate(spec.where());
+    WhereFilter filter = WhereFilter.parse(spec.where(), source.sql().dialect(), destination.sql().dialect());
     TableRef sourceTable = TableRef.parse(source.sql().dialect(), spec.name());
     TableRef destinationTable = TableRef.parse(destination.sql().dialect(), spec.name());
     Map<String, Column> sourceColumns = columns(source, sourceTable);
     Map<String, Column> destinationColumns = columns(destination, destinationTable);
+    String sourceWhere = filter == null ? null
+        : filter.sql(source.sql().dialect(), name -> filterColumn(sourceColumns, name, sourceTable).name());
+    String destinationWhere = filter == null ? null : filter.sql(destination.sql().dialect(), name -> {
+      Column inSource = filterColumn(sourceColumns, name, sourceTable);
+      Column inDestination = destinationColumns.get(fold(inSource.name()));
+      if (inDestination == null) {
+        throw new InvalidInputException("the WHERE filter names column " + name + ", which is not in the destination's " + destinationTable);
+      }
+      return inDestination.name();
+    });
     List<String> key = spec.primaryKey().isEmpty()
         ? Jdbc.queryStrings(source.connection(), source.sql().primaryKeyQuery(), sourceTable.schema(), sourceTable.table())
         : spec.primaryKey();
@@ -124,9 +134,23 @@ public class TableComparator {
         destinationTyped.add(destination.sql().typedValue(destinationList.get(i), sourceList.get(i)));
       }
     }
-    return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), where, byModulo, sourceTyped,
-        destinationTyped, RowText.widths(sourceList, destinationList),
+    return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), sourceWhere, destinationWhere, byModulo,
+        sourceTyped, destinationTyped, RowText.widths(sourceList, destinationList),
         sameKeyCollation(source, sourceTable, sourceList, destination, destinationTable, destinationList, key.size()));
+  }
+
+  /**
+   * The source's column a filter names: a plain name whatever its case (as the comparison's other column
+   * names match), a quoted one exactly.
+   */
+  private static Column filterColumn(Map<String, Column> columns, WhereFilter.ColumnName name, TableRef table) {
+    Column column = name.quoted()
+        ? columns.values().stream().filter(c -> c.name().equals(name.name())).findFirst().orElse(null)
+        : columns.get(fold(name.name()));
+    if (column == null) {
+      throw new InvalidInputException("the WHERE filter names column " + name + ", which is not in the source's " + table);
+    }
+    return column;
   }
 
   /**
@@ -168,7 +192,7 @@ public class TableComparator {
     Long tableBytes = tableRows == null ? null : source.sql().estimatedBytes(source.connection(), table.source());
     int rows = rowsPerChunk(chunkSize, tableRows, tableBytes, maxChunkBytes);
     if (table.bucketByModulo()) {
-      return arithmeticChunks(source, table, rows, table.where() == null ? tableRows : null);
+      return arithmeticChunks(source, table, rows, table.sourceWhere() == null ? tableRows : null);
     }
     return KeyRange.ALL.splitAt(boundaries(source, table.onSource(source.sql()), KeyRange.ALL, rows));
   }
@@ -194,7 +218,7 @@ public class TableComparator {
     Long rows = estimatedRows;
     String sql = rows != null ? source.sql().keyEndsQuery(table.source().sql(), column)
         : "SELECT MIN(" + column + "), MAX(" + column + "), COUNT(*) FROM " + table.source().sql()
-            + (table.where() == null ? "" : " WHERE (" + table.where() + ")");
+            + (table.sourceWhere() == null ? "" : " WHERE (" + table.sourceWhere() + ")");
     BigInteger min;
     BigInteger max;
     try (PreparedStatement statement = source.connection().prepareStatement(sql); ResultSet result = statement.executeQuery()) {

@@ -49,8 +49,9 @@ public final class Target {
   private volatile com.zaxxer.hikari.HikariDataSource pool;
 
   /**
-   * A small pool of connections to the target, for work that opens many short connections (comparison
-   * chunks). Created on first use; the caller closes each connection, which returns it to the pool.
+   * A connection for a comparison, from a small pool (a comparison opens many short connections, one per
+   * chunk and side), as the target's comparison account when one is configured: a comparison can then only
+   * read. Created on first use; the caller closes each connection, which returns it to the pool.
    */
   public Connection pooledConnection() throws SQLException {
     com.zaxxer.hikari.HikariDataSource current = pool;
@@ -58,10 +59,13 @@ public final class Target {
       synchronized (this) {
         if (pool == null) {
           com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
-          config.setPoolName("rebound-target-" + name);
+          config.setPoolName("rebound-compare-" + name);
           config.setJdbcUrl(properties.url());
-          config.setUsername(properties.username());
-          config.setPassword(password());
+          config.setUsername(comparisonUsername());
+          config.setPassword(comparisonPassword());
+          if (dialect() == Dialect.POSTGRESQL) {
+            config.addDataSourceProperty("ApplicationName", "rebound-compare");
+          }
           config.setMaximumPoolSize(8);
           config.setMinimumIdle(0);
           config.setIdleTimeout(60_000);
@@ -71,6 +75,22 @@ public final class Target {
       }
     }
     return current.getConnection();
+  }
+
+  /** The account comparisons connect as: the comparison account, or the privileged user where none is configured. */
+  public String comparisonUsername() {
+    return properties.comparisonUsername() != null ? properties.comparisonUsername() : properties.username();
+  }
+
+  /** The password of {@link #comparisonUsername()}, from its password file when one is configured. */
+  public String comparisonPassword() {
+    if (properties.comparisonUsername() == null) {
+      return password();
+    }
+    if (properties.comparisonPasswordFile() != null) {
+      return readSecret(properties.comparisonPasswordFile());
+    }
+    return properties.comparisonPassword();
   }
 
   /** Closes the pool, if one was opened. */

@@ -2,6 +2,7 @@ package io.rebound.target;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * One configured database, bound from {@code rebound.targets.<name>.*}. These property names are a
@@ -19,6 +20,10 @@ import java.util.Map;
  * @param userPasswords passwords for the users the bootstrap step creates, by user name; a user without
  *     one is created locked, for a DBA to unlock deliberately
  * @param userPasswordFiles the same, as files holding the password
+ * @param comparisonUsername a read-only account that comparisons connect as instead of the privileged user
+ *     (recommended: a comparison then can only read); unset, comparisons use the privileged user
+ * @param comparisonPassword its password; prefer {@code comparison-password-file} or an environment variable
+ * @param comparisonPasswordFile a file holding it (first line)
  */
 public record TargetProperties(
     Dialect dialect,
@@ -31,12 +36,24 @@ public record TargetProperties(
     Path binDirectory,
     Integer parallelism,
     Map<String, String> userPasswords,
-    Map<String, Path> userPasswordFiles) {
+    Map<String, Path> userPasswordFiles,
+    String comparisonUsername,
+    String comparisonPassword,
+    Path comparisonPasswordFile) {
 
+  @ConstructorBinding
   public TargetProperties {
     userPasswords = userPasswords == null ? Map.of() : Map.copyOf(userPasswords);
     userPasswordFiles = userPasswordFiles == null ? Map.of() : Map.copyOf(userPasswordFiles);
     directoryName = directoryName == null || directoryName.isBlank() ? "REBOUND_DUMP" : directoryName;
     parallelism = parallelism == null || parallelism < 1 ? 2 : parallelism;
+    comparisonUsername = comparisonUsername == null || comparisonUsername.isBlank() ? null : comparisonUsername.strip();
+  }
+
+  /** A target whose comparisons connect as the privileged user. */
+  public TargetProperties(Dialect dialect, String url, String username, String password, Path passwordFile, Path dumpDirectory,
+      String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, Path> userPasswordFiles) {
+    this(dialect, url, username, password, passwordFile, dumpDirectory, directoryName, binDirectory, parallelism, userPasswords,
+        userPasswordFiles, null, null, null);
   }
 }

@@ -26,6 +26,9 @@ public class Targets implements org.springframework.beans.factory.DisposableBean
     if (properties.url() == null || properties.username() == null) {
       throw new IllegalStateException("rebound.targets." + name + ".url and .username are required");
     }
+    if (properties.comparisonUsername() == null && (properties.comparisonPassword() != null || properties.comparisonPasswordFile() != null)) {
+      throw new IllegalStateException("rebound.targets." + name + ".comparison-password is set but comparison-username is not");
+    }
     targets.put(name, new Target(name, properties));
   }
 

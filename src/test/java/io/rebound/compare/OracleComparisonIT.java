@@ -2,6 +2,7 @@ package io.rebound.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rebound.compare.CompareSql.SessionLimits;
 import io.rebound.compare.TableComparator.Options;
 import io.rebound.compare.TableComparator.Side;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -68,9 +69,9 @@ class OracleComparisonIT {
     OracleCompareSql oracleSql = new OracleCompareSql();
     PostgresCompareSql postgresSql = new PostgresCompareSql();
     try (Connection ora = oracle(); Connection pg = postgres.getPostgresDatabase().getConnection()) {
-      oracleSql.beginReadOnly(ora);
-      postgresSql.beginReadOnly(pg);
-      Side source = new Side(ora, oracleSql);
+      Connection oraSession = oracleSql.beginReadOnly(ora, SessionLimits.DEFAULT);
+      postgresSql.beginReadOnly(pg, SessionLimits.DEFAULT);
+      Side source = new Side(oraSession, oracleSql);
       Side destination = new Side(pg, postgresSql);
       PreparedTable table = comparator.prepare(source, destination, new TableSpec("system.items", List.of(), List.of(), null, 500));
       assertThat(table.typedHash()).isFalse();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rebound.compare.CompareSql.SessionLimits;
 import io.rebound.compare.TableComparator.Options;
 import io.rebound.compare.TableComparator.Side;
 import io.rebound.runbook.InvalidInputException;
@@ -164,8 +165,8 @@ class TableComparatorIT {
 
     assertThat(result.differentKeys()).containsExactlyInAnyOrder("Ärger", "tag-2999");
     assertThat(result.missingInDestinationKeys()).containsExactly("Zeta");
-    sql.beginReadOnly(source);
-    sql.beginReadOnly(destination);
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
+    sql.beginReadOnly(destination, SessionLimits.DEFAULT);
     try {
       PreparedTable table = comparator.prepare(new Side(source, sql), new Side(destination, sql), spec);
       assertThat(table.ownKeyOrder()).isTrue();
@@ -274,6 +275,45 @@ class TableComparatorIT {
   }
 
   @Test
+  void shouldRunEveryFunctionCastAndLiteralTheFilterAllows() throws Exception {
+    for (Connection connection : List.of(source, destination)) {
+      createItems(connection, 300);
+      run(connection, "ALTER TABLE shop.items ADD COLUMN \"Flag\" boolean DEFAULT true");
+    }
+    run(destination, "UPDATE shop.items SET note = 'changed' WHERE id IN (50, 150)");
+    String filter = String.join(" and ", List.of("id >= 100", "lower(name) like 'item%'", "upper(name) = upper(lower(name))",
+        "length(name) > 4", "char_length(name) = length(name)", "substr(name, 1, 4) = 'item'", "substring(name, 1, 4) = 'item'",
+        "trim(name) = name", "trim(both 'x' from name) = name", "trim(leading from name) = name", "ltrim(name, 'x') = name",
+        "rtrim(name) = name", "coalesce(note, 'none') <> ''", "nullif(name, '') is not null", "abs(id) = id", "round(price, 1) = price",
+        "trunc(price, 2) = price", "floor(id) = ceil(id)", "mod(id, 1) = 0", "date_trunc('day', created) >= date '2026-01-01'",
+        "created < timestamp '2027-01-01 00:00:00.5'", "cast(id as varchar(10)) <> ''", "cast(id as text) = id::text", "id::bigint = id",
+        "cast(price as numeric(10, 2)) = price", "cast(created as date) >= date '2026-01-01'", "id between -1 and 1e9",
+        "id not in (-5, 0.5)", "name not like 'x!%' escape '!'", "(price + 1) * 2 - -1 > 0", "name || 'x' <> 'x'",
+        "not (id is null)", "(note is null or note is not null)", "\"Flag\"", "cast(\"Flag\" as boolean) = true", "Price >= 0.0"));
+
+    ChunkResult result = compareAll(new TableSpec("shop.items", List.of(), List.of("note"), filter, 100), SMALL_DRILL);
+
+    assertThat(result.sourceRows()).isEqualTo(201);
+    assertThat(result.differentKeys()).containsExactly("150");
+  }
+
+  @Test
+  void shouldFailATableWhoseFilterNamesAColumnItDoesNotHave() throws Exception {
+    createItems(source, 10);
+    createItems(destination, 10);
+    run(destination, "ALTER TABLE shop.items DROP COLUMN note");
+
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.items", List.of(), List.of("name"), "nope = 1", 100), SMALL_DRILL))
+        .isInstanceOf(InvalidInputException.class).hasMessage("the WHERE filter names column nope, which is not in the source's shop.items");
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.items", List.of(), List.of("name"), "\"Name\" = 'x'", 100), SMALL_DRILL))
+        .as("a quoted name matches exactly").hasMessage("the WHERE filter names column \"Name\", which is not in the source's shop.items");
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.items", List.of(), List.of("name"), "note is null", 100), SMALL_DRILL))
+        .hasMessage("the WHERE filter names column note, which is not in the destination's shop.items");
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.items", List.of(), List.of("name"), "pg_sleep(1) is null", 100), SMALL_DRILL))
+        .as("checked again where it runs").hasMessageContaining("may not call pg_sleep");
+  }
+
+  @Test
   void shouldFetchOnlyTheBucketsThatDifferInLargeChunks() throws Exception {
     createItems(source, 50_000);
     createItems(destination, 50_000);
@@ -293,7 +333,7 @@ class TableComparatorIT {
     assertThat(sliced.differentKeys()).containsExactlyInAnyOrder("7919", "15838", "23757", "31676", "39595", "47514");
     assertThat(sliced.rowsFetched()).as("the rows of six buckets from both sides").isLessThanOrEqualTo(2 * 6 * 40);
 
-    sql.beginReadOnly(source);
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
     try {
       PreparedTable table = comparator.prepare(new Side(source, sql), new Side(destination, sql), new TableSpec("shop.items", List.of(),
           List.of(), null, 10_000));
@@ -323,7 +363,7 @@ class TableComparatorIT {
     }
     run(destination, "UPDATE shop.documents SET body = body || '.' WHERE id = 1500");
     TableSpec documents = new TableSpec("shop.documents", List.of(), List.of(), null, 1000);
-    sql.beginReadOnly(source);
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
     try {
       Side sourceSide = new Side(source, sql);
       PreparedTable table = comparator.prepare(sourceSide, new Side(destination, sql), documents);
@@ -391,7 +431,17 @@ class TableComparatorIT {
     run(destination, "CREATE FUNCTION shop.sneaky() RETURNS boolean LANGUAGE sql AS 'DELETE FROM shop.items RETURNING true'");
 
     assertThatThrownBy(() -> compareAll(new TableSpec("shop.items", List.of(), List.of(), "shop.sneaky()", 10), Options.DEFAULT))
-        .isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("may not call shop.sneaky");
+    // And behind the grammar, the transaction itself cannot write.
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
+    try {
+      assertThatThrownBy(() -> Jdbc.queryString(source, "SELECT shop.sneaky()::text")).isInstanceOf(SQLException.class)
+          .hasMessageContaining("read-only");
+    } finally {
+      source.rollback();
+      source.setAutoCommit(true);
+    }
+    assertThat(Jdbc.queryLong(source, "SELECT count(*) FROM shop.items")).isEqualTo(10);
   }
 
   /** Compares the table's chunks one at a time. */
@@ -401,8 +451,8 @@ class TableComparatorIT {
 
   /** Compares the table's chunks a batch at a time, as a run does once chunks are quick (the diffs here put both ways to work). */
   private ChunkResult compareInBatches(TableSpec spec, Options options, int batch) throws Exception {
-    sql.beginReadOnly(source);
-    sql.beginReadOnly(destination);
+    sql.beginReadOnly(source, SessionLimits.DEFAULT);
+    sql.beginReadOnly(destination, SessionLimits.DEFAULT);
     try {
       Side sourceSide = new Side(source, sql);
       Side destinationSide = new Side(destination, sql);

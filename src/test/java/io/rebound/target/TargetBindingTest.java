@@ -1,7 +1,9 @@
 package io.rebound.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rebound.audit.Redactor;
 import io.rebound.config.ReboundProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ class TargetBindingTest {
   @Test
   void shouldBindATargetFromEnvironmentVariablesOnly() throws Exception {
     Path systemPassword = Files.writeString(secrets.resolve("system"), "From-Secret-File\n");
+    Path comparePassword = Files.writeString(secrets.resolve("compare"), "Compare-From-File\n");
     StandardEnvironment environment = new StandardEnvironment();
     environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
         new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(
@@ -31,7 +34,9 @@ class TargetBindingTest {
         "REBOUND_TARGETS_XE_PASSWORDFILE", systemPassword.toString(),
         "REBOUND_TARGETS_XE_DUMPDIRECTORY", "/opt/oracle/dumps",
         "REBOUND_TARGETS_XE_DIRECTORYNAME", "WINSTORE_DUMP",
-        "REBOUND_TARGETS_XE_USERPASSWORDS_WINSTORE_ADMIN", "Admin-From-Env")));
+        "REBOUND_TARGETS_XE_USERPASSWORDS_WINSTORE_ADMIN", "Admin-From-Env",
+        "REBOUND_TARGETS_XE_COMPARISONUSERNAME", "rebound_compare",
+        "REBOUND_TARGETS_XE_COMPARISONPASSWORDFILE", comparePassword.toString())));
 
     Target target = targets(environment).get("xe");
 
@@ -42,6 +47,9 @@ class TargetBindingTest {
     assertThat(target.properties().directoryName()).isEqualTo("WINSTORE_DUMP");
     assertThat(target.userPassword("WINSTORE_ADMIN")).contains("Admin-From-Env");
     assertThat(target.userPassword("WINSTORE_APP")).isEmpty();
+    assertThat(target.comparisonUsername()).isEqualTo("rebound_compare");
+    assertThat(target.comparisonPassword()).isEqualTo("Compare-From-File");
+    assertThat(target.username()).as("the restore keeps the privileged account").isEqualTo("system");
   }
 
   @Test
@@ -51,7 +59,8 @@ class TargetBindingTest {
         "--rebound.targets.pg.dialect=postgresql", "--rebound.targets.pg.url=jdbc:postgresql://db/app",
         "--rebound.targets.pg.username=postgres", "--rebound.targets.pg.password=pw-1", "--rebound.targets.pg.dump-directory=/srv/dumps",
         "--rebound.targets.pg.bin-directory=/usr/lib/postgresql/15/bin", "--rebound.targets.pg.parallelism=4",
-        "--rebound.targets.pg.user-passwords.winstore_admin=Admin-From-Args"));
+        "--rebound.targets.pg.user-passwords.winstore_admin=Admin-From-Args", "--rebound.targets.pg.comparison-username=compare_ro",
+        "--rebound.targets.pg.comparison-password=Compare-From-Args"));
 
     Target target = targets(environment).get("pg");
 
@@ -60,6 +69,45 @@ class TargetBindingTest {
     assertThat(target.properties().binDirectory()).isEqualTo(Path.of("/usr/lib/postgresql/15/bin"));
     assertThat(target.properties().parallelism()).isEqualTo(4);
     assertThat(target.userPassword("winstore_admin")).contains("Admin-From-Args");
+    assertThat(target.comparisonUsername()).isEqualTo("compare_ro");
+    assertThat(target.comparisonPassword()).isEqualTo("Compare-From-Args");
+  }
+
+  @Test
+  void shouldCompareAsThePrivilegedUserWhenNoComparisonAccountIsConfigured() {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(
+        "--rebound.targets.pg.dialect=postgresql", "--rebound.targets.pg.url=jdbc:postgresql://db/app",
+        "--rebound.targets.pg.username=postgres", "--rebound.targets.pg.password=pw-1", "--rebound.targets.pg.comparison-username= "));
+
+    Target target = targets(environment).get("pg");
+
+    assertThat(target.comparisonUsername()).isEqualTo("postgres");
+    assertThat(target.comparisonPassword()).isEqualTo("pw-1");
+  }
+
+  @Test
+  void shouldRefuseAComparisonPasswordWithoutItsAccount() {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(
+        "--rebound.targets.pg.dialect=postgresql", "--rebound.targets.pg.url=jdbc:postgresql://db/app",
+        "--rebound.targets.pg.username=postgres", "--rebound.targets.pg.comparison-password=orphan"));
+
+    assertThatThrownBy(() -> targets(environment)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("rebound.targets.pg.comparison-password is set but comparison-username is not");
+  }
+
+  @Test
+  void shouldRedactTheComparisonPasswordLikeTheOthers() {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(
+        "--rebound.targets.pg.dialect=postgresql", "--rebound.targets.pg.url=jdbc:postgresql://db/app",
+        "--rebound.targets.pg.username=postgres", "--rebound.targets.pg.password=Privileged-Pw-1",
+        "--rebound.targets.pg.comparison-username=compare_ro", "--rebound.targets.pg.comparison-password=Compare-Pw-2"));
+
+    String redacted = new Redactor(targets(environment)).redact("connected with Compare-Pw-2 and Privileged-Pw-1");
+
+    assertThat(redacted).isEqualTo("connected with *** and ***");
   }
 
   private static Targets targets(StandardEnvironment environment) {
