@@ -4,13 +4,12 @@ import static io.rebound.compare.TableCompareProcess.Variables.*;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rebound.runbook.Inputs;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Dialect;
 import io.rebound.target.Identifiers;
 import io.rebound.target.Targets;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,7 +46,6 @@ public class ComparisonInputs {
   /** Oracle's most columns in a table (PostgreSQL's is 1600, but a comparison runs on both). */
   static final int MAX_COLUMNS = 1000;
 
-  private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d{1,30}");
 
   private final Targets targets;
   private final ObjectMapper json;
@@ -61,11 +58,7 @@ public class ComparisonInputs {
   }
 
   public ComparisonRequest parse(Map<String, ?> variables) {
-    for (String name : variables.keySet()) {
-      if (!ACCEPTED.contains(name)) {
-        throw new InvalidInputException("unknown input '" + name + "'; accepted: " + ACCEPTED.stream().sorted().toList());
-      }
-    }
+    Inputs.onlyAccepted(variables, ACCEPTED);
     String source = text(variables.get(SOURCE), "source");
     String destination = text(variables.get(DESTINATION), "destination");
     Dialect sourceDialect = dialect(source, "source");
@@ -203,59 +196,12 @@ public class ComparisonInputs {
     return text.strip();
   }
 
-  /**
-   * A whole number between {@code min} and {@code max}, or the default when none is given, from whatever
-   * type carried it: JSON gives Integer, Long or BigInteger by size (and Double for 1e3 or 2.0), the engine
-   * Integer, Long or String. Nothing is narrowed before the range is checked, so 4294967396 is refused
-   * rather than read as 100.
-   */
   static Integer number(Object value, Integer defaultValue, int min, int max, String what) {
-    if (value == null || value instanceof String text && text.isBlank()) {
-      return defaultValue;
-    }
-    BigDecimal number = wholeNumber(value);
-    if (number == null) {
-      throw new InvalidInputException(what + " must be a whole number, not " + shape(value));
-    }
-    if (number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
-      throw new InvalidInputException(what + " must be between " + min + " and " + max);
-    }
-    return number.intValueExact();
+    return Inputs.wholeNumber(value, defaultValue, min, max, what);
   }
 
-  /** The value as a number when it holds a whole one exactly, or null. */
-  private static BigDecimal wholeNumber(Object value) {
-    BigDecimal decimal;
-    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-      decimal = BigDecimal.valueOf(((Number) value).longValue());
-    } else if (value instanceof BigInteger big) {
-      decimal = new BigDecimal(big);
-    } else if (value instanceof BigDecimal big) {
-      decimal = big;
-    } else if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
-      decimal = BigDecimal.valueOf(((Number) value).doubleValue());
-    } else if (value instanceof String text && WHOLE_NUMBER.matcher(text.strip()).matches()) {
-      decimal = new BigDecimal(text.strip());
-    } else {
-      return null;
-    }
-    // Scale, not value: 2.0 is whole, 2.5 is not; neither is turned into digits (1E+999999999 stays small).
-    return decimal.signum() == 0 || decimal.stripTrailingZeros().scale() <= 0 ? decimal : null;
-  }
-
-  /** What a value is, for a message: short, never a whole document. */
   private static String shape(Object value) {
-    if (value == null) {
-      return "nothing";
-    }
-    if (value instanceof Map<?, ?>) {
-      return "an object";
-    }
-    if (value instanceof Collection<?>) {
-      return "a list";
-    }
-    String text = String.valueOf(value);
-    return (value instanceof String ? "'" : "") + (text.length() <= 40 ? text : text.substring(0, 40) + "…")
-        + (value instanceof String ? "'" : "");
+    return Inputs.shape(value);
   }
+
 }

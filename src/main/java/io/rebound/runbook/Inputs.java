@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reading start variables the same way in every runbook: text, lists, switches and whole numbers. */
 public final class Inputs {
 
   private static final int SHOWN = 40;
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d{1,30}");
 
   private Inputs() {}
 
@@ -31,7 +33,7 @@ public final class Inputs {
       return null;
     }
     if (!(value instanceof String) && !(value instanceof Number) && !(value instanceof Boolean)) {
-      throw new InvalidInputException(what + " must be text, not " + describe(value));
+      throw new InvalidInputException(what + " must be text, not " + shape(value));
     }
     String text = value.toString().strip();
     return text.isEmpty() ? null : text;
@@ -74,7 +76,7 @@ public final class Inputs {
       return b;
     }
     if (!(value instanceof String)) {
-      throw new InvalidInputException(what + " must be true or false, not " + describe(value));
+      throw new InvalidInputException(what + " must be true or false, not " + shape(value));
     }
     return switch (value.toString().strip().toLowerCase(Locale.ROOT)) {
       case "true", "yes" -> true;
@@ -84,42 +86,59 @@ public final class Inputs {
   }
 
   /**
-   * A whole number between {@code min} and {@code max}, or the default when absent. Numbers that do not fit
-   * (or have a fraction) are refused rather than wrapped or rounded.
+   * A whole number between {@code min} and {@code max}, or the default when none is given, from whatever
+   * type carried it: JSON gives Integer, Long or BigInteger by size (and Double for 1e3 or 2.0), the engine
+   * Integer, Long or String. Nothing is narrowed before the range is checked, so 4294967396 is refused
+   * rather than read as 100.
    */
-  public static int wholeNumber(Object value, int defaultValue, int min, int max, String what) {
-    if (value == null || (value instanceof String s && s.isBlank())) {
+  public static Integer wholeNumber(Object value, Integer defaultValue, int min, int max, String what) {
+    if (value == null || value instanceof String text && text.isBlank()) {
       return defaultValue;
     }
-    BigDecimal number;
-    try {
-      if (value instanceof BigDecimal decimal) {
-        number = decimal;
-      } else if (value instanceof BigInteger integer) {
-        number = new BigDecimal(integer);
-      } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-        number = BigDecimal.valueOf(((Number) value).longValue());
-      } else if (value instanceof Double || value instanceof Float) {
-        double d = ((Number) value).doubleValue();
-        if (!Double.isFinite(d)) {
-          throw new NumberFormatException();
-        }
-        number = BigDecimal.valueOf(d);
-      } else if (value instanceof String text) {
-        number = new BigDecimal(text.strip());
-      } else {
-        throw new InvalidInputException(what + " must be a whole number, not " + describe(value));
-      }
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(what + " must be a whole number, not '" + abbreviate(value.toString()) + "'");
-    }
-    if (number.stripTrailingZeros().scale() > 0) {
-      throw new InvalidInputException(what + " must be a whole number, not " + abbreviate(number.toPlainString()));
+    BigDecimal number = exactWholeNumber(value);
+    if (number == null) {
+      throw new InvalidInputException(what + " must be a whole number, not " + shape(value));
     }
     if (number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
-      throw new InvalidInputException(what + " must be between " + min + " and " + max + ", not " + abbreviate(number.toPlainString()));
+      // The value as it came (a huge BigDecimal written out in full would be a billion digits).
+      throw new InvalidInputException(what + " must be between " + min + " and " + max + ", not " + shape(value));
     }
     return number.intValueExact();
+  }
+
+  /** The value as a number when it holds a whole one exactly, or null. */
+  private static BigDecimal exactWholeNumber(Object value) {
+    BigDecimal decimal;
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      decimal = BigDecimal.valueOf(((Number) value).longValue());
+    } else if (value instanceof BigInteger big) {
+      decimal = new BigDecimal(big);
+    } else if (value instanceof BigDecimal big) {
+      decimal = big;
+    } else if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
+      decimal = BigDecimal.valueOf(((Number) value).doubleValue());
+    } else if (value instanceof String text && WHOLE_NUMBER.matcher(text.strip()).matches()) {
+      decimal = new BigDecimal(text.strip());
+    } else {
+      return null;
+    }
+    // Scale, not value: 2.0 is whole, 2.5 is not; neither is turned into digits (1E+999999999 stays small).
+    return decimal.signum() == 0 || decimal.stripTrailingZeros().scale() <= 0 ? decimal : null;
+  }
+
+  /** What a value is, for a message: short, never a whole document. */
+  public static String shape(Object value) {
+    if (value == null) {
+      return "nothing";
+    }
+    if (value instanceof Map<?, ?>) {
+      return "an object";
+    }
+    if (value instanceof Collection<?>) {
+      return "a list";
+    }
+    String text = abbreviate(String.valueOf(value));
+    return value instanceof String ? "'" + text + "'" : text;
   }
 
   /** Shortens what a user typed before it goes into a message. */
@@ -131,13 +150,4 @@ public final class Inputs {
     return new InvalidInputException(what + ": at most " + max + " entries");
   }
 
-  private static String describe(Object value) {
-    if (value instanceof Map<?, ?>) {
-      return "an object";
-    }
-    if (value instanceof Collection<?>) {
-      return "a list";
-    }
-    return value.getClass().getSimpleName();
-  }
 }

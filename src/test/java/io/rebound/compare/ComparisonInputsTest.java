@@ -102,9 +102,9 @@ class ComparisonInputsTest {
     for (Object tooLarge : List.of(4294967396L, new BigInteger("18446744073709551716"), 1e300, new BigDecimal("1E+999999999"),
         "4294967396", Long.MAX_VALUE)) {
       assertThatThrownBy(() -> inputs.parse(request("shop.t", "chunkSize", tooLarge))).as("%s", tooLarge)
-          .isInstanceOf(InvalidInputException.class).hasMessage("chunkSize must be between 100 and 1000000");
+          .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("chunkSize must be between 100 and 1000000, not ");
       assertThatThrownBy(() -> inputs.parse(request(Map.of("name", "shop.t", "chunkSize", tooLarge)))).as("%s", tooLarge)
-          .hasMessage("chunkSize of shop.t must be between 100 and 1000000");
+          .hasMessageStartingWith("chunkSize of shop.t must be between 100 and 1000000, not ");
     }
     for (Object notWhole : List.of(1500.5, "1e3", "12a", true, Double.NaN, Double.POSITIVE_INFINITY, List.of(1), new BigDecimal("100.5"))) {
       assertThatThrownBy(() -> inputs.parse(request("shop.t", "parallelism", notWhole))).as("%s", notWhole)
@@ -118,13 +118,13 @@ class ComparisonInputsTest {
     assertThat(inputs.parse(request("shop.t", "maxReportedDifferences", 0.0)).maxDifferences()).isZero();
     assertThat(inputs.parse(request("shop.t", "parallelism", " ")).parallelism()).isEqualTo(2);
     assertThat(inputs.parse(request("shop.t", "parallelism", "+16")).parallelism()).isEqualTo(16);
-    assertThatThrownBy(() -> inputs.parse(request("shop.t", "chunkSize", 99))).hasMessage("chunkSize must be between 100 and 1000000");
-    assertThatThrownBy(() -> inputs.parse(request("shop.t", "chunkSize", 1_000_001))).hasMessage("chunkSize must be between 100 and 1000000");
-    assertThatThrownBy(() -> inputs.parse(request("shop.t", "parallelism", 0))).hasMessage("parallelism must be between 1 and 16");
+    assertThatThrownBy(() -> inputs.parse(request("shop.t", "chunkSize", 99))).hasMessageStartingWith("chunkSize must be between 100 and 1000000, not ");
+    assertThatThrownBy(() -> inputs.parse(request("shop.t", "chunkSize", 1_000_001))).hasMessageStartingWith("chunkSize must be between 100 and 1000000, not ");
+    assertThatThrownBy(() -> inputs.parse(request("shop.t", "parallelism", 0))).hasMessageStartingWith("parallelism must be between 1 and 16, not ");
     assertThatThrownBy(() -> inputs.parse(request("shop.t", "maxReportedDifferences", -1)))
-        .hasMessage("maxReportedDifferences must be between 0 and 10000");
+        .hasMessageStartingWith("maxReportedDifferences must be between 0 and 10000, not ");
     assertThat(inputs.parse(request(Map.of("name", "shop.t", "chunkSize", "")))).extracting(r -> r.tables().get(0).chunkSize()).isNull();
-    assertThatThrownBy(() -> inputs.parse(request(Map.of("name", "shop.t", "chunkSize", 99)))).hasMessage("chunkSize of shop.t must be between 100 and 1000000");
+    assertThatThrownBy(() -> inputs.parse(request(Map.of("name", "shop.t", "chunkSize", 99)))).hasMessageStartingWith("chunkSize of shop.t must be between 100 and 1000000, not ");
   }
 
   @Test

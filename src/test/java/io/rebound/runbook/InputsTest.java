@@ -29,7 +29,7 @@ class InputsTest {
     assertThat(Inputs.text(true, "w")).isEqualTo("true");
     assertThatThrownBy(() -> Inputs.text(Map.of(), "owner")).hasMessage("owner must be text, not an object");
     assertThatThrownBy(() -> Inputs.text(List.of(), "owner")).hasMessage("owner must be text, not a list");
-    assertThatThrownBy(() -> Inputs.text(new Object(), "owner")).hasMessage("owner must be text, not Object");
+    assertThatThrownBy(() -> Inputs.text(new StringBuilder("x"), "owner")).hasMessage("owner must be text, not x");
   }
 
   @Test
@@ -65,12 +65,15 @@ class InputsTest {
     assertThat(Inputs.bool("no", true, "s")).isFalse();
     assertThat(Inputs.bool("False", true, "s")).isFalse();
     assertThatThrownBy(() -> Inputs.bool("maybe", true, "safetyExport")).hasMessage("safetyExport must be true or false, not 'maybe'");
-    assertThatThrownBy(() -> Inputs.bool(1, true, "safetyExport")).hasMessage("safetyExport must be true or false, not Integer");
+    assertThatThrownBy(() -> Inputs.bool(1, true, "safetyExport")).hasMessage("safetyExport must be true or false, not 1");
   }
 
   @Test
   void shouldReadWholeNumbersWithoutWrappingOrRounding() {
     assertThat(Inputs.wholeNumber(null, 7, 1, 10, "n")).isEqualTo(7);
+    assertThat(Inputs.wholeNumber(null, null, 1, 10, "n")).isNull();
+    assertThat(Inputs.wholeNumber(0, 7, 0, 10, "n")).isZero();
+    assertThat(Inputs.wholeNumber("-3", 7, -5, 10, "n")).isEqualTo(-3);
     assertThat(Inputs.wholeNumber("", 7, 1, 10, "n")).isEqualTo(7);
     assertThat(Inputs.wholeNumber(" 3 ", 7, 1, 10, "n")).isEqualTo(3);
     assertThat(Inputs.wholeNumber(1, 7, 1, 10, "n")).isEqualTo(1);
@@ -81,13 +84,27 @@ class InputsTest {
     assertThat(Inputs.wholeNumber((short) 6, 7, 1, 10, "n")).isEqualTo(6);
     assertThatThrownBy(() -> Inputs.wholeNumber(4294967396L, 7, 1, 10, "chunkSize")).hasMessage("chunkSize must be between 1 and 10, not 4294967396");
     assertThatThrownBy(() -> Inputs.wholeNumber(new BigInteger("99999999999999999999"), 7, 1, 10, "n")).hasMessageContaining("between 1 and 10");
+    assertThatThrownBy(() -> Inputs.wholeNumber(new BigDecimal("1E+999999999"), 7, 1, 10, "n")).hasMessage("n must be between 1 and 10, not 1E+999999999");
+    assertThatThrownBy(() -> Inputs.wholeNumber("12", 7, 1, 10, "n")).hasMessage("n must be between 1 and 10, not '12'");
     assertThatThrownBy(() -> Inputs.wholeNumber(0, 7, 1, 10, "n")).hasMessage("n must be between 1 and 10, not 0");
     assertThatThrownBy(() -> Inputs.wholeNumber(11, 7, 1, 10, "n")).hasMessage("n must be between 1 and 10, not 11");
     assertThatThrownBy(() -> Inputs.wholeNumber(2.5, 7, 1, 10, "n")).hasMessage("n must be a whole number, not 2.5");
-    assertThatThrownBy(() -> Inputs.wholeNumber(Double.NaN, 7, 1, 10, "n")).hasMessage("n must be a whole number, not 'NaN'");
-    assertThatThrownBy(() -> Inputs.wholeNumber("1e3", 7, 1, 10, "n")).hasMessage("n must be between 1 and 10, not 1000");
+    assertThatThrownBy(() -> Inputs.wholeNumber(new BigDecimal("2.50"), 7, 1, 10, "n")).hasMessage("n must be a whole number, not 2.50");
+    assertThatThrownBy(() -> Inputs.wholeNumber(Double.NaN, 7, 1, 10, "n")).hasMessage("n must be a whole number, not NaN");
+    assertThatThrownBy(() -> Inputs.wholeNumber("1e3", 7, 1, 10, "n")).hasMessage("n must be a whole number, not '1e3'");
     assertThatThrownBy(() -> Inputs.wholeNumber("ten", 7, 1, 10, "n")).hasMessage("n must be a whole number, not 'ten'");
-    assertThatThrownBy(() -> Inputs.wholeNumber(true, 7, 1, 10, "n")).hasMessage("n must be a whole number, not Boolean");
+    assertThatThrownBy(() -> Inputs.wholeNumber(true, 7, 1, 10, "n")).hasMessage("n must be a whole number, not true");
+    assertThatThrownBy(() -> Inputs.wholeNumber(List.of(1), 7, 1, 10, "n")).hasMessage("n must be a whole number, not a list");
+  }
+
+  @Test
+  void shouldDescribeAValueShortly() {
+    assertThat(Inputs.shape(null)).isEqualTo("nothing");
+    assertThat(Inputs.shape(Map.of("a", 1))).isEqualTo("an object");
+    assertThat(Inputs.shape(List.of())).isEqualTo("a list");
+    assertThat(Inputs.shape("x")).isEqualTo("'x'");
+    assertThat(Inputs.shape(3)).isEqualTo("3");
+    assertThat(Inputs.shape("y".repeat(50))).isEqualTo("'" + "y".repeat(40) + "…'");
   }
 
   @Test
