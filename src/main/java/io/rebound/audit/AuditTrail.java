@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.springframework.dao.DuplicateKeyException;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -29,6 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * even when the engine transaction around the step rolls back.
  */
 @Component
+// Its tables come from the migrations in db/migration.
+@DependsOnDatabaseInitialization
 public class AuditTrail {
 
   static final String GENESIS = "0".repeat(64);
@@ -49,28 +51,6 @@ public class AuditTrail {
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.redactor = redactor;
     this.json = json;
-    createTables();
-  }
-
-  private void createTables() {
-    jdbc.execute("CREATE TABLE IF NOT EXISTS rebound_audit ("
-        + " id BIGINT PRIMARY KEY,"
-        + " process_instance_id VARCHAR(64),"
-        + " event_type VARCHAR(32) NOT NULL,"
-        + " step VARCHAR(255),"
-        + " actor VARCHAR(255),"
-        + " occurred_at TIMESTAMP WITH TIME ZONE NOT NULL,"
-        + " outcome VARCHAR(4000),"
-        + " details TEXT,"
-        + " previous_hash VARCHAR(64) NOT NULL,"
-        + " hash VARCHAR(64) NOT NULL)");
-    jdbc.execute("CREATE INDEX IF NOT EXISTS rebound_audit_process ON rebound_audit (process_instance_id, id)");
-    jdbc.execute("CREATE TABLE IF NOT EXISTS rebound_audit_head (id INT PRIMARY KEY, last_id BIGINT NOT NULL, last_hash VARCHAR(64) NOT NULL)");
-    try {
-      jdbc.update("INSERT INTO rebound_audit_head (id, last_id, last_hash) SELECT 1, 0, ? WHERE NOT EXISTS (SELECT 1 FROM rebound_audit_head)", GENESIS);
-    } catch (DuplicateKeyException e) {
-      // another node created it at the same moment
-    }
   }
 
   /** Appends one event; secrets in any of its fields are redacted first. */

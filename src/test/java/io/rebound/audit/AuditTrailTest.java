@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,8 @@ class AuditTrailTest {
 
   @BeforeEach
   void createTrail() {
-    JdbcDataSource dataSource = new JdbcDataSource();
-    dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    JdbcDataSource dataSource = EngineDatabases.h2();
+    EngineDatabases.migrate(dataSource);
     Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"), new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO)));
     targets.register("t", new TargetProperties(Dialect.POSTGRESQL, "jdbc:postgresql://h/d", "postgres", "Very-Secret-1", null, Path.of("/d"),
         null, null, null, null, null));
