@@ -31,6 +31,15 @@ class RedactorTest {
   }
 
   @Test
+  void shouldMaskTheAuditKeyWhereverItAppears() {
+    String key = "Audit-Key-Of-Thirty-Two-Bytes-0123";
+    Redactor redactor = new Redactor(new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"),
+        new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO))), new AuditKey(key));
+
+    assertThat(redactor.redact("REBOUND_AUDIT_HMACKEY " + key + " was set")).isEqualTo("REBOUND_AUDIT_HMACKEY *** was set");
+  }
+
+  @Test
   void shouldMaskWhatLooksLikeAPassword() {
     Redactor redactor = new Redactor(new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"),
         new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO))));
