@@ -2,6 +2,7 @@ package io.rebound.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.audit.AuditTrail.AnchorCheck;
@@ -11,6 +12,9 @@ import io.rebound.target.Dialect;
 import io.rebound.target.TargetProperties;
 import io.rebound.target.Targets;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -18,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,12 +31,17 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.DefaultTransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AuditTrailTest {
 
   static final String KEY = "audit-key-for-tests-0123456789abcdef";
@@ -299,11 +309,14 @@ class AuditTrailTest {
   }
 
   @Test
-  void shouldAnchorAgainFromTheTrailWhenTheAnchorWentMissing() throws Exception {
+  void shouldAnchorAgainFromTheTrailWhenTheAnchorWentMissing(CapturedOutput output) throws Exception {
     record(3);
+    assertThat(output.getAll()).as("the first row of a trail has no anchor to miss").doesNotContain("was missing");
     Files.delete(directory.resolve("anchor.json"));
     record(1);
 
+    assertThat(output.getAll()).contains("The audit anchor " + directory.resolve("anchor.json").toAbsolutePath()
+        + " was missing when row 4 was appended: it is written again from the trail as it stands");
     assertThat(audit.verify()).isEqualTo(new Verification(true, 4, null, null, AnchorCheck.MATCHES, 1L));
     assertThat(anchored().rows()).isEqualTo(4);
   }
@@ -332,7 +345,8 @@ class AuditTrailTest {
     Verification verification = audit.verify();
     assertThat(verification.intact()).isFalse();
     assertThat(verification.anchor()).isEqualTo(AnchorCheck.FORGED);
-    assertThat(verification.problem()).isEqualTo("the anchor " + file.toAbsolutePath() + " is not valid: its MAC does not match its content: it was altered");
+    assertThat(verification.problem())
+        .isEqualTo("the anchor " + file.toAbsolutePath() + " is not valid: its MAC does not match its content: it was altered");
   }
 
   @Test
@@ -351,7 +365,8 @@ class AuditTrailTest {
 
     Verification verification = audit.verify();
     assertThat(verification.anchor()).isEqualTo(AnchorCheck.DOES_NOT_MATCH);
-    assertThat(verification.problem()).startsWith("row 3 was appended at ").contains(" over an anchor that was not valid: it is not an anchor Rebound wrote");
+    assertThat(verification.problem()).startsWith("row 3 was appended at ")
+        .contains(" over an anchor that was not valid: it is not an anchor Rebound wrote");
     assertThat(anchored().rows()).isEqualTo(3);
     assertThat(anchored().keyedFrom()).isEqualTo(1);
   }
@@ -432,9 +447,60 @@ class AuditTrailTest {
     AuditEvent event = audit.record("run", AuditEventType.STEP_FAILED, "bootstrap", "rebound",
         "ALTER USER X IDENTIFIED BY Very-Secret-1 failed", Map.of("statements", List.of("connect postgres/Very-Secret-1"), "key", KEY));
 
-    assertThat(event.outcome()).doesNotContain("Very-Secret-1");
+    assertThat(event.outcome()).isEqualTo("ALTER USER X IDENTIFIED BY *** failed");
+    assertThat(event.details()).contains("\"statements\":[\"connect postgres/***\"]", "\"key\":\"***\"");
     assertThat(jdbc.queryForList("SELECT outcome || details AS text FROM rebound_audit", String.class))
         .allSatisfy(text -> assertThat(text).doesNotContain("Very-Secret-1").doesNotContain(KEY).contains("***"));
+  }
+
+  @Test
+  void shouldWriteNoDetailsAsAnEmptyObjectAndCutALongOutcome() {
+    AuditEvent event = audit.record("run", AuditEventType.ENDED, null, "rebound", "x".repeat(4001), null);
+
+    assertThat(event.details()).isEqualTo("{}");
+    assertThat(event.outcome()).hasSize(4000).endsWith("x…");
+    assertThat(audit.record("run", AuditEventType.ENDED, null, "rebound", "y".repeat(4000), Map.of()).outcome()).isEqualTo("y".repeat(4000));
+    assertThat(audit.verify().intact()).isTrue();
+  }
+
+  @Test
+  void shouldKeepARowWhenTheTransactionAroundItRollsBack() {
+    TransactionTemplate engineTransaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    AuditTrail inEngine = new AuditTrail(dataSource, engineTransaction.getTransactionManager(), redactor, new ObjectMapper(), new AuditKey(KEY),
+        anchor);
+
+    engineTransaction.executeWithoutResult(status -> {
+      inEngine.record("run", AuditEventType.STEP_FAILED, "reset", "rebound", "dropped, then failed", Map.of());
+      status.setRollbackOnly();
+    });
+
+    assertThat(audit.events("run")).extracting(AuditEvent::outcome).containsExactly("dropped, then failed");
+    assertThat(audit.verify().intact()).isTrue();
+  }
+
+  @Test
+  void shouldVerifyAtThePointAnAppendInFlightCommits() throws Exception {
+    record(3);
+    AuditEvent last = audit.events("run").get(2);
+    try (Connection appending = dataSource.getConnection()) {
+      // An append on another node, between writing its anchor and committing its row.
+      appending.setAutoCommit(false);
+      execute(appending, "SELECT last_id FROM rebound_audit_head WHERE id = 1 FOR UPDATE");
+      String at = last.at();
+      String hash = ChainHash.keyed(new AuditKey(KEY), last.hash(), 4, "run", "ENDED", "end", "rebound", at, null, "{}");
+      execute(appending, "INSERT INTO rebound_audit (id, process_instance_id, event_type, step, actor, occurred_at, outcome, details,"
+          + " previous_hash, hash, hash_algorithm) VALUES (4, 'run', 'ENDED', 'end', 'rebound', TIMESTAMP WITH TIME ZONE '"
+          + at.replace("T", " ").replace("Z", "+00") + "', NULL, '{}', '" + last.hash() + "', '" + hash + "', 'HMAC-SHA256')");
+      execute(appending, "UPDATE rebound_audit_head SET last_id = 4, last_hash = '" + hash + "' WHERE id = 1");
+      anchor.write(new AnchoredHead(new AuditKey(KEY).id(), 4, hash, 4, 1, null, at).seal(new AuditKey(KEY)));
+
+      CompletableFuture<Verification> verification = CompletableFuture.supplyAsync(audit::verify);
+      await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+          "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL", Long.class) > 0);
+      appending.commit();
+
+      assertThat(verification.get(10, TimeUnit.SECONDS)).isEqualTo(new Verification(true, 4, null, null, AnchorCheck.MATCHES, 1L));
+    }
   }
 
   @Test
@@ -470,6 +536,19 @@ class AuditTrailTest {
     assertThat(keyed.previousHash()).isEqualTo(legacy.get(2));
     assertThat(upgraded.verify()).isEqualTo(new Verification(true, 4, null, null, AnchorCheck.MATCHES, 4L));
     assertThat(trail(KEY).verify().intact()).as("a restart does not anchor the trail again").isTrue();
+  }
+
+  @Test
+  void shouldTellWhereTheKeyedChainBeginsWithoutTheAnchor() throws Exception {
+    writeLegacyRows(3);
+    AuditTrail upgraded = trail(KEY);
+    upgraded.record("run", AuditEventType.REQUESTED, "request", "op", null, Map.of());
+    Files.delete(directory.resolve("anchor.json"));
+
+    Verification verification = upgraded.verify();
+    assertThat(verification.anchor()).isEqualTo(AnchorCheck.MISSING);
+    assertThat(verification.keyedFrom()).isEqualTo(4L);
+    assertThat(verification.firstBrokenId()).isNull();
   }
 
   @Test
@@ -532,7 +611,8 @@ class AuditTrailTest {
       String at = Instant.parse("2020-01-01T00:00:00Z").plusSeconds(id - 1).toString();
       String hash = ChainHash.legacy(previous, id, "run", "STEP_STARTED", "step-" + (id - 1), "op", at, null, "{}");
       jdbc.update("INSERT INTO rebound_audit (id, process_instance_id, event_type, step, actor, occurred_at, outcome, details, previous_hash, hash)"
-          + " VALUES (?, 'run', 'STEP_STARTED', ?, 'op', ?, NULL, '{}', ?, ?)", id, "step-" + (id - 1), Timestamp.from(Instant.parse(at)), previous, hash);
+          + " VALUES (?, 'run', 'STEP_STARTED', ?, 'op', ?, NULL, '{}', ?, ?)", id, "step-" + (id - 1), Timestamp.from(Instant.parse(at)),
+          previous, hash);
       jdbc.update("UPDATE rebound_audit_head SET last_id = ?, last_hash = ?", id, hash);
       hashes.add(hash);
       previous = hash;
@@ -559,6 +639,12 @@ class AuditTrailTest {
     jdbc.update("INSERT INTO rebound_audit (id, process_instance_id, event_type, step, actor, occurred_at, outcome, details, previous_hash, hash,"
         + " hash_algorithm) VALUES (?, 'run', ?, 'approval', ?, ?, 'approved', '{}', ?, ?, ?)", id, type, actor, Timestamp.from(Instant.parse(at)),
         previous, hash, algorithm);
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
   }
 
   private AnchoredHead anchored() {
