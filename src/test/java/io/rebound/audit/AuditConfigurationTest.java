@@ -37,13 +37,13 @@ class AuditConfigurationTest {
   }
 
   @Test
-  void shouldGenerateTheDemoKeyUnderTheDemoDirectory() {
+  void shouldKeepTheDemoKeyAndAnchorUnderTheDemoDirectory() {
     try (ConfigurableApplicationContext context = start("demo", "--rebound.demo.directory=" + directory.resolve("demo"),
         "--rebound.work-directory=" + directory.resolve("jobs"))) {
       AuditKey key = context.getBean(AuditKey.class);
       assertThat(directory.resolve("demo/audit-hmac.key")).exists();
       assertThat(new AuditKey(read(directory.resolve("demo/audit-hmac.key"))).id()).isEqualTo(key.id());
-      assertThat(context.getBean(AuditAnchor.class).location()).isEqualTo(directory.resolve("jobs/audit-anchor.json").toString());
+      assertThat(context.getBean(AuditAnchor.class).location()).isEqualTo(directory.resolve("demo/audit-anchor.json").toString());
     }
   }
 
@@ -51,6 +51,7 @@ class AuditConfigurationTest {
   void shouldGenerateTheKeyIntoTheWorkDirectoryOutsideProduction() {
     try (ConfigurableApplicationContext context = start("it", "--rebound.work-directory=" + directory)) {
       assertThat(context.getBean(AuditKey.class).id()).isEqualTo(new AuditKey(read(directory.resolve("audit-hmac.key"))).id());
+      assertThat(context.getBean(AuditAnchor.class).location()).isEqualTo(directory.resolve("audit-anchor.json").toString());
     }
   }
 
