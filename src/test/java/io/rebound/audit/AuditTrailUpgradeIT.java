@@ -63,7 +63,7 @@ class AuditTrailUpgradeIT {
 
     // Both nodes migrate, generate the audit key into the shared work directory and anchor the older rows at once.
     CompletableFuture<ConfigurableApplicationContext> first = CompletableFuture.supplyAsync(() -> Applications.start(properties("default")));
-    CompletableFuture<ConfigurableApplicationContext> second = CompletableFuture.supplyAsync(() -> Applications.start(properties("second-node")));
+    CompletableFuture<ConfigurableApplicationContext> second = CompletableFuture.supplyAsync(() -> Applications.start(properties("secondNode")));
     node = first.get(5, TimeUnit.MINUTES);
     otherNode = second.get(5, TimeUnit.MINUTES);
     http = new Http(Applications.port(node));
@@ -132,17 +132,18 @@ class AuditTrailUpgradeIT {
   @Order(4)
   void shouldSayNotIntactAfterARowIsDeletedInTheEngineDatabase() {
     TrailCopy copy = TrailCopy.take();
+    try {
+      engineDatabase.update("DELETE FROM rebound_audit WHERE id = ?", olderRows.size() + 3);
+      JsonNode verification = verify();
+      assertThat(verification.get("intact").asBoolean()).isFalse();
+      assertThat(verification.get("problem").asText()).isEqualTo("row " + (olderRows.size() + 3) + " is missing");
 
-    engineDatabase.update("DELETE FROM rebound_audit WHERE id = ?", olderRows.size() + 3);
-    JsonNode verification = verify();
-    assertThat(verification.get("intact").asBoolean()).isFalse();
-    assertThat(verification.get("problem").asText()).isEqualTo("row " + (olderRows.size() + 3) + " is missing");
-
-    copy.restore();
-    engineDatabase.update("DELETE FROM rebound_audit WHERE id = ?", 2);
-    assertThat(verify().get("problem").asText()).as("a row from before the upgrade").isEqualTo("row 2 is missing");
-
-    copy.restore();
+      copy.restore();
+      engineDatabase.update("DELETE FROM rebound_audit WHERE id = ?", 2);
+      assertThat(verify().get("problem").asText()).as("a row from before the upgrade").isEqualTo("row 2 is missing");
+    } finally {
+      copy.restore();
+    }
     assertThat(verify().get("intact").asBoolean()).as("the same trail put back").isTrue();
   }
 
@@ -150,17 +151,18 @@ class AuditTrailUpgradeIT {
   @Order(5)
   void shouldSayNotIntactAfterTheTrailIsEmptied() {
     TrailCopy copy = TrailCopy.take();
-
-    engineDatabase.execute("TRUNCATE TABLE rebound_audit");
-    engineDatabase.update("UPDATE rebound_audit_head SET last_id = 0, last_hash = ?", OlderRebound.GENESIS);
-    JsonNode verification = verify();
-    assertThat(verification.get("intact").asBoolean()).isFalse();
-    assertThat(verification.get("rows").asLong()).isZero();
-    assertThat(verification.get("anchor").asText()).isEqualTo("DOES_NOT_MATCH");
-    assertThat(verification.get("problem").asText()).isEqualTo("the trail is empty, but the anchor says it held " + copy.rows.size()
-        + " rows up to row " + copy.rows.size());
-
-    copy.restore();
+    try {
+      engineDatabase.execute("TRUNCATE TABLE rebound_audit");
+      engineDatabase.update("UPDATE rebound_audit_head SET last_id = 0, last_hash = ?", OlderRebound.GENESIS);
+      JsonNode verification = verify();
+      assertThat(verification.get("intact").asBoolean()).isFalse();
+      assertThat(verification.get("rows").asLong()).isZero();
+      assertThat(verification.get("anchor").asText()).isEqualTo("DOES_NOT_MATCH");
+      assertThat(verification.get("problem").asText()).isEqualTo("the trail is empty, but the anchor says it held " + copy.rows.size()
+          + " rows up to row " + copy.rows.size());
+    } finally {
+      copy.restore();
+    }
     assertThat(verify().get("intact").asBoolean()).isTrue();
   }
 
@@ -168,18 +170,19 @@ class AuditTrailUpgradeIT {
   @Order(6)
   void shouldSayNotIntactAfterARowIsForgedAndTheUnkeyedChainRecomputed() {
     TrailCopy copy = TrailCopy.take();
-
-    // The best a database writer without the key can do: rewrite a row and recompute every hash after it
-    // the way rows were hashed before the key, naming that algorithm for every row.
-    forgeFrom(2, "mallory");
-    JsonNode verification = verify();
-    assertThat(verification.get("intact").asBoolean()).isFalse();
-    assertThat(verification.get("firstBrokenId").asLong()).isEqualTo(olderRows.size() + 1);
-    assertThat(verification.get("problem").asText()).isEqualTo("row " + (olderRows.size() + 1) + " is hashed with SHA-256 where HMAC-SHA256"
-        + " belongs (the keyed chain begins at row " + (olderRows.size() + 1) + ")");
-    assertThat(verification.get("anchor").asText()).isEqualTo("DOES_NOT_MATCH");
-
-    copy.restore();
+    try {
+      // The best a database writer without the key can do: rewrite a row and recompute every hash after it
+      // the way rows were hashed before the key, naming that algorithm for every row.
+      forgeFrom(2, "mallory");
+      JsonNode verification = verify();
+      assertThat(verification.get("intact").asBoolean()).isFalse();
+      assertThat(verification.get("firstBrokenId").asLong()).isEqualTo(olderRows.size() + 1);
+      assertThat(verification.get("problem").asText()).isEqualTo("row " + (olderRows.size() + 1) + " is hashed with SHA-256 where"
+          + " HMAC-SHA256 belongs (the keyed chain begins at row " + (olderRows.size() + 1) + ")");
+      assertThat(verification.get("anchor").asText()).isEqualTo("DOES_NOT_MATCH");
+    } finally {
+      copy.restore();
+    }
     assertThat(verify().get("intact").asBoolean()).isTrue();
   }
 
@@ -274,7 +277,7 @@ class AuditTrailUpgradeIT {
     Map<String, Object> properties = new HashMap<>(servers.properties());
     properties.put("server.port", "0");
     properties.put("spring.main.banner-mode", "off");
-    // Two engines in one JVM must not share Camunda's registry of engines by name.
+    // Two engines in one JVM must not share a name in Camunda's registry of engines (no hyphen: Camunda ignores such names).
     properties.put("camunda.bpm.process-engine-name", engineName);
     return properties;
   }
