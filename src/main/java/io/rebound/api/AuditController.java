@@ -5,7 +5,10 @@ import io.rebound.config.ReboundGroups;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/audit/verify}: walks the whole hash chain and says whether it is intact. */
+/**
+ * {@code GET /api/audit/verify}: walks the whole chain, compares its end with the anchor kept outside the
+ * engine database, and says whether the trail is intact and, if not, the first thing that does not fit.
+ */
 @RestController
 class AuditController {
 

@@ -7,11 +7,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Removes secrets from text before it is written anywhere lasting: every configured password by value,
- * and anything shaped like a password in SQL, URLs or key=value text.
+ * Removes secrets from text before it is written anywhere lasting: every configured password and the audit
+ * key by value, and anything shaped like a password in SQL, URLs or key=value text.
  */
 @Component
 public class Redactor {
@@ -25,9 +26,16 @@ public class Redactor {
       Pattern.compile("(//[^/:@\\s]+:)([^@/\\s]+)(@)"));
 
   private final Targets targets;
+  private final AuditKey auditKey;
 
   public Redactor(Targets targets) {
+    this(targets, null);
+  }
+
+  @Autowired
+  Redactor(Targets targets, AuditKey auditKey) {
     this.targets = targets;
+    this.auditKey = auditKey;
   }
 
   public String redact(String text) {
@@ -53,6 +61,9 @@ public class Redactor {
 
   private List<String> secrets() {
     List<String> secrets = new ArrayList<>();
+    if (auditKey != null) {
+      addSecret(secrets, auditKey.material());
+    }
     for (Target target : targets.all()) {
       addSecret(secrets, safely(target::password));
       addSecret(secrets, safely(target::comparisonPassword));

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -24,6 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * compares several batches, and after a crash the run resumes at the first chunk whose result is not there.
  */
 @Component
+// Its tables come from the migrations in db/migration.
+@DependsOnDatabaseInitialization
 public class ComparisonStore {
 
   /** A table's status. */
@@ -44,14 +47,6 @@ public class ComparisonStore {
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.json = json;
-    jdbc.execute("CREATE TABLE IF NOT EXISTS rebound_comparison ("
-        + " id VARCHAR(64) PRIMARY KEY, source VARCHAR(255) NOT NULL, destination VARCHAR(255) NOT NULL,"
-        + " chunk_size INT NOT NULL, parallelism INT NOT NULL, max_differences INT NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
-    jdbc.execute("CREATE TABLE IF NOT EXISTS rebound_comparison_table ("
-        + " comparison_id VARCHAR(64) NOT NULL, name VARCHAR(300) NOT NULL, run_id VARCHAR(64) NOT NULL, spec TEXT NOT NULL, status VARCHAR(16) NOT NULL,"
-        + " chunks_total INT NOT NULL, chunks_done INT NOT NULL, ranges TEXT, result TEXT, error VARCHAR(4000), attempts BIGINT NOT NULL,"
-        + " started_at TIMESTAMP WITH TIME ZONE, updated_at TIMESTAMP WITH TIME ZONE, finished_at TIMESTAMP WITH TIME ZONE,"
-        + " PRIMARY KEY (comparison_id, name))");
   }
 
   /** A comparison's settings. */

@@ -31,6 +31,37 @@ class RedactorTest {
   }
 
   @Test
+  void shouldMaskAPasswordThatContainsAnotherWhole() {
+    Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"), new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO)));
+    targets.register("t", new TargetProperties(Dialect.POSTGRESQL, "jdbc:postgresql://h/d", "postgres", "Pass", null, Path.of("/d"), null, null, null,
+        Map.of("a", "Pass-word", "b", "abc"), Map.of()));
+    Redactor redactor = new Redactor(targets);
+
+    assertThat(redactor.redact("with Pass-word, Pass and abc")).as("four characters are a secret, three could be any word")
+        .isEqualTo("with ***, *** and abc");
+  }
+
+  @Test
+  void shouldRedactWhenAPasswordFileIsGone() {
+    Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"), new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO)));
+    targets.register("t", new TargetProperties(Dialect.POSTGRESQL, "jdbc:postgresql://h/d", "postgres", null, secrets.resolve("gone"), Path.of("/d"), null,
+        null, null, Map.of("a", "Still-Secret"), Map.of()));
+
+    assertThat(new Redactor(targets).redact("Still-Secret")).isEqualTo("***");
+    assertThat(new Redactor(targets).redact(null)).isNull();
+    assertThat(new Redactor(targets).redact("")).isEmpty();
+  }
+
+  @Test
+  void shouldMaskTheAuditKeyWhereverItAppears() {
+    String key = "Audit-Key-Of-Thirty-Two-Bytes-0123";
+    Redactor redactor = new Redactor(new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"),
+        new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO))), new AuditKey(key));
+
+    assertThat(redactor.redact("REBOUND_AUDIT_HMACKEY " + key + " was set")).isEqualTo("REBOUND_AUDIT_HMACKEY *** was set");
+  }
+
+  @Test
   void shouldMaskWhatLooksLikeAPassword() {
     Redactor redactor = new Redactor(new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"),
         new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO))));

@@ -11,7 +11,9 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 
 /** The prod profile has no demo: no embedded target, no users with a known password. */
-@SpringBootTest(properties = "spring.datasource.url=jdbc:h2:mem:prod-profile;DB_CLOSE_DELAY=-1")
+@SpringBootTest(properties = {"spring.datasource.url=jdbc:h2:mem:prod-profile;DB_CLOSE_DELAY=-1",
+    // production starts only with an audit key of its own
+    "rebound.audit.hmac-key=prod-profile-audit-key-0123456789"})
 @ActiveProfiles("prod")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ProdProfileIT {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.audit.AuditEvent;
 import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
-import io.rebound.audit.Redactor;
+import io.rebound.audit.AuditTrails;
 import io.rebound.config.AuthorizationSetup;
 import io.rebound.config.ReboundGroups;
 import io.rebound.config.ReboundProperties;
@@ -34,13 +34,12 @@ import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The runbook core on a real engine (in memory, authorization on) with a small runbook of its own: a plan,
@@ -127,13 +126,13 @@ class RunbookCoreTest {
     }
   }
 
+  @TempDir static Path anchorDirectory;
+
   @BeforeAll
   static void buildEngine() {
-    JdbcDataSource auditData = new JdbcDataSource();
-    auditData.setURL("jdbc:h2:mem:core-audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"),
         new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO)));
-    audit = new AuditTrail(auditData, new DataSourceTransactionManager(auditData), new Redactor(targets), JSON);
+    audit = AuditTrails.inMemory(targets, anchorDirectory);
     TestRunbook runbook = new TestRunbook();
     Runbooks runbooks = new Runbooks(List.of(runbook));
     ApprovalLedger ledger = new ApprovalLedger(audit, JSON);
