@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineConfiguration;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -65,7 +68,12 @@ class AuditTrailUpgradeIT {
     olderRows = engineDatabase.queryForList("SELECT * FROM rebound_audit ORDER BY id");
 
     // Both nodes migrate, generate the audit key into the shared work directory and anchor the older rows at once.
-    CompletableFuture<ConfigurableApplicationContext> first = CompletableFuture.supplyAsync(() -> Applications.start(properties("default")));
+    // The second starts once the first has set up logging, which Spring Boot does for the whole JVM and not
+    // safely twice at a time; everything the test is about happens after that, in both at once.
+    CountDownLatch loggingReady = new CountDownLatch(1);
+    ApplicationListener<ApplicationPreparedEvent> prepared = event -> loggingReady.countDown();
+    CompletableFuture<ConfigurableApplicationContext> first = CompletableFuture.supplyAsync(() -> Applications.start(properties("default"), prepared));
+    assertThat(loggingReady.await(2, TimeUnit.MINUTES)).isTrue();
     CompletableFuture<ConfigurableApplicationContext> second = CompletableFuture.supplyAsync(() -> Applications.start(properties("secondNode")));
     node = first.get(5, TimeUnit.MINUTES);
     otherNode = second.get(5, TimeUnit.MINUTES);
