@@ -2,6 +2,7 @@ package io.rebound.config;
 
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
+import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,7 +10,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Filters that refuse a request before anything else sees it: the Admin webapp's setup of a first
- * administrator. They come before authentication and before the webapps' own filters.
+ * administrator, and request bodies over the size limit. Both come before authentication and before the
+ * webapps' own filters.
  */
 @Configuration
 class RequestGuards {
@@ -22,6 +24,16 @@ class RequestGuards {
     registration.addUrlPatterns("/*");
     registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
+  }
+
+  @Bean
+  FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(HttpProperties http, CamundaBpmProperties camunda) {
+    FilterRegistrationBean<RequestBodyLimit> registration = new FilterRegistrationBean<>(new RequestBodyLimit(http.maxRequestBody().toBytes()));
+    registration.setName("request-body-limit");
+    // The webapps reach the engine's REST API under their own path too (<application-path>/api/engine/...).
+    registration.addUrlPatterns("/api/*", "/engine-rest/*", camunda.getWebapp().getApplicationPath() + "/api/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
     return registration;
   }
 }
