@@ -2,6 +2,7 @@ package io.rebound.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rebound.testsupport.Http;
 import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +17,8 @@ import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The HTTP layer's limits, over a real socket: a body over {@code rebound.http.max-request-body} (1 MB by
- * default) is refused with 413 before it is read, declared or chunked, and starts nothing.
+ * default) is refused with 413 before it is read, declared or chunked, and starts nothing; a body that is not
+ * JSON of the expected shape is a 400 with a reason, never a 500.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("it")
@@ -90,6 +94,49 @@ class RequestLimitsIT {
     Raw chunked = raw("POST", "/api/schema-restores", "Transfer-Encoding: chunked", body, true);
     assertThat(chunked.status()).as(chunked.text()).isEqualTo(201);
     assertThat(runs()).isEqualTo(before + 2);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/api/schema-restores              | [1, 2]                                                      | the request body must be an object",
+      "/api/schema-restores              | {\"target\": \"it\", \"profile\":                              | ends before its JSON is complete",
+      "/api/schema-restores              | not json                                                    | not valid JSON (line 1, column",
+      "/api/schema-restores              | {\"target\": \"it\"} trailing                                | not valid JSON",
+      "/api/schema-restores              | {\"target\": \"it\"} {\"target\": \"x\"}                       | more after its JSON value",
+      "/api/schema-restores              | {\"target\": {\"x\": 1}, \"profile\": \"winstore\", \"dumpFile\": \"a.dump\"} | must be text",
+      "/api/comparisons                  | [\"it\"]                                                    | the request body must be an object",
+      "/api/comparisons                  | {\"source\": \"it\", \"destination\": \"ref\", \"tables\": [{\"name\": {\"x\": 1}}]} | 'name' must be text",
+      "/api/comparisons                  | {\"source\": \"it\", \"destination\": \"ref\", \"tables\": [{\"name\": \"a.b\", \"chunkSize\": \"many\"}]} | 'chunkSize' must be a whole number",
+      "/api/comparisons                  | {\"source\": \"it\", \"destination\": \"ref\", \"tables\": [{\"name\": \"a.b\", \"chunkSize\": 99999999999999999999}]} | out of range",
+      "/api/comparisons                  | {\"source\": \"it\", \"destination\": \"ref\", \"tables\": [{\"name\": \"a.b\", \"columns\": \"x\"}], \"x\": } | not valid JSON",
+      "/api/recoveries/some-run/approval | {\"approved\": \"maybe\"}                                     | 'approved' must be true or false",
+      "/api/recoveries/some-run/approval | {\"approved\": 99999999999999999999}                          | 'approved' must be true or false",
+      "/api/recoveries/some-run/approval | {\"approved\": 1}                                           | 'approved' must be true or false",
+      "/api/recoveries/some-run/approval | {\"approved\": true, \"comment\": {\"x\": 1}}                   | 'comment' must be text",
+      "/api/recoveries/some-run/approval | [true]                                                      | the request body must be an object",
+      "/api/recoveries/some-run/approval | {\"approved\": tru                                           | JSON",
+      "/api/recoveries/some-run/approval | {\"approved\": true                                          | ends before its JSON is complete",
+      "/api/recoveries/some-run/approval | ''                                                          | a JSON body is required",
+  })
+  void shouldAnswer400ToABodyThatIsNotJsonOfTheExpectedShape(String path, String body, String reason) {
+    long before = runs();
+    Http.Answer answer = new Http(port).post(path, TestUsers.BOTH, TestUsers.PASSWORD, body);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+    assertThat(answer.json().get("message").asText()).contains(reason);
+    assertThat(runs()).isEqualTo(before);
+  }
+
+  @Test
+  void shouldAnswer400ToANumberOrANestingTooLargeForJson() {
+    Http http = new Http(port);
+    String longNumber = "{\"approved\": " + "9".repeat(2000) + "}";
+    String deep = "{\"target\": " + "[".repeat(3000) + "]".repeat(3000) + "}";
+    for (String[] call : new String[][] {{"/api/recoveries/some-run/approval", longNumber}, {"/api/schema-restores", deep},
+        {"/api/comparisons", deep}}) {
+      Http.Answer answer = http.post(call[0], TestUsers.BOTH, TestUsers.PASSWORD, call[1]);
+      assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+      assertThat(answer.json().get("message").asText()).contains("larger than a request may hold");
+    }
   }
 
   private long runs() {
