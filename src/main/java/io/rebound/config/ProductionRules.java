@@ -49,7 +49,7 @@ final class ProductionRules {
     if (!demoUsers.isEmpty()) {
       throw new StartRefusedException("the engine database " + databaseUrl + " holds the demo's users " + demoUsers
           + ", whose password is known: it is a demo database. Point spring.datasource.url at the production engine database"
-          + " (the demo keeps its own under rebound.demo.directory)");
+          + " (the demo keeps its own under rebound.demo.directory; one that an older demo left here can be deleted)");
     }
   }
 

@@ -41,7 +41,8 @@ class ProductionRulesTest {
     assertThatThrownBy(() -> ProductionRules.checkDemoUsers(List.of("operator", "admin"), "jdbc:h2:file:./data/rebound-engine"))
         .isInstanceOf(StartRefusedException.class)
         .hasMessageStartingWith("the engine database jdbc:h2:file:./data/rebound-engine holds the demo's users [operator, admin]")
-        .hasMessageContaining("Point spring.datasource.url at the production engine database");
+        .hasMessageContaining("Point spring.datasource.url at the production engine database")
+        .hasMessageContaining("one that an older demo left here can be deleted");
     assertThatCode(() -> ProductionRules.checkDemoUsers(List.of(), "jdbc:h2:mem:x")).doesNotThrowAnyException();
   }
 
