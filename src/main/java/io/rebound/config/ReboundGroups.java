@@ -9,6 +9,11 @@ public final class ReboundGroups {
   public static final String APPROVERS = "rebound-approvers";
   /** Camunda's administrators: everything. */
   public static final String ADMINS = "camunda-admin";
+  /**
+   * Marks the demo's users, whose password is known; no authorization is given to it. The prod profile refuses
+   * an engine database that holds any.
+   */
+  public static final String DEMO = "rebound-demo";
 
   private ReboundGroups() {}
 }

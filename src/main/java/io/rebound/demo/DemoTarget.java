@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
  * pg_dump, and registers it as target {@code demo}.
  */
 @Component
-@Profile("demo")
+// Never with prod, even when both are named: the prod profile then refuses to start, and no demo part runs first.
+@Profile("demo & !prod")
 public class DemoTarget implements DisposableBean {
 
   public static final String NAME = "demo";

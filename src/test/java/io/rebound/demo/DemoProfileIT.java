@@ -38,10 +38,8 @@ class DemoProfileIT {
     data = Path.of("target", "demo-profile-it").toAbsolutePath();
     Directories.delete(data);
     Files.createDirectories(data);
-    // Only the location moves (to leave ./data alone); the database is the default H2 file.
-    registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + data.resolve("rebound-engine") + ";DB_CLOSE_ON_EXIT=FALSE");
-    registry.add("rebound.demo.directory", () -> data.resolve("demo").toString());
-    registry.add("rebound.work-directory", () -> data.resolve("jobs").toString());
+    // Only the location moves (to leave ./data alone); the engine database is the demo's default H2 file.
+    registry.add("rebound.data-directory", data::toString);
     registry.add("rebound.steps.poll-interval", () -> "PT1S");
     registry.add("camunda.bpm.job-execution.wait-time-in-millis", () -> "50");
     registry.add("camunda.bpm.job-execution.max-wait", () -> "200");
@@ -55,6 +53,9 @@ class DemoProfileIT {
     assertThat(output.getAll()).contains("Rebound is running with the DEMO profile");
     assertThat(targets.names()).contains("demo");
     assertThat(data.resolve("demo/dumps/" + DemoTarget.DUMP_FILE)).exists();
+    // The demo's engine database is its own, never the one the prod profile opens in the same directory.
+    assertThat(data.resolve("demo/rebound-engine.mv.db")).exists();
+    assertThat(data.resolve("rebound-engine.mv.db")).doesNotExist();
     Http http = new Http(port);
 
     Http.Answer started = http.post("/api/schema-restores", "operator", "demo",
