@@ -101,15 +101,19 @@ class RecoveryController {
   @PostMapping("/{processInstanceId}/approval")
   ResponseEntity<Recoveries.Recovery> approve(@PathVariable String processInstanceId, @RequestBody(required = false) Map<String, Object> decision) {
     if (decision == null) {
-      throw new InvalidInputException("a JSON body {\"approved\": true|false, \"comment\": \"...\"} is required");
+      throw new InvalidInputException("a JSON body is required: {\"approved\": true|false, \"comment\": \"...\"}");
     }
     Inputs.onlyAccepted(decision, Set.copyOf(Approval.DECISION));
-    if (!(decision.get(Approval.APPROVED) instanceof Boolean approved)) {
+    Object decided = decision.get(Approval.APPROVED);
+    if (decided == null) {
       throw new InvalidInputException("approved (true or false) is required");
+    }
+    if (!(decided instanceof Boolean approved)) {
+      throw new InvalidInputException("'approved' must be true or false, not " + Inputs.shape(decided));
     }
     Object comment = decision.get(Approval.COMMENT);
     if (comment != null && !(comment instanceof String)) {
-      throw new InvalidInputException("comment must be text");
+      throw new InvalidInputException("'comment' must be text, not " + Inputs.shape(comment));
     }
     String caller = callers.userId();
     if (caller != null && ledger.of(processInstanceId).requester().map(caller::equals).orElse(false)) {
