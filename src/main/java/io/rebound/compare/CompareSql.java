@@ -1,6 +1,6 @@
 package io.rebound.compare;
 
-import io.rebound.target.Dialect;
+import io.rebound.target.DialectSpecific;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,9 +12,8 @@ import java.util.function.BinaryOperator;
  * The SQL a comparison runs on one dialect. Every value a user gives is a bind variable; identifiers are
  * validated and quoted; the WHERE filter is checked by {@link WhereFilter} and run read-only.
  */
-public interface CompareSql {
+public interface CompareSql extends DialectSpecific {
 
-  Dialect dialect();
 
   /** Columns of a table in order: binds schema, table; rows name, declared type, catalog type name. */
   String columnsQuery();

@@ -4,12 +4,11 @@ import io.rebound.compare.ComparisonStore.Comparison;
 import io.rebound.compare.ComparisonStore.TableRow;
 import io.rebound.compare.TableComparator.Options;
 import io.rebound.compare.TableComparator.Side;
-import io.rebound.target.Dialect;
+import io.rebound.target.ByDialect;
 import io.rebound.target.Target;
 import io.rebound.target.Targets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +27,7 @@ public class ComparisonService implements DisposableBean {
   private final Targets targets;
   private final ComparisonStore store;
   private final ComparisonProperties properties;
-  private final Map<Dialect, CompareSql> dialects = new EnumMap<>(Dialect.class);
+  private final ByDialect<CompareSql> dialects;
   private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "rebound-compare-side");
     thread.setDaemon(true);
@@ -54,7 +53,7 @@ public class ComparisonService implements DisposableBean {
     this.targets = targets;
     this.store = store;
     this.properties = properties;
-    sqls.forEach(sql -> dialects.put(sql.dialect(), sql));
+    this.dialects = new ByDialect<>(sqls, "comparison");
   }
 
   /** Splits the table into chunks of the comparison's size on the source's keys. */
@@ -173,11 +172,7 @@ public class ComparisonService implements DisposableBean {
   }
 
   private CompareSql sql(Target target) {
-    CompareSql sql = dialects.get(target.dialect());
-    if (sql == null) {
-      throw new IllegalStateException("no comparison support for " + target.dialect());
-    }
-    return sql;
+    return dialects.of(target);
   }
 
   private Comparison comparison(String id) {

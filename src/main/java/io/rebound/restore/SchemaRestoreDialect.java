@@ -1,7 +1,7 @@
 package io.rebound.restore;
 
 import io.rebound.runbook.StepLog;
-import io.rebound.target.Dialect;
+import io.rebound.target.DialectSpecific;
 import io.rebound.target.Jdbc;
 import io.rebound.target.Target;
 import java.sql.Connection;
@@ -13,9 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** What one database family does for a schema restore. Implementations hold no state of their own. */
-public interface SchemaRestoreDialect {
+public interface SchemaRestoreDialect extends DialectSpecific {
 
-  Dialect dialect();
 
   /** Throws {@link DumpNotFoundException} when the dump file is not present and readable for the import. */
   void checkDumpReadable(Target target, String dumpFile);

@@ -1,14 +1,12 @@
 package io.rebound.restore;
 
 import io.rebound.runbook.StepLog;
-import io.rebound.target.Dialect;
+import io.rebound.target.ByDialect;
 import io.rebound.target.Target;
 import io.rebound.target.Targets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Service;
 
 /**
@@ -19,11 +17,11 @@ import org.springframework.stereotype.Service;
 public class SchemaRestoreService {
 
   private final Targets targets;
-  private final Map<Dialect, SchemaRestoreDialect> dialects = new EnumMap<>(Dialect.class);
+  private final ByDialect<SchemaRestoreDialect> dialects;
 
   public SchemaRestoreService(Targets targets, List<SchemaRestoreDialect> dialects) {
     this.targets = targets;
-    dialects.forEach(d -> this.dialects.put(d.dialect(), d));
+    this.dialects = new ByDialect<>(dialects, "schema restore");
   }
 
   /**
@@ -89,10 +87,6 @@ public class SchemaRestoreService {
   }
 
   private SchemaRestoreDialect dialect(Target target) {
-    SchemaRestoreDialect dialect = dialects.get(target.dialect());
-    if (dialect == null) {
-      throw new IllegalStateException("no schema restore support for " + target.dialect());
-    }
-    return dialect;
+    return dialects.of(target);
   }
 }
