@@ -1,8 +1,14 @@
 package io.rebound.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rebound.audit.AuditEvent;
+import io.rebound.audit.AuditEventType;
 import io.rebound.runbook.Runbook;
 import io.rebound.runbook.RunVariables;
 import io.rebound.runbook.Runbooks;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +66,32 @@ class Recoveries {
             .processDefinitionKeyIn(runbooks.keys().toArray(String[]::new)).singleResult())
         .map(this::view);
   }
+
+  /** A run whose history the engine no longer has, as its audit trail tells it; empty when the trail holds nothing of it. */
+  static Optional<Recovery> fromTrail(String id, List<AuditEvent> events) {
+    AuditEvent requested = events.stream().filter(e -> e.type().equals(AuditEventType.REQUESTED.name())).findFirst().orElse(null);
+    if (requested == null) {
+      return Optional.empty();
+    }
+    AuditEvent ended = events.stream().filter(e -> e.type().equals(AuditEventType.ENDED.name())).reduce((a, b) -> b).orElse(null);
+    String outcome = ended == null || ended.outcome() == null ? null : ended.outcome();
+    String state = outcome == null ? "UNKNOWN" : outcome.split(":", 2)[0];
+    String failureReason = outcome != null && outcome.contains(": ") ? outcome.substring(outcome.indexOf(": ") + 2) : null;
+    return Optional.of(new Recovery(id, detail(requested, "runbook"), state, List.of(), null, requested.actor(),
+        Date.from(Instant.parse(requested.at())), ended == null ? null : Date.from(Instant.parse(ended.at())), null, failureReason,
+        Map.of("audit", "/api/recoveries/" + id + "/audit")));
+  }
+
+  private static String detail(AuditEvent event, String key) {
+    try {
+      JsonNode node = JSON.readTree(event.details()).get(key);
+      return node == null || node.isNull() ? null : node.asText();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Recovery view(HistoricProcessInstance instance) {
     String id = instance.getId();

@@ -67,20 +67,29 @@ class RecoveryController {
   @GetMapping("/{processInstanceId}/audit")
   ResponseEntity<?> audit(@PathVariable String processInstanceId, @RequestParam(required = false) String format) {
     callers.requireGroup("reading the audit trail", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
-    Recoveries.Recovery recovery = get(processInstanceId);
     List<AuditEvent> events = audit.events(processInstanceId);
+    Recoveries.Recovery recovery = inEngineOrTrail(processInstanceId, events);
     if ("md".equals(format)) {
       return ResponseEntity.ok().contentType(MediaType.valueOf("text/markdown;charset=UTF-8")).body(AuditReport.markdown(recovery, events));
     }
     return ResponseEntity.ok(events);
   }
 
+  /**
+   * The run as the engine's history shows it, or, once that history is gone (history clean-up, or deleted by
+   * an administrator), as its audit trail tells it: the trail outlives the engine's history.
+   */
+  private Recoveries.Recovery inEngineOrTrail(String processInstanceId, List<AuditEvent> events) {
+    return recoveries.get(processInstanceId).or(() -> Recoveries.fromTrail(processInstanceId, events))
+        .orElseThrow(() -> new RunNotFoundException("no run " + processInstanceId));
+  }
+
   /** The whole plan last computed for the run, as the approver reads it. */
   @GetMapping(value = "/{processInstanceId}/plan", produces = MediaType.TEXT_PLAIN_VALUE)
   String plan(@PathVariable String processInstanceId) {
     callers.requireGroup("reading the plan", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
-    get(processInstanceId);
     List<AuditEvent> events = audit.events(processInstanceId);
+    inEngineOrTrail(processInstanceId, events);
     for (int i = events.size() - 1; i >= 0; i--) {
       AuditEvent event = events.get(i);
       if (event.type().equals(AuditEventType.PLAN_COMPUTED.name()) || event.type().equals(AuditEventType.PLAN_CHANGED.name())) {

@@ -16,5 +16,7 @@ public enum AuditEventType {
   RETRY,
   ENDED,
   /** A destructive step that no standing approval authorises (a second pass, a token placed past the approval). */
-  STEP_REFUSED
+  STEP_REFUSED,
+  /** A user, password, group membership or authorization changed: who may act, and as whom. */
+  IDENTITY_CHANGED
 }

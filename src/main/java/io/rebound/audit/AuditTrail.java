@@ -51,6 +51,7 @@ public class AuditTrail {
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate ownTransaction;
+  private final TransactionTemplate callersTransaction;
   private final Redactor redactor;
   private final ObjectMapper json;
   private final AuditKey key;
@@ -61,6 +62,8 @@ public class AuditTrail {
     this.jdbc = new JdbcTemplate(dataSource);
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.callersTransaction = new TransactionTemplate(transactions);
+    this.callersTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
     this.redactor = redactor;
     this.json = json;
     this.key = key;
@@ -68,8 +71,41 @@ public class AuditTrail {
     anchorRowsWrittenBeforeTheKey();
   }
 
-  /** Appends one event; secrets in any of its fields are redacted first. */
+  /**
+   * Appends one event in a transaction of its own, so that it stays even when the work around it rolls back:
+   * what a step did to a target stays done. Secrets in any of its fields are redacted first.
+   */
   public AuditEvent record(String processInstanceId, AuditEventType type, String step, String actor, String outcome, Map<String, ?> details) {
+    // A thread whose transaction already holds the head (see recordWithRun) would wait on itself.
+    TransactionTemplate transaction = TransactionSynchronizationManager.hasResource(HEAD_HELD) ? callersTransaction : ownTransaction;
+    return append(transaction, processInstanceId, type, step, actor, outcome, details);
+  }
+
+  /**
+   * Appends one event in the caller's transaction (the engine's), so that it is in the trail if and only if
+   * what it records took effect: a decision, a request, the end of a run. Two approvers deciding at once, or
+   * an approval racing its timeout, leave one decision in the trail, the one the engine kept.
+   */
+  public AuditEvent recordWithRun(String processInstanceId, AuditEventType type, String step, String actor, String outcome,
+      Map<String, ?> details) {
+    AuditEvent event = append(callersTransaction, processInstanceId, type, step, actor, outcome, details);
+    if (TransactionSynchronizationManager.isSynchronizationActive() && !TransactionSynchronizationManager.hasResource(HEAD_HELD)) {
+      TransactionSynchronizationManager.bindResource(HEAD_HELD, Boolean.TRUE);
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void afterCompletion(int status) {
+          TransactionSynchronizationManager.unbindResourceIfPossible(HEAD_HELD);
+        }
+      });
+    }
+    return event;
+  }
+
+  /** Bound while the current thread's transaction holds the head row, until that transaction ends. */
+  private static final Object HEAD_HELD = new Object();
+
+  private AuditEvent append(TransactionTemplate transaction, String processInstanceId, AuditEventType type, String step, String actor,
+      String outcome, Map<String, ?> details) {
     String detailsJson;
     try {
       detailsJson = details == null || details.isEmpty() ? "{}" : json.writeValueAsString(details);
@@ -81,7 +117,7 @@ public class AuditTrail {
     String safeStep = redactor.redact(step);
     String safeActor = actor == null ? "rebound" : actor;
     Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    return ownTransaction.execute(status -> {
+    return transaction.execute(status -> {
       // The head row serialises writers across nodes, so the chain never forks and the anchor never goes back.
       Head head = lockHead();
       long id = head.lastId() + 1;
@@ -106,6 +142,12 @@ public class AuditTrail {
   public Optional<AuditEvent> latest(String processInstanceId, AuditEventType type) {
     return jdbc.query("SELECT * FROM rebound_audit WHERE process_instance_id = ? AND event_type = ? ORDER BY id DESC", ROW,
         processInstanceId, type.name()).stream().findFirst();
+  }
+
+  /** The newest event of a type that belongs to no run (identity changes), about {@code step}. */
+  public Optional<AuditEvent> latestOutsideRuns(AuditEventType type, String step) {
+    return jdbc.query("SELECT * FROM rebound_audit WHERE event_type = ? AND step = ? AND process_instance_id IS NULL ORDER BY id DESC", ROW,
+        type.name(), step).stream().findFirst();
   }
 
   /**

@@ -101,6 +101,11 @@ public class TableCompareRunbook implements Runbook<TableCompareRequest>, Runboo
       String comparisonId = request.retryOf();
       Comparison comparison = store.comparison(comparisonId)
           .orElseThrow(() -> new InvalidInputException("no comparison " + comparisonId + " to retry"));
+      boolean running = execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
+          .processDefinitionKey(TableCompareProcess.KEY).variableValueEquals(COMPARISON_ID, comparisonId).count() > 0;
+      if (running) {
+        throw new InvalidInputException("comparison " + comparisonId + " is still running; retry its failed tables once it has ended");
+      }
       List<String> failed = store.resetFailed(comparisonId, execution.getProcessInstanceId());
       if (failed.isEmpty()) {
         throw new InvalidInputException("comparison " + comparisonId + " has no failed table to retry");

@@ -63,10 +63,12 @@ public class AuthorizationSetup {
     grant(ReboundGroups.OPERATORS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
     grant(ReboundGroups.OPERATORS, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
     grant(ReboundGroups.OPERATORS, Resources.PROCESS_INSTANCE, "*", ProcessInstancePermissions.CREATE, ProcessInstancePermissions.READ);
-    grant(ReboundGroups.OPERATORS, Resources.FILTER, "*", Permissions.CREATE);
+    // Tasklist filters are stored queries; they are not for everyone to write (the shared approvals filter is
+    // there for approvers). Taken back from installations that granted it.
+    takeBack(ReboundGroups.OPERATORS, Resources.FILTER, "*");
     grant(ReboundGroups.OPERATORS, Resources.DEPLOYMENT, "*", Permissions.READ);
     grant(ReboundGroups.APPROVERS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
-    grant(ReboundGroups.APPROVERS, Resources.FILTER, "*", Permissions.CREATE);
+    takeBack(ReboundGroups.APPROVERS, Resources.FILTER, "*");
     grant(ReboundGroups.APPROVERS, Resources.DEPLOYMENT, "*", Permissions.READ);
     // Nobody works on tasks through the process definition: an approver gets READ and TASK_WORK on each
     // approval as its candidate (see RunbookEnginePlugin), so that the run's requester, who is refused that
@@ -102,6 +104,12 @@ public class AuthorizationSetup {
     if (missing) {
       authorizations.saveAuthorization(authorization);
     }
+  }
+
+  /** Takes back whatever the group was granted on the resource. */
+  private void takeBack(String group, Resource resource, String resourceId) {
+    authorizations.createAuthorizationQuery().authorizationType(AUTH_TYPE_GRANT).groupIdIn(group).resourceType(resource)
+        .resourceId(resourceId).list().forEach(a -> authorizations.deleteAuthorization(a.getId()));
   }
 
   /** Grants these permissions and takes back any other the group holds on the resource. */

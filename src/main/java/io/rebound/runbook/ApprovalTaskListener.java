@@ -1,14 +1,17 @@
 package io.rebound.runbook;
 
+import io.rebound.audit.AuditEvent;
 import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
 import io.rebound.config.ReboundGroups;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.camunda.bpm.engine.variable.VariableMap;
 
 /**
  * Four eyes on a runbook's approval task, enforced in the engine for every client: the task is never
@@ -62,6 +65,14 @@ final class ApprovalTaskListener implements TaskListener {
       refusal = "four eyes: " + user + " requested this run and cannot approve it";
     } else if (identity.createUserQuery().userId(user).memberOfGroup(ReboundGroups.APPROVERS).count() == 0) {
       refusal = user + " is not in the " + ReboundGroups.APPROVERS + " group";
+    } else if (passwordLastSetBy(user).filter(requester::equals).isPresent()) {
+      refusal = "four eyes: the password of " + user + " was last set by " + requester + ", who requested this run; " + user
+          + " must set a password of their own before approving it";
+    }
+    if (hasTransientVariables(task)) {
+      String why = "the approval takes only " + Approval.DECISION + ", not transient variables";
+      audit.record(processInstanceId, AuditEventType.APPROVAL_REFUSED, "approval", user, why, Map.of("taskId", task.getId()));
+      throw new RunbookGuardException(why);
     }
     Object approved = task.getVariable(Approval.APPROVED);
     if (refusal == null && !(approved instanceof Boolean)) {
@@ -81,8 +92,23 @@ final class ApprovalTaskListener implements TaskListener {
     details.put("taskId", task.getId());
     boolean yes = (Boolean) approved;
     task.getExecution().setVariable(RunVariables.APPROVER, user);
-    audit.record(processInstanceId, yes ? AuditEventType.APPROVED : AuditEventType.REJECTED, "approval", user,
+    // In the completion's transaction: of two decisions at once, the trail keeps the one the engine kept.
+    audit.recordWithRun(processInstanceId, yes ? AuditEventType.APPROVED : AuditEventType.REJECTED, "approval", user,
         (yes ? "approved" : "rejected") + (comment == null || comment.toString().isBlank() ? "" : ": " + comment), details);
+  }
+
+  /** Who last set the user's password, as the audit trail recorded it (nobody, for accounts older than the record). */
+  private Optional<String> passwordLastSetBy(String user) {
+    return audit.latestOutsideRuns(AuditEventType.IDENTITY_CHANGED, IdentityChangeRecorder.passwordStep(user)).map(AuditEvent::actor);
+  }
+
+  /** Transient variables leave no trace once the transaction ends; the decision must be one that does. */
+  private static boolean hasTransientVariables(DelegateTask task) {
+    return hasTransient(task.getExecution().getVariablesTyped(false)) || hasTransient(task.getVariablesLocalTyped(false));
+  }
+
+  private static boolean hasTransient(VariableMap variables) {
+    return variables.keySet().stream().anyMatch(name -> variables.getValueTyped(name).isTransient());
   }
 
   private void refuse(DelegateTask task, String user, String refusal) {

@@ -7,6 +7,7 @@ import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.impl.cfg.auth.DefaultAuthorizationProvider;
+import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.persistence.entity.AuthorizationEntity;
 import org.camunda.bpm.engine.task.Task;
 
@@ -34,7 +35,7 @@ final class RunbookAuthorizationProvider extends DefaultAuthorizationProvider {
       return granted;
     }
     String requester = ledger.of(task.getProcessInstanceId()).requester().orElse(null);
-    if (requester == null) {
+    if (requester == null || revoked(requester, task.getId())) {
       return granted;
     }
     List<AuthorizationEntity> all = new ArrayList<>(granted == null ? List.of() : Arrays.asList(granted));
@@ -45,5 +46,11 @@ final class RunbookAuthorizationProvider extends DefaultAuthorizationProvider {
     revoke.removePermission(Permissions.ALL);
     all.add(revoke);
     return all.toArray(AuthorizationEntity[]::new);
+  }
+
+  /** Whether the requester already has the REVOKE on this task (a second candidate group added later). */
+  private static boolean revoked(String requester, String taskId) {
+    return Context.getCommandContext().getAuthorizationManager()
+        .findAuthorizationByUserIdAndResourceId(Authorization.AUTH_TYPE_REVOKE, requester, Resources.TASK, taskId) != null;
   }
 }

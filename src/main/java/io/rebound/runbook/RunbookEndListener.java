@@ -29,7 +29,7 @@ final class RunbookEndListener implements ExecutionListener {
     RunOutcome outcome = execution.isCanceled() ? RunOutcome.CANCELLED : runbook.outcome(endEvent);
     Object reason = execution.getVariable(RunVariables.FAILURE_REASON);
     if (outcome == RunOutcome.EXPIRED) {
-      audit.record(execution.getProcessInstanceId(), AuditEventType.APPROVAL_EXPIRED, "approval", AuditedStep.ENGINE_ACTOR,
+      audit.recordWithRun(execution.getProcessInstanceId(), AuditEventType.APPROVAL_EXPIRED, "approval", AuditedStep.ENGINE_ACTOR,
           "no decision within the approval timeout", Map.of());
     }
     Map<String, Object> details = new LinkedHashMap<>();
@@ -38,7 +38,9 @@ final class RunbookEndListener implements ExecutionListener {
       details.put("endEvent", endEvent);
     }
     boolean explained = reason != null && outcome != RunOutcome.COMPLETED && outcome != RunOutcome.COMPLETED_WITH_FAILURES;
-    audit.record(execution.getProcessInstanceId(), AuditEventType.ENDED, "end", actor(execution, outcome),
+    // In the end's transaction: an end the engine did not keep (an approval that won the race with the
+    // timeout) is not in the trail either.
+    audit.recordWithRun(execution.getProcessInstanceId(), AuditEventType.ENDED, "end", actor(execution, outcome),
         outcome.name() + (explained ? ": " + reason : ""), details);
   }
 

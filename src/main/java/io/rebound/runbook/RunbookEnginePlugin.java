@@ -5,6 +5,9 @@ import io.rebound.audit.AuditTrail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.TaskListener;
@@ -28,8 +31,13 @@ import org.springframework.stereotype.Component;
  *   <li>every runbook's process gets {@link RunbookStartListener} and {@link RunbookEndListener}, and its
  *       approval task {@link ApprovalTaskListener}, as built-in listeners, which no model edit and no
  *       "skip custom listeners" switch removes;</li>
- *   <li>{@link TokenPlacementGuard} refuses start instructions, modification, restart and migration;</li>
+ *   <li>{@link CommandGuard} refuses start instructions, modification, restart, migration, signals, task
+ *       BPMN errors, batches that change runs, and deployments by users; a deployed process that is not a
+ *       registered runbook is refused;</li>
  *   <li>{@link VariableGuard} refuses variable changes from outside a run;</li>
+ *   <li>{@link IdentityChangeRecorder} writes changes to users, passwords, memberships and authorizations
+ *       to the audit trail;</li>
+ *   <li>expressions in task queries (Tasklist filters) are off: they would run any bean as the caller;</li>
  *   <li>{@link RunbookAuthorizationProvider} hides an approval from its requester, and candidates of a task
  *       get {@code TASK_WORK} (claim, complete) rather than {@code UPDATE}, so an approver cannot set the
  *       run's variables or hand the task to someone else.</li>
@@ -56,12 +64,20 @@ public class RunbookEnginePlugin extends AbstractProcessEnginePlugin {
     parseListeners.add(new RunbookParseListener());
     configuration.setCustomPostBPMNParseListeners(parseListeners);
 
+    Supplier<IdentityService> identity = configuration::getIdentityService;
     List<CommandInterceptor> required = new ArrayList<>(Optional.ofNullable(configuration.getCustomPreCommandInterceptorsTxRequired()).orElse(List.of()));
-    required.add(0, new TokenPlacementGuard());
+    required.addAll(0, List.of(new CommandGuard(identity), new IdentityChangeRecorder(audit, identity)));
     configuration.setCustomPreCommandInterceptorsTxRequired(required);
     List<CommandInterceptor> requiresNew = new ArrayList<>(Optional.ofNullable(configuration.getCustomPreCommandInterceptorsTxRequiresNew()).orElse(List.of()));
-    requiresNew.add(0, new TokenPlacementGuard());
+    requiresNew.addAll(0, List.of(new CommandGuard(identity), new IdentityChangeRecorder(audit, identity)));
     configuration.setCustomPreCommandInterceptorsTxRequiresNew(requiresNew);
+
+    // A stored task query (a Tasklist filter anyone with FILTER CREATE may save) would evaluate its
+    // expressions with every bean in reach, as whoever lists it; and a BPMN error nobody catches ends a run
+    // silently instead of failing the step.
+    configuration.setEnableExpressionsInStoredQueries(false);
+    configuration.setEnableExpressionsInAdhocQueries(false);
+    configuration.setEnableExceptionsAfterUnhandledBpmnError(true);
 
     List<HistoryEventHandler> handlers = new ArrayList<>(Optional.ofNullable(configuration.getCustomHistoryEventHandlers()).orElse(List.of()));
     handlers.add(new VariableGuard(runbooks));
@@ -77,6 +93,10 @@ public class RunbookEnginePlugin extends AbstractProcessEnginePlugin {
       throw new IllegalStateException("Rebound needs the engine's history level 'audit' or 'full' (camunda.bpm.history-level), not '"
           + configuration.getHistoryLevel().getName() + "': the guard of a run's variables reads the variable history events");
     }
+    if (configuration.isEnableExpressionsInStoredQueries() || configuration.isEnableExpressionsInAdhocQueries()) {
+      throw new IllegalStateException("expressions in task queries must stay off (camunda.bpm.generic-properties enableExpressionsIn...):"
+          + " a saved filter would run any bean as whoever lists it");
+    }
     if (!(configuration.getResourceAuthorizationProvider() instanceof RunbookAuthorizationProvider)) {
       throw new IllegalStateException("another plugin replaced Rebound's resource authorization provider; approvals would show to their requesters");
     }
@@ -91,10 +111,11 @@ public class RunbookEnginePlugin extends AbstractProcessEnginePlugin {
 
     @Override
     public void parseProcess(Element processElement, ProcessDefinitionEntity processDefinition) {
-      runbooks.find(processDefinition.getKey()).ifPresent(runbook -> {
-        processDefinition.addBuiltInListener(ExecutionListener.EVENTNAME_START, new RunbookStartListener(runbook, services));
-        processDefinition.addBuiltInListener(ExecutionListener.EVENTNAME_END, new RunbookEndListener(runbook, audit));
-      });
+      Runbook<?> runbook = runbooks.find(processDefinition.getKey()).orElseThrow(() -> new ProcessEngineException(
+          "process " + processDefinition.getKey() + " is not a runbook Rebound knows: its engine runs only its registered runbooks "
+              + runbooks.keys()));
+      processDefinition.addBuiltInListener(ExecutionListener.EVENTNAME_START, new RunbookStartListener(runbook, services));
+      processDefinition.addBuiltInListener(ExecutionListener.EVENTNAME_END, new RunbookEndListener(runbook, audit));
     }
 
     @Override

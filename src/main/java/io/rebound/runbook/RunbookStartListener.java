@@ -45,9 +45,11 @@ final class RunbookStartListener implements ExecutionListener {
     execution.setVariable(RunVariables.REQUESTER, requester);
     String hash = services.requests().store(execution, request);
     runbook.started(execution, request);
+    details.put("runbook", runbook.key());
     details.put("requestHash", hash);
     details.put("request", tree(services.json(), services.requests().bytes(request)));
-    services.audit().record(execution.getProcessInstanceId(), AuditEventType.REQUESTED, "request", requester,
+    // In the start's transaction: a refused start leaves no request behind.
+    services.audit().recordWithRun(execution.getProcessInstanceId(), AuditEventType.REQUESTED, "request", requester,
         runbook.title() + " requested", details);
   }
 

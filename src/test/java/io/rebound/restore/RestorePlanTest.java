@@ -32,6 +32,53 @@ class RestorePlanTest {
     assertThat(approved.changesTo(grown)).isEqualTo("- objects.A=10\n+ objects.A=11\n");
   }
 
+  @Test
+  void shouldCoverInTheHashEveryInputThatDecidesHowTheResultIsJudged() {
+    RestorePlan asked = plan(request(List.of("T1"), true, null));
+    for (RestorePlan other : List.of(plan(request(List.of("T1", "T2"), true, null)), plan(request(List.of("T1"), false, null)),
+        plan(request(List.of("T1"), true, "reference")),
+        plan(new SchemaRestoreRequest("t", null, "A", List.of("B"), null, "a.dump", List.of("T1"), true, Map.of("S", "T1.OTHER"), null)),
+        plan(new SchemaRestoreRequest("t", null, "A", List.of(), "B_", "a.dump", List.of("T1"), true, Map.of("S", "T1.ID"), null)),
+        plan(new SchemaRestoreRequest("t", null, "A", List.of("B"), null, "b.dump", List.of("T1"), true, Map.of("S", "T1.ID"), null)))) {
+      assertThat(other.hash()).as(other.changesTo(asked)).isNotEqualTo(asked.hash());
+    }
+    assertThat(asked.canonicalLines()).contains("request.keyTable=T1", "request.safetyExport=true", "request.referenceTarget=none",
+        "request.sequence.S=T1.ID", "request.dumpFile=a.dump", "request.companions=B", "safetyExport=none", "import.name=rebound-import-1",
+        "import.file=a.dump", "import.parameter=pg_restore", "locked=B", "user=A", "existing=A", "schema=a", "objects.A=10",
+        "dump=schema a", "target=t", "dialect=POSTGRESQL", "owner=A");
+    assertThat(plan(new SchemaRestoreRequest("t", null, "A", List.of(), "B_", "a.dump", List.of(), true, Map.of(), null)).canonicalLines())
+        .contains("request.companions=B_*");
+  }
+
+  @Test
+  void shouldShowTheApproverWhatWillBeDoneAndHowTheResultIsJudged() {
+    String text = plan(request(List.of("T1", "T2"), true, "reference")).text();
+    assertThat(text).contains("Target t (postgresql)", "Schema owner A", "  - A, 10 objects", "  - B, does not exist yet, created LOCKED",
+        "Schemas dropped: a", "Sessions ended (0):", "  none", "Dump holds: schema a",
+        "1. Safety export: nothing to export, no schema exists yet", "2. Reset:", "DROP ROLE IF EXISTS \"A\"", "3. Bootstrap:",
+        "4. Import: a.dump", "     pg_restore", "5. Verify: invalid objects recompiled; key tables must have rows: T1, T2",
+        "     sequence S moved past T1.ID", "6. Compare the key tables with target reference; the run fails if they differ",
+        "Plan hash " + plan(request(List.of("T1", "T2"), true, "reference")).hash());
+    assertThat(plan(request(List.of(), false, null)).text()).contains("1. Safety export: off", "key tables must have rows: none named")
+        .doesNotContain("6. Compare");
+    RestorePlan exporting = new RestorePlan("t", Dialect.POSTGRESQL, "A", List.of("A"), inventory(), new JobSpec("rebound-export-1",
+        "safety.dump", List.of("pg_dump", "--schema=a")), List.of(), List.of(), new JobSpec("i", "a.dump", List.of()), List.of(),
+        request(List.of(), true, null));
+    assertThat(exporting.text()).contains("1. Safety export: safety.dump", "     --schema=a");
+    assertThat(exporting.canonicalLines()).contains("safetyExport.name=rebound-export-1", "safetyExport.file=safety.dump",
+        "safetyExport.parameter=--schema=a");
+  }
+
+  private static Inventory inventory() {
+    return new Inventory(List.of("A"), List.of("B"), List.of("a"), Map.of("A", 10L), List.of(), List.of("schema a"));
+  }
+
+  private static RestorePlan plan(SchemaRestoreRequest request) {
+    return new RestorePlan("t", Dialect.POSTGRESQL, "A", List.of("A", "B"), inventory(), null,
+        List.of(PlannedAction.sql("DROP ROLE IF EXISTS \"A\"")), List.of(PlannedAction.setPassword("A", "ALTER ROLE \"A\" PASSWORD <from target configuration>")),
+        new JobSpec("rebound-import-1", "a.dump", List.of("pg_restore", "a.dump")), List.of("B"), request);
+  }
+
   private static SchemaRestoreRequest request(List<String> keyTables, boolean safetyExport, String reference) {
     return new SchemaRestoreRequest("t", null, "A", List.of("B"), null, "a.dump", keyTables, safetyExport, Map.of("S", "T1.ID"), reference);
   }

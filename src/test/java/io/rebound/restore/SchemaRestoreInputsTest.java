@@ -85,6 +85,45 @@ class SchemaRestoreInputsTest {
     assertThatThrownBy(() -> inputs.parse(nested)).hasMessageContaining("schemaOwner must be text, not an object");
   }
 
+  @Test
+  void shouldCheckTheReferenceTarget() {
+    SchemaRestoreRequest request = inputs.parse(Map.of("target", "pg", "schemaOwner", "a", "dumpFile", "w.dump", "keyTables", "t1, T1 ,t2",
+        "referenceTarget", "ora"));
+    assertThat(request.referenceTarget()).isEqualTo("ora");
+    assertThat(request.keyTables()).containsExactly("t1", "t2");
+    assertThatThrownBy(() -> inputs.parse(Map.of("target", "pg", "schemaOwner", "a", "dumpFile", "w.dump", "keyTables", "t1",
+        "referenceTarget", "nowhere"))).hasMessageContaining("unknown referenceTarget 'nowhere'");
+    assertThatThrownBy(() -> inputs.parse(Map.of("target", "pg", "schemaOwner", "a", "dumpFile", "w.dump", "keyTables", "t1",
+        "referenceTarget", "pg"))).hasMessageContaining("must be another target");
+    assertThatThrownBy(() -> inputs.parse(Map.of("target", "pg", "schemaOwner", "a", "dumpFile", "w.dump", "referenceTarget", "ora")))
+        .hasMessageContaining("name at least one in keyTables");
+  }
+
+  @Test
+  void shouldTakeTheSafetyExportFromTheProfileUnlessAsked() {
+    ReboundProperties noExport = new ReboundProperties(Map.of(), Map.of("quiet", new RestoreProfile("A", List.of(), List.of(), false, Map.of(),
+        null)), Path.of("work"), new ReboundProperties.Steps("R3/PT30S", java.time.Duration.ofHours(24), java.time.Duration.ofSeconds(5)));
+    SchemaRestoreInputs quiet = new SchemaRestoreInputs(targets(), noExport, InputLimits.DEFAULTS);
+    assertThat(quiet.parse(Map.of("target", "pg", "profile", "quiet", "dumpFile", "w.dump")).safetyExport()).isFalse();
+    assertThat(quiet.parse(Map.of("target", "pg", "profile", "quiet", "dumpFile", "w.dump", "safetyExport", "yes")).safetyExport()).isTrue();
+    assertThat(inputs.parse(Map.of("target", "pg", "schemaOwner", "a", "dumpFile", "w.dump")).safetyExport()).isTrue();
+  }
+
+  @Test
+  void shouldCapListInputsAndShowTheRequestWithoutAProfile() {
+    SchemaRestoreInputs small = new SchemaRestoreInputs(targets(), properties(), new InputLimits(2));
+    assertThatThrownBy(() -> small.parse(Map.of("target", "pg", "schemaOwner", "a", "dumpFile", "w.dump", "keyTables", "t1,t2,t3")))
+        .hasMessage("keyTables: at most 2 entries");
+    assertThatThrownBy(() -> small.parse(Map.of("target", "pg", "schemaOwner", "a", "dumpFile", "w.dump", "companionUsers", List.of("b", "c", "d"))))
+        .hasMessage("companionUsers: at most 2 entries");
+    SchemaRestoreRequest request = inputs.parse(Map.of("target", "pg", "schemaOwner", "a", "dumpFile", "w.dump", "companionUsers", "b"));
+    assertThat(inputs.display(request)).doesNotContainKey("profile").containsEntry("companionUsers", "b").containsEntry("target", "pg")
+        .containsEntry("safetyExport", true).containsEntry("referenceTarget", null).containsEntry("keyTables", "");
+    assertThat(inputs.type()).isEqualTo(SchemaRestoreRequest.class);
+    assertThat(inputs.parse(Map.of("target", "pg", "schemaOwner", "a", "dumpFile", "w.dump", "companionUsers", "abc_")).companionPrefix())
+        .isEqualTo("abc_");
+  }
+
   private static Targets targets() {
     Targets targets = new Targets(properties());
     targets.register("ora", new TargetProperties(Dialect.ORACLE, "jdbc:oracle:thin:@//h:1521/XEPDB1", "system", null, null,

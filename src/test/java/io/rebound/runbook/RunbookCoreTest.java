@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.audit.AuditEvent;
 import io.rebound.audit.AuditEventType;
+import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
 import io.rebound.audit.AuditTrails;
 import io.rebound.config.AuthorizationSetup;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -58,6 +60,8 @@ class RunbookCoreTest {
   static ProcessEngine engine;
   static AuditTrail audit;
   static final AtomicInteger destroyed = new AtomicInteger();
+  /** What the target has become since the run was asked for: appended to what the plan says it destroys. */
+  static final AtomicReference<String> drift = new AtomicReference<>("");
 
   RuntimeService runtime;
   TaskService tasks;
@@ -97,12 +101,17 @@ class RunbookCoreTest {
 
     @Override
     public Optional<Approval<TestRequest>> approval() {
-      return Optional.of(new Approval<>("UserTask_Approve", request -> List.of("destroy")));
+      return Optional.of(new Approval<>("UserTask_Approve", request -> List.of("recheck", "destroy")));
     }
 
     @Override
     public Map<String, RunOutcome> outcomes() {
-      return Map.of("EndEvent_Done", RunOutcome.COMPLETED, "EndEvent_Rejected", RunOutcome.REJECTED);
+      return Map.of("EndEvent_Done", RunOutcome.COMPLETED, "EndEvent_Rejected", RunOutcome.REJECTED, "EndEvent_Expired", RunOutcome.EXPIRED);
+    }
+
+    @Override
+    public void started(DelegateExecution execution, TestRequest request) {
+      execution.setVariable("startedFor", request.target());
     }
 
     @Override
@@ -112,7 +121,7 @@ class RunbookCoreTest {
 
     @Override
     public TestRequest parse(Map<String, ?> variables) {
-      Inputs.onlyAccepted(variables, java.util.Set.of("target"));
+      Inputs.onlyAccepted(variables, java.util.Set.of("target", "note"));
       String target = Inputs.text(variables.get("target"), "target");
       if (target == null) {
         throw new InvalidInputException("target is required");
@@ -148,8 +157,21 @@ class RunbookCoreTest {
 
       @Override
       protected String run(DelegateExecution execution, StepLog log) {
-        plans.present(execution, new TestPlan(requests.read(execution, runbook).target()), step());
+        plans.present(execution, new TestPlan(requests.read(execution, runbook).target() + drift.get()), step());
         return "planned";
+      }
+    };
+    AuditedStep recheck = new AuditedStep(audit, pass.of(runbook)) {
+      @Override
+      protected String step() {
+        return "recheck";
+      }
+
+      @Override
+      protected String run(DelegateExecution execution, StepLog log) {
+        TestPlan approved = plans.approved(execution, TestPlan.class);
+        TestPlan current = new TestPlan(requests.read(execution, runbook).target() + drift.get());
+        return plans.recheck(execution, approved, current, step()) ? "changed" : "unchanged";
       }
     };
     AuditedStep destroy = new AuditedStep(audit, pass.of(runbook)) {
@@ -173,7 +195,7 @@ class RunbookCoreTest {
     configuration.setHistory("full");
     configuration.setAuthorizationEnabled(true);
     configuration.setGroupResourceWhitelistPattern("[a-zA-Z0-9][a-zA-Z0-9_-]*");
-    configuration.setBeans(Map.of("plan", plan, "destroy", destroy));
+    configuration.setBeans(Map.of("plan", plan, "recheck", recheck, "destroy", destroy));
     configuration.setProcessEnginePlugins(List.of(new RunbookEnginePlugin(runbooks, audit, ledger, requests, JSON)));
     configuration.setProcessEngineName("core-" + UUID.randomUUID());
     engine = configuration.buildProcessEngine();
@@ -181,12 +203,21 @@ class RunbookCoreTest {
     BpmnModelInstance model = Bpmn.createExecutableProcess(KEY).camundaHistoryTimeToLive(1)
         .startEvent("StartEvent_Requested")
         .serviceTask("Task_Plan").camundaDelegateExpression("${plan}")
+        .exclusiveGateway("Gateway_ToApproval")
         .userTask("UserTask_Approve").camundaCandidateGroups(ReboundGroups.APPROVERS)
+          .boundaryEvent("BoundaryEvent_Expired").timerWithDuration("PT1H").endEvent("EndEvent_Expired")
+        .moveToActivity("UserTask_Approve")
         .exclusiveGateway("Gateway_Approved")
           .condition("approved", "${approved}")
-          .serviceTask("Task_Destroy").camundaDelegateExpression("${destroy}")
-          .endEvent("EndEvent_Done")
-        .moveToLastGateway()
+          .serviceTask("Task_Recheck").camundaDelegateExpression("${recheck}")
+          .exclusiveGateway("Gateway_Unchanged")
+            .condition("unchanged", "${!planChanged}")
+            .serviceTask("Task_Destroy").camundaDelegateExpression("${destroy}")
+            .endEvent("EndEvent_Done")
+          .moveToNode("Gateway_Unchanged")
+            .condition("changed", "${planChanged}")
+            .connectTo("Gateway_ToApproval")
+        .moveToNode("Gateway_Approved")
           .condition("rejected", "${!approved}")
           .endEvent("EndEvent_Rejected")
         .done();
@@ -211,6 +242,7 @@ class RunbookCoreTest {
     tasks = engine.getTaskService();
     identity = engine.getIdentityService();
     destroyed.set(0);
+    drift.set("");
   }
 
   @AfterEach
@@ -242,7 +274,8 @@ class RunbookCoreTest {
     assertThat(details.get("request").get("target").asText()).isEqualTo("db1");
     byte[] stored = (byte[]) runtime.getVariable(run, RunbookRequests.REQUEST);
     assertThat(details.get("requestHash").asText()).isEqualTo(Hashes.sha256(stored)).hasSize(64);
-    assertThat(runtime.getVariables(run)).containsEntry("target", "db1").containsEntry(RunVariables.REQUESTER, OPERATOR);
+    assertThat(runtime.getVariables(run)).containsEntry("target", "db1").containsEntry(RunVariables.REQUESTER, OPERATOR)
+        .containsEntry("startedFor", "db1").doesNotContainKey("note");
     assertThat(events).extracting(AuditEvent::type).containsSubsequence("REQUESTED", "STEP_STARTED", "PLAN_COMPUTED", "STEP_FINISHED");
     assertThat(runtime.getVariable(run, Plans.PLAN_HASH)).isEqualTo(new TestPlan("db1").hash());
     assertThat(runtime.getVariable(run, Plans.PLAN_TEXT)).isEqualTo("Destroy db1");
@@ -422,6 +455,122 @@ class RunbookCoreTest {
     assertThatThrownBy(configuration::buildProcessEngine).hasMessageContaining("history level 'audit' or 'full'");
   }
 
+  @Test
+  void shouldAskAgainWhenThePlanChangedAndGoOnOnlyUnderTheNewApproval() throws Exception {
+    String run = start(OPERATOR, "db1");
+    String first = approvalTask(run);
+    drift.set("-grown");
+    as(APPROVER);
+    tasks.complete(first, Map.of(Approval.APPROVED, true));
+
+    assertThat(destroyed).hasValue(0);
+    assertThat(runtime.getActiveActivityIds(run)).containsExactly("UserTask_Approve");
+    assertThat(runtime.getVariable(run, Plans.PLAN_CHANGES)).isEqualTo("- target=db1\n+ target=db1-grown\n");
+    assertThat(runtime.getVariable(run, Plans.PLAN_HASH)).isEqualTo(new TestPlan("db1-grown").hash());
+    assertThat(runtime.getVariable(run, Approval.APPROVED)).isNull();
+    AuditEvent changed = audit.events(run).stream().filter(e -> e.type().equals("PLAN_CHANGED")).findFirst().orElseThrow();
+    assertThat(JSON.readTree(changed.details()).get("approvedHash").asText()).isEqualTo(new TestPlan("db1").hash());
+    assertThat(new ApprovalLedger(audit, JSON).of(run).standingApproval()).isEmpty();
+
+    String second = approvalTask(run);
+    as(APPROVER);
+    tasks.complete(second, Map.of(Approval.APPROVED, true));
+    assertThat(destroyed).hasValue(1);
+    assertThat(audit.events(run)).extracting(e -> e.type() + " " + e.step()).containsSubsequence("APPROVED approval",
+        "PLAN_CHANGED recheck", "STEP_FINISHED recheck", "APPROVED approval", "STEP_FINISHED recheck", "STEP_FINISHED destroy",
+        "ENDED end");
+  }
+
+  @Test
+  void shouldRecordAnApprovalThatExpired() {
+    String run = start(OPERATOR, "db1");
+    var timer = engine.getManagementService().createJobQuery().processInstanceId(run).timers().singleResult();
+    engine.getManagementService().executeJob(timer.getId());
+
+    assertThat(audit.events(run)).extracting(e -> e.type() + " " + e.outcome()).containsSubsequence(
+        "APPROVAL_EXPIRED no decision within the approval timeout", "ENDED EXPIRED");
+    assertThat(destroyed).hasValue(0);
+  }
+
+  @Test
+  void shouldRefuseADestructiveStepNoApprovalLeadsTo() {
+    BpmnModelInstance shortcut = Bpmn.createExecutableProcess(KEY).camundaHistoryTimeToLive(1)
+        .startEvent("StartEvent_Requested").serviceTask("Task_Destroy").camundaDelegateExpression("${destroy}").endEvent("EndEvent_Done").done();
+    String deployment = engine.getRepositoryService().createDeployment().addModelInstance("shortcut.bpmn", shortcut).deploy().getId();
+    try {
+      assertThatThrownBy(() -> start(OPERATOR, "db1")).isInstanceOf(StepRefusedException.class)
+          .hasMessageContaining("destroy refused: no approval stands");
+      assertThat(destroyed).hasValue(0);
+    } finally {
+      engine.getRepositoryService().deleteDeployment(deployment, true);
+    }
+  }
+
+  @Test
+  void shouldRefuseDeploymentsByUsersAndProcessesThatAreNoRunbook() {
+    BpmnModelInstance other = Bpmn.createExecutableProcess("maintenance").camundaHistoryTimeToLive(1).startEvent().endEvent().done();
+    as(ADMIN);
+    assertThatThrownBy(() -> engine.getRepositoryService().createDeployment().addModelInstance("m.bpmn", other).deploy())
+        .isInstanceOf(RunbookGuardException.class).hasMessageContaining("deploying a process is refused");
+    identity.clearAuthentication();
+    assertThatThrownBy(() -> engine.getRepositoryService().createDeployment().addModelInstance("m.bpmn", other).deploy())
+        .hasMessageContaining("process maintenance is not a runbook Rebound knows");
+    assertThat(engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey("maintenance").count()).isZero();
+  }
+
+  @Test
+  void shouldRefuseSignalsAndErrorsThatWouldLeaveTheApproval() {
+    String run = start(OPERATOR, "db1");
+    String task = approvalTask(run);
+    String execution = runtime.createExecutionQuery().processInstanceId(run).activityId("UserTask_Approve").singleResult().getId();
+    as(ADMIN);
+    assertThatThrownBy(() -> runtime.signal(execution)).isInstanceOf(RunbookGuardException.class).hasMessageContaining("signalling");
+    assertThatThrownBy(() -> tasks.handleBpmnError(task, "Error_Any")).isInstanceOf(RunbookGuardException.class)
+        .hasMessageContaining("BPMN error or escalation");
+    assertThatThrownBy(() -> tasks.handleEscalation(task, "Escalation_Any")).isInstanceOf(RunbookGuardException.class);
+    assertThatThrownBy(() -> runtime.deleteProcessInstancesAsync(List.of(run), "x")).isInstanceOf(RunbookGuardException.class)
+        .hasMessageContaining("cancelling runs in a batch");
+    assertThat(runtime.getActiveActivityIds(run)).containsExactly("UserTask_Approve");
+  }
+
+  @Test
+  void shouldRefuseTransientVariablesWithTheDecision() {
+    String run = start(OPERATOR, "db1");
+    String task = approvalTask(run);
+    as(APPROVER);
+    assertThatThrownBy(() -> tasks.complete(task, Variables.createVariables().putValue(Approval.APPROVED, true)
+        .putValueTyped("note", Variables.stringValue("board said so", true))))
+        .satisfies(e -> assertThat(e).hasRootCauseInstanceOf(RunbookGuardException.class).rootCause().hasMessageContaining("transient"));
+    assertThat(runtime.getActiveActivityIds(run)).containsExactly("UserTask_Approve");
+  }
+
+  @Test
+  void shouldRecordIdentityChangesAndRefuseAnApproverWhosePasswordTheRequesterSet() {
+    as(ADMIN);
+    User approver = identity.createUserQuery().userId(APPROVER).singleResult();
+    approver.setPassword("Set-By-The-Admin-1");
+    identity.saveUser(approver);
+    identity.createMembership(OPERATOR, ReboundGroups.APPROVERS);
+    identity.deleteMembership(OPERATOR, ReboundGroups.APPROVERS);
+    AuditEvent passwordSet = audit.latestOutsideRuns(AuditEventType.IDENTITY_CHANGED, "password of " + APPROVER).orElseThrow();
+    assertThat(passwordSet.actor()).isEqualTo(ADMIN);
+    assertThat(audit.latestOutsideRuns(AuditEventType.IDENTITY_CHANGED, "membership of " + OPERATOR).orElseThrow().outcome())
+        .isEqualTo("op removed from rebound-approvers");
+
+    String run = start(ADMIN, "db1");
+    String task = approvalTask(run);
+    as(APPROVER);
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true)))
+        .satisfies(e -> refused(e, "the password of appr was last set by adm, who requested this run"));
+    // Once the approver has set a password of their own, their decision stands.
+    User self = identity.createUserQuery().userId(APPROVER).singleResult();
+    self.setPassword("Their-Own-Password-2");
+    identity.saveUser(self);
+    as(APPROVER);
+    tasks.complete(task, Map.of(Approval.APPROVED, true));
+    assertThat(destroyed).hasValue(1);
+  }
+
   private static void fourEyes(Throwable thrown) {
     refused(thrown, "four eyes: the approval cannot be");
   }
@@ -439,7 +588,8 @@ class RunbookCoreTest {
   private String start(String user, String target) {
     as(user);
     try {
-      ProcessInstance run = runtime.startProcessInstanceByKey(KEY, Map.of("target", target));
+      // A note is taken as input but not shown: the start removes what the request does not display.
+      ProcessInstance run = runtime.startProcessInstanceByKey(KEY, Map.of("target", target, "note", "see ticket 42"));
       return run.getId();
     } finally {
       identity.clearAuthentication();
