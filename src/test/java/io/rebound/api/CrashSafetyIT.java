@@ -8,6 +8,7 @@ import io.rebound.audit.AuditEvent;
 import io.rebound.audit.AuditTrail;
 import io.rebound.testsupport.Applications;
 import io.rebound.testsupport.Http;
+import io.rebound.testsupport.Runs;
 import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class CrashSafetyIT {
           Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", "big.dump"));
       assertThat(started.status()).as(started.body()).isEqualTo(201);
       id = started.json().get("id").asText();
-      SchemaRestoreIT.awaitState(http, id, "WAITING_FOR_APPROVAL");
+      Runs.awaitState(http, id, "WAITING_FOR_APPROVAL");
       assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", true)).status()).isEqualTo(200);
 
       // Stop once the engine has committed the start of the import and waits to poll it.
@@ -63,7 +64,7 @@ class CrashSafetyIT {
 
     try (ConfigurableApplicationContext second = Applications.start(properties())) {
       Http http = new Http(Applications.port(second));
-      SchemaRestoreIT.awaitState(http, id, "COMPLETED");
+      Runs.awaitState(http, id, "COMPLETED");
       List<AuditEvent> events = second.getBean(AuditTrail.class).events(id);
       Map<String, Long> starts = events.stream().filter(e -> e.type().equals("STEP_STARTED"))
           .collect(Collectors.groupingBy(AuditEvent::step, Collectors.counting()));

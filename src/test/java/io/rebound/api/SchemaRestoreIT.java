@@ -1,9 +1,9 @@
 package io.rebound.api;
 
+import static io.rebound.testsupport.Runs.awaitState;
 import static io.rebound.testsupport.PostgresServers.execute;
 import static io.rebound.testsupport.PostgresServers.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.audit.AuditTrail;
@@ -12,7 +12,6 @@ import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -321,13 +320,4 @@ class SchemaRestoreIT {
     throw new AssertionError("no " + type + " " + step + " in " + events);
   }
 
-  static JsonNode awaitState(Http http, String id, String state) {
-    JsonNode[] last = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      Http.Answer answer = http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW);
-      last[0] = answer.json();
-      assertThat(last[0].get("state").asText()).as(answer.body()).isEqualTo(state);
-    });
-    return last[0];
-  }
 }

@@ -1,5 +1,6 @@
 package io.rebound.demo;
 
+import io.rebound.testsupport.Webapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -87,11 +88,11 @@ class DemoThenProdIT {
       // No administrator left: the state in which Camunda lets anyone create the first one.
       identity.deleteMembership("admin", ReboundGroups.ADMINS);
 
-      CamundaWebapp anonymous = new CamundaWebapp(Starts.port(demo));
-      CamundaWebapp.Answer refused = anonymous.createInitialUser(ProdProfileIT.SETUP, "intruder", "Intruder-Pw-1");
+      Webapp anonymous = new Webapp(Starts.port(demo));
+      Webapp.Answer refused = anonymous.createInitialUser(ProdProfileIT.SETUP, "intruder", "Intruder-Pw-1");
       assertThat(refused.status()).as(refused.body()).isEqualTo(403);
       assertThat(refused.body()).contains("from configuration");
-      CamundaWebapp operator = new CamundaWebapp(Starts.port(demo));
+      Webapp operator = new Webapp(Starts.port(demo));
       assertThat(operator.login("tasklist", "operator", "demo").status()).isEqualTo(200);
       assertThat(operator.createInitialUser(ProdProfileIT.SETUP, "intruder", "Intruder-Pw-1").status()).isEqualTo(403);
 

@@ -1,5 +1,6 @@
 package io.rebound.demo;
 
+import io.rebound.testsupport.Webapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -98,16 +99,16 @@ class ProdProfileIT {
 
       // No administrator left: the state in which Camunda lets anyone create the first one.
       identity.deleteMembership(ADMIN, ReboundGroups.ADMINS);
-      CamundaWebapp anonymous = new CamundaWebapp(port(context));
+      Webapp anonymous = new Webapp(port(context));
       for (String path : List.of(SETUP, SETUP + ";jsessionid=1", "/camunda/api/admin//setup/default/user/create",
           "/camunda/api/admin/./setup/default/user/create", "/camunda/api/admin/auth/../setup/default/user/create",
           "/camunda/api/admin/%73etup/default/user/create", "/camunda/api/admin/setup/default/user/create/")) {
-        CamundaWebapp.Answer answer = anonymous.createInitialUser(path, "intruder", "Intruder-Pw-1");
+        Webapp.Answer answer = anonymous.createInitialUser(path, "intruder", "Intruder-Pw-1");
         assertThat(answer.status()).as(path + ": " + answer.body()).isIn(400, 403, 404);
       }
       assertThat(anonymous.createInitialUser(SETUP, "intruder", "Intruder-Pw-1").body()).contains("from configuration");
       TestUsers.user(identity, TestUsers.OPERATOR, ReboundGroups.OPERATORS);
-      CamundaWebapp loggedIn = new CamundaWebapp(port(context));
+      Webapp loggedIn = new Webapp(port(context));
       assertThat(loggedIn.login("tasklist", TestUsers.OPERATOR, TestUsers.PASSWORD).status()).isEqualTo(200);
       assertThat(loggedIn.createInitialUser(SETUP, "intruder", "Intruder-Pw-1").status()).isEqualTo(403);
       assertThat(identity.createUserQuery().userId("intruder").count()).isZero();

@@ -1,5 +1,12 @@
 package io.rebound.runbook;
 
+import static io.rebound.testsupport.Runs.approvalTask;
+import static io.rebound.testsupport.Runs.awaitState;
+import static io.rebound.testsupport.Runs.describe;
+import static io.rebound.testsupport.Runs.event;
+import static io.rebound.testsupport.Runs.startRestore;
+import static io.rebound.testsupport.Runs.trail;
+import static io.rebound.testsupport.Runs.typed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,12 +16,10 @@ import io.rebound.config.ReboundGroups;
 import io.rebound.testsupport.Http;
 import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
+import io.rebound.testsupport.Webapp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.CookieManager;
-import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,7 +38,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.camunda.bpm.engine.IdentityService;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -85,7 +89,7 @@ class FourEyesAttacksIT {
   @Test
   void shouldNotLetTheRequesterApproveTheirOwnRunThroughAFilterExpression() {
     Http http = http();
-    String id = startRestore(http, TestUsers.BOTH);
+    String id = startRestore(http, TestUsers.BOTH, DUMP);
     // The requester cannot see the approval, but its id is in the history they may read.
     String taskId = http.get("/engine-rest/history/task?processInstanceId=" + id, TestUsers.BOTH, PW).json().get(0).get("id").asText();
     String expression = "${identityService.setAuthentication('" + TestUsers.APPROVER + "', identityService.currentAuthentication.groupIds)}"
@@ -97,10 +101,10 @@ class FourEyesAttacksIT {
     Http.Answer listed = created.status() == 200
         ? http.get("/engine-rest/filter/" + created.json().get("id").asText() + "/list", TestUsers.BOTH, PW) : created;
 
-    if (types(http, id).contains("APPROVED approval")) {
-      await().atMost(Duration.ofSeconds(90)).until(() -> types(http, id).contains("ENDED end"));
+    if (trail(http, id).contains("APPROVED approval")) {
+      await().atMost(Duration.ofSeconds(90)).until(() -> trail(http, id).contains("ENDED end"));
     }
-    assertThat(types(http, id)).as("filter: " + created.status() + " " + created.body() + "; list: " + listed.status() + " " + listed.body())
+    assertThat(describe(http, id)).as("filter: " + created.status() + " " + created.body() + "; list: " + listed.status() + " " + listed.body())
         .doesNotContain("APPROVED approval");
     assertThat(approvalTask(http, id)).isEqualTo(taskId);
   }
@@ -196,18 +200,18 @@ class FourEyesAttacksIT {
   @Test
   void shouldHoldFourEyesInTheWebappsApi() {
     Http http = http();
-    String id = startRestore(http, TestUsers.BOTH);
+    String id = startRestore(http, TestUsers.BOTH, DUMP);
     String taskId = approvalTask(http, id);
     String engine = "/camunda/api/engine/engine/default";
 
-    Webapp requester = Webapp.login(port, TestUsers.BOTH, "tasklist");
+    Webapp requester = Webapp.loggedIn(port, TestUsers.BOTH, PW, "tasklist");
     assertThat(requester.get(engine + "/task?processInstanceId=" + id).json()).isEmpty();
     Webapp.Answer claim = requester.post(engine + "/task/" + taskId + "/claim", Map.of("userId", TestUsers.BOTH));
     Webapp.Answer submit = requester.post(engine + "/task/" + taskId + "/submit-form", decision(true));
     assertThat(claim.status()).as(claim.body()).isEqualTo(403);
     assertThat(submit.status()).as(submit.body()).isEqualTo(403);
 
-    Webapp approver = Webapp.login(port, TestUsers.APPROVER, "tasklist");
+    Webapp approver = Webapp.loggedIn(port, TestUsers.APPROVER, PW, "tasklist");
     Map<String, Object> extra = new HashMap<>(decision(true));
     @SuppressWarnings("unchecked") Map<String, Object> variables = new HashMap<>((Map<String, Object>) extra.get("variables"));
     variables.put("safetyExport", typed(false, "Boolean"));
@@ -215,34 +219,34 @@ class FourEyesAttacksIT {
     assertThat(withExtra.status()).as(withExtra.body()).isBetween(400, 599);
     assertThat(withExtra.body()).contains("cannot be changed from outside");
 
-    Webapp admin = Webapp.login(port, TestUsers.ADMIN, "cockpit");
+    Webapp admin = Webapp.loggedIn(port, TestUsers.ADMIN, PW, "cockpit");
     Webapp.Answer variable = admin.put(engine + "/process-instance/" + id + "/variables/safetyExport", typed(false, "Boolean"));
     Webapp.Answer modification = admin.post(engine + "/process-instance/" + id + "/modification",
         Map.of("instructions", List.of(Map.of("type", "startBeforeActivity", "activityId", "Task_ResetSchema"))));
     assertThat(variable.status()).as(variable.body()).isBetween(400, 599);
     assertThat(modification.status()).as(modification.body()).isBetween(400, 599);
-    assertThat(types(http, id)).doesNotContain("APPROVED approval", "STEP_STARTED reset");
+    assertThat(describe(http, id)).doesNotContain("APPROVED approval", "STEP_STARTED reset");
 
     Webapp.Answer approved = approver.post(engine + "/task/" + taskId + "/submit-form", decision(true));
     assertThat(approved.status()).as(approved.body()).isEqualTo(204);
-    assertThat(event(http, id, "APPROVED").get("actor").asText()).isEqualTo(TestUsers.APPROVER);
+    assertThat(event(http, id, "APPROVED", null).get("actor").asText()).isEqualTo(TestUsers.APPROVER);
     awaitState(http, id, "COMPLETED");
   }
 
   @Test
   void shouldAnswerRefusalsInTheWebappsApiAsTheEngineRestApiDoes() {
     Http http = http();
-    String id = startRestore(http, TestUsers.BOTH);
+    String id = startRestore(http, TestUsers.BOTH, DUMP);
     String taskId = approvalTask(http, id);
     String engine = "/camunda/api/engine/engine/default";
 
-    Webapp.Answer byRequester = Webapp.login(port, TestUsers.BOTH, "tasklist").post(engine + "/task/" + taskId + "/submit-form", decision(true));
+    Webapp.Answer byRequester = Webapp.loggedIn(port, TestUsers.BOTH, PW, "tasklist").post(engine + "/task/" + taskId + "/submit-form", decision(true));
     Map<String, Object> variables = new HashMap<>();
     variables.put("approved", typed(true, "Boolean"));
     variables.put("safetyExport", typed(false, "Boolean"));
-    Webapp.Answer withExtra = Webapp.login(port, TestUsers.APPROVER, "tasklist")
+    Webapp.Answer withExtra = Webapp.loggedIn(port, TestUsers.APPROVER, PW, "tasklist")
         .post(engine + "/task/" + taskId + "/submit-form", Map.of("variables", variables));
-    Webapp admin = Webapp.login(port, TestUsers.ADMIN, "cockpit");
+    Webapp admin = Webapp.loggedIn(port, TestUsers.ADMIN, PW, "cockpit");
     Webapp.Answer variable = admin.put(engine + "/process-instance/" + id + "/variables/safetyExport", typed(false, "Boolean"));
     Webapp.Answer modification = admin.post(engine + "/process-instance/" + id + "/modification",
         Map.of("instructions", List.of(Map.of("type", "startBeforeActivity", "activityId", "Task_ResetSchema"))));
@@ -262,7 +266,7 @@ class FourEyesAttacksIT {
   void shouldNotRunAnyStepPastAnApprovalLeftBySignalOrResolve() throws Exception {
     Http http = http();
     Map<String, String> before = servers.winstoreFingerprint();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     String taskId = approvalTask(http, id);
     String execution = http.get("/engine-rest/execution?processInstanceId=" + id + "&activityId=UserTask_ApproveReset", TestUsers.ADMIN, PW)
         .json().get(0).get("id").asText();
@@ -285,7 +289,7 @@ class FourEyesAttacksIT {
     Http.Answer resolved = http.post("/engine-rest/task/" + taskId + "/submit-form", TestUsers.APPROVER, PW, decision(true));
     Http.Answer signalled = http.post("/engine-rest/execution/" + execution + "/signal", TestUsers.ADMIN, PW, Map.of());
     // Or, without anyone's help, a transient decision: no history event, so the variable guard never sees it.
-    String secondId = startRestore(http, TestUsers.OPERATOR);
+    String secondId = startRestore(http, TestUsers.OPERATOR, DUMP);
     String secondExecution = http.get("/engine-rest/execution?processInstanceId=" + secondId + "&activityId=UserTask_ApproveReset",
         TestUsers.ADMIN, PW).json().get(0).get("id").asText();
     Map<String, Object> transientYes = typed(true, "Boolean");
@@ -299,11 +303,11 @@ class FourEyesAttacksIT {
       String how = "resolve " + resolved.status() + " " + resolved.body() + "; signal " + signal.status() + " " + signal.body();
       if (signal.status() == 204) {
         awaitState(http, run, "FAILED");
-        assertThat(types(http, run)).as(how).contains("STEP_REFUSED recheck-plan");
+        assertThat(describe(http, run)).as(how).contains("STEP_REFUSED recheck-plan");
       } else {
         assertThat(http.get("/api/recoveries/" + run, TestUsers.OPERATOR, PW).json().get("state").asText()).as(how).isEqualTo("WAITING_FOR_APPROVAL");
       }
-      assertThat(types(http, run)).as(how).doesNotContain("APPROVED approval", "STEP_STARTED recheck-plan", "STEP_STARTED reset");
+      assertThat(describe(http, run)).as(how).doesNotContain("APPROVED approval", "STEP_STARTED recheck-plan", "STEP_STARTED reset");
     });
     assertThat(servers.winstoreFingerprint()).isEqualTo(before);
     http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
@@ -313,14 +317,14 @@ class FourEyesAttacksIT {
   @Test
   void shouldNotLetAnApproverEndARunWithoutADecision() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     String taskId = approvalTask(http, id);
     Http.Answer error = http.post("/engine-rest/task/" + taskId + "/bpmnError", TestUsers.APPROVER, PW, Map.of("errorCode", "Error_Anything"));
     Http.Answer escalation = http.post("/engine-rest/task/" + taskId + "/bpmnEscalation", TestUsers.APPROVER, PW,
         Map.of("escalationCode", "Escalation_Anything"));
     String state = http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW).json().get("state").asText();
     assertThat(error.status()).as("bpmnError " + error.body() + "; escalation " + escalation.status() + " " + escalation.body()
-        + "; state " + state + "; trail " + trail(http, id)).isEqualTo(400);
+        + "; state " + state + "; trail " + describe(http, id)).isEqualTo(400);
     assertThat(state).isEqualTo("WAITING_FOR_APPROVAL");
   }
 
@@ -330,7 +334,7 @@ class FourEyesAttacksIT {
   @Test
   void shouldIgnoreMessagesAndSignalsWithVariables() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     Map<String, Object> yes = Map.of("approved", typed(true, "Boolean"), "safetyExport", typed(false, "Boolean"));
     Http.Answer message = http.post("/engine-rest/message", TestUsers.ADMIN, PW,
         Map.of("messageName", "Message_Approve", "processInstanceId", id, "processVariables", yes, "all", true));
@@ -342,14 +346,14 @@ class FourEyesAttacksIT {
     Http.Answer condition = http.post("/engine-rest/condition", TestUsers.ADMIN, PW, Map.of("variables", yes));
     assertThat(http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW).json().get("state").asText()).isEqualTo("WAITING_FOR_APPROVAL");
     assertThat(http.get("/engine-rest/process-instance/" + id + "/variables/approved", TestUsers.ADMIN, PW).status()).isEqualTo(404);
-    assertThat(types(http, id)).doesNotContain("APPROVED approval");
+    assertThat(describe(http, id)).doesNotContain("APPROVED approval");
     http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
   }
 
   @Test
   void shouldLetJobsOnlyHurryOrSuspendARunNeverSkipItsApproval() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     JsonNode timer = http.get("/engine-rest/job?processInstanceId=" + id, TestUsers.ADMIN, PW).json().get(0);
     String timerId = timer.get("id").asText();
     // Operators may read, not move, jobs.
@@ -360,7 +364,7 @@ class FourEyesAttacksIT {
     Http.Answer executed = http.post("/engine-rest/job/" + timerId + "/execute", TestUsers.ADMIN, PW, Map.of());
     assertThat(executed.status()).as(executed.body()).isEqualTo(204);
     awaitState(http, id, "EXPIRED");
-    assertThat(types(http, id)).contains("APPROVAL_EXPIRED approval").doesNotContain("APPROVED approval", "STEP_STARTED recheck-plan");
+    assertThat(describe(http, id)).contains("APPROVAL_EXPIRED approval").doesNotContain("APPROVED approval", "STEP_STARTED recheck-plan");
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -369,7 +373,7 @@ class FourEyesAttacksIT {
   @Test
   void shouldRefuseDecisionsOfAnotherNameOrType() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     String taskId = approvalTask(http, id);
     Map<String, Map<String, Object>> attempts = new LinkedHashMap<>();
     attempts.put("Approved", Map.of("Approved", typed(true, "Boolean")));
@@ -386,14 +390,14 @@ class FourEyesAttacksIT {
       assertThat(answer.status()).as(what + ": " + answer.body()).isGreaterThanOrEqualTo(400);
     });
     assertThat(approvalTask(http, id)).isEqualTo(taskId);
-    assertThat(types(http, id)).doesNotContain("APPROVED approval", "REJECTED approval");
+    assertThat(describe(http, id)).doesNotContain("APPROVED approval", "REJECTED approval");
     http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
   }
 
   @Test
   void shouldRefuseTransientVariablesWithTheDecision() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     String taskId = approvalTask(http, id);
     // A transient variable writes no history, so the variable guard never sees it; a name the run already
     // holds cannot be made transient, so only new names get through, and only for the transaction.
@@ -401,14 +405,14 @@ class FourEyesAttacksIT {
     note.put("valueInfo", Map.of("transient", true));
     Http.Answer answer = http.post("/engine-rest/task/" + taskId + "/complete", TestUsers.APPROVER, PW,
         Map.of("variables", Map.of("approved", typed(false, "Boolean"), "boardDecision", note)));
-    assertThat(answer.status()).as(answer.body() + " | " + trail(http, id)).isEqualTo(400);
+    assertThat(answer.status()).as(answer.body() + " | " + describe(http, id)).isEqualTo(400);
     assertThat(approvalTask(http, id)).isEqualTo(taskId);
   }
 
   @Test
   void shouldRecordOnlyTheDecisionThatTookEffect() throws Exception {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     String taskId = approvalTask(http, id);
     CompletableFuture<Http.Answer> approve;
     CompletableFuture<Http.Answer> reject;
@@ -431,9 +435,9 @@ class FourEyesAttacksIT {
     Http.Answer approved = approve.get();
     Http.Answer rejected = reject.get();
     String state = http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW).json().get("state").asText();
-    List<String> decisions = types(http, id).stream().filter(t -> t.endsWith(" approval")).toList();
+    List<String> decisions = trail(http, id).stream().filter(t -> t.endsWith(" approval")).toList();
     assertThat(decisions).as("approve " + approved.status() + " " + approved.body() + "; reject " + rejected.status() + " " + rejected.body()
-        + "; state " + state + "; trail " + trail(http, id)).containsOnlyOnce("APPROVED approval").doesNotContain("REJECTED approval")
+        + "; state " + state + "; trail " + describe(http, id)).containsOnlyOnce("APPROVED approval").doesNotContain("REJECTED approval")
         .hasSize(1);
   }
 
@@ -449,7 +453,7 @@ class FourEyesAttacksIT {
   @Test
   void shouldNotEndInTheTrailARunWhoseApprovalBeatItsTimeout() throws Exception {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     String taskId = approvalTask(http, id);
     String timerId = http.get("/engine-rest/job?processInstanceId=" + id, TestUsers.ADMIN, PW).json().get(0).get("id").asText();
     CompletableFuture<Http.Answer> approve;
@@ -472,10 +476,10 @@ class FourEyesAttacksIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> !http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW).json().get("state").asText()
         .equals("WAITING_FOR_APPROVAL"));
     String state = http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW).json().get("state").asText();
-    boolean endedInTrail = types(http, id).contains("ENDED end");
+    boolean endedInTrail = trail(http, id).contains("ENDED end");
     boolean endedInEngine = http.get("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW).status() == 404;
     assertThat(endedInTrail).as("approve " + approved.status() + " " + approved.body() + "; timeout " + expired.status() + " " + expired.body()
-        + "; state " + state + "; trail " + trail(http, id)).isEqualTo(endedInEngine);
+        + "; state " + state + "; trail " + describe(http, id)).isEqualTo(endedInEngine);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -484,7 +488,7 @@ class FourEyesAttacksIT {
   @Test
   void shouldRefuseTheRequesterWhomAnAdministratorOfferedTheApproval() {
     Http http = http();
-    String id = startRestore(http, TestUsers.BOTH);
+    String id = startRestore(http, TestUsers.BOTH, DUMP);
     String taskId = approvalTask(http, id);
     // An administrator's grant to the requester user outranks the task-level REVOKE, so they see the task;
     // the listener still refuses them.
@@ -503,14 +507,14 @@ class FourEyesAttacksIT {
     assertThat(claim.body()).contains("four eyes");
     assertThat(complete.status()).as(complete.body()).isEqualTo(403);
     assertThat(complete.body()).contains("four eyes");
-    assertThat(types(http, id)).contains("APPROVAL_REFUSED approval").doesNotContain("APPROVED approval");
+    assertThat(describe(http, id)).contains("APPROVAL_REFUSED approval").doesNotContain("APPROVED approval");
     http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
   }
 
   @Test
   void shouldLetAnAdministratorOfferAWaitingApprovalToAnotherGroup() {
     Http http = http();
-    String id = startRestore(http, TestUsers.BOTH);
+    String id = startRestore(http, TestUsers.BOTH, DUMP);
     String taskId = approvalTask(http, id);
     Http.Answer operators = http.post("/engine-rest/task/" + taskId + "/identity-links", TestUsers.ADMIN, PW,
         Map.of("groupId", ReboundGroups.OPERATORS, "type", "candidate"));
@@ -541,7 +545,7 @@ class FourEyesAttacksIT {
           Map.of("variables", Map.of("approved", typed(true, "Boolean"))));
       Http.Answer ours = http.post("/api/recoveries/" + id + "/approval", TestUsers.ADMIN, PW, Map.of("approved", true));
       assertThat(List.of(claim.status(), complete.status(), ours.status())).containsOnly(403);
-      assertThat(types(http, id)).contains("APPROVAL_REFUSED approval").doesNotContain("APPROVED approval");
+      assertThat(describe(http, id)).contains("APPROVAL_REFUSED approval").doesNotContain("APPROVED approval");
     } finally {
       http.delete("/engine-rest/group/" + ReboundGroups.APPROVERS + "/members/" + TestUsers.ADMIN, TestUsers.ADMIN, PW);
       http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
@@ -561,7 +565,7 @@ class FourEyesAttacksIT {
         Map.of("password", borrowed, "authenticatedUserPassword", PW));
     try {
       Http.Answer approved = http.post("/api/recoveries/" + id + "/approval", SECOND_APPROVER, borrowed, Map.of("approved", true, "comment", "ok"));
-      assertThat(types(http, id)).as("password reset " + reset.status() + "; approval " + approved.status() + "; trail " + trail(http, id))
+      assertThat(describe(http, id)).as("password reset " + reset.status() + "; approval " + approved.status() + "; trail " + describe(http, id))
           .doesNotContain("APPROVED approval");
     } finally {
       http.put("/engine-rest/user/" + SECOND_APPROVER + "/credentials", TestUsers.ADMIN, PW,
@@ -573,13 +577,13 @@ class FourEyesAttacksIT {
   @Test
   void shouldNameWhoCancelledARunEvenWithListenersSkipped() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     // Operators may not cancel; administrators may, and their name is on the end.
     assertThat(http.delete("/engine-rest/process-instance/" + id, TestUsers.OPERATOR, PW).status()).isEqualTo(403);
     Http.Answer deleted = http.delete("/engine-rest/process-instance/" + id + "?skipCustomListeners=true&skipIoMappings=true&skipSubprocesses=true",
         TestUsers.ADMIN, PW);
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
-    JsonNode ended = event(http, id, "ENDED");
+    JsonNode ended = event(http, id, "ENDED", null);
     assertThat(ended.get("actor").asText()).isEqualTo(TestUsers.ADMIN);
     assertThat(ended.get("outcome").asText()).startsWith("CANCELLED");
   }
@@ -587,7 +591,7 @@ class FourEyesAttacksIT {
   @Test
   void shouldNameWhoCancelledARunThroughABatch() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     Http.Answer batch = http.post("/engine-rest/process-instance/delete", TestUsers.ADMIN, PW,
         Map.of("processInstanceIds", List.of(id), "deleteReason", "wrong dump"));
     // A batch would cancel later, in no one's name: refused; one at a time, the cancel is the administrator's.
@@ -595,13 +599,13 @@ class FourEyesAttacksIT {
     assertThat(http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW).json().get("state").asText()).isEqualTo("WAITING_FOR_APPROVAL");
     assertThat(http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW).status()).isEqualTo(204);
     awaitState(http, id, "CANCELLED");
-    assertThat(event(http, id, "ENDED").get("actor").asText()).as(trail(http, id)).isEqualTo(TestUsers.ADMIN);
+    assertThat(event(http, id, "ENDED", null).get("actor").asText()).as(describe(http, id)).isEqualTo(TestUsers.ADMIN);
   }
 
   @Test
   void shouldKeepTheLedgerWhenTheHistoryOfARunsVariablesIsDeleted() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     List<String> deleted = new ArrayList<>();
     for (JsonNode variable : http.get("/engine-rest/history/variable-instance?processInstanceId=" + id, TestUsers.ADMIN, PW).json()) {
       String name = variable.get("name").asText();
@@ -615,13 +619,13 @@ class FourEyesAttacksIT {
         .isEqualTo(403);
     assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", false)).status()).isEqualTo(200);
     awaitState(http, id, "REJECTED");
-    assertThat(event(http, id, "REQUESTED").get("actor").asText()).isEqualTo(TestUsers.OPERATOR);
+    assertThat(event(http, id, "REQUESTED", null).get("actor").asText()).isEqualTo(TestUsers.OPERATOR);
   }
 
   @Test
   void shouldServeTheAuditTrailOfARunWhoseHistoryWasDeleted() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", false, "comment", "no")).status())
         .isEqualTo(200);
     awaitState(http, id, "REJECTED");
@@ -670,7 +674,7 @@ class FourEyesAttacksIT {
     assertThat(http.get("/engine-rest/history/process-instance/count", TestUsers.ADMIN, PW).json().get("count").asLong()).isEqualTo(before);
 
     // Through the Tasklist's own API, the comparison's filter is checked too.
-    Webapp.Answer tasklist = Webapp.login(port, TestUsers.OPERATOR, "tasklist").post(
+    Webapp.Answer tasklist = Webapp.loggedIn(port, TestUsers.OPERATOR, PW, "tasklist").post(
         "/camunda/api/engine/engine/default/process-definition/key/table-compare/submit-form",
         Map.of("variables", Map.of("source", typed("it", "String"), "destination", typed("ref", "String"),
             "tables", typed("[{\"name\":\"winstore_admin.products\",\"where\":\"current_setting('x') = ''\"}]", "String"))));
@@ -693,7 +697,7 @@ class FourEyesAttacksIT {
   @Test
   void shouldNotLetTheSetupOfAFirstAdministratorOpenToAnyone() {
     Http http = http();
-    Webapp anonymous = Webapp.anonymous(port);
+    Webapp anonymous = new Webapp(port);
     Webapp.Answer setup = anonymous.post("/camunda/api/admin/setup/default/user/create",
         Map.of("profile", Map.of("id", "intruder", "firstName", "I", "lastName", "N", "email", "i@n.example"),
             "credentials", Map.of("password", "Intruder-Password-1")));
@@ -703,14 +707,6 @@ class FourEyesAttacksIT {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-
-  private String startRestore(Http http, String user) {
-    Http.Answer started = http.post("/api/schema-restores", user, PW, Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP));
-    assertThat(started.status()).as(started.body()).isEqualTo(201);
-    String id = started.json().get("id").asText();
-    awaitState(http, id, "WAITING_FOR_APPROVAL");
-    return id;
-  }
 
   private Http.Answer deploy(Http http, String name, String bpmn) {
     String boundary = "----attack" + UUID.randomUUID();
@@ -765,133 +761,5 @@ class FourEyesAttacksIT {
 
   private static Map<String, Object> decision(boolean approved) {
     return Map.of("variables", Map.of("approved", typed(approved, "Boolean"), "comment", typed("checked", "String")));
-  }
-
-  private static String approvalTask(Http http, String id) {
-    JsonNode tasks = http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.ADMIN, PW).json();
-    return tasks.isEmpty() ? null : tasks.get(0).get("id").asText();
-  }
-
-  static Map<String, Object> typed(Object value, String type) {
-    Map<String, Object> typed = new HashMap<>();
-    typed.put("value", value);
-    typed.put("type", type);
-    return typed;
-  }
-
-  private static List<String> types(Http http, String id) {
-    List<String> trail = new ArrayList<>();
-    http.get("/api/recoveries/" + id + "/audit", TestUsers.OPERATOR, PW).json()
-        .forEach(e -> trail.add(e.get("type").asText() + " " + e.get("step").asText()));
-    return trail;
-  }
-
-  private static String trail(Http http, String id) {
-    List<String> trail = new ArrayList<>();
-    http.get("/api/recoveries/" + id + "/audit", TestUsers.OPERATOR, PW).json()
-        .forEach(e -> trail.add(e.get("type").asText() + " " + e.get("step").asText() + " by " + e.get("actor").asText() + ": "
-            + e.get("outcome").asText()));
-    return String.join("; ", trail);
-  }
-
-  private static JsonNode event(Http http, String id, String type) {
-    for (JsonNode event : http.get("/api/recoveries/" + id + "/audit", TestUsers.OPERATOR, PW).json()) {
-      if (event.get("type").asText().equals(type)) {
-        return event;
-      }
-    }
-    throw new AssertionError("no " + type + " in " + trail(http, id));
-  }
-
-  static void awaitState(Http http, String id, String state) {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      Http.Answer answer = http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW);
-      assertThat(answer.json().get("state").asText()).as(answer.body()).isEqualTo(state);
-    });
-  }
-
-  /** A browser's session with the Camunda webapps: logged in through their login resource, sending their CSRF token back. */
-  static final class Webapp {
-
-    record Answer(int status, String body) {
-      JsonNode json() {
-        try {
-          return JSON.readTree(body);
-        } catch (IOException e) {
-          throw new UncheckedIOException("not JSON: " + body, e);
-        }
-      }
-    }
-
-    private final CookieManager cookies = new CookieManager();
-    private final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
-    private final String base;
-    private String csrf;
-
-    private Webapp(int port) {
-      this.base = "http://localhost:" + port;
-    }
-
-    static Webapp anonymous(int port) {
-      Webapp webapp = new Webapp(port);
-      webapp.get("/camunda/api/admin/auth/user/default");
-      return webapp;
-    }
-
-    static Webapp login(int port, String user, String app) {
-      Webapp webapp = anonymous(port);
-      Answer login = webapp.send(HttpRequest.newBuilder(URI.create(webapp.base + "/camunda/api/admin/auth/user/default/login/" + app))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
-              + URLEncoder.encode(PW, StandardCharsets.UTF_8))));
-      assertThat(login.status()).as("login " + user + ": " + login.body()).isEqualTo(200);
-      webapp.get("/camunda/api/admin/auth/user/default");
-      return webapp;
-    }
-
-    Answer get(String path) {
-      return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json").GET());
-    }
-
-    Answer post(String path, Object body) {
-      return send(json(path).POST(HttpRequest.BodyPublishers.ofString(write(body))));
-    }
-
-    Answer put(String path, Object body) {
-      return send(json(path).PUT(HttpRequest.BodyPublishers.ofString(write(body))));
-    }
-
-    private HttpRequest.Builder json(String path) {
-      return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json").header("Accept", "application/json");
-    }
-
-    private static String write(Object body) {
-      try {
-        return JSON.writeValueAsString(body);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    private Answer send(HttpRequest.Builder builder) {
-      if (csrf != null) {
-        builder.header("X-XSRF-TOKEN", csrf);
-      }
-      try {
-        HttpResponse<String> response = client.send(builder.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        response.headers().firstValue("X-XSRF-TOKEN").ifPresent(token -> csrf = token);
-        for (HttpCookie cookie : cookies.getCookieStore().getCookies()) {
-          if (cookie.getName().equals("XSRF-TOKEN")) {
-            csrf = cookie.getValue();
-          }
-        }
-        return new Answer(response.statusCode(), response.body());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

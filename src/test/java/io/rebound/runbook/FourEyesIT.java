@@ -1,14 +1,18 @@
 package io.rebound.runbook;
 
+import static io.rebound.testsupport.Runs.approvalTask;
+import static io.rebound.testsupport.Runs.awaitState;
+import static io.rebound.testsupport.Runs.event;
+import static io.rebound.testsupport.Runs.startRestore;
+import static io.rebound.testsupport.Runs.trail;
+import static io.rebound.testsupport.Runs.typed;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.testsupport.Http;
 import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,7 +107,7 @@ class FourEyesIT {
   @Test
   void shouldRefuseModificationRestartAndMigrationOfARunAndLeaveItWaiting() {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     String definitionId = runtime.createProcessInstanceQuery().processInstanceId(id).singleResult().getProcessDefinitionId();
     String reset = "[{\"type\":\"startBeforeActivity\",\"activityId\":\"Task_ResetSchema\"}]";
     String ids = "[\"" + id + "\"]";
@@ -135,13 +139,13 @@ class FourEyesIT {
     assertThat(activities.get("childActivityInstances")).hasSize(1);
     assertThat(activities.get("childActivityInstances").get(0).get("activityId").asText()).isEqualTo("UserTask_ApproveReset");
     assertThat(http.get("/engine-rest/batch", TestUsers.ADMIN, PW).json()).isEmpty();
-    assertThat(types(http, id)).doesNotContain("STEP_STARTED reset");
+    assertThat(trail(http, id)).doesNotContain("STEP_STARTED reset");
   }
 
   @Test
   void shouldRefuseEveryChangeToTheRunsVariablesAndRunWhatWasAsked() throws Exception {
     Http http = http();
-    String id = startRestore(http, TestUsers.OPERATOR);
+    String id = startRestore(http, TestUsers.OPERATOR, DUMP);
     String taskId = approvalTask(http, id);
 
     Map<String, Object> extra = Map.of(
@@ -181,7 +185,7 @@ class FourEyesIT {
     Http.Answer approved = http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", true, "comment", "checked"));
     assertThat(approved.status()).as(approved.body()).isEqualTo(200);
     awaitState(http, id, "COMPLETED");
-    assertThat(types(http, id)).containsSubsequence("APPROVED approval", "STEP_FINISHED safety-export", "STEP_FINISHED reset",
+    assertThat(trail(http, id)).containsSubsequence("APPROVED approval", "STEP_FINISHED safety-export", "STEP_FINISHED reset",
         "STEP_FINISHED verify", "ENDED end");
     JsonNode verified = JSON.readTree(event(http, id, "STEP_FINISHED", "verify").get("details").asText());
     List<String> counted = new ArrayList<>();
@@ -192,7 +196,7 @@ class FourEyesIT {
   @Test
   void shouldNeverLetTheRequesterSeeClaimOrHoldTheApproval() {
     Http http = http();
-    String id = startRestore(http, TestUsers.BOTH);
+    String id = startRestore(http, TestUsers.BOTH, DUMP);
     String taskId = approvalTask(http, id);
 
     assertThat(http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.BOTH, PW).json()).isEmpty();
@@ -226,49 +230,8 @@ class FourEyesIT {
     awaitState(http, id, "REJECTED");
   }
 
-  private String startRestore(Http http, String user) {
-    Http.Answer started = http.post("/api/schema-restores", user, PW, Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP));
-    assertThat(started.status()).as(started.body()).isEqualTo(201);
-    String id = started.json().get("id").asText();
-    awaitState(http, id, "WAITING_FOR_APPROVAL");
-    return id;
-  }
-
-  private static String approvalTask(Http http, String id) {
-    return http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.ADMIN, PW).json().get(0).get("id").asText();
-  }
-
   private static String variables() {
     return "{\"target\":{\"value\":\"" + PostgresServers.TARGET + "\"},\"profile\":{\"value\":\"winstore\"},\"dumpFile\":{\"value\":\"" + DUMP + "\"}}";
   }
 
-  private static Map<String, Object> typed(Object value, String type) {
-    Map<String, Object> typed = new HashMap<>();
-    typed.put("value", value);
-    typed.put("type", type);
-    return typed;
-  }
-
-  private static List<String> types(Http http, String id) {
-    List<String> trail = new ArrayList<>();
-    http.get("/api/recoveries/" + id + "/audit", TestUsers.OPERATOR, PW).json()
-        .forEach(e -> trail.add(e.get("type").asText() + " " + e.get("step").asText()));
-    return trail;
-  }
-
-  private static JsonNode event(Http http, String id, String type, String step) {
-    for (JsonNode event : http.get("/api/recoveries/" + id + "/audit", TestUsers.OPERATOR, PW).json()) {
-      if (event.get("type").asText().equals(type) && event.get("step").asText().equals(step)) {
-        return event;
-      }
-    }
-    throw new AssertionError("no " + type + " " + step);
-  }
-
-  static void awaitState(Http http, String id, String state) {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      Http.Answer answer = http.get("/api/recoveries/" + id, TestUsers.OPERATOR, PW);
-      assertThat(answer.json().get("state").asText()).as(answer.body()).isEqualTo(state);
-    });
-  }
 }
