@@ -9,6 +9,7 @@ import io.rebound.compare.TableCompareRunbook;
 import io.rebound.config.ReboundGroups;
 import io.rebound.restore.SchemaRestoreProcess;
 import io.rebound.restore.SchemaRestoreRunbook;
+import io.rebound.runbook.Approval;
 import io.rebound.runbook.Runbook;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -112,6 +113,37 @@ class ModelConventionsTest {
     } else {
       assertThat(userTasks).as(runbook.key() + " destroys nothing and asks nobody").isEmpty();
     }
+  }
+
+  /**
+   * Camunda Forms submits only the fields that are not disabled; the run refuses any other variable from an
+   * approval, so an approval form whose enabled fields were more than the decision could not be completed.
+   */
+  @ParameterizedTest
+  @MethodSource("runbooks")
+  void shouldLetTheApprovalFormSubmitTheDecisionAndNothingElse(Runbook<?> runbook) throws IOException {
+    if (runbook.approval().isEmpty()) {
+      return;
+    }
+    BpmnModelInstance model = Bpmn.readModelFromFile(Path.of("processes", runbook.key() + ".bpmn").toFile());
+    UserTask approval = model.getModelElementById(runbook.approval().get().taskId());
+    JsonNode form = null;
+    try (Stream<Path> files = Files.list(Path.of("forms"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".form")).toList()) {
+        JsonNode candidate = new ObjectMapper().readTree(file.toFile());
+        if (approval.getCamundaFormRef().equals(candidate.get("id").asText())) {
+          form = candidate;
+        }
+      }
+    }
+    assertThat(form).as(approval.getCamundaFormRef()).isNotNull();
+    List<String> submitted = new java.util.ArrayList<>();
+    form.findParents("key").forEach(field -> {
+      if (!field.path("disabled").asBoolean(false)) {
+        submitted.add(field.get("key").asText());
+      }
+    });
+    assertThat(submitted).containsExactlyInAnyOrderElementsOf(Approval.DECISION);
   }
 
   @ParameterizedTest
