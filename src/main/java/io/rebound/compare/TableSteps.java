@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.jobexecutor.JobExecutorContext;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.runtime.Job;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,12 +50,12 @@ final class TableSteps {
         throw failed(comparisonId, table, e.getMessage());
       } catch (SQLException e) {
         // Missing objects and privileges (SQLSTATE class 42) will not heal; anything else gets the engine's retries.
-        if (e.getSQLState() != null && e.getSQLState().startsWith("42") || lastAttempt()) {
+        if (e.getSQLState() != null && e.getSQLState().startsWith("42") || lastAttempt(execution)) {
           throw failed(comparisonId, table, e.getMessage());
         }
         throw e;
       } catch (RuntimeException e) {
-        if (lastAttempt()) {
+        if (lastAttempt(execution)) {
           throw failed(comparisonId, table, e.getMessage());
         }
         throw e;
@@ -69,10 +69,21 @@ final class TableSteps {
       return new BpmnError(TableCompareProcess.Errors.TABLE_FAILED, table + ": " + error);
     }
 
-    /** Whether the engine will not retry this job again if it fails now. */
-    private static boolean lastAttempt() {
-      JobExecutorContext context = Context.getJobExecutorContext();
-      return context != null && context.getCurrentJob() != null && context.getCurrentJob().getRetries() <= 1;
+    /**
+     * Whether the engine will not retry this step's job again if it fails now. The job belongs to the
+     * execution that reached the step: this one, or, since the step has a boundary event and so a scope of
+     * its own, its parent.
+     */
+    private static boolean lastAttempt(DelegateExecution execution) {
+      ManagementService management = execution.getProcessEngineServices().getManagementService();
+      for (String executionId : new String[] {execution.getId(), execution.getParentId()}) {
+        Job job = executionId == null ? null
+            : management.createJobQuery().executionId(executionId).activityId(execution.getCurrentActivityId()).singleResult();
+        if (job != null) {
+          return job.getRetries() <= 1;
+        }
+      }
+      return false;
     }
   }
 

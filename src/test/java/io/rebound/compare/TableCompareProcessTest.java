@@ -14,6 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
+import io.rebound.audit.AuditTrail;
+import io.rebound.audit.AuditTrails;
+import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.ShutdownSignal;
+import io.rebound.target.Targets;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every path of {@code table-compare.bpmn} on an in-memory engine: lanes of tables compared one after the
@@ -155,6 +161,40 @@ class TableCompareProcessTest {
     runJobs(run);
     assertThat(run).hasPassed(END_COMPLETED).isEnded();
   }
+
+  @Test
+  void shouldFailATableWhoseChunkKeepsFailingOnItsLastAttemptInsteadOfRaisingAnIncident() {
+    tables("a.flaky", 2);
+    List<String> failed = new ArrayList<>();
+    ComparisonService unreachable = new ComparisonService(null, null, List.of(), null) {
+      @Override
+      public Progress compareNextChunks(String comparisonId, String table) {
+        throw new IllegalStateException("connection lost");
+      }
+
+      @Override
+      public void failed(String comparisonId, String table, String error) {
+        failed.add(table + ": " + error);
+        failedTables++;
+      }
+    };
+    ShutdownSignal running = new ShutdownSignal();
+    running.start();
+    Mocks.register("compareChunkDelegate", new TableSteps.CompareChunkDelegate(auditTrail(), unreachable, null, running));
+    ProcessInstance run = start(1);
+    runJobs(run);
+
+    assertThat(failed).containsExactly("a.flaky: connection lost");
+    assertThat(runtimeService().createIncidentQuery().count()).isZero();
+    assertThat(run).hasPassed("EndEvent_TableFailed", END_COMPLETED_WITH_FAILURES).isEnded();
+  }
+
+  private static AuditTrail auditTrail() {
+    return AuditTrails.inMemory(new Targets(new ReboundProperties(Map.of(), Map.of(), java.nio.file.Path.of("w"),
+        new ReboundProperties.Steps("R1/PT1S", java.time.Duration.ZERO, java.time.Duration.ZERO))), directory);
+  }
+
+  @TempDir static java.nio.file.Path directory;
 
   private void tables(Object... tableAndChunks) {
     List<String> names = new ArrayList<>();
