@@ -3,22 +3,16 @@ package io.rebound.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.api.ApiExceptionHandler.RunNotFoundException;
-import io.rebound.compare.ChunkResult;
-import io.rebound.compare.ComparisonInputs;
+import io.rebound.compare.ComparisonReport;
 import io.rebound.compare.ComparisonStore;
 import io.rebound.compare.ComparisonStore.Comparison;
-import io.rebound.compare.ComparisonStore.Status;
-import io.rebound.compare.ComparisonStore.TableRow;
 import io.rebound.compare.TableCompareProcess;
 import io.rebound.config.ReboundGroups;
 import io.rebound.runbook.InvalidInputException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -37,14 +31,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/comparisons")
 class ComparisonController {
 
-  private final ComparisonInputs inputs;
   private final ComparisonStore store;
   private final RuntimeService runtime;
   private final Callers callers;
   private final ObjectMapper json;
 
-  ComparisonController(ComparisonInputs inputs, ComparisonStore store, RuntimeService runtime, Callers callers, ObjectMapper json) {
-    this.inputs = inputs;
+  ComparisonController(ComparisonStore store, RuntimeService runtime, Callers callers, ObjectMapper json) {
     this.store = store;
     this.runtime = runtime;
     this.callers = callers;
@@ -58,7 +50,7 @@ class ComparisonController {
     }
     Map<String, Object> variables = new HashMap<>(body);
     variables.remove(TableCompareProcess.Variables.RETRY_OF);
-    inputs.parse(variables);
+    // Validated once, by the run's start listener, as on every other way in: invalid input answers 400 and starts nothing.
     // As bytes: a list of tables with their filters can pass the 4000 characters of a text variable.
     variables.put(TableCompareProcess.Variables.TABLES, Variables.byteArrayValue(
         json.writeValueAsString(body.get(TableCompareProcess.Variables.TABLES)).getBytes(StandardCharsets.UTF_8)));
@@ -71,18 +63,7 @@ class ComparisonController {
   Map<String, Object> get(@PathVariable String id) {
     callers.requireGroup("reading a comparison", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
     Comparison comparison = store.comparison(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
-    List<TableRow> tables = store.tables(id);
-    boolean running = running(id);
-    long failed = tables.stream().filter(t -> t.status() == Status.FAILED).count();
-    String state = running ? "RUNNING" : failed == 0 ? "COMPLETED" : failed == tables.size() ? "FAILED" : "COMPLETED_WITH_FAILURES";
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("id", id);
-    view.put("state", state);
-    view.put("source", comparison.source());
-    view.put("destination", comparison.destination());
-    view.put("createdAt", comparison.createdAt().toString());
-    view.put("tables", tables.stream().map(ComparisonController::table).toList());
-    return view;
+    return ComparisonReport.of(comparison, store.tables(id), running(id), Instant.now());
   }
 
   @PostMapping("/{id}/retry-failed")
@@ -100,37 +81,5 @@ class ComparisonController {
   private boolean running(String id) {
     return runtime.createProcessInstanceQuery().processDefinitionKey(TableCompareProcess.KEY)
         .variableValueEquals(TableCompareProcess.Variables.COMPARISON_ID, id).count() > 0;
-  }
-
-  private static Map<String, Object> table(TableRow row) {
-    ChunkResult result = row.result();
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("name", row.name());
-    view.put("status", row.status().name());
-    view.put("sourceRows", result.sourceRows());
-    view.put("destinationRows", result.destinationRows());
-    view.put("missingInDestination", result.missingInDestination());
-    view.put("missingInSource", result.missingInSource());
-    view.put("different", result.different());
-    view.put("samples", Map.of("missingInDestination", result.missingInDestinationKeys(), "missingInSource", result.missingInSourceKeys(),
-        "different", result.differentKeys()));
-    view.put("error", row.error());
-    Map<String, Object> progress = new LinkedHashMap<>();
-    progress.put("chunksDone", row.chunksDone());
-    progress.put("chunksTotal", row.chunksTotal());
-    progress.put("attempts", row.attempts());
-    progress.put("startedAt", row.startedAt() == null ? null : row.startedAt().toString());
-    progress.put("finishedAt", row.finishedAt() == null ? null : row.finishedAt().toString());
-    if (row.startedAt() != null && row.updatedAt() != null && row.chunksDone() > 0) {
-      double seconds = Math.max(0.001, Duration.between(row.startedAt(), row.finishedAt() != null ? row.finishedAt() : row.updatedAt()).toMillis() / 1000.0);
-      progress.put("rowsPerSecond", Math.round(Math.max(result.sourceRows(), result.destinationRows()) / seconds));
-      if (row.status() == Status.RUNNING) {
-        double perChunk = Duration.between(row.startedAt(), Instant.now()).toMillis() / 1000.0 / row.chunksDone();
-        progress.put("etaSeconds", Math.round(perChunk * (row.chunksTotal() - row.chunksDone())));
-      }
-    }
-    view.put("progress", progress);
-    view.put("bytesRead", Map.of("source", result.sourceBytes(), "destination", result.destinationBytes()));
-    return view;
   }
 }
