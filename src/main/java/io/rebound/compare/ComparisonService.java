@@ -12,9 +12,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.springframework.beans.factory.DisposableBean;
+import java.util.concurrent.Executor;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -22,18 +21,13 @@ import org.springframework.stereotype.Service;
  * call's result stored before the next. Knows nothing of the engine.
  */
 @Service
-public class ComparisonService implements DisposableBean {
+public class ComparisonService {
 
   private final Targets targets;
   private final ComparisonStore store;
   private final ComparisonProperties properties;
   private final ByDialect<CompareSql> dialects;
-  private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "rebound-compare-side");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private final TableComparator comparator = new TableComparator(pool);
+  private final TableComparator comparator;
   /** Prepared tables by comparison and name: the catalog is read once per node, not once per chunk. */
   private final Map<String, PreparedTable> prepared = new ConcurrentHashMap<>();
   /** How each table running on this node goes on: see {@link Pace}. */
@@ -49,7 +43,9 @@ public class ComparisonService implements DisposableBean {
     static final Pace FIRST = new Pace(1, false);
   }
 
-  public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls, ComparisonProperties properties) {
+  public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls, ComparisonProperties properties,
+      @Qualifier(ComparisonExecutors.SIDES) Executor sides) {
+    this.comparator = new TableComparator(sides);
     this.targets = targets;
     this.store = store;
     this.properties = properties;
@@ -179,8 +175,4 @@ public class ComparisonService implements DisposableBean {
     return store.comparison(id).orElseThrow(() -> new IllegalStateException("no comparison " + id));
   }
 
-  @Override
-  public void destroy() {
-    pool.shutdownNow();
-  }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,9 +61,9 @@ public class TableComparator {
   /** One side of a comparison: a connection in a read-only transaction and its dialect's SQL. */
   public record Side(Connection connection, CompareSql sql) {}
 
-  private final ExecutorService pool;
+  private final Executor pool;
 
-  public TableComparator(ExecutorService pool) {
+  public TableComparator(Executor pool) {
     this.pool = pool;
   }
 

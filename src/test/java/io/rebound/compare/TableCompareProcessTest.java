@@ -166,7 +166,7 @@ class TableCompareProcessTest {
   void shouldFailATableWhoseChunkKeepsFailingOnItsLastAttemptInsteadOfRaisingAnIncident() {
     tables("a.flaky", 2);
     List<String> failed = new ArrayList<>();
-    ComparisonService unreachable = new ComparisonService(null, null, List.of(), null) {
+    ComparisonService unreachable = new ComparisonService(null, null, List.of(), null, Runnable::run) {
       @Override
       public Progress compareNextChunks(String comparisonId, String table) {
         throw new IllegalStateException("connection lost");
