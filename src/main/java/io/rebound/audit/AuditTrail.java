@@ -146,8 +146,14 @@ public class AuditTrail {
 
   /** The newest event of a type that belongs to no run (identity changes), about {@code step}. */
   public Optional<AuditEvent> latestOutsideRuns(AuditEventType type, String step) {
+    return outsideRuns(type, step).stream().findFirst();
+  }
+
+  /** The events of a type that belong to no run (identity changes), about {@code step}, newest first. */
+  public List<AuditEvent> outsideRuns(AuditEventType type, String step) {
+    // Looked up as it was written: redacted (a user's name may hold a configured secret).
     return jdbc.query("SELECT * FROM rebound_audit WHERE event_type = ? AND step = ? AND process_instance_id IS NULL ORDER BY id DESC", ROW,
-        type.name(), step).stream().findFirst();
+        type.name(), redactor.redact(step));
   }
 
   /**

@@ -65,9 +65,8 @@ final class ApprovalTaskListener implements TaskListener {
       refusal = "four eyes: " + user + " requested this run and cannot approve it";
     } else if (identity.createUserQuery().userId(user).memberOfGroup(ReboundGroups.APPROVERS).count() == 0) {
       refusal = user + " is not in the " + ReboundGroups.APPROVERS + " group";
-    } else if (passwordLastSetBy(user).filter(requester::equals).isPresent()) {
-      refusal = "four eyes: the password of " + user + " was last set by " + requester + ", who requested this run; " + user
-          + " must set a password of their own before approving it";
+    } else {
+      refusal = sharedControl(requester, user);
     }
     if (hasTransientVariables(task)) {
       String why = "the approval takes only " + Approval.DECISION + ", not transient variables";
@@ -90,6 +89,7 @@ final class ApprovalTaskListener implements TaskListener {
     details.put("planHash", planHash);
     details.put("comment", comment == null ? "" : comment.toString());
     details.put("taskId", task.getId());
+    details.put("passwordsLastSet", Map.of(requester, passwordHistory(requester), user, passwordHistory(user)));
     boolean yes = (Boolean) approved;
     task.getExecution().setVariable(RunVariables.APPROVER, user);
     // In the completion's transaction: of two decisions at once, the trail keeps the one the engine kept.
@@ -97,9 +97,43 @@ final class ApprovalTaskListener implements TaskListener {
         (yes ? "approved" : "rejected") + (comment == null || comment.toString().isBlank() ? "" : ": " + comment), details);
   }
 
-  /** Who last set the user's password, as the audit trail recorded it (nobody, for accounts older than the record). */
-  private Optional<String> passwordLastSetBy(String user) {
-    return audit.latestOutsideRuns(AuditEventType.IDENTITY_CHANGED, IdentityChangeRecorder.passwordStep(user)).map(AuditEvent::actor);
+  /**
+   * Whether one person could act as both requester and approver, because they hold the password of one of
+   * the two accounts: the requester set the approver's, the approver the requester's, or a third person
+   * both. Whoever last set an account's password, other than its owner, holds it still: a change "by the
+   * owner" afterwards may have been made by them with the password they set. A refusal, or null.
+   */
+  private String sharedControl(String requester, String approver) {
+    Optional<String> approversSetBy = passwordSetByAnother(approver);
+    Optional<String> requestersSetBy = passwordSetByAnother(requester);
+    if (approversSetBy.filter(requester::equals).isPresent()) {
+      return "four eyes: the password of " + approver + " was last set by " + requester + ", who requested this run; " + approver
+          + " must set a password of their own before approving it";
+    }
+    if (requestersSetBy.filter(approver::equals).isPresent()) {
+      return "four eyes: the password of " + requester + ", who requested this run, was last set by " + approver
+          + "; someone else must approve it";
+    }
+    if (approversSetBy.isPresent() && approversSetBy.equals(requestersSetBy)) {
+      return "four eyes: the passwords of " + requester + " (who requested this run) and of " + approver + " were both last set by "
+          + approversSetBy.get() + ", who could act as either; one of them must set a password of their own first";
+    }
+    return null;
+  }
+
+  /**
+   * Who other than the user last set their password, as the audit trail recorded it: nobody when only the
+   * user did, or Rebound itself at a start (demo users, the configured administrator).
+   */
+  private Optional<String> passwordSetByAnother(String user) {
+    return audit.outsideRuns(AuditEventType.IDENTITY_CHANGED, IdentityChangeRecorder.passwordStep(user)).stream()
+        .map(AuditEvent::actor).filter(setter -> !setter.equals(user)).findFirst()
+        .filter(setter -> !setter.equals(AuditedStep.ENGINE_ACTOR));
+  }
+
+  private String passwordHistory(String user) {
+    return audit.latestOutsideRuns(AuditEventType.IDENTITY_CHANGED, IdentityChangeRecorder.passwordStep(user))
+        .map(event -> "last set by " + event.actor() + " at " + event.at()).orElse("no change recorded");
   }
 
   /** Transient variables leave no trace once the transaction ends; the decision must be one that does. */

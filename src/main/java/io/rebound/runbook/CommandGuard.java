@@ -5,6 +5,7 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.impl.batch.RestartProcessInstancesBatchCmd;
 import org.camunda.bpm.engine.impl.cmd.AbstractModificationCmd;
 import org.camunda.bpm.engine.impl.cmd.AbstractRestartProcessInstanceCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteDeploymentCmd;
 import org.camunda.bpm.engine.impl.cmd.DeployCmd;
 import org.camunda.bpm.engine.impl.cmd.HandleTaskBpmnErrorCmd;
 import org.camunda.bpm.engine.impl.cmd.HandleTaskEscalationCmd;
@@ -31,7 +32,8 @@ import org.camunda.bpm.engine.impl.migration.AbstractMigrationCmd;
  *   <li>batches that change variables or cancel runs: a batch runs later without its author's name, so
  *       the change would reach neither the variable guard's refusal nor the audit trail as theirs;</li>
  *   <li>deployments by a user: Rebound deploys its own runbooks at start; a model deployed later could run
- *       anything on a target with no approval and no audit trail.</li>
+ *       anything on a target with no approval and no audit trail. Nor does a user delete a deployment: its
+ *       runs would end unrecorded as such, and the runbooks could not be deployed back until a restart.</li>
  * </ul>
  * Rebound's engine runs only runbooks, so these are refused whichever process they name. A run that must
  * not go on is cancelled (deleted, one at a time) and started anew.
@@ -87,6 +89,9 @@ final class CommandGuard extends CommandInterceptor {
     }
     if (byAUser && command instanceof DeployCmd) {
       return "deploying a process";
+    }
+    if (byAUser && command instanceof DeleteDeploymentCmd) {
+      return "deleting a deployment";
     }
     return null;
   }

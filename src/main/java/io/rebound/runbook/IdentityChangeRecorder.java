@@ -4,17 +4,22 @@ import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
 import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.cmd.CreateMembershipCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteAuthorizationCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteGroupCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteMembershipCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteUserCmd;
 import org.camunda.bpm.engine.impl.cmd.SaveAuthorizationCmd;
+import org.camunda.bpm.engine.impl.cmd.SaveGroupCmd;
 import org.camunda.bpm.engine.impl.cmd.SaveUserCmd;
+import org.camunda.bpm.engine.impl.cmd.UnlockUserCmd;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.interceptor.CommandInterceptor;
@@ -22,8 +27,8 @@ import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
 
 /**
  * Writes every change to who may act, and as whom, to the audit trail once it has taken effect: a user's
- * password set, a user deleted, a group membership or an authorization granted or taken away, with who did
- * it. An administrator may administer, but not unseen; and the approval reads who last set an approver's
+ * password set, a user deleted or unlocked, a group saved or deleted (with the memberships it took away), a
+ * group membership or an authorization granted or taken away, with who did it. An administrator may administer, but not unseen; and the approval reads who last set an approver's
  * password (see {@link ApprovalTaskListener}).
  */
 final class IdentityChangeRecorder extends CommandInterceptor {
@@ -47,6 +52,13 @@ final class IdentityChangeRecorder extends CommandInterceptor {
   @Override
   public <T> T execute(Command<T> command) {
     Change change = change(command);
+    if (command instanceof DeleteGroupCmd) {
+      // Deleting a group takes its memberships away with it: who they were is read before they are gone.
+      String groupId = field(command, "groupId", String.class);
+      List<String> members = identity.get().createUserQuery().memberOfGroup(groupId).list().stream().map(User::getId).sorted().toList();
+      change.details().put("members", members);
+      change = new Change(change.step(), change.outcome() + (members.isEmpty() ? "" : "; memberships taken away: " + members), change.details());
+    }
     T result = next.execute(command);
     if (change != null) {
       Authentication authentication = identity.get().getCurrentAuthentication();
@@ -75,6 +87,18 @@ final class IdentityChangeRecorder extends CommandInterceptor {
       Map<String, Object> details = details("user", userId);
       details.put("group", groupId);
       return new Change("membership of " + userId, userId + (added ? " added to " : " removed from ") + groupId, details);
+    }
+    if (command instanceof DeleteGroupCmd) {
+      String groupId = field(command, "groupId", String.class);
+      return new Change("group " + groupId, "group " + groupId + " deleted", details("group", groupId));
+    }
+    if (command instanceof SaveGroupCmd) {
+      Group group = field(command, "group", Group.class);
+      return new Change("group " + group.getId(), "group " + group.getId() + " saved", details("group", group.getId()));
+    }
+    if (command instanceof UnlockUserCmd) {
+      String userId = field(command, "userId", String.class);
+      return new Change("user " + userId, "user " + userId + " unlocked", details("user", userId));
     }
     if (command instanceof SaveAuthorizationCmd) {
       Authorization authorization = field(command, "authorization", Authorization.class);

@@ -2,6 +2,7 @@ package io.rebound.runbook;
 
 import java.util.List;
 import org.camunda.bpm.engine.impl.cmd.CompleteTaskCmd;
+import org.camunda.bpm.engine.task.DelegationState;
 import org.camunda.bpm.engine.impl.cmd.SubmitTaskFormCmd;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.history.event.HistoricVariableUpdateEventEntity;
@@ -22,7 +23,8 @@ import org.camunda.bpm.engine.impl.interceptor.CommandInvocationContext;
  * <ul>
  *   <li>by the engine running the model (a step, a listener, a mapping: there is an execution context),</li>
  *   <li>as a start variable (validated by {@link RunbookStartListener} right after), or</li>
- *   <li>as the decision ({@code approved}, {@code comment}) of someone completing the approval task.</li>
+ *   <li>as the decision ({@code approved}, {@code comment}) of someone completing the approval task (not
+ *       resolving it, and not a delegate submitting its form).</li>
  * </ul>
  * It therefore needs the history level {@code audit} or {@code full}, which {@link RunbookEnginePlugin} checks.
  */
@@ -62,6 +64,16 @@ final class VariableGuard implements HistoryEventHandler {
       return false;
     }
     CommandInvocationContext invocation = Context.getCommandInvocationContext();
-    return invocation != null && (invocation.getCommand() instanceof CompleteTaskCmd || invocation.getCommand() instanceof SubmitTaskFormCmd);
+    if (invocation == null) {
+      return false;
+    }
+    // Completing, exactly: resolving a task (a subclass of completing) completes nothing.
+    if (invocation.getCommand().getClass() == CompleteTaskCmd.class) {
+      return true;
+    }
+    // A form submitted on a delegated task resolves it, handing it back: a delegate does not decide.
+    return invocation.getCommand().getClass() == SubmitTaskFormCmd.class
+        && Context.getProcessEngineConfiguration().getTaskService().createTaskQuery().processInstanceId(variable.getProcessInstanceId())
+            .taskDelegationState(DelegationState.PENDING).count() == 0;
   }
 }

@@ -562,13 +562,49 @@ class RunbookCoreTest {
     as(APPROVER);
     assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true)))
         .satisfies(e -> refused(e, "the password of appr was last set by adm, who requested this run"));
-    // Once the approver has set a password of their own, their decision stands.
+    // A change "by the approver" afterwards proves nothing: the administrator knew the password it was made with.
     User self = identity.createUserQuery().userId(APPROVER).singleResult();
     self.setPassword("Their-Own-Password-2");
     identity.saveUser(self);
     as(APPROVER);
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true)))
+        .satisfies(e -> refused(e, "the password of appr was last set by adm"));
+    // Set by another administrator, it is no longer the requester's to know.
+    as(BOTH);
+    User reset = identity.createUserQuery().userId(APPROVER).singleResult();
+    reset.setPassword("Set-By-Another-Admin-3");
+    identity.saveUser(reset);
+    as(APPROVER);
     tasks.complete(task, Map.of(Approval.APPROVED, true));
     assertThat(destroyed).hasValue(1);
+  }
+
+  @Test
+  void shouldRefuseARequesterAndApproverWhosePasswordsOnePersonSet() {
+    as(ADMIN);
+    for (String id : List.of("puppetop", "puppetappr")) {
+      User puppet = identity.newUser(id);
+      puppet.setPassword("Set-By-The-Admin-4");
+      identity.saveUser(puppet);
+    }
+    identity.createMembership("puppetop", ReboundGroups.OPERATORS);
+    identity.createMembership("puppetappr", ReboundGroups.APPROVERS);
+    String run = start("puppetop", "db1");
+    String task = approvalTask(run);
+
+    // One administrator set both passwords: they could have asked and approved alone.
+    as("puppetappr");
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true)))
+        .satisfies(e -> refused(e, "were both last set by adm, who could act as either"));
+    // An approver who set the requester's password could have asked as them.
+    as(BOTH);
+    User requester = identity.createUserQuery().userId("puppetop").singleResult();
+    requester.setPassword("Set-By-Both-5");
+    identity.saveUser(requester);
+    as(BOTH);
+    assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true)))
+        .satisfies(e -> refused(e, "the password of puppetop, who requested this run, was last set by both"));
+    assertThat(destroyed).hasValue(0);
   }
 
   private static void fourEyes(Throwable thrown) {
