@@ -131,6 +131,12 @@ class RunLedgerTest {
     assertThat(ledger().presentedPlanHash()).isEmpty();
   }
 
+  @Test
+  void shouldGuardOnlyRunbooksThatHaveAnApproval() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApprovedPass(null, null).of(new io.rebound.compare.TableCompareRunbook(null, null)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("table-compare has no approval to guard its steps with");
+  }
+
   private void approvedRun() {
     add(AuditEventType.REQUESTED, "request", "op", "{}");
     add(AuditEventType.PLAN_COMPUTED, "preflight", "rebound", "{\"planHash\":\"h1\"}");
