@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +21,12 @@ public final class Target {
 
   private final String name;
   private final TargetProperties properties;
+  private final SessionSettings session;
 
   Target(String name, TargetProperties properties) {
     this.name = name;
     this.properties = properties;
+    this.session = SessionSettings.of(properties);
   }
 
   public String name() {
@@ -51,7 +54,8 @@ public final class Target {
   /**
    * A connection for a comparison, from a small pool (a comparison opens many short connections, one per
    * chunk and side), as the target's comparison account when one is configured: a comparison can then only
-   * read. Created on first use; the caller closes each connection, which returns it to the pool.
+   * read. Created on first use; the caller closes each connection, which returns it to the pool. Set up
+   * like every session Rebound opens ({@link SessionSettings}).
    */
   public Connection pooledConnection() throws SQLException {
     com.zaxxer.hikari.HikariDataSource current = pool;
@@ -61,11 +65,14 @@ public final class Target {
           com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
           config.setPoolName("rebound-compare-" + name);
           config.setJdbcUrl(properties.url());
+          config.setDataSourceProperties(session.driverProperties());
           config.setUsername(comparisonUsername());
           config.setPassword(comparisonPassword());
           if (dialect() == Dialect.POSTGRESQL) {
             config.addDataSourceProperty("ApplicationName", "rebound-compare");
           }
+          config.setConnectionInitSql(session.asOneStatement());
+          config.setConnectionTimeout(Math.max(30_000, properties.connectTimeout().toMillis() + 5_000));
           config.setMaximumPoolSize(8);
           config.setMinimumIdle(0);
           config.setIdleTimeout(60_000);
@@ -74,7 +81,7 @@ public final class Target {
         current = pool;
       }
     }
-    return current.getConnection();
+    return withQueryTimeouts(current.getConnection());
   }
 
   /** The account comparisons connect as: the comparison account, or the privileged user where none is configured. */
@@ -101,9 +108,12 @@ public final class Target {
     }
   }
 
-  /** Opens a new connection as the target's privileged user; the caller closes it. */
+  /**
+   * Opens a new connection as the target's privileged user, set up like every session Rebound opens
+   * ({@link SessionSettings}: timeouts, and Oracle's language and formats); the caller closes it.
+   */
   public Connection connect() throws SQLException {
-    Properties info = new Properties();
+    Properties info = session.driverProperties();
     info.setProperty("user", properties.username());
     String password = password();
     if (password != null) {
@@ -112,7 +122,20 @@ public final class Target {
     if (dialect() == Dialect.POSTGRESQL) {
       info.setProperty("ApplicationName", "rebound");
     }
-    return DriverManager.getConnection(properties.url(), info);
+    Connection connection = DriverManager.getConnection(properties.url(), info);
+    try (Statement statement = connection.createStatement()) {
+      for (String setting : session.statements()) {
+        statement.execute(setting);
+      }
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+    return withQueryTimeouts(connection);
+  }
+
+  private Connection withQueryTimeouts(Connection connection) {
+    return session.timesStatementsOut() ? QueryTimeouts.of(connection, session.queryTimeoutSeconds()) : connection;
   }
 
   /** The privileged user's password, from the password file when one is configured. */

@@ -29,6 +29,15 @@ public class Targets implements org.springframework.beans.factory.DisposableBean
     if (properties.comparisonUsername() == null && (properties.comparisonPassword() != null || properties.comparisonPasswordFile() != null)) {
       throw new IllegalStateException("rebound.targets." + name + ".comparison-password is set but comparison-username is not");
     }
+    if (properties.connectTimeout().isNegative() || properties.connectTimeout().isZero()) {
+      throw new IllegalStateException("rebound.targets." + name + ".connect-timeout must be positive, e.g. 10s");
+    }
+    if (properties.statementTimeout().isNegative()) {
+      throw new IllegalStateException("rebound.targets." + name + ".statement-timeout must be 0 (none) or positive, e.g. 1h");
+    }
+    if (properties.lockTimeout().isNegative()) {
+      throw new IllegalStateException("rebound.targets." + name + ".lock-timeout must be 0 (none) or positive, e.g. 1m");
+    }
     targets.put(name, new Target(name, properties));
   }
 

@@ -110,6 +110,56 @@ class TargetBindingTest {
     assertThat(redacted).isEqualTo("connected with *** and ***");
   }
 
+  @Test
+  void shouldBindTimeoutsAndDefaultThemWhenUnset() {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(
+        "--rebound.targets.pg.dialect=postgresql", "--rebound.targets.pg.url=jdbc:postgresql://db/app", "--rebound.targets.pg.username=postgres",
+        "--rebound.targets.pg.connect-timeout=3s", "--rebound.targets.pg.statement-timeout=20m", "--rebound.targets.pg.lock-timeout=5s",
+        "--rebound.targets.ora.dialect=oracle", "--rebound.targets.ora.url=jdbc:oracle:thin:@//db:1521/FREEPDB1", "--rebound.targets.ora.username=system"));
+
+    Targets targets = targets(environment);
+
+    TargetProperties pg = targets.get("pg").properties();
+    assertThat(pg.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(pg.statementTimeout()).isEqualTo(java.time.Duration.ofMinutes(20));
+    assertThat(pg.lockTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(pg.parallelism()).isEqualTo(2);
+    TargetProperties ora = targets.get("ora").properties();
+    assertThat(ora.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(ora.statementTimeout()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(ora.lockTimeout()).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(ora.parallelism()).as("parallel Data Pump needs Enterprise Edition").isEqualTo(1);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "connect-timeout, 0s, 'rebound.targets.pg.connect-timeout must be positive, e.g. 10s'",
+      "connect-timeout, -1s, 'rebound.targets.pg.connect-timeout must be positive, e.g. 10s'",
+      "statement-timeout, -1s, 'rebound.targets.pg.statement-timeout must be 0 (none) or positive, e.g. 1h'",
+      "lock-timeout, -5ms, 'rebound.targets.pg.lock-timeout must be 0 (none) or positive, e.g. 1m'"})
+  void shouldRefuseTimeoutsThatCannotBe(String property, String value, String message) {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(
+        "--rebound.targets.pg.dialect=postgresql", "--rebound.targets.pg.url=jdbc:postgresql://db/app", "--rebound.targets.pg.username=postgres",
+        "--rebound.targets.pg." + property + "=" + value));
+
+    assertThatThrownBy(() -> targets(environment)).isInstanceOf(IllegalStateException.class).hasMessage(message);
+  }
+
+  @Test
+  void shouldAcceptZeroAsNoStatementOrLockTimeout() {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(
+        "--rebound.targets.pg.dialect=postgresql", "--rebound.targets.pg.url=jdbc:postgresql://db/app", "--rebound.targets.pg.username=postgres",
+        "--rebound.targets.pg.statement-timeout=0", "--rebound.targets.pg.lock-timeout=0"));
+
+    TargetProperties pg = targets(environment).get("pg").properties();
+
+    assertThat(pg.statementTimeout()).isZero();
+    assertThat(pg.lockTimeout()).isZero();
+  }
+
   private static Targets targets(StandardEnvironment environment) {
     ReboundProperties properties = new Binder(ConfigurationPropertySources.get(environment))
         .bindOrCreate("rebound", ReboundProperties.class);
