@@ -45,6 +45,7 @@ class SchemaRestoreIT {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     servers.properties().forEach((key, value) -> registry.add(key, () -> value));
+    registry.add("rebound.targets." + PostgresServers.TARGET + ".lock-timeout", () -> "2s");
   }
 
   @Autowired IdentityService identity;
@@ -158,6 +159,30 @@ class SchemaRestoreIT {
     events.forEach(e -> trail.add(e.get("type").asText() + " " + e.get("step").asText() + " " + e.get("actor").asText()));
     assertThat(trail).containsSubsequence("APPROVED approval appr", "STEP_FAILED recheck-plan rebound", "STEP_FAILED recheck-plan rebound",
         "INCIDENT Task_RecheckPlan rebound", "RETRY Task_RecheckPlan adm", "STEP_FINISHED recheck-plan rebound", "ENDED end rebound");
+  }
+
+  @Test
+  void shouldRaiseAnIncidentWhenALockHoldsTheResetAndFinishAfterARetry() throws Exception {
+    Http http = http();
+    Http.Answer started = http.post("/api/schema-restores", TestUsers.OPERATOR, PW,
+        Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP, "safetyExport", false));
+    String id = started.json().get("id").asText();
+    awaitState(http, id, "WAITING_FOR_APPROVAL");
+    // A DBA's forgotten transaction, as a user the reset does not disconnect: the DROP waits for its lock.
+    try (Connection dba = servers.targetConnection()) {
+      dba.setAutoCommit(false);
+      execute(dba, "LOCK TABLE winstore_admin.products IN ACCESS SHARE MODE");
+      assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", true)).status()).isEqualTo(200);
+
+      JsonNode failed = awaitState(http, id, "FAILED");
+      assertThat(failed.get("incident").asText()).startsWith("Task_ResetSchema: ").contains("lock timeout");
+      dba.rollback();
+    }
+    String jobId = http.get("/engine-rest/job?processInstanceId=" + id + "&noRetriesLeft=true", TestUsers.ADMIN, PW).json().get(0).get("id").asText();
+    assertThat(put(http, "/engine-rest/job/" + jobId + "/retries", Map.of("retries", 1)).status()).isEqualTo(204);
+
+    awaitState(http, id, "COMPLETED");
+    assertThat(servers.winstoreFingerprint()).isEqualTo(dumped);
   }
 
   private static Http.Answer put(Http http, String path, Object body) {
