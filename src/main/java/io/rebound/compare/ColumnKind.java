@@ -23,8 +23,17 @@ public enum ColumnKind {
   /** A calendar date without time (PostgreSQL date). */
   DAY,
   BOOLEAN,
-  /** LOBs and binary: the MD5 of the content, so large values cost their read but nothing to transfer. */
+  /**
+   * LOBs and binary: the MD5 of the content, so large values cost their read but nothing to transfer. The
+   * digest is the column's part of the row text as it is, never hashed again; a character LOB's digest is
+   * that of its text in UTF-8, empty as NULL, as a long text column's on the other side.
+   */
   BINARY,
   /** Anything else: its text form in its own dialect (not comparable across dialects). */
-  OTHER
+  OTHER,
+  /**
+   * A type that has no text form and no hash the comparison can use (Oracle LONG, LONG RAW, BFILE, object
+   * types, XMLTYPE, ANYDATA, JSON): a table that compares such a column is refused when it is prepared.
+   */
+  UNSUPPORTED
 }

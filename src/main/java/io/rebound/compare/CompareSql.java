@@ -30,6 +30,27 @@ public interface CompareSql extends DialectSpecific {
   /** A bind placeholder that turns normalised text back into the column's type, for key bounds. */
   String fromNormalised(Column column);
 
+  /** The value bound to {@link #fromNormalised}'s placeholder for a key's normalised text: the text, unless the dialect binds another type. */
+  default Object bindValue(Column column, String normalised) {
+    return normalised;
+  }
+
+  /**
+   * The database character set in which text is hashed, where it may be another than UTF-8 (which
+   * PostgreSQL's side hashes in); null where it is not told.
+   */
+  default String characterSet(Connection connection) throws SQLException {
+    return null;
+  }
+
+  /**
+   * Privileges the connection's user lacks to compare these columns of the table, each as a person grants
+   * it; empty when none is missing or the dialect's own errors say it well enough.
+   */
+  default List<String> missingPrivileges(Connection connection, TableRef table, List<Column> columns) throws SQLException {
+    return List.of();
+  }
+
   /** An ordering / comparison form of a key column that is the same on every database (binary for text). */
   String ordered(String expression, Column column);
 

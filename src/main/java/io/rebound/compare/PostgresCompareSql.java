@@ -68,6 +68,7 @@ public class PostgresCompareSql implements CompareSql {
       case BOOLEAN -> "CASE " + c + " WHEN true THEN '1' WHEN false THEN '0' END";
       case BINARY -> "md5(" + c + ")";
       case OTHER -> c + "::text";
+      case UNSUPPORTED -> throw new IllegalArgumentException("column " + column.name() + " of type " + column.type() + " cannot be compared");
     };
   }
 
@@ -160,6 +161,7 @@ public class PostgresCompareSql implements CompareSql {
       case TIMESTAMP_TZ -> HashClass.TIMESTAMP_TZ;
       case BOOLEAN -> HashClass.BOOLEAN;
       case BINARY -> HashClass.BINARY;
+      case UNSUPPORTED -> throw new IllegalArgumentException("a column of an unsupported type is not hashed");
     };
   }
 

@@ -7,9 +7,10 @@ import java.util.regex.Pattern;
 
 /**
  * The layout of a row's normalised text for MD5, the same on both sides, so that it fits a VARCHAR2 on
- * Oracle (4000 bytes): a column whose text may be long is replaced by its own MD5, and a row that may still
- * be too long is cut into groups of columns, each group replaced by its MD5. Both sides lay a row out from
- * the wider of their two columns, so their texts match for equal data.
+ * Oracle (4000 bytes): a column whose text may be long is replaced by its own MD5 (a binary or LOB column
+ * is its MD5 already, and counts as long), and a row that may still be too long is cut into groups of
+ * columns, each group replaced by its MD5. Both sides lay a row out from the wider of their two columns,
+ * so their texts match for equal data.
  */
 final class RowText {
 
@@ -19,7 +20,7 @@ final class RowText {
   /** A column whose text may be longer than this is hashed on its own. */
   static final int WIDE = 400;
 
-  /** Stands for a column whose text is unbounded (PostgreSQL text, anything of kind OTHER). */
+  /** Stands for a column whose text is unbounded (PostgreSQL text, binary and LOB columns, anything of kind OTHER). */
   static final int UNBOUNDED = Integer.MAX_VALUE;
 
   private static final Pattern LENGTH = Pattern.compile("\\((\\d+)\\)");
@@ -35,12 +36,13 @@ final class RowText {
       case NUMBER -> 66;
       case DATE, TIMESTAMP, TIMESTAMP_TZ, DAY -> 26;
       case BOOLEAN -> 1;
-      case BINARY -> 32;
+      // Unbounded content, its digest in the row: the other side's column of any length is hashed too.
+      case BINARY -> UNBOUNDED;
       case TEXT, CHAR -> {
         Matcher length = LENGTH.matcher(column.type());
         yield length.find() ? (int) Math.min(UNBOUNDED, 8L * Long.parseLong(length.group(1)) + 2) : UNBOUNDED;
       }
-      case OTHER -> UNBOUNDED;
+      case OTHER, UNSUPPORTED -> UNBOUNDED;
     };
   }
 
@@ -66,7 +68,10 @@ final class RowText {
       int width = widths.get(i);
       if (width > WIDE) {
         String value = sql.normalised(column);
-        parts.add("CASE WHEN " + value + " IS NULL THEN '~' ELSE " + sql.md5(value) + " END");
+        // A binary or LOB column's text is its digest already, computed once: hashed again, it would meet the
+        // other side's text hashed once (an Oracle CLOB against a PostgreSQL text) as something else.
+        parts.add(column.kind() == ColumnKind.BINARY ? "COALESCE(" + value + ", '~')"
+            : "CASE WHEN " + value + " IS NULL THEN '~' ELSE " + sql.md5(value) + " END");
         width = 32;
       } else {
         parts.add(part(sql, column));

@@ -4,6 +4,7 @@ import io.rebound.compare.CompareSql.Span;
 import io.rebound.compare.CompareSql.TypedValue;
 import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.runbook.InvalidInputException;
+import io.rebound.target.Dialect;
 import io.rebound.target.Jdbc;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -119,6 +121,15 @@ public class TableComparator {
       sourceList.add(inSource);
       destinationList.add(inDestination);
     }
+    refuseUnsupported(sourceList, "source's", sourceTable);
+    refuseUnsupported(destinationList, "destination's", destinationTable);
+    String characterSets = characterSetRefusal(source.sql().dialect(), source.sql().characterSet(source.connection()),
+        destination.sql().dialect(), destination.sql().characterSet(destination.connection()));
+    if (characterSets != null) {
+      throw new InvalidInputException(characterSets);
+    }
+    refuseMissingPrivileges(source.sql().missingPrivileges(source.connection(), sourceTable, sourceList), "source");
+    refuseMissingPrivileges(destination.sql().missingPrivileges(destination.connection(), destinationTable, destinationList), "destination");
     for (int i = 0; i < key.size(); i++) {
       if (sourceList.get(i).kind() == ColumnKind.BINARY || sourceList.get(i).kind() == ColumnKind.OTHER) {
         throw new InvalidInputException("key column " + sourceList.get(i).name() + " has a type that cannot bound a key range");
@@ -137,6 +148,43 @@ public class TableComparator {
     return new PreparedTable(sourceTable, destinationTable, sourceList, destinationList, key.size(), sourceWhere, destinationWhere, byModulo,
         sourceTyped, destinationTyped, RowText.widths(sourceList, destinationList),
         sameKeyCollation(source, sourceTable, sourceList, destination, destinationTable, destinationList, key.size()));
+  }
+
+  /** A column of a type that cannot be compared is named before anything is read, with what to do. */
+  static void refuseUnsupported(List<Column> columns, String side, TableRef table) {
+    for (Column column : columns) {
+      if (column.kind() == ColumnKind.UNSUPPORTED) {
+        throw new InvalidInputException("column " + column.name() + " of the " + side + " " + table + " has type " + column.type()
+            + ", which cannot be compared (LONG, LONG RAW, BFILE, object types, XMLTYPE, ANYDATA and JSON cannot): leave it out of \"columns\"");
+      }
+    }
+  }
+
+  private static void refuseMissingPrivileges(List<String> missing, String side) {
+    if (!missing.isEmpty()) {
+      throw new InvalidInputException("the account comparisons connect as on the " + side + " lacks " + String.join(" and ", missing));
+    }
+  }
+
+  /**
+   * Why the sides' texts cannot hash alike, or null. Rows are hashed as the bytes of their text: PostgreSQL's
+   * in UTF-8 (as its databases are), Oracle's in its database character set, which meets UTF-8 only as
+   * AL32UTF8 (UTF8 is CESU-8, and other sets are other bytes). Two databases of one dialect meet in the same
+   * character set, whichever it is.
+   */
+  static String characterSetRefusal(Dialect sourceDialect, String sourceSet, Dialect destinationDialect, String destinationSet) {
+    if (sourceDialect == destinationDialect) {
+      return Objects.equals(sourceSet, destinationSet) ? null
+          : "the source's database character set is " + sourceSet + " and the destination's " + destinationSet
+              + ": their text hashes differently, so they cannot be compared";
+    }
+    for (String[] side : new String[][] {{"source", sourceSet}, {"destination", destinationSet}}) {
+      if (side[1] != null && !side[1].equals(OracleCompareSql.UNICODE)) {
+        return "the " + side[0] + "'s Oracle database character set is " + side[1] + ": its text hashes as PostgreSQL's UTF-8 text only in "
+            + OracleCompareSql.UNICODE + ", so it cannot be compared with PostgreSQL";
+      }
+    }
+    return null;
   }
 
   /**
@@ -275,11 +323,12 @@ public class TableComparator {
       Hashes first = Hashes.of(sourceHashes.get(i), otherHashes.get(i));
       Hashes bucketed = first;
       if (buckets == 0 && !first.differing().isEmpty()) {
-        List<String> binds = rangeBinds(range);
+        List<Object> sourceBinds = rangeBinds(mine, range);
+        List<Object> destinationBinds = rangeBinds(theirs, range);
         String sourceSql = hashQuery(mine, options.buckets(), range);
         String destinationSql = hashQuery(theirs, options.buckets(), range);
-        CompletableFuture<Map<Long, ChunkHash>> theirBuckets = async(() -> buckets(destination, destinationSql, binds));
-        bucketed = Hashes.of(join(async(() -> buckets(source, sourceSql, binds))), join(theirBuckets));
+        CompletableFuture<Map<Long, ChunkHash>> theirBuckets = async(() -> buckets(destination, destinationSql, destinationBinds));
+        bucketed = Hashes.of(join(async(() -> buckets(source, sourceSql, sourceBinds))), join(theirBuckets));
       }
       long sourceBytes = first.sourceBytes() + (bucketed == first ? 0 : bucketed.sourceBytes());
       long destinationBytes = first.destinationBytes() + (bucketed == first ? 0 : bucketed.destinationBytes());
@@ -302,7 +351,7 @@ public class TableComparator {
     long started = System.nanoTime();
     List<Map<Long, ChunkHash>> hashes = new ArrayList<>();
     for (KeyRange range : ranges) {
-      hashes.add(buckets(side, hashQuery(table, buckets, range), rangeBinds(range)));
+      hashes.add(buckets(side, hashQuery(table, buckets, range), rangeBinds(table, range)));
     }
     LOG.debug("{} {}: {} chunk(s) hashed {} in {} ms", label, table.table(), ranges.size(), buckets == 0 ? "whole" : "by bucket",
         (System.nanoTime() - started) / 1_000_000);
@@ -362,9 +411,10 @@ public class TableComparator {
       throws SQLException {
     String sourceSql = drillQuery(mine, options.buckets(), range, buckets);
     String destinationSql = drillQuery(theirs, options.buckets(), range, buckets);
-    List<String> binds = rangeBinds(range);
-    CompletableFuture<RowHashes> destinationRows = async(() -> rowHashes(destination, destinationSql, binds, theirs.keyCount()));
-    RowHashes sourceRows = join(async(() -> rowHashes(source, sourceSql, binds, mine.keyCount())));
+    List<Object> sourceBinds = rangeBinds(mine, range);
+    List<Object> destinationBinds = rangeBinds(theirs, range);
+    CompletableFuture<RowHashes> destinationRows = async(() -> rowHashes(destination, destinationSql, destinationBinds, theirs.keyCount()));
+    RowHashes sourceRows = join(async(() -> rowHashes(source, sourceSql, sourceBinds, mine.keyCount())));
     RowHashes otherRows = join(destinationRows);
     List<String> missingInDestination = new ArrayList<>();
     List<String> different = new ArrayList<>();
@@ -402,7 +452,7 @@ public class TableComparator {
   /** Keys (normalised) to row hashes of one side's range, and the bytes they took. */
   private record RowHashes(Map<String, String> hashes, long bytes) {}
 
-  private static RowHashes rowHashes(Side side, String sql, List<String> binds, int keyCount) {
+  private static RowHashes rowHashes(Side side, String sql, List<Object> binds, int keyCount) {
     try (PreparedStatement statement = side.connection().prepareStatement(sql)) {
       Jdbc.bind(statement, binds.toArray());
       statement.setFetchSize(1000);
@@ -432,7 +482,7 @@ public class TableComparator {
     return values.size() == 1 ? String.valueOf(values.get(0)) : "(" + String.join(", ", values.stream().map(String::valueOf).toList()) + ")";
   }
 
-  private static Map<Long, ChunkHash> buckets(Side side, String sql, List<String> binds) {
+  private static Map<Long, ChunkHash> buckets(Side side, String sql, List<Object> binds) {
     try (PreparedStatement statement = side.connection().prepareStatement(sql)) {
       Jdbc.bind(statement, binds.toArray());
       statement.setFetchSize(5000);
@@ -465,7 +515,7 @@ public class TableComparator {
       outer.add("k" + i);
     }
     String query = "SELECT " + String.join(", ", outer) + " FROM (" + inner + ") b WHERE MOD(rn - 1, ?) = 0 AND rn > 1 ORDER BY rn";
-    List<Object> binds = new ArrayList<>(rangeBinds(range));
+    List<Object> binds = new ArrayList<>(rangeBinds(table, range));
     binds.add(step);
     List<List<String>> keys = new ArrayList<>();
     try (PreparedStatement statement = side.connection().prepareStatement(query)) {
@@ -597,7 +647,7 @@ public class TableComparator {
     String rows = rowHashesQuery(table, range);
     String and = where(table, range).isEmpty() ? " WHERE " : " AND ";
     if (slices == null) {
-      return rows + and + bucket(table, buckets, range) + " IN (" + String.join(", ", wanted.stream().map(String::valueOf).toList()) + ")";
+      return rows + and + inLists(bucket(table, buckets, range), wanted);
     }
     String key = "\"" + table.key().get(0).name() + "\"";
     List<Span> spans = slices.spans(wanted);
@@ -607,6 +657,19 @@ public class TableComparator {
     }
     List<String> ranges = spans.stream().map(span -> "(" + key + " >= " + span.from() + " AND " + key + " < " + span.to() + ")").toList();
     return rows + and + "(" + String.join(" OR ", ranges) + ")";
+  }
+
+  /** Values an IN list holds at most: Oracle refuses more (ORA-01795). */
+  static final int MAX_IN_LIST = 1000;
+
+  /** An expression in a list of values: lists of at most {@link #MAX_IN_LIST}, joined by OR. */
+  static String inLists(String expression, List<Long> values) {
+    List<String> lists = new ArrayList<>();
+    for (int from = 0; from < values.size(); from += MAX_IN_LIST) {
+      List<Long> list = values.subList(from, Math.min(values.size(), from + MAX_IN_LIST));
+      lists.add(expression + " IN (" + String.join(", ", list.stream().map(String::valueOf).toList()) + ")");
+    }
+    return lists.size() == 1 ? lists.get(0) : "(" + String.join(" OR ", lists) + ")";
   }
 
   static String rowHashesQuery(SideTable table, KeyRange range) {
@@ -660,25 +723,47 @@ public class TableComparator {
     return ownOrder ? expression : sql.ordered(expression, column);
   }
 
-  /** Bind values for {@link #where}: each bound's values in the order its nested form uses them. */
+  /** Bind values for {@link #where}: each bound's values in the order its nested form uses them, as text. */
   static List<String> rangeBinds(KeyRange range) {
     List<String> binds = new ArrayList<>();
-    if (range.lower() != null) {
-      addBoundBinds(binds, range.lower());
-    }
-    if (range.upper() != null) {
-      addBoundBinds(binds, range.upper());
+    for (List<String> bound : bounds(range)) {
+      for (int i = 0; i < bound.size(); i++) {
+        binds.add(bound.get(i));
+        if (i < bound.size() - 1) {
+          binds.add(bound.get(i));
+        }
+      }
     }
     return binds;
   }
 
-  private static void addBoundBinds(List<String> binds, List<String> values) {
-    for (int i = 0; i < values.size(); i++) {
-      binds.add(values.get(i));
-      if (i < values.size() - 1) {
-        binds.add(values.get(i));
+  /**
+   * Bind values for {@link #where} on one side: as {@link #rangeBinds(KeyRange)}, each value as that side
+   * binds its key column ({@link CompareSql#bindValue}: an Oracle number as a number).
+   */
+  static List<Object> rangeBinds(SideTable table, KeyRange range) {
+    List<Object> binds = new ArrayList<>();
+    for (List<String> bound : bounds(range)) {
+      for (int i = 0; i < bound.size(); i++) {
+        Object value = table.sql().bindValue(table.key().get(i), bound.get(i));
+        binds.add(value);
+        if (i < bound.size() - 1) {
+          binds.add(value);
+        }
       }
     }
+    return binds;
+  }
+
+  private static List<List<String>> bounds(KeyRange range) {
+    List<List<String>> bounds = new ArrayList<>();
+    if (range.lower() != null) {
+      bounds.add(range.lower());
+    }
+    if (range.upper() != null) {
+      bounds.add(range.upper());
+    }
+    return bounds;
   }
 
   private Map<String, Column> columns(Side side, TableRef table) throws SQLException {
