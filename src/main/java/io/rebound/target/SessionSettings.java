@@ -76,6 +76,7 @@ final class SessionSettings {
       statements.add("ALTER SESSION SET NLS_LANGUAGE = 'AMERICAN'");
       statements.add("ALTER SESSION SET NLS_TERRITORY = 'AMERICA'");
       statements.add("ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,'");
+      statements.add("ALTER SESSION SET NLS_CALENDAR = 'GREGORIAN'");
       statements.add("ALTER SESSION SET NLS_DATE_FORMAT = 'YYYY-MM-DD HH24:MI:SS'");
       statements.add("ALTER SESSION SET NLS_TIMESTAMP_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF'");
       statements.add("ALTER SESSION SET NLS_TIMESTAMP_TZ_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF TZH:TZM'");

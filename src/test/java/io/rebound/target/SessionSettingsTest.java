@@ -30,7 +30,7 @@ class SessionSettingsTest {
         "ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,'");
     assertThat(statements.indexOf("ALTER SESSION SET NLS_TERRITORY = 'AMERICA'"))
         .as("the territory resets the formats set before it").isLessThan(statements.indexOf("ALTER SESSION SET NLS_DATE_FORMAT = 'YYYY-MM-DD HH24:MI:SS'"));
-    assertThat(statements).contains("ALTER SESSION SET NLS_SORT = 'BINARY'", "ALTER SESSION SET NLS_COMP = 'BINARY'",
+    assertThat(statements).contains("ALTER SESSION SET NLS_CALENDAR = 'GREGORIAN'", "ALTER SESSION SET NLS_SORT = 'BINARY'", "ALTER SESSION SET NLS_COMP = 'BINARY'",
         "ALTER SESSION SET DDL_LOCK_TIMEOUT = 60");
     assertThat(settings.driverProperties()).containsEntry("oracle.net.CONNECT_TIMEOUT", "10000")
         .containsEntry("oracle.net.OUTBOUND_CONNECT_TIMEOUT", "10000ms").containsEntry("oracle.jdbc.ReadTimeout", "3660000").hasSize(3);
