@@ -215,7 +215,7 @@ public final class DataPump {
     return job.logFile() + ".restarts";
   }
 
-  /** Removes a file of a DIRECTORY if it is there. Binds: 1 directory, 2 file. */
+  /** Removes a file of a DIRECTORY if it is there (and the DIRECTORY is). Binds: 1 directory, 2 file. */
   static final String REMOVE_FILE_BLOCK = """
       DECLARE
         v_directory VARCHAR2(128) := ?;
@@ -224,7 +224,11 @@ public final class DataPump {
         v_length    NUMBER;
         v_block     BINARY_INTEGER;
       BEGIN
-        UTL_FILE.FGETATTR(v_directory, v_file, v_exists, v_length, v_block);
+        BEGIN
+          UTL_FILE.FGETATTR(v_directory, v_file, v_exists, v_length, v_block);
+        EXCEPTION WHEN UTL_FILE.INVALID_PATH THEN
+          v_exists := FALSE;
+        END;
         IF v_exists THEN
           UTL_FILE.FREMOVE(v_directory, v_file);
         END IF;

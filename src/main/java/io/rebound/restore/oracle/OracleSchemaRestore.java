@@ -267,11 +267,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
         log.ran("DBMS_DATAPUMP.ATTACH " + parameters.jobName(), "attached to the job started earlier (" + state + ")");
         return poll(connection, target, parameters, log);
       }
-      if (parameters.operation().equals("EXPORT")) {
-        // The safety export writes through the DIRECTORY before the bootstrap would create it (fresh target).
-        run(target, OracleStatements.directory(parameters.directory(), target.dumpDirectory().toString(), parameters.schemas().get(0),
-            target.username()), log);
-      }
+      createDirectoryForExport(target, parameters, log);
       DataPumpLog existing = readLog(connection, parameters);
       if (existing != null && existing.ended()) {
         log.ran("job log " + parameters.logFile(), "the job ran before: " + existing.outcome());
@@ -321,6 +317,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
     DataPumpLog jobLog = readLog(connection, job);
     if (jobLog == null) {
       // Never started (the start step's work was lost with its node): start it now.
+      createDirectoryForExport(target, job, log);
       start(connection, job);
       log.ran(String.join(" ", job.describe()), "started: the step that should have started it left no job behind");
       return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "started");
@@ -380,6 +377,13 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
         return new JobProgress(JobProgress.State.FAILED, 0, jobLog.errors(), "job " + job.jobName() + " stopped on a fatal error "
             + jobLog.lastErrorCodes() + "; a restart would meet it again." + attach);
       }
+    }
+  }
+
+  /** The safety export writes through the DIRECTORY before the bootstrap would create it (a fresh target). */
+  private void createDirectoryForExport(Target target, JobParameters job, StepLog log) {
+    if (job.operation().equals("EXPORT")) {
+      run(target, OracleStatements.directory(job.directory(), target.dumpDirectory().toString(), job.schemas().get(0), target.username()), log);
     }
   }
 

@@ -63,7 +63,8 @@ class DataPumpTest {
     assertThat(block.indexOf("UTL_FILE.PUT_LINE(f, TO_CHAR(v_count))")).isPositive()
         .isLessThan(block.indexOf("DBMS_DATAPUMP.START_JOB"));
     assertThat(DataPump.restartCountFile(importJob)).isEqualTo("rebound_import_1a2b3c4d5e6f.log.restarts");
-    assertThat(DataPump.REMOVE_FILE_BLOCK).contains("IF v_exists THEN\n    UTL_FILE.FREMOVE(v_directory, v_file);");
+    assertThat(DataPump.REMOVE_FILE_BLOCK).contains("IF v_exists THEN\n    UTL_FILE.FREMOVE(v_directory, v_file);")
+        .contains("EXCEPTION WHEN UTL_FILE.INVALID_PATH THEN\n    v_exists := FALSE;");
   }
 
   @Test
