@@ -51,10 +51,11 @@ public final class OracleStatements {
       "SELECT property_value FROM database_properties WHERE property_name = 'DEFAULT_PERMANENT_TABLESPACE'";
 
   /**
-   * The product line of the server, e.g. "Oracle Database 19c Enterprise Edition" or "Oracle Database 23ai
-   * Free" (PRODUCT_COMPONENT_VERSION is readable by every account, unlike V$VERSION on some releases).
+   * The product line of the server, e.g. "Oracle Database 19c Enterprise Edition", "Personal Oracle Database
+   * 19c Personal Edition" or "Oracle Database 23ai Free" (PRODUCT_COMPONENT_VERSION is readable by every
+   * account, unlike V$VERSION on some releases; its other rows are PL/SQL, NLSRTL, TNS).
    */
-  static final String PRODUCT = "SELECT product FROM product_component_version WHERE product LIKE 'Oracle%' ORDER BY product";
+  static final String PRODUCT = "SELECT product FROM product_component_version WHERE product LIKE '%Oracle Database%' ORDER BY product";
 
   static final String DIRECTORY_PATH = "SELECT directory_path FROM dba_directories WHERE directory_name = ?";
 
