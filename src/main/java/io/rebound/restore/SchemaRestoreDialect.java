@@ -15,6 +15,11 @@ import java.util.concurrent.CompletableFuture;
 /** What one database family does for a schema restore. Implementations hold no state of their own. */
 public interface SchemaRestoreDialect extends DialectSpecific {
 
+  /**
+   * Throws, naming what is missing, when the account Rebound connects with lacks a privilege the restore
+   * needs; runs in the preflight, before anything is approved or changed.
+   */
+  default void checkPrivileges(Target target, StepLog log) {}
 
   /** Throws {@link DumpNotFoundException} when the dump file is not present and readable for the import. */
   void checkDumpReadable(Target target, String dumpFile);

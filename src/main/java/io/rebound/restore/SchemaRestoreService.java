@@ -25,7 +25,7 @@ public class SchemaRestoreService {
   }
 
   /**
-   * Checks the target answers and the dump is there, looks at what will be replaced and computes the plan.
+   * Checks the target answers, the account holds what the restore needs and the dump is there, looks at what will be replaced and computes the plan.
    *
    * @throws DumpNotFoundException when the dump file is missing or unreadable
    */
@@ -33,6 +33,7 @@ public class SchemaRestoreService {
     Target target = targets.get(request.target());
     SchemaRestoreDialect dialect = dialect(target);
     checkReachable(target, log);
+    dialect.checkPrivileges(target, log);
     dialect.checkDumpReadable(target, request.dumpFile());
     log.ran("dump file " + request.dumpFile() + " in " + target.dumpDirectory(), "present and readable");
     if (request.schemaOwner().equalsIgnoreCase(target.username()) || request.companionUsers().stream().anyMatch(u -> u.equalsIgnoreCase(target.username()))) {

@@ -10,9 +10,33 @@ import java.util.stream.Collectors;
  */
 public final class DataPump {
 
-  /** The parameters of a job, as Rebound sets them. */
+  /** The substitution variable that makes Data Pump number the files of a dump file set: 01, 02... */
+  static final String FILE_NUMBER = "%U";
+
+  /**
+   * The parameters of a job, as Rebound sets them.
+   *
+   * @param dumpFile the dump file, or a file set named with {@code %U} (one file per worker, numbered 01, 02...)
+   */
   public record JobParameters(String operation, String jobName, String directory, String dumpFile, String logFile,
       List<String> schemas, int parallel) {
+
+    public JobParameters {
+      schemas = List.copyOf(schemas);
+      if (parallel < 1) {
+        throw new IllegalArgumentException("Data Pump parallelism must be at least 1, not " + parallel);
+      }
+      if (operation.equals("EXPORT") && parallel > 1 && !isFileSet(dumpFile)) {
+        // Each worker writes its own file; with one file name the workers wait on it, or the job stops (ORA-39095).
+        throw new IllegalArgumentException("an export with PARALLEL=" + parallel + " needs a dump file set named with "
+            + FILE_NUMBER + ", not " + dumpFile);
+      }
+    }
+
+    /** The first file of the dump (the only one unless the dump is a {@code %U} file set). */
+    public String firstFile() {
+      return firstFileOf(dumpFile);
+    }
 
     /** The job's parameters in impdp/expdp notation, for the plan and the audit trail. */
     public List<String> describe() {
@@ -23,6 +47,11 @@ public final class DataPump {
           "DIRECTORY=" + directory,
           "DUMPFILE=" + dumpFile,
           "LOGFILE=" + logFile));
+      if (isFileSet(dumpFile)) {
+        // What an approver, and whoever restores this dump later, has to know: it is several files.
+        lines.add("DUMPFILE_SET=" + firstFile() + ", " + dumpFile.replace("%U", "02").replace("%u", "02")
+            + "... : one file per worker, numbered by Data Pump; restore it by naming " + dumpFile);
+      }
       if (isImport) {
         lines.add("TABLE_EXISTS_ACTION=REPLACE");
         lines.add("EXCLUDE=STATISTICS");
@@ -50,6 +79,28 @@ public final class DataPump {
   }
 
   private DataPump() {}
+
+  /**
+   * The parallelism a job gets on this server: parallel Data Pump is an Enterprise Edition feature (and of
+   * Personal Edition, which has the Enterprise features); Standard Edition 2, Express and Free refuse a
+   * degree above 1 (ORA-39094), so they get 1 whatever is configured.
+   *
+   * @param product the server's product line, from PRODUCT_COMPONENT_VERSION; null when unknown
+   */
+  static int parallelism(String product, int configured) {
+    boolean parallelEdition = product != null && (product.contains("Enterprise Edition") || product.contains("Personal"));
+    return parallelEdition ? Math.max(1, configured) : 1;
+  }
+
+  /** Whether a dump file name is a file set numbered by Data Pump ({@code name_%U.dmp}). */
+  static boolean isFileSet(String dumpFile) {
+    return dumpFile.toUpperCase(java.util.Locale.ROOT).contains(FILE_NUMBER);
+  }
+
+  /** The first file of a dump: {@code %U} numbers files from 01. */
+  static String firstFileOf(String dumpFile) {
+    return dumpFile.replace("%U", "01").replace("%u", "01");
+  }
 
   /**
    * Opens and starts the job, then detaches; the job runs on in the database. Binds: 1 job name,
@@ -111,19 +162,82 @@ public final class DataPump {
         DBMS_DATAPUMP.DETACH(handle => h);
       END;""";
 
-  /** Attaches to a stopped job and starts it again where it stopped. Binds: 1 job name, 2 owner. */
+  /**
+   * Attaches to a stopped job and starts it again where it stopped, at most a given number of times. The
+   * restarts are counted in a file next to the job's log, written before the restart, so every node sees
+   * the same count and a node dying halfway never restarts once too often. Binds: 1 directory, 2 count
+   * file, 3 most restarts, 4 job name, 5 owner (in); 6 restarts so far including this one, 7 1 if restarted
+   * now, 0 if the limit was reached (out).
+   */
   static final String RESTART_BLOCK = """
       DECLARE
-        h NUMBER;
+        v_directory VARCHAR2(128) := ?;
+        v_file      VARCHAR2(4000) := ?;
+        v_limit     NUMBER := ?;
+        v_job       VARCHAR2(128) := ?;
+        v_owner     VARCHAR2(128) := ?;
+        v_count     NUMBER := 0;
+        v_exists    BOOLEAN;
+        v_length    NUMBER;
+        v_block     BINARY_INTEGER;
+        v_line      VARCHAR2(100);
+        v_restarted NUMBER := 0;
+        f           UTL_FILE.FILE_TYPE;
+        h           NUMBER;
       BEGIN
-        h := DBMS_DATAPUMP.ATTACH(job_name => ?, job_owner => ?);
-        DBMS_DATAPUMP.START_JOB(handle => h, skip_current => 0);
-        DBMS_DATAPUMP.DETACH(handle => h);
+        UTL_FILE.FGETATTR(v_directory, v_file, v_exists, v_length, v_block);
+        IF v_exists THEN
+          f := UTL_FILE.FOPEN(v_directory, v_file, 'r', 100);
+          BEGIN
+            UTL_FILE.GET_LINE(f, v_line);
+            v_count := NVL(TO_NUMBER(TRIM(v_line)), 0);
+          EXCEPTION WHEN NO_DATA_FOUND THEN
+            NULL;
+          END;
+          UTL_FILE.FCLOSE(f);
+        END IF;
+        IF v_count < v_limit THEN
+          v_count := v_count + 1;
+          f := UTL_FILE.FOPEN(v_directory, v_file, 'w', 100);
+          UTL_FILE.PUT_LINE(f, TO_CHAR(v_count));
+          UTL_FILE.FCLOSE(f);
+          h := DBMS_DATAPUMP.ATTACH(job_name => v_job, job_owner => v_owner);
+          DBMS_DATAPUMP.START_JOB(handle => h, skip_current => 0);
+          DBMS_DATAPUMP.DETACH(handle => h);
+          v_restarted := 1;
+        END IF;
+        ? := v_count;
+        ? := v_restarted;
+      END;""";
+
+  /** The file that counts a job's restarts, next to its log. */
+  static String restartCountFile(JobParameters job) {
+    return job.logFile() + ".restarts";
+  }
+
+  /** Removes a file of a DIRECTORY if it is there (and the DIRECTORY is). Binds: 1 directory, 2 file. */
+  static final String REMOVE_FILE_BLOCK = """
+      DECLARE
+        v_directory VARCHAR2(128) := ?;
+        v_file      VARCHAR2(4000) := ?;
+        v_exists    BOOLEAN;
+        v_length    NUMBER;
+        v_block     BINARY_INTEGER;
+      BEGIN
+        BEGIN
+          UTL_FILE.FGETATTR(v_directory, v_file, v_exists, v_length, v_block);
+        EXCEPTION WHEN UTL_FILE.INVALID_PATH THEN
+          v_exists := FALSE;
+        END;
+        IF v_exists THEN
+          UTL_FILE.FREMOVE(v_directory, v_file);
+        END IF;
       END;""";
 
   /**
-   * Reads a text file of a DIRECTORY (the job log) into a CLOB; NULL when it does not exist.
-   * Binds: 1 directory, 2 file (in); 3 content (out, CLOB).
+   * Reads a text file of a DIRECTORY (the job log) into a CLOB; NULL when it does not exist, or when the
+   * DIRECTORY itself does not exist yet (UTL_FILE.INVALID_PATH, ORA-29280: a fresh target before its first
+   * bootstrap). Binds: 1 directory, 2 file (in); 3 content (out, CLOB).
    */
   static final String READ_FILE_BLOCK = """
       DECLARE
@@ -136,7 +250,11 @@ public final class DataPump {
         v_directory VARCHAR2(128) := ?;
         v_file      VARCHAR2(4000) := ?;
       BEGIN
-        UTL_FILE.FGETATTR(v_directory, v_file, v_exists, v_length, v_block);
+        BEGIN
+          UTL_FILE.FGETATTR(v_directory, v_file, v_exists, v_length, v_block);
+        EXCEPTION WHEN UTL_FILE.INVALID_PATH THEN
+          v_exists := FALSE;
+        END;
         IF v_exists THEN
           DBMS_LOB.CREATETEMPORARY(text, TRUE);
           f := UTL_FILE.FOPEN(v_directory, v_file, 'r', 32767);

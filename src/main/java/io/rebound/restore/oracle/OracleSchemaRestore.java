@@ -35,6 +35,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,9 +53,53 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
   /** ORA-31626: job does not exist. */
   static final int JOB_DOES_NOT_EXIST = 31626;
 
+  /** How often a job stopped by a shutdown is restarted, unless configured. */
+  static final int DEFAULT_RESTARTS = 3;
+
+  private final int maxRestarts;
+
+  /**
+   * @param maxRestarts how often a Data Pump job stopped by a shutdown of its instance is restarted before the
+   *     run reports it failed ({@code rebound.oracle.data-pump-restarts})
+   */
+  @Autowired
+  public OracleSchemaRestore(@Value("${rebound.oracle.data-pump-restarts:" + DEFAULT_RESTARTS + "}") int maxRestarts) {
+    if (maxRestarts < 0) {
+      throw new IllegalArgumentException("rebound.oracle.data-pump-restarts must not be negative");
+    }
+    this.maxRestarts = maxRestarts;
+  }
+
+  public OracleSchemaRestore() {
+    this(DEFAULT_RESTARTS);
+  }
+
   @Override
   public Dialect dialect() {
     return Dialect.ORACLE;
+  }
+
+  @Override
+  public void checkPrivileges(Target target, StepLog log) {
+    List<String> missing;
+    try (Connection connection = target.connect()) {
+      Set<String> privileges = new HashSet<>(queryStrings(connection, OraclePrivileges.SESSION_PRIVILEGES));
+      Set<String> roles = new HashSet<>(queryStrings(connection, OraclePrivileges.SESSION_ROLES));
+      String directory = directory(target);
+      Set<String> objects = new HashSet<>(queryStrings(connection, OraclePrivileges.objectPrivileges(OraclePrivileges.PACKAGES.size()),
+          OraclePrivileges.objectPrivilegeBinds(directory).toArray()));
+      boolean dictionary = privileges.contains("SELECT ANY DICTIONARY") || roles.contains("SELECT_CATALOG_ROLE");
+      boolean directoryExists = dictionary && queryLong(connection, OraclePrivileges.DIRECTORY_EXISTS, directory) > 0;
+      missing = OraclePrivileges.missing(privileges, roles, objects, directory, directoryExists);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the privileges of " + target.username() + " on target " + target.name() + ": " + e.getMessage(), e);
+    }
+    if (!missing.isEmpty()) {
+      log.ran("privileges of " + target.username(), "missing: " + String.join("; ", missing));
+      throw new IllegalStateException("the account " + target.username() + " on target " + target.name()
+          + " lacks what the schema restore needs (nothing has been changed): " + String.join("; ", missing));
+    }
+    log.ran("privileges of " + target.username(), "every privilege the schema restore needs is held");
   }
 
   @Override
@@ -72,7 +120,9 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
    * Asks the database server through the DIRECTORY when it exists and points at the configured path; before
    * the first bootstrap created it, looks at the path from this host.
    */
-  private FileCheck dumpVisible(Connection connection, Target target, String dumpFile) throws SQLException {
+  private FileCheck dumpVisible(Connection connection, Target target, String dumpFileOrSet) throws SQLException {
+    // Of a file set (name_%U.dmp) the first file is checked: Data Pump numbers them from 01.
+    String dumpFile = DataPump.firstFileOf(dumpFileOrSet);
     String directory = directory(target);
     String path = queryString(connection, OracleStatements.DIRECTORY_PATH, directory);
     if (path != null && samePath(path, target.dumpDirectory())) {
@@ -142,16 +192,22 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
   @Override
   public RestorePlan plan(Target target, SchemaRestoreRequest request, Inventory inventory, String runId) {
     String tablespace;
+    String product;
     try (Connection connection = target.connect()) {
       tablespace = Identifiers.canonical(Dialect.ORACLE, queryString(connection, OracleStatements.DEFAULT_TABLESPACE), "default tablespace");
+      product = queryString(connection, OracleStatements.PRODUCT);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the default tablespace of " + target.name() + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot read the default tablespace and edition of " + target.name() + ": " + e.getMessage(), e);
     }
-    return plan(target, request, inventory, runId, tablespace);
+    return plan(target, request, inventory, runId, tablespace, DataPump.parallelism(product, target.properties().parallelism()));
   }
 
-  /** The plan, once the database has told the default tablespace. */
-  RestorePlan plan(Target target, SchemaRestoreRequest request, Inventory inventory, String runId, String tablespace) {
+  /**
+   * The plan, once the database has told the default tablespace and the edition.
+   *
+   * @param parallel the Data Pump parallelism this server takes (1 unless Enterprise Edition)
+   */
+  RestorePlan plan(Target target, SchemaRestoreRequest request, Inventory inventory, String runId, String tablespace, int parallel) {
     String id = jobId(runId);
     String directory = directory(target);
     List<String> users = new ArrayList<>(inventory.existingUsers());
@@ -160,9 +216,11 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
 
     JobSpec safetyExport = null;
     if (request.safetyExport() && !inventory.existingUsers().isEmpty()) {
+      // In parallel each worker writes a file of its own: a file set, numbered by Data Pump (_01, _02...).
       JobParameters export = new JobParameters("EXPORT", "REBOUND_EXP_" + id, directory,
-          "rebound_safety_" + request.schemaOwner().toLowerCase(Locale.ROOT) + "_" + id.toLowerCase(Locale.ROOT) + ".dmp",
-          "rebound_safety_" + id.toLowerCase(Locale.ROOT) + ".log", inventory.existingUsers(), target.properties().parallelism());
+          "rebound_safety_" + request.schemaOwner().toLowerCase(Locale.ROOT) + "_" + id.toLowerCase(Locale.ROOT)
+              + (parallel > 1 ? "_" + DataPump.FILE_NUMBER : "") + ".dmp",
+          "rebound_safety_" + id.toLowerCase(Locale.ROOT) + ".log", inventory.existingUsers(), parallel);
       safetyExport = new JobSpec(export.jobName(), export.dumpFile(), export.describe());
     }
 
@@ -185,10 +243,10 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
       bootstrap.add(OracleStatements.grantSession(user));
     }
     bootstrap.addAll(OracleStatements.ownerGrants(request.schemaOwner(), tablespace));
-    bootstrap.addAll(OracleStatements.directory(directory, target.dumpDirectory().toString(), request.schemaOwner()));
+    bootstrap.addAll(OracleStatements.directory(directory, target.dumpDirectory().toString(), request.schemaOwner(), target.username()));
 
     JobParameters importJob = new JobParameters("IMPORT", "REBOUND_IMP_" + id, directory, request.dumpFile(),
-        "rebound_import_" + id.toLowerCase(Locale.ROOT) + ".log", List.of(request.schemaOwner()), target.properties().parallelism());
+        "rebound_import_" + id.toLowerCase(Locale.ROOT) + ".log", List.of(request.schemaOwner()), parallel);
     return new RestorePlan(target.name(), Dialect.ORACLE, request.schemaOwner(), users, inventory, safetyExport, reset, bootstrap,
         new JobSpec(importJob.jobName(), importJob.dumpFile(), importJob.describe()), locked, request);
   }
@@ -209,14 +267,11 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
         log.ran("DBMS_DATAPUMP.ATTACH " + parameters.jobName(), "attached to the job started earlier (" + state + ")");
         return poll(connection, target, parameters, log);
       }
+      createDirectoryForExport(target, parameters, log);
       DataPumpLog existing = readLog(connection, parameters);
       if (existing != null && existing.ended()) {
         log.ran("job log " + parameters.logFile(), "the job ran before: " + existing.outcome());
         return poll(connection, target, parameters, log);
-      }
-      if (parameters.operation().equals("EXPORT")) {
-        // The safety export writes through the DIRECTORY before the bootstrap would create it.
-        run(target, OracleStatements.directory(parameters.directory(), target.dumpDirectory().toString(), parameters.schemas().get(0)), log);
       }
       start(connection, parameters);
       log.ran(String.join(" ", parameters.describe()), "started");
@@ -240,10 +295,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
     String state = jobState(connection, target, job.jobName());
     if (state != null) {
       if (state.equals("NOT RUNNING") || state.equals("STOPPED")) {
-        // Its instance went down or someone stopped it: Data Pump resumes a stopped job where it stopped.
-        executeCall(connection, DataPump.RESTART_BLOCK, job.jobName(), owner(target));
-        log.ran("restart Data Pump job " + job.jobName() + " (it was " + state + ")", "restarted where it stopped");
-        return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "restarted stopped job");
+        return stopped(connection, target, job, state, log);
       }
       try (CallableStatement call = connection.prepareCall(DataPump.STATUS_BLOCK)) {
         call.setString(1, job.jobName());
@@ -265,6 +317,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
     DataPumpLog jobLog = readLog(connection, job);
     if (jobLog == null) {
       // Never started (the start step's work was lost with its node): start it now.
+      createDirectoryForExport(target, job, log);
       start(connection, job);
       log.ran(String.join(" ", job.describe()), "started: the step that should have started it left no job behind");
       return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "started");
@@ -278,10 +331,65 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
     }
     // Moved aside, so that a retry of the step runs the job again instead of reading this log once more.
     moveLogAside(connection, job);
-    return new JobProgress(JobProgress.State.FAILED, 100, jobLog.errors(), jobLog.outcome() + " (" + jobLog.reportedErrors() + " errors reported)");
+    String how = jobLog.outcome() == DataPumpLog.Outcome.ENDED && jobLog.errors().isEmpty()
+        ? "ENDED, but its last line does not say in English that it completed (the job's session did not speak AMERICAN):"
+            + " whether it completed or was stopped cannot be told, read " + job.logFile()
+        : jobLog.outcome() + " (" + jobLog.reportedErrors() + " errors reported)";
+    return new JobProgress(JobProgress.State.FAILED, 100, jobLog.errors(), how);
+  }
+
+  /**
+   * A job whose master table is there but no process runs it. Its log says why: only a job that the instance
+   * lost (shutdown, crash) is restarted, at most {@code maxRestarts} times; one stopped by a fatal error
+   * would stop again, and one an operator stopped (STOP_JOB) stays stopped. Both are reported failed and
+   * left as they are, for a DBA to restart (START_JOB) or drop (KILL_JOB) before the step is retried.
+   */
+  private JobProgress stopped(Connection connection, Target target, JobParameters job, String state, StepLog log) throws SQLException {
+    DataPumpLog jobLog = readLog(connection, job);
+    String attach = " It is left as it is: look at it (impdp ATTACH=" + owner(target) + "." + job.jobName()
+        + "), restart it (START_JOB) or drop it (KILL_JOB), then retry the step.";
+    if (jobLog == null) {
+      return new JobProgress(JobProgress.State.FAILED, 0, List.of(), "job " + job.jobName() + " is " + state + " and its log "
+          + job.logFile() + " cannot be read, so why it stopped is unknown." + attach);
+    }
+    switch (jobLog.stopCause()) {
+      case SHUTDOWN -> {
+        try (CallableStatement call = connection.prepareCall(DataPump.RESTART_BLOCK)) {
+          bind(call, job.directory(), DataPump.restartCountFile(job), maxRestarts, job.jobName(), owner(target));
+          call.registerOutParameter(6, Types.INTEGER);
+          call.registerOutParameter(7, Types.INTEGER);
+          call.execute();
+          int restarts = call.getInt(6);
+          if (call.getInt(7) == 1) {
+            log.ran("restart Data Pump job " + job.jobName() + " (" + state + ", stopped by a shutdown: " + jobLog.lastErrorCodes() + ")",
+                "restarted where it stopped, restart " + restarts + " of at most " + maxRestarts);
+            return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "restarted after a shutdown (" + restarts + " of " + maxRestarts + ")");
+          }
+          return new JobProgress(JobProgress.State.FAILED, 0, jobLog.errors(), "job " + job.jobName() + " stopped by a shutdown, and it was"
+              + " restarted " + restarts + " times already (rebound.oracle.data-pump-restarts=" + maxRestarts + ")." + attach);
+        }
+      }
+      case STOPPED_BY_OPERATOR -> {
+        return new JobProgress(JobProgress.State.FAILED, 0, List.of(), "job " + job.jobName()
+            + " was stopped by an operator (STOP_JOB); Rebound does not undo that." + attach);
+      }
+      default -> {
+        return new JobProgress(JobProgress.State.FAILED, 0, jobLog.errors(), "job " + job.jobName() + " stopped on a fatal error "
+            + jobLog.lastErrorCodes() + "; a restart would meet it again." + attach);
+      }
+    }
+  }
+
+  /** The safety export writes through the DIRECTORY before the bootstrap would create it (a fresh target). */
+  private void createDirectoryForExport(Target target, JobParameters job, StepLog log) {
+    if (job.operation().equals("EXPORT")) {
+      run(target, OracleStatements.directory(job.directory(), target.dumpDirectory().toString(), job.schemas().get(0), target.username()), log);
+    }
   }
 
   private void start(Connection connection, JobParameters job) throws SQLException {
+    // A fresh start counts its restarts afresh.
+    executeCall(connection, DataPump.REMOVE_FILE_BLOCK, job.directory(), DataPump.restartCountFile(job));
     executeCall(connection, DataPump.startBlock(job), job.jobName(), job.dumpFile(), job.directory(), job.logFile(), job.directory(),
         job.schemaList(), job.parallel());
   }
@@ -313,12 +421,13 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
   @Override
   public VerifyReport verify(Target target, String schemaOwner, List<String> keyTables, Map<String, String> sequences, StepLog log) {
     try (Connection connection = target.connect()) {
-      List<String> invalid = queryStrings(connection, OracleStatements.INVALID_OBJECTS, schemaOwner);
+      List<String[]> invalidObjects = invalidObjects(connection, schemaOwner);
+      List<String> invalid = invalidObjects.stream().map(o -> o[0] + " " + o[1]).toList();
       List<String> stillInvalid = invalid;
       if (!invalid.isEmpty()) {
-        executeCall(connection, OracleStatements.RECOMPILE, schemaOwner);
-        log.ran(OracleStatements.RECOMPILE + "  -- binds: " + schemaOwner, "recompiled " + invalid.size() + " invalid objects");
-        stillInvalid = queryStrings(connection, OracleStatements.INVALID_OBJECTS, schemaOwner);
+        recompile(connection, schemaOwner, invalidObjects, log);
+        stillInvalid = stillInvalid(connection, schemaOwner);
+        log.ran("invalid objects of " + schemaOwner + " after recompiling", stillInvalid.isEmpty() ? "none" : String.join("; ", stillInvalid));
       }
       Map<String, Long> rowCounts = new LinkedHashMap<>();
       List<String> empty = new ArrayList<>();
@@ -377,6 +486,66 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot verify target " + target.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static List<String[]> invalidObjects(Connection connection, String owner) throws SQLException {
+    List<String[]> objects = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(OracleStatements.INVALID_OBJECTS)) {
+      statement.setString(1, owner);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          objects.add(new String[] {rows.getString(1), rows.getString(2)});
+        }
+      }
+    }
+    return objects;
+  }
+
+  /**
+   * Recompiles the schema in dependency order; if that cannot run (ORA-20000, a privilege missing for some
+   * object), each invalid object on its own, so what can be compiled is, and what cannot is reported.
+   */
+  private static void recompile(Connection connection, String owner, List<String[]> invalid, StepLog log) throws SQLException {
+    try {
+      executeCall(connection, OracleStatements.RECOMPILE, owner);
+      log.ran(OracleStatements.RECOMPILE + "  -- binds: " + owner, "recompiled " + invalid.size() + " invalid objects");
+      return;
+    } catch (SQLException e) {
+      log.ran(OracleStatements.RECOMPILE + "  -- binds: " + owner, "failed: " + e.getMessage() + "; recompiling object by object");
+    }
+    for (String[] object : invalid) {
+      String sql = OracleStatements.compile(owner, object[0], object[1]);
+      if (sql == null) {
+        continue;
+      }
+      try (Statement statement = connection.createStatement()) {
+        // An object that does not compile stays invalid (ORA-24344, a warning or an error by driver): read below.
+        statement.execute(sql);
+        log.ran(sql, "ok");
+      } catch (SQLException e) {
+        log.ran(sql, "failed: " + e.getMessage());
+      }
+    }
+  }
+
+  /** The objects still invalid, each with its first compilation error where the dictionary has one. */
+  private static List<String> stillInvalid(Connection connection, String owner) throws SQLException {
+    Map<String, String> errors = new LinkedHashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(OracleStatements.FIRST_ERRORS)) {
+      statement.setString(1, owner);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          errors.put(rows.getString(1) + " " + rows.getString(2), rows.getString(3));
+        }
+      }
+    }
+    List<String> still = new ArrayList<>();
+    for (String[] object : invalidObjects(connection, owner)) {
+      String name = object[0] + " " + object[1];
+      String error = errors.get(name);
+      still.add(error == null ? name : name + " (" + error.strip() + ")");
+    }
+    return still;
   }
 
   static String jobId(String runId) {

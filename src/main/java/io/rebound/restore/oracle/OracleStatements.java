@@ -50,6 +50,13 @@ public final class OracleStatements {
   static final String DEFAULT_TABLESPACE =
       "SELECT property_value FROM database_properties WHERE property_name = 'DEFAULT_PERMANENT_TABLESPACE'";
 
+  /**
+   * The product line of the server, e.g. "Oracle Database 19c Enterprise Edition", "Personal Oracle Database
+   * 19c Personal Edition" or "Oracle Database 23ai Free" (PRODUCT_COMPONENT_VERSION is readable by every
+   * account, unlike V$VERSION on some releases; its other rows are PL/SQL, NLSRTL, TNS).
+   */
+  static final String PRODUCT = "SELECT product FROM product_component_version WHERE product LIKE '%Oracle Database%' ORDER BY product";
+
   static final String DIRECTORY_PATH = "SELECT directory_path FROM dba_directories WHERE directory_name = ?";
 
   /**
@@ -155,21 +162,54 @@ public final class OracleStatements {
     return actions;
   }
 
-  /** The DIRECTORY the import reads from, pointing at the dump directory, for the owner and SYSTEM. */
-  static List<PlannedAction> directory(String directory, String path, String owner) {
+  /**
+   * The DIRECTORY the jobs read and write, pointing at the dump directory, and READ/WRITE on it for the
+   * schema owner as the runbook gives it. Nothing is granted to the connected account: creating the
+   * DIRECTORY gives its creator READ and WRITE already, and a grant to oneself fails (ORA-01749).
+   */
+  static List<PlannedAction> directory(String directory, String path, String owner, String connectedAs) {
     if (path.indexOf('\'') >= 0 || path.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("the dump directory path " + path + " contains a quote or a control character");
     }
-    return List.of(
-        PlannedAction.sql("CREATE OR REPLACE DIRECTORY " + quote(directory) + " AS '" + path + "'"),
-        PlannedAction.sql("GRANT READ, WRITE ON DIRECTORY " + quote(directory) + " TO " + quote(owner)),
-        PlannedAction.sql("GRANT READ, WRITE ON DIRECTORY " + quote(directory) + " TO SYSTEM"));
+    List<PlannedAction> actions = new ArrayList<>();
+    actions.add(PlannedAction.sql("CREATE OR REPLACE DIRECTORY " + quote(directory) + " AS '" + path + "'"));
+    if (!owner.equalsIgnoreCase(connectedAs)) {
+      actions.add(PlannedAction.sql("GRANT READ, WRITE ON DIRECTORY " + quote(directory) + " TO " + quote(owner)));
+    }
+    return actions;
   }
 
+  /** Invalid objects of a schema: rows type, name. */
   static final String INVALID_OBJECTS =
-      "SELECT object_type || ' ' || object_name FROM dba_objects WHERE owner = ? AND status = 'INVALID' ORDER BY 1";
+      "SELECT object_type, object_name FROM dba_objects WHERE owner = ? AND status = 'INVALID' ORDER BY object_type, object_name";
 
-  static final String RECOMPILE = "BEGIN UTL_RECOMP.RECOMP_SERIAL(schema => ?); END;";
+  /**
+   * Recompiles the schema's invalid objects in dependency order, as the schema owner's own tools would.
+   * Unlike UTL_RECOMP, which only SYS can run, DBMS_UTILITY is open to an account with the ALTER ANY
+   * privileges; it raises ORA-20000 when one of them is missing. Binds: 1 schema.
+   */
+  static final String RECOMPILE = "BEGIN DBMS_UTILITY.COMPILE_SCHEMA(schema => ?, compile_all => FALSE); END;";
+
+  /**
+   * The statement that recompiles one object, for when the schema-wide recompile cannot run; null for a type
+   * of object that is not compiled this way.
+   */
+  static String compile(String owner, String objectType, String name) {
+    String object = quote(owner) + "." + quote(name);
+    return switch (objectType) {
+      case "PACKAGE", "PROCEDURE", "FUNCTION", "TRIGGER", "VIEW", "TYPE", "SYNONYM", "MATERIALIZED VIEW", "JAVA SOURCE" ->
+          "ALTER " + objectType + " " + object + " COMPILE";
+      case "PACKAGE BODY" -> "ALTER PACKAGE " + object + " COMPILE BODY";
+      case "TYPE BODY" -> "ALTER TYPE " + object + " COMPILE BODY";
+      default -> null;
+    };
+  }
+
+  /** The first compilation error of each object of a schema that has one: rows type, name, error text. */
+  static final String FIRST_ERRORS = """
+      SELECT type, name, MIN(text) KEEP (DENSE_RANK FIRST ORDER BY sequence)
+        FROM dba_errors WHERE owner = ? AND attribute = 'ERROR'
+       GROUP BY type, name""";
 
   static String countRows(String owner, String table) {
     return "SELECT COUNT(*) FROM " + quote(owner) + "." + quote(table);

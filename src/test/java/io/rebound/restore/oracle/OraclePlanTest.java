@@ -31,7 +31,7 @@ class OraclePlanTest {
         Map.of("WINSTORE_ADMIN", 14L, "WINSTORE_APP", 0L), List.of(new Inventory.Session("WINSTORE_APP", "12,345,@1", "JDBC", "INACTIVE")),
         List.of("dump file winstore_full_backup.dmp, 81920 bytes"));
 
-    RestorePlan plan = new OracleSchemaRestore().plan(target, request, inventory, "5f0c9d2e-e60b-11f1-99b3-02fc00000001", "USERS");
+    RestorePlan plan = new OracleSchemaRestore().plan(target, request, inventory, "5f0c9d2e-e60b-11f1-99b3-02fc00000001", "USERS", 4);
 
     assertThat(plan.usersToReplace()).containsExactly("WINSTORE_ADMIN", "WINSTORE_APP", "WINSTORE_NEW");
     assertThat(plan.reset()).extracting(PlannedAction::sql).satisfiesExactly(
@@ -44,11 +44,34 @@ class OraclePlanTest {
         .containsExactly("WINSTORE_ADMIN");
     assertThat(plan.lockedUsers()).containsExactly("WINSTORE_APP", "WINSTORE_NEW");
     assertThat(plan.bootstrap()).extracting(PlannedAction::sql)
-        .contains("CREATE OR REPLACE DIRECTORY \"WINSTORE_DUMP\" AS '/opt/oracle/full_backups'", "GRANT CREATE SESSION TO \"WINSTORE_NEW\"");
+        .contains("CREATE OR REPLACE DIRECTORY \"WINSTORE_DUMP\" AS '/opt/oracle/full_backups'", "GRANT CREATE SESSION TO \"WINSTORE_NEW\"")
+        .noneMatch(sql -> sql.contains("TO SYSTEM") || sql.contains("TO \"SYSTEM\""));
     assertThat(plan.importJob().name()).isEqualTo("REBOUND_IMP_5F0C9D2EE60B");
     assertThat(plan.importJob().parameters()).contains("SCHEMAS=WINSTORE_ADMIN", "TABLE_EXISTS_ACTION=REPLACE", "EXCLUDE=STATISTICS", "PARALLEL=4");
-    assertThat(plan.safetyExport().parameters()).contains("SCHEMAS=WINSTORE_ADMIN,WINSTORE_APP");
+    assertThat(plan.safetyExport().parameters()).contains("SCHEMAS=WINSTORE_ADMIN,WINSTORE_APP", "PARALLEL=4");
+    // Four workers write four files at once: a file set, or the export would wait on one file or stop (ORA-39095).
+    assertThat(plan.safetyExport().file()).isEqualTo("rebound_safety_winstore_admin_5f0c9d2ee60b_%U.dmp");
+    assertThat(plan.text()).contains("DUMPFILE_SET=rebound_safety_winstore_admin_5f0c9d2ee60b_01.dmp, rebound_safety_winstore_admin_5f0c9d2ee60b_02.dmp...");
     assertThat(plan.text()).contains("WINSTORE_APP, 0 objects, created LOCKED", "WINSTORE_APP session 12,345,@1 (JDBC), INACTIVE")
         .doesNotContain("AdminPass-1");
+  }
+
+  @Test
+  void shouldExportIntoOneFileWhenTheEditionRunsDataPumpSerially() {
+    Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"), new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO)));
+    targets.register("free", new TargetProperties(Dialect.ORACLE, "jdbc:oracle:thin:@//db:1521/FREEPDB1", "system", "x", null,
+        Path.of("/opt/oracle/full_backups"), "WINSTORE_DUMP", null, 4, Map.of(), Map.of()));
+    SchemaRestoreRequest request = new SchemaRestoreRequest("free", null, "WINSTORE_ADMIN", List.of(), null,
+        "winstore_full_backup.dmp", List.of(), true, Map.of(), null);
+    Inventory inventory = new Inventory(List.of("WINSTORE_ADMIN"), List.of(), List.of("WINSTORE_ADMIN"), Map.of("WINSTORE_ADMIN", 3L),
+        List.of(), List.of());
+    int parallel = DataPump.parallelism("Oracle Database 23ai Free", 4);
+
+    RestorePlan plan = new OracleSchemaRestore().plan(targets.get("free"), request, inventory, "run-1", "USERS", parallel);
+
+    assertThat(plan.safetyExport().file()).isEqualTo("rebound_safety_winstore_admin_run1.dmp");
+    assertThat(plan.text()).doesNotContain("DUMPFILE_SET");
+    assertThat(plan.safetyExport().parameters()).contains("PARALLEL=1");
+    assertThat(plan.importJob().parameters()).contains("PARALLEL=1");
   }
 }

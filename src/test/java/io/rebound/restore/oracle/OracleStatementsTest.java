@@ -63,12 +63,40 @@ class OracleStatementsTest {
   }
 
   @Test
-  void shouldCreateTheDirectoryAndGrantItToTheOwnerAndSystem() {
-    assertThat(OracleStatements.directory("WINSTORE_DUMP", "/opt/oracle/full_backups", "WINSTORE_ADMIN")).extracting(PlannedAction::sql)
+  void shouldCreateTheDirectoryAndGrantItToTheOwnerButNeverToTheConnectedAccount() {
+    // SYSTEM created the DIRECTORY, so it holds READ and WRITE; a grant to itself would fail (ORA-01749).
+    assertThat(OracleStatements.directory("WINSTORE_DUMP", "/opt/oracle/full_backups", "WINSTORE_ADMIN", "system")).extracting(PlannedAction::sql)
         .containsExactly("CREATE OR REPLACE DIRECTORY \"WINSTORE_DUMP\" AS '/opt/oracle/full_backups'",
-            "GRANT READ, WRITE ON DIRECTORY \"WINSTORE_DUMP\" TO \"WINSTORE_ADMIN\"",
-            "GRANT READ, WRITE ON DIRECTORY \"WINSTORE_DUMP\" TO SYSTEM");
-    assertThatThrownBy(() -> OracleStatements.directory("D", "/x'; DROP", "O")).isInstanceOf(IllegalArgumentException.class);
+            "GRANT READ, WRITE ON DIRECTORY \"WINSTORE_DUMP\" TO \"WINSTORE_ADMIN\"");
+    assertThat(OracleStatements.directory("WINSTORE_DUMP", "/opt/oracle/full_backups", "SYSTEM", "system")).extracting(PlannedAction::sql)
+        .containsExactly("CREATE OR REPLACE DIRECTORY \"WINSTORE_DUMP\" AS '/opt/oracle/full_backups'");
+    assertThatThrownBy(() -> OracleStatements.directory("D", "/x'; DROP", "O", "system")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OracleStatements.directory("D", "/x\nDROP", "O", "system")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldRecompileWithDbmsUtilityWhichSystemMayRunAndNotUtlRecompWhichNeedsSysdba() {
+    assertThat(OracleStatements.RECOMPILE).isEqualTo("BEGIN DBMS_UTILITY.COMPILE_SCHEMA(schema => ?, compile_all => FALSE); END;")
+        .doesNotContain("UTL_RECOMP");
+    assertThat(OracleStatements.INVALID_OBJECTS).contains("FROM dba_objects WHERE owner = ? AND status = 'INVALID'");
+    assertThat(OracleStatements.FIRST_ERRORS).contains("FROM dba_errors WHERE owner = ? AND attribute = 'ERROR'")
+        .contains("KEEP (DENSE_RANK FIRST ORDER BY sequence)");
+  }
+
+  @Test
+  void shouldRecompileEachKindOfObjectWithItsOwnStatement() {
+    assertThat(OracleStatements.compile("W", "PACKAGE BODY", "P")).isEqualTo("ALTER PACKAGE \"W\".\"P\" COMPILE BODY");
+    assertThat(OracleStatements.compile("W", "TYPE BODY", "T")).isEqualTo("ALTER TYPE \"W\".\"T\" COMPILE BODY");
+    assertThat(OracleStatements.compile("W", "VIEW", "V")).isEqualTo("ALTER VIEW \"W\".\"V\" COMPILE");
+    assertThat(OracleStatements.compile("W", "MATERIALIZED VIEW", "M")).isEqualTo("ALTER MATERIALIZED VIEW \"W\".\"M\" COMPILE");
+    assertThat(OracleStatements.compile("W", "FUNCTION", "F")).isEqualTo("ALTER FUNCTION \"W\".\"F\" COMPILE");
+    assertThat(OracleStatements.compile("W", "TABLE", "T")).isNull();
+  }
+
+  @Test
+  void shouldReadTheEditionFromAViewEveryAccountMayRead() {
+    // Personal Edition's product line starts with "Personal": matched anywhere.
+    assertThat(OracleStatements.PRODUCT).contains("FROM product_component_version WHERE product LIKE '%Oracle Database%'");
   }
 
   @Test
