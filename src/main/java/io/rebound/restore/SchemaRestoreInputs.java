@@ -91,7 +91,7 @@ public class SchemaRestoreInputs implements RunbookInputs<SchemaRestoreRequest> 
       }
     }
 
-    String dumpFile = Identifiers.dumpFile(Inputs.text(variables.get(DUMP_FILE), "dumpFile"));
+    String dumpFile = Identifiers.dumpFile(dialect, Inputs.text(variables.get(DUMP_FILE), "dumpFile"));
 
     Object keyTablesRaw = !Inputs.isBlank(variables.get(KEY_TABLES)) ? variables.get(KEY_TABLES)
         : profile == null ? null : profile.keyTables();

@@ -16,6 +16,8 @@ public final class Identifiers {
   private static final Pattern ORACLE = Pattern.compile("[A-Z][A-Z0-9_$#]{0,127}");
   private static final Pattern POSTGRESQL = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
   private static final Pattern DUMP_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+  /** Data Pump's substitution variable for the number of each file of a set, from 01. */
+  private static final String FILE_SET_NUMBER = "%U";
 
   /** Accounts a schema restore must never drop, whatever the request says. */
   private static final Set<String> ORACLE_PROTECTED = Set.of(
@@ -61,6 +63,25 @@ public final class Identifiers {
       throw new InvalidInputException(what + " '" + canonical + "' is a system account and is never dropped");
     }
     return canonical;
+  }
+
+  /**
+   * A dump file name inside the dump directory, for a restore on that dialect: an Oracle dump may be a
+   * Data Pump file set, its number written {@code %U} once (what a parallel export writes); pg_restore
+   * reads one file.
+   */
+  public static String dumpFile(Dialect dialect, String raw) {
+    String value = dumpFile(raw == null ? null : raw.replace(FILE_SET_NUMBER, "01"));
+    if (raw.indexOf(FILE_SET_NUMBER) < 0) {
+      return value;
+    }
+    if (dialect != Dialect.ORACLE) {
+      throw new InvalidInputException("dumpFile '" + abbreviate(raw.strip()) + "' names a Data Pump file set (%U): pg_restore reads one file");
+    }
+    if (raw.indexOf(FILE_SET_NUMBER) != raw.lastIndexOf(FILE_SET_NUMBER)) {
+      throw new InvalidInputException("dumpFile '" + abbreviate(raw.strip()) + "' may number its files (%U) only once");
+    }
+    return raw.strip();
   }
 
   /** A dump file name inside the dump directory: no directories, no traversal. */

@@ -56,6 +56,30 @@ class IdentifiersTest {
   }
 
   @Test
+  void shouldAcceptADataPumpFileSetOnOracleOnly() {
+    assertThat(Identifiers.dumpFile(Dialect.ORACLE, " rebound_safety_winstore_admin_1a2b_%U.dmp "))
+        .isEqualTo("rebound_safety_winstore_admin_1a2b_%U.dmp");
+    assertThat(Identifiers.dumpFile(Dialect.ORACLE, "plain.dmp")).isEqualTo("plain.dmp");
+    assertThat(Identifiers.dumpFile(Dialect.POSTGRESQL, "plain.dump")).isEqualTo("plain.dump");
+    assertThatThrownBy(() -> Identifiers.dumpFile(Dialect.POSTGRESQL, "set_%U.dump")).isInstanceOf(InvalidInputException.class)
+        .hasMessage("dumpFile 'set_%U.dump' names a Data Pump file set (%U): pg_restore reads one file");
+    assertThatThrownBy(() -> Identifiers.dumpFile(Dialect.ORACLE, "a_%U_%U.dmp")).isInstanceOf(InvalidInputException.class)
+        .hasMessage("dumpFile 'a_%U_%U.dmp' may number its files (%U) only once");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a_%u.dmp", "a_%d.dmp", "a%.dmp", "../a_%U.dmp", "a_%U/b.dmp", "a_%UU%.dmp"})
+  void shouldRefuseOtherPercentSignsAndPathsInAFileSet(String raw) {
+    assertThatThrownBy(() -> Identifiers.dumpFile(Dialect.ORACLE, raw)).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void shouldRequireADumpFileOnEveryDialect() {
+    assertThatThrownBy(() -> Identifiers.dumpFile(Dialect.ORACLE, null)).isInstanceOf(InvalidInputException.class).hasMessage("dumpFile is required");
+    assertThatThrownBy(() -> Identifiers.dumpFile(Dialect.ORACLE, "  ")).isInstanceOf(InvalidInputException.class).hasMessage("dumpFile is required");
+  }
+
+  @Test
   void shouldQuoteOnlyValidatedIdentifiers() {
     assertThat(Identifiers.quote("WINSTORE_ADMIN")).isEqualTo("\"WINSTORE_ADMIN\"");
     assertThatThrownBy(() -> Identifiers.quote("A\"B")).isInstanceOf(IllegalArgumentException.class);
