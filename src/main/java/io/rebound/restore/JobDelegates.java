@@ -101,6 +101,9 @@ final class JobDelegates {
       if (job == RestoreJob.IMPORT) {
         execution.setVariable(RunVariables.PROGRESS, progress.percent());
       }
+      if (progress.host() != null) {
+        execution.setVariable(RunVariables.JOB_HOST, progress.host());
+      }
       switch (progress.state()) {
         case RUNNING -> {
           execution.setVariable(job.doneVariable, false);
