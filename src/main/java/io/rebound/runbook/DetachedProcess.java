@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +28,7 @@ import java.util.stream.Stream;
  * sharing the work directory finds it again instead of starting it twice.
  *
  * <p>The directory holds {@code start-<n>} (one per start, created exclusively: of two nodes that both decide
- * to start the job, one only wins), {@code pid} (host, boot id, process id and start time of the wrapper),
+ * to start the job, only one wins), {@code pid} (host, boot id, process id and start time of the wrapper),
  * {@code heartbeat} (refreshed by the wrapper while the command lives), {@code log} (stdout and stderr) and
  * {@code exit} (the exit code, written atomically when the command ends). {@link JobLiveness} reads them.
  *
@@ -72,7 +69,8 @@ public final class DetachedProcess {
       "(",
       "  last=$(date +%s)",
       "  while kill -0 \"$child\" 2>/dev/null; do",
-      "    if date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null > \"$dir/heartbeat\"; then",
+      // Written by the shell itself (echo is built in): a killed beater leaves no writer behind.
+      "    if echo \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" 2>/dev/null > \"$dir/heartbeat\"; then",
       "      last=$(date +%s)",
       "    elif [ $(( $(date +%s) - last )) -ge \"$REBOUND_FENCE_SECONDS\" ]; then",
       "      kill -TERM \"$child\" 2>/dev/null",
@@ -84,7 +82,7 @@ public final class DetachedProcess {
       "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP",
       "wait \"$child\"; code=$?",
       "while kill -0 \"$child\" 2>/dev/null; do wait \"$child\"; code=$?; done",
-      "kill \"$beater\" 2>/dev/null",
+      "{ kill \"$beater\"; wait \"$beater\"; } 2>/dev/null",
       "echo \"$code\" > \"$dir/exit.tmp\" && mv -f \"$dir/exit.tmp\" \"$dir/exit\"",
       "");
 
@@ -219,39 +217,34 @@ public final class DetachedProcess {
   }
 
   private Look look() {
-    // One listing for every file: on a shared file system it is one fresh read of the directory, not one cached
-    // answer per file. A file gone since the listing was moved by a node restarting the job: it counts as absent,
-    // and the start lock keeps the verdict safe.
-    Set<String> names = names();
-    String exit = names.contains(EXIT) ? readIfPresent(EXIT) : null;
+    // Each file is opened by name, which makes a shared file system (NFS: close-to-open) fetch it anew. A file gone
+    // between two reads was moved by a node restarting the job: it counts as absent, and the start lock keeps the
+    // verdict safe.
+    String exit = readIfPresent(EXIT);
     Integer exitCode = exit == null ? null : Integer.valueOf(exit.strip());
-    int attempt = names.stream().map(START::matcher).filter(Matcher::matches).mapToInt(m -> Integer.parseInt(m.group(1))).max().orElse(0);
-    String pid = names.contains(PID) ? readIfPresent(PID) : null;
+    int attempt = attempts();
+    String pid = readIfPresent(PID);
     Runner runner = pid == null ? null : Runner.parse(pid);
-    String lock = attempt > 0 ? readIfPresent(start(attempt)) : null;
+    // There is no start-0: a job never started has no lock to read.
+    String lock = readIfPresent(start(attempt));
     String startedBy = lock == null ? null : Runner.parse(lock).host();
     boolean started = attempt > 0 || runner != null;
-    Duration sinceLastSign = Duration.ZERO;
-    if (exitCode == null && started) {
-      sinceLastSign = Duration.between(newestSign(names, attempt), fileSystemNow());
-    }
+    Duration sinceLastSign = started ? Duration.between(newestSign(attempt), fileSystemNow()) : Duration.ZERO;
     Status status = JobLiveness.judge(new Sighting(exitCode, started, runner, sinceLastSign), host, processes);
     return new Look(status, exitCode, runner, attempt, startedBy);
   }
 
-  private Instant newestSign(Set<String> names, int attempt) {
+  private Instant newestSign(int attempt) {
     Instant newest = Instant.EPOCH;
     for (String name : List.of(HEARTBEAT, PID, start(attempt))) {
       Path file = directory.resolve(name);
       try {
-        if (names.contains(name)) {
-          // Opened before its time is taken: opening makes a shared file system fetch the file's attributes anew.
-          Files.newInputStream(file).close();
-          Instant written = Files.getLastModifiedTime(file).toInstant();
-          newest = written.isAfter(newest) ? written : newest;
-        }
+        // Read before its time is taken: opening makes a shared file system fetch the file's attributes anew.
+        Files.readAllBytes(file);
+        Instant written = Files.getLastModifiedTime(file).toInstant();
+        newest = written.isAfter(newest) ? written : newest;
       } catch (IOException e) {
-        // Gone since the listing, or not a file a wrapper could have written: no sign of life.
+        // Absent, gone since, or not a file a wrapper could have written: no sign of life.
       }
     }
     return newest;
@@ -259,7 +252,8 @@ public final class DetachedProcess {
 
   /**
    * The file system's own clock, from a file written now: the heartbeat's age is measured on the clock that
-   * stamped it, so hosts whose clocks disagree still agree on whether it is stale.
+   * stamped it, so hosts whose clocks disagree still agree on whether it is stale. A node that cannot write in
+   * the job directory cannot run jobs either: that is an error, not a reason to fall back on its own clock.
    */
   private Instant fileSystemNow() {
     try {
@@ -270,17 +264,25 @@ public final class DetachedProcess {
         Files.deleteIfExists(probe);
       }
     } catch (IOException e) {
-      return Instant.now();
+      throw new UncheckedIOException("cannot write in " + directory, e);
     }
   }
 
+  /**
+   * Takes start number {@code attempt}, or learns that another node took it. The lock is written whole under a
+   * name of this node's own, then linked to {@code start-<n>}: a link is created whole or not at all, and fails
+   * when the name exists, also on NFS, so no node ever reads a half-written lock or takes one twice.
+   */
   private boolean lock(int attempt) throws IOException {
+    Path mine = Files.createTempFile(directory, ".start-" + attempt + "-", ".tmp");
     try {
-      Files.writeString(directory.resolve(start(attempt)), new Runner(host.id(), host.boot(), 0, Instant.now().toString()).format(),
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      Files.writeString(mine, new Runner(host.id(), host.boot(), 0, Instant.now().toString()).format());
+      Files.createLink(directory.resolve(start(attempt)), mine);
       return true;
     } catch (FileAlreadyExistsException e) {
       return false;
+    } finally {
+      Files.deleteIfExists(mine);
     }
   }
 
@@ -297,20 +299,29 @@ public final class DetachedProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().putAll(environment);
-    builder.environment().put("REBOUND_JOB_DIR", directory.toAbsolutePath().toString());
-    builder.environment().put("REBOUND_HEARTBEAT_SECONDS", String.format(Locale.ROOT, "%.3f", host.heartbeatInterval().toMillis() / 1000.0));
-    builder.environment().put("REBOUND_FENCE_SECONDS", Long.toString(Math.max(1, host.staleAfter().toSeconds() / 2)));
+    builder.environment().putAll(wrapperEnvironment(directory, host));
     return builder.start();
   }
 
-  private Set<String> names() {
+  /**
+   * What the wrapper is told: its directory, how often to beat, and after how long without a written beat it ends
+   * the command. Half the stale limit, so the command is gone before any node may count it gone.
+   */
+  static Map<String, String> wrapperEnvironment(Path directory, JobHost host) {
+    return Map.of(
+        "REBOUND_JOB_DIR", directory.toAbsolutePath().toString(),
+        "REBOUND_HEARTBEAT_SECONDS", String.format(Locale.ROOT, "%.3f", host.heartbeatInterval().toMillis() / 1000.0),
+        "REBOUND_FENCE_SECONDS", Long.toString(Math.max(1, host.staleAfter().toSeconds() / 2)));
+  }
+
+  /** The number of the latest start, 0 when none was taken. */
+  private int attempts() {
     if (!Files.isDirectory(directory)) {
-      return Set.of();
+      return 0;
     }
     try (Stream<Path> files = Files.list(directory)) {
-      return files.map(file -> file.getFileName().toString()).collect(Collectors.toSet());
-    } catch (NoSuchFileException e) {
-      return Set.of();
+      return files.map(file -> START.matcher(file.getFileName().toString())).filter(Matcher::matches)
+          .mapToInt(start -> Integer.parseInt(start.group(1))).max().orElse(0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -35,17 +35,19 @@ public record JobHost(String id, String boot, Duration heartbeatInterval, Durati
 
   /** The host name of this machine, reduced to what a host id may hold. */
   static String machineHostName() {
-    String name = firstLine(HOST_NAME);
-    if (name.isEmpty()) {
-      name = System.getenv().getOrDefault("HOSTNAME", "");
-    }
+    return hostId(firstLine(HOST_NAME), System.getenv("HOSTNAME"));
+  }
+
+  /** The kernel's host name, else the environment's, as a host id; "localhost" when neither makes one. */
+  static String hostId(String kernel, String environment) {
+    String name = kernel.isEmpty() && environment != null ? environment : kernel;
     name = name.replaceAll("[^A-Za-z0-9._:-]", "-");
     return NodeProperties.HOST_ID.matcher(name).matches() ? name : "localhost";
   }
 
   private static String firstLine(Path file) {
     try {
-      return Files.isReadable(file) ? Files.readString(file).strip() : "";
+      return Files.readString(file).strip();
     } catch (IOException e) {
       return "";
     }

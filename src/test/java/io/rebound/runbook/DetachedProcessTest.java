@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +54,7 @@ class DetachedProcessTest {
     assertThat(job.state().exitCode()).isZero();
     assertThat(job.state().host()).isEqualTo("node-a");
     assertThat(job.state().log()).isEqualTo(work.resolve("job/log"));
+    assertThat(job.directory()).isEqualTo(work.resolve("job"));
     assertThat(job.logLines()).containsExactly("restoring products", "3");
     assertThat(job.handle()).isEmpty();
   }
@@ -82,6 +84,7 @@ class DetachedProcessTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("job/pgpass")))).isEqualTo("rw-------");
     job.removeFiles(List.of("pgpass"));
     assertThat(work.resolve("job/pgpass")).doesNotExist();
+    await().atMost(BOUND).until(() -> job.state().status() == DetachedProcess.Status.SUCCEEDED);
   }
 
   @Test
@@ -281,6 +284,100 @@ class DetachedProcessTest {
     Files.writeString(directory.resolve("log"), "half of a restore\n");
 
     assertThat(new DetachedProcess(directory).state().status()).isEqualTo(DetachedProcess.Status.VANISHED);
+  }
+
+  @Test
+  void shouldRunTheWrapperInASessionOfItsOwnSoThatItOutlivesTheNode() throws Exception {
+    DetachedProcess job = job(HERE);
+    job.startOrAttach(GATED, Map.of(), Map.of());
+    long wrapper = job.handle().orElseThrow().pid();
+
+    // The launcher calls setsid() a moment after the start returns.
+    await().atMost(BOUND).until(() -> session(wrapper) == wrapper);
+    assertThat(ProcessHandle.current().pid()).isNotEqualTo(wrapper);
+    release();
+    await().atMost(BOUND).until(() -> job.state().status() == DetachedProcess.Status.SUCCEEDED);
+  }
+
+  @Test
+  void shouldEndTheCommandBeforeAnyNodeMayCountItGone() {
+    Map<String, String> environment = DetachedProcess.wrapperEnvironment(Path.of("jobs/x"),
+        new JobHost("h", "", Duration.ofMillis(1500), Duration.ofSeconds(60)));
+    assertThat(environment).containsEntry("REBOUND_HEARTBEAT_SECONDS", "1.500").containsEntry("REBOUND_FENCE_SECONDS", "30")
+        .containsEntry("REBOUND_JOB_DIR", Path.of("jobs/x").toAbsolutePath().toString());
+    assertThat(DetachedProcess.wrapperEnvironment(work, new JobHost("h", "", Duration.ofMillis(300), Duration.ofSeconds(1))))
+        .containsEntry("REBOUND_FENCE_SECONDS", "1");
+  }
+
+  @Test
+  void shouldAttachWhenAnotherNodeTakesTheStartBetweenItsLookAndItsLock() throws Exception {
+    Path directory = writtenByThisHostBeforeItsReboot();
+    DetachedProcess job = new DetachedProcess(directory, HERE, pid -> {
+      // node-c decides the same a moment earlier and takes start-2.
+      writeIfAbsent(directory.resolve("start-2"), "host=node-c\n");
+      return Optional.empty();
+    });
+
+    DetachedProcess.State seen = job.startOrAttach(GATED, Map.of(), Map.of());
+
+    assertThat(seen.status()).isEqualTo(DetachedProcess.Status.RUNNING);
+    assertThat(seen.startedNow()).isFalse();
+    assertThat(directory.resolve("starts")).doesNotExist();
+    assertThat(directory.resolve("log")).exists();
+  }
+
+  @Test
+  void shouldNotStartAJobWhoseExitCodeAppearsOnceTheStartIsLocked() throws Exception {
+    Path directory = writtenByThisHostBeforeItsReboot();
+    DetachedProcess job = new DetachedProcess(directory, HERE, pid -> {
+      writeIfAbsent(directory.resolve("exit"), "0\n");
+      return Optional.empty();
+    });
+
+    DetachedProcess.State seen = job.startOrAttach(GATED, Map.of(), Map.of());
+
+    assertThat(seen.status()).isEqualTo(DetachedProcess.Status.SUCCEEDED);
+    assertThat(seen.startedNow()).isFalse();
+    assertThat(directory.resolve("start-2")).exists();
+    assertThat(directory.resolve("starts")).doesNotExist();
+    assertThat(directory.resolve("log")).exists();
+  }
+
+  @Test
+  void shouldNameTheHostThatLockedTheStartBeforeItsPidIsRecorded() throws Exception {
+    Path directory = Files.createDirectories(work.resolve("job"));
+    Files.writeString(directory.resolve("start-1"), "host=node-b\nboot=boot-2\n");
+
+    DetachedProcess.State seen = job(HERE).state();
+
+    assertThat(seen.status()).isEqualTo(DetachedProcess.Status.RUNNING);
+    assertThat(seen.host()).isEqualTo("node-b");
+  }
+
+  /** A job this host started with its previous boot: the pid record says node-a, boot-1, with a pid that no longer lives. */
+  private Path writtenByThisHostBeforeItsReboot() throws IOException {
+    Path directory = Files.createDirectories(work.resolve("job"));
+    Files.writeString(directory.resolve("start-1"), "host=node-a\nboot=boot-1\n");
+    Files.writeString(directory.resolve("pid"), new JobLiveness.Runner("node-a", "boot-1", 2147483646, "2026-11-30T10:00:00Z").format());
+    Files.writeString(directory.resolve("log"), "half of a restore\n");
+    age(directory, Instant.now().minus(Duration.ofMinutes(5)));
+    return directory;
+  }
+
+  /** The session a process belongs to, from /proc/<pid>/stat (fields after the command name: state, ppid, pgrp, session). */
+  private static long session(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+  }
+
+  private static void writeIfAbsent(Path file, String content) {
+    try {
+      if (!Files.exists(file)) {
+        Files.writeString(file, content);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A job directory as node-b leaves it: its start lock, its pid record (a pid that means nothing here), a heartbeat of {@code beat}. */

@@ -140,6 +140,15 @@ class JobLivenessTest {
   }
 
   @Test
+  void shouldNameTheHostByItsKernelThenItsEnvironmentAndOnlyByWhatAHostIdMayHold() {
+    assertThat(JobHost.hostId("db-node-1.example", "other")).isEqualTo("db-node-1.example");
+    assertThat(JobHost.hostId("", "from-env")).isEqualTo("from-env");
+    assertThat(JobHost.hostId("", null)).isEqualTo("localhost");
+    assertThat(JobHost.hostId("node a/b", null)).isEqualTo("node-a-b");
+    assertThat(JobHost.hostId("-node", null)).isEqualTo("localhost");
+  }
+
+  @Test
   void shouldRefuseAHostIdThatCannotBeRecordedOrHeartbeatRulesThatMistakeALateBeatForADeath() {
     assertThatThrownBy(() -> new NodeProperties("host b\nhost=evil", Duration.ofSeconds(5), Duration.ofMinutes(1)))
         .hasMessageContaining("rebound.node.host-id").hasMessageContaining("host b?host=evil");
