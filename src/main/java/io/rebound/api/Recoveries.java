@@ -35,6 +35,7 @@ class Recoveries {
       String state,
       List<String> currentStep,
       Integer progress,
+      String jobHost,
       String startedBy,
       Date startTime,
       Date endTime,
@@ -77,7 +78,7 @@ class Recoveries {
     String outcome = ended == null || ended.outcome() == null ? null : ended.outcome();
     String state = outcome == null ? "UNKNOWN" : outcome.split(":", 2)[0];
     String failureReason = outcome != null && outcome.contains(": ") ? outcome.substring(outcome.indexOf(": ") + 2) : null;
-    return Optional.of(new Recovery(id, detail(requested, "runbook"), state, List.of(), null, requested.actor(),
+    return Optional.of(new Recovery(id, detail(requested, "runbook"), state, List.of(), null, null, requested.actor(),
         Date.from(Instant.parse(requested.at())), ended == null ? null : Date.from(Instant.parse(ended.at())), null, failureReason,
         Map.of("audit", "/api/recoveries/" + id + "/audit")));
   }
@@ -97,6 +98,8 @@ class Recoveries {
     String id = instance.getId();
     Runbook<?> runbook = runbooks.get(instance.getProcessDefinitionKey());
     Integer progress = number(variable(id, RunVariables.PROGRESS));
+    Object job = variable(id, RunVariables.JOB_HOST);
+    String jobHost = job == null ? null : job.toString();
     Object failure = variable(id, RunVariables.FAILURE_REASON);
     String failureReason = failure == null ? null : failure.toString();
     Map<String, String> links = Map.of("self", "/api/recoveries/" + id, "audit", "/api/recoveries/" + id + "/audit");
@@ -106,7 +109,7 @@ class Recoveries {
         case HistoricProcessInstance.STATE_EXTERNALLY_TERMINATED, HistoricProcessInstance.STATE_INTERNALLY_TERMINATED -> State.CANCELLED;
         default -> State.FAILED;
       };
-      return new Recovery(id, instance.getProcessDefinitionKey(), state.name(), List.of(), progress, instance.getStartUserId(),
+      return new Recovery(id, instance.getProcessDefinitionKey(), state.name(), List.of(), progress, jobHost, instance.getStartUserId(),
           instance.getStartTime(), instance.getEndTime(), null,
           state == State.CANCELLED && failureReason == null ? "run was cancelled: " + instance.getDeleteReason() : failureReason, links);
     }
@@ -121,7 +124,7 @@ class Recoveries {
     State state = incident != null ? State.FAILED
         : runbook.approval().map(a -> active.contains(a.taskId())).orElse(false) ? State.WAITING_FOR_APPROVAL
         : State.RUNNING;
-    return new Recovery(id, instance.getProcessDefinitionKey(), state.name(), active, progress, instance.getStartUserId(),
+    return new Recovery(id, instance.getProcessDefinitionKey(), state.name(), active, progress, jobHost, instance.getStartUserId(),
         instance.getStartTime(), null, incident == null ? null : incident.getActivityId() + ": " + incident.getIncidentMessage(),
         failureReason, links);
   }

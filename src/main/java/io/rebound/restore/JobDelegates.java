@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * The start and the polls of the long-running jobs. A start returns as soon as the job runs; a timer loop
  * polls it, so no job lock is held for the job's duration, and a node that takes over after a crash
- * attaches to the running job instead of starting it twice. Both are steps of the approved pass: a job
+ * attaches to the running job instead of starting it twice, also when the job runs on another host; the run
+ * shows that host ({@link io.rebound.runbook.RunVariables#JOB_HOST}). Both are steps of the approved pass: a job
  * starts, and is polled, only under the approval that authorised it.
  */
 final class JobDelegates {
@@ -100,6 +101,9 @@ final class JobDelegates {
     static String record(DelegateExecution execution, RestoreJob job, JobProgress progress) {
       if (job == RestoreJob.IMPORT) {
         execution.setVariable(RunVariables.PROGRESS, progress.percent());
+      }
+      if (progress.host() != null) {
+        execution.setVariable(RunVariables.JOB_HOST, progress.host());
       }
       switch (progress.state()) {
         case RUNNING -> {

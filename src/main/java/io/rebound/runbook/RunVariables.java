@@ -14,6 +14,8 @@ public final class RunVariables {
   public static final String FAILURE_REASON = "failureReason";
   /** How far a long step is, in percent. */
   public static final String PROGRESS = "progress";
+  /** The host that runs (or ran) the run's current detached job: where to look while it runs on after its node died. */
+  public static final String JOB_HOST = "jobHost";
 
   private RunVariables() {}
 }

@@ -14,7 +14,10 @@
  *       steps from the audit trail; {@link io.rebound.runbook.ApprovedPass} guards each destructive step.</li>
  *   <li>Steps: {@link io.rebound.runbook.AuditedStep} records every step in the audit trail with what it
  *       ran ({@link io.rebound.runbook.StepLog}); {@link io.rebound.runbook.DetachedProcess} runs commands
- *       that outlive the application; {@link io.rebound.runbook.ShutdownSignal} lets long loops yield.</li>
+ *       that outlive the application, judged alive or gone the same way from every host by
+ *       {@link io.rebound.runbook.JobLiveness} ({@link io.rebound.runbook.DetachedJobs} hands them out with this
+ *       node's {@link io.rebound.runbook.JobHost}); {@link io.rebound.runbook.ShutdownSignal} lets long loops
+ *       yield.</li>
  * </ul>
  */
 package io.rebound.runbook;

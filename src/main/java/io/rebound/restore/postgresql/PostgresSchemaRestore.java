@@ -12,6 +12,7 @@ import io.rebound.restore.RestorePlan;
 import io.rebound.restore.SchemaRestoreDialect;
 import io.rebound.restore.SchemaRestoreRequest;
 import io.rebound.restore.VerifyReport;
+import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess;
 import io.rebound.runbook.StepLog;
 import io.rebound.target.Dialect;
@@ -52,9 +53,11 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
   private static final Pattern DUMP_STEP = Pattern.compile("^pg_dump: dumping contents of table .*");
 
   private final Path workDirectory;
+  private final DetachedJobs jobs;
 
-  public PostgresSchemaRestore(ReboundProperties properties) {
+  public PostgresSchemaRestore(ReboundProperties properties, DetachedJobs jobs) {
     this.workDirectory = properties.workDirectory();
+    this.jobs = jobs;
   }
 
   @Override
@@ -214,14 +217,19 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     DetachedProcess process = process(runId, job);
     DetachedProcess.State before = process.state();
     if (before.status() == DetachedProcess.Status.NOT_STARTED || before.status() == DetachedProcess.Status.VANISHED) {
-      process.startOrAttach(job.parameters(), Map.of("PGPASSFILE", process.directory().resolve(PASSWORD_FILE).toAbsolutePath().toString()),
+      DetachedProcess.State after = process.startOrAttach(job.parameters(),
+          Map.of("PGPASSFILE", process.directory().resolve(PASSWORD_FILE).toAbsolutePath().toString()),
           Map.of(PASSWORD_FILE, new PostgresClient(target).passwordFileContent()));
-      // Sized after the start, off the job's critical path: progress is a convenience.
-      writeTotal(target, job, process);
-      log.ran(String.join(" ", job.parameters()), before.status() == DetachedProcess.Status.VANISHED
-          ? "restarted: the earlier run vanished without an exit code" : "started");
+      if (after.startedNow()) {
+        // Sized after the start, off the job's critical path: progress is a convenience.
+        writeTotal(target, job, process);
+        log.ran(String.join(" ", job.parameters()), (before.status() == DetachedProcess.Status.VANISHED
+            ? "restarted: the earlier run vanished without an exit code" : "started") + " on " + after.host());
+      } else {
+        log.ran(String.join(" ", job.parameters()), "attached: another node started it first, on " + after.host());
+      }
     } else {
-      log.ran(String.join(" ", job.parameters()), "attached to the job started earlier (" + before.status() + ")");
+      log.ran(String.join(" ", job.parameters()), "attached to the job started earlier (" + before.status() + ", on " + before.host() + ")");
     }
     return poll(target, job, runId, log);
   }
@@ -241,12 +249,13 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     }
     List<String> lines = process.logLines();
     if (state.status() == DetachedProcess.Status.RUNNING) {
-      return new JobProgress(JobProgress.State.RUNNING, Math.min(99, percent(process, lines)), List.of(), "running");
+      return new JobProgress(JobProgress.State.RUNNING, Math.min(99, percent(process, lines)), List.of(), "running on " + state.host(),
+          state.host());
     }
     process.removeFiles(List.of(PASSWORD_FILE));
     List<String> errors = errorLines(lines);
     if (state.status() == DetachedProcess.Status.SUCCEEDED) {
-      return new JobProgress(JobProgress.State.SUCCEEDED, 100, errors, "exit code 0");
+      return new JobProgress(JobProgress.State.SUCCEEDED, 100, errors, "exit code 0 on " + state.host(), state.host());
     }
     if (errors.isEmpty()) {
       errors = lines.subList(Math.max(0, lines.size() - 20), lines.size());
@@ -254,7 +263,8 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     int percent = percent(process, lines);
     // Kept for the record, out of the way: a retry of the step starts the job afresh (--clean makes that safe).
     Path aside = process.moveAside();
-    return new JobProgress(JobProgress.State.FAILED, percent, errors, "exit code " + state.exitCode() + ", log kept in " + aside);
+    return new JobProgress(JobProgress.State.FAILED, percent, errors, "exit code " + state.exitCode() + " on " + state.host()
+        + ", log kept in " + aside, state.host());
   }
 
   @Override
@@ -394,7 +404,7 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
   }
 
   private DetachedProcess process(String runId, JobSpec job) {
-    return new DetachedProcess(workDirectory.resolve(runId).resolve(job.name()));
+    return jobs.at(workDirectory.resolve(runId).resolve(job.name()));
   }
 
   private static Path dumpPath(Target target, String dumpFile) {
