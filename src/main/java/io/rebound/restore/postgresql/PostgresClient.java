@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -55,6 +56,20 @@ public final class PostgresClient {
   /** The connection options every client program gets. */
   List<String> connectionOptions() {
     return List.of("--host=" + host(), "--port=" + port(), "--username=" + target.username(), "--dbname=" + database(), "--no-password");
+  }
+
+  /**
+   * The environment a client program connects with: its password file, and the target's connect and lock
+   * timeouts (libpq counts the connect timeout in whole seconds, at least 2), so that pg_dump or pg_restore
+   * behind an application's lock fails instead of waiting forever. Statements have no timeout here: a
+   * table's COPY or an index build may rightly take hours.
+   */
+  Map<String, String> environment(Path passwordFile) {
+    long connectSeconds = Math.max(2, (target.properties().connectTimeout().toMillis() + 999) / 1000);
+    return Map.of(
+        "PGPASSFILE", passwordFile.toAbsolutePath().toString(),
+        "PGCONNECT_TIMEOUT", Long.toString(connectSeconds),
+        "PGOPTIONS", "-c lock_timeout=" + target.properties().lockTimeout().toMillis());
   }
 
   /** The content of a libpq password file for the target's user. */

@@ -217,9 +217,9 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     DetachedProcess process = process(runId, job);
     DetachedProcess.State before = process.state();
     if (before.status() == DetachedProcess.Status.NOT_STARTED || before.status() == DetachedProcess.Status.VANISHED) {
+      PostgresClient client = new PostgresClient(target);
       DetachedProcess.State after = process.startOrAttach(job.parameters(),
-          Map.of("PGPASSFILE", process.directory().resolve(PASSWORD_FILE).toAbsolutePath().toString()),
-          Map.of(PASSWORD_FILE, new PostgresClient(target).passwordFileContent()));
+          client.environment(process.directory().resolve(PASSWORD_FILE)), Map.of(PASSWORD_FILE, client.passwordFileContent()));
       if (after.startedNow()) {
         // Sized after the start, off the job's critical path: progress is a convenience.
         writeTotal(target, job, process);
