@@ -10,21 +10,21 @@ import java.util.Map;
  * @param stillInvalid those still invalid after recompiling
  * @param rowCounts rows in each key table
  * @param emptyKeyTables key tables without rows, or missing
- * @param sequences each resynchronised sequence with the value it will hand out next
+ * @param sequences each sequence feeding the restored schema: moved, already past, or left alone and why
  */
 public record VerifyReport(
     List<String> invalidObjects,
     List<String> stillInvalid,
     Map<String, Long> rowCounts,
     List<String> emptyKeyTables,
-    Map<String, Long> sequences) {
+    List<SequenceResync> sequences) {
 
   public VerifyReport {
     invalidObjects = List.copyOf(invalidObjects);
     stillInvalid = List.copyOf(stillInvalid);
     rowCounts = Map.copyOf(rowCounts);
     emptyKeyTables = List.copyOf(emptyKeyTables);
-    sequences = Map.copyOf(sequences);
+    sequences = List.copyOf(sequences);
   }
 
   public boolean passed() {
@@ -42,7 +42,21 @@ public record VerifyReport(
     if (!stillInvalid.isEmpty()) {
       text.append(", still invalid: ").append(String.join(", ", stillInvalid));
     }
-    text.append(". Sequences resynchronised: ").append(sequences.isEmpty() ? "none" : new java.util.TreeMap<>(sequences).toString());
+    text.append(". Sequences: ");
+    if (sequences.isEmpty()) {
+      text.append("none found");
+    } else {
+      text.append(String.join("; ", sequences.stream().map(SequenceResync::describe).toList()));
+    }
+    List<String> behind = sequencesBehind();
+    if (!behind.isEmpty()) {
+      text.append(". SEQUENCES LEFT BEHIND THEIR COLUMNS: ").append(String.join(", ", behind));
+    }
     return text.toString();
+  }
+
+  /** Sequences left handing out values their columns already hold (never one this step moved). */
+  public List<String> sequencesBehind() {
+    return sequences.stream().filter(SequenceResync::behind).map(SequenceResync::sequence).toList();
   }
 }

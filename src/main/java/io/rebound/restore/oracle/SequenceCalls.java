@@ -98,17 +98,17 @@ final class SequenceCalls {
   private static void statement(List<Token> st, int offset, Map<Integer, Name> calls, Map<String, List<Integer>> variables,
       Map<Integer, Use> placed, String newAlias) {
     int assign = indexOf(st, ":=", 0);
-    if (assign >= 0) {
+    if (assign != -1) {
       List<Integer> sources = sources(st, assign + 1, st.size(), offset, calls, variables);
       into(st.subList(0, assign), sources, variables, placed, calls, newAlias, true);
       return;
     }
     int select = indexOf(st, "SELECT", 0);
-    int into = select < 0 ? -1 : topLevel(st, "INTO", select + 1);
-    if (into >= 0) {
+    int into = select == -1 ? -1 : topLevel(st, "INTO", select + 1);
+    if (into != -1) {
       int from = topLevel(st, "FROM", into + 1);
       List<int[]> items = split(st, select + 1, into);
-      List<int[]> targets = split(st, into + 1, from < 0 ? st.size() : from);
+      List<int[]> targets = split(st, into + 1, from == -1 ? st.size() : from);
       for (int k = 0; k < Math.min(items.size(), targets.size()); k++) {
         List<Integer> sources = sources(st, items.get(k)[0], items.get(k)[1], offset, calls, variables);
         into(st.subList(targets.get(k)[0], targets.get(k)[1]), sources, variables, placed, calls, newAlias, false);
@@ -116,7 +116,7 @@ final class SequenceCalls {
       return;
     }
     int insert = indexOf(st, "INSERT", 0);
-    if (insert >= 0 && insert + 1 < st.size() && st.get(insert + 1).is("INTO")) {
+    if (insert != -1 && insert + 1 < st.size() && st.get(insert + 1).is("INTO")) {
       insert(st, insert + 2, offset, calls, variables, placed);
     }
   }
@@ -137,12 +137,12 @@ final class SequenceCalls {
       return;
     }
     int close = closing(st, next);
-    int values = close < 0 ? -1 : close + 1;
-    if (values < 0 || values + 1 >= st.size() || !st.get(values).is("VALUES") || !st.get(values + 1).is("(")) {
+    if (close == -1 || close + 2 >= st.size() || !st.get(close + 1).is("VALUES") || !st.get(close + 2).is("(")) {
       return;
     }
+    int values = close + 1;
     int valuesClose = closing(st, values + 1);
-    if (valuesClose < 0) {
+    if (valuesClose == -1) {
       return;
     }
     List<int[]> columns = split(st, next + 1, close);
@@ -187,10 +187,7 @@ final class SequenceCalls {
     if (last.isName() && (previous == null || previous.kind() == Kind.WORD && BLOCK_WORDS.contains(previous.text()))) {
       return last.text();
     }
-    if (last.isName() && previous.kind() != Kind.WORD) {
-      // rec.field, :bind: not a variable this reading follows
-      return null;
-    }
+    // Otherwise only a declaration; rec.field and :bind are not variables this reading follows.
     int first = 0;
     while (first < n && target.get(first).kind() == Kind.WORD && BLOCK_WORDS.contains(target.get(first).text())) {
       first++;
@@ -297,9 +294,7 @@ final class SequenceCalls {
         start = i + 1;
       }
     }
-    if (to > start) {
-      parts.add(new int[] {start, to});
-    }
+    parts.add(new int[] {start, to});
     return parts;
   }
 
@@ -314,15 +309,15 @@ final class SequenceCalls {
         i++;
       } else if (c == '-' && i + 1 < n && text.charAt(i + 1) == '-') {
         int end = text.indexOf('\n', i);
-        i = end < 0 ? n : end + 1;
+        i = end == -1 ? n : end + 1;
       } else if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
         int end = text.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
+        i = end == -1 ? n : end + 2;
       } else if (c == '\'') {
         i = string(text, i, tokens);
       } else if (c == '"') {
         int end = text.indexOf('"', i + 1);
-        int stop = end < 0 ? n : end;
+        int stop = end == -1 ? n : end;
         tokens.add(new Token(Kind.QUOTED, text.substring(i + 1, stop)));
         i = stop + 1;
       } else if (Character.isLetter(c)) {
@@ -391,8 +386,11 @@ final class SequenceCalls {
       default -> open;
     };
     int end = text.indexOf(close + "'", quote + 2);
-    int stop = end < 0 ? text.length() : end;
-    tokens.add(new Token(Kind.STRING, text.substring(quote + 2, stop)));
-    return end < 0 ? text.length() : end + 2;
+    if (end == -1) {
+      tokens.add(new Token(Kind.STRING, text.substring(quote + 2)));
+      return text.length();
+    }
+    tokens.add(new Token(Kind.STRING, text.substring(quote + 2, end)));
+    return end + 2;
   }
 }

@@ -3,6 +3,8 @@
  * Pump driven through {@code DBMS_DATAPUMP} over JDBC with named jobs that a restarted node re-attaches
  * to, the job log read back through {@code UTL_FILE}, invalid objects recompiled with {@code UTL_RECOMP}.
  * Every statement is built by {@link io.rebound.restore.oracle.OracleStatements}, with bind variables
- * wherever Oracle takes them and validated, quoted identifiers where it does not.
+ * wherever Oracle takes them and validated, quoted identifiers where it does not; those that find and move
+ * the sequences feeding the restored schema by {@link io.rebound.restore.oracle.OracleSequences}, from
+ * defaults and trigger bodies read by {@link io.rebound.restore.oracle.SequenceCalls}.
  */
 package io.rebound.restore.oracle;

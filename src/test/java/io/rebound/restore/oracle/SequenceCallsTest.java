@@ -24,6 +24,8 @@ class SequenceCallsTest {
     assertThat(SequenceCalls.nextvalCalls("\"Mixed\".\"Case$Seq\".nextval")).containsExactly(seq("Mixed", "Case$Seq"));
     assertThat(SequenceCalls.nextvalCalls("a#1.nextval * 10 + b_2.NEXTVAL")).containsExactly(seq("A#1"), seq("B_2"));
     assertThat(SequenceCalls.nextvalCalls("s.nextval + s.nextval")).containsExactly(seq("S"));
+    assertThat(seq("A", "B")).hasToString("A.B");
+    assertThat(seq("B")).hasToString("B");
   }
 
   @Test
@@ -190,6 +192,38 @@ class SequenceCallsTest {
         END;""";
 
     assertThat(SequenceCalls.triggerUses(body, "NEW")).containsExactly(new Use(seq("APP", "IDS"), null, "ID"));
+  }
+
+  @Test
+  void shouldReadABodyToItsLastStatementAndThroughABareDeclaration() {
+    assertThat(SequenceCalls.triggerUses(":new.id := s.nextval", "NEW")).containsExactly(new Use(seq("S"), null, "ID"));
+    assertThat(SequenceCalls.triggerUses("v_id NUMBER := s.nextval; BEGIN :new.id := v_id; END;", "NEW"))
+        .containsExactly(new Use(seq("S"), null, "ID"));
+  }
+
+  @Test
+  void shouldStopAtStatementsCutShort() {
+    assertThat(SequenceCalls.triggerUses("BEGIN ) := s.nextval; END;", "NEW")).containsExactly(new Use(seq("S"), null, null));
+    assertThat(SequenceCalls.triggerUses("BEGIN := s.nextval; END;", "NEW")).containsExactly(new Use(seq("S"), null, null));
+    assertThat(SequenceCalls.triggerUses("s.nextval; BEGIN INSERT", "NEW")).containsExactly(new Use(seq("S"), null, null));
+    assertThat(SequenceCalls.triggerUses("s.nextval; INSERT INTO log", "NEW")).containsExactly(new Use(seq("S"), null, null));
+    assertThat(SequenceCalls.triggerUses("s.nextval; INSERT INTO app.", "NEW")).containsExactly(new Use(seq("S"), null, null));
+    assertThat(SequenceCalls.triggerUses("s.nextval; INSERT INTO log (id) VALUES", "NEW")).containsExactly(new Use(seq("S"), null, null));
+    assertThat(SequenceCalls.triggerUses("s.nextval; INSERT INTO log (id)", "NEW")).containsExactly(new Use(seq("S"), null, null));
+    assertThat(SequenceCalls.triggerUses("BEGIN SELECT INTO :new.id FROM dual; END;", "NEW")).isEmpty();
+  }
+
+  @Test
+  void shouldTokenizeToTheEndOfTheText() {
+    assertThat(SequenceCalls.tokens("a -")).extracting(SequenceCalls.Token::text).containsExactly("A", "-");
+    assertThat(SequenceCalls.tokens("a /")).extracting(SequenceCalls.Token::text).containsExactly("A", "/");
+    assertThat(SequenceCalls.tokens("a :")).extracting(SequenceCalls.Token::text).containsExactly("A", ":");
+    assertThat(SequenceCalls.tokens("/*/ x */")).isEmpty();
+    assertThat(SequenceCalls.tokens("-- x\ny")).extracting(SequenceCalls.Token::text).containsExactly("Y");
+    assertThat(SequenceCalls.tokens("\"a\"b")).extracting(SequenceCalls.Token::text).containsExactly("a", "B");
+    assertThat(SequenceCalls.tokens("q'!'x!' y")).extracting(SequenceCalls.Token::text).containsExactly("'x", "Y");
+    assertThat(SequenceCalls.tokens("q'[x")).extracting(SequenceCalls.Token::text).containsExactly("x");
+    assertThat(SequenceCalls.tokens("'a'b")).extracting(SequenceCalls.Token::text).containsExactly("a", "B");
   }
 
   @Test
