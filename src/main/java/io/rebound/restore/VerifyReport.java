@@ -27,10 +27,19 @@ public record VerifyReport(
     sequences = List.copyOf(sequences);
   }
 
+  /** The longest summary: a process variable's text holds 4000 characters. */
+  static final int SUMMARY_LIMIT = 4000;
+  private static final String CUT = " ... (cut: every sequence is in the verify step's audit event)";
+
   public boolean passed() {
     return emptyKeyTables.isEmpty();
   }
 
+  /**
+   * The run's summary, at most {@link #SUMMARY_LIMIT} characters (a process variable holds no more): the
+   * sequences left behind come before the list of every sequence, which is what a long summary loses; the
+   * verify step's audit event keeps every sequence in full.
+   */
   public String summary() {
     StringBuilder text = new StringBuilder();
     text.append("Key tables: ");
@@ -42,15 +51,18 @@ public record VerifyReport(
     if (!stillInvalid.isEmpty()) {
       text.append(", still invalid: ").append(String.join(", ", stillInvalid));
     }
+    List<String> behind = sequencesBehind();
+    if (!behind.isEmpty()) {
+      text.append(". SEQUENCES LEFT BEHIND THEIR COLUMNS: ").append(String.join(", ", behind));
+    }
     text.append(". Sequences: ");
     if (sequences.isEmpty()) {
       text.append("none found");
     } else {
       text.append(String.join("; ", sequences.stream().map(SequenceResync::describe).toList()));
     }
-    List<String> behind = sequencesBehind();
-    if (!behind.isEmpty()) {
-      text.append(". SEQUENCES LEFT BEHIND THEIR COLUMNS: ").append(String.join(", ", behind));
+    if (text.length() > SUMMARY_LIMIT) {
+      return text.substring(0, SUMMARY_LIMIT - CUT.length()) + CUT;
     }
     return text.toString();
   }

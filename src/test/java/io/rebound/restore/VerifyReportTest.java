@@ -45,13 +45,34 @@ class VerifyReportTest {
 
     assertThat(report.passed()).isTrue();
     assertThat(report.sequencesBehind()).containsExactly("shared.ids");
-    assertThat(report.summary()).isEqualTo("Key tables: {PRODUCTS=40}. Invalid objects after import: 0. Sequences: " + MOVED.describe() + "; "
-        + PAST.describe() + "; " + SHARED_BEHIND.describe() + ". SEQUENCES LEFT BEHIND THEIR COLUMNS: shared.ids");
+    assertThat(report.summary()).isEqualTo("Key tables: {PRODUCTS=40}. Invalid objects after import: 0. SEQUENCES LEFT BEHIND THEIR"
+        + " COLUMNS: shared.ids. Sequences: " + MOVED.describe() + "; " + PAST.describe() + "; " + SHARED_BEHIND.describe());
     VerifyReport none = new VerifyReport(List.of("index a"), List.of("index a"), Map.of(), List.of("ORDERS"), List.of(PAST));
     assertThat(none.passed()).isFalse();
     assertThat(none.sequencesBehind()).isEmpty();
     assertThat(none.summary()).isEqualTo("Key tables: none named; EMPTY OR MISSING: ORDERS. Invalid objects after import: 1, still invalid:"
         + " index a. Sequences: " + PAST.describe());
     assertThat(new VerifyReport(List.of(), List.of(), Map.of(), List.of(), List.of()).summary()).endsWith("Sequences: none found");
+  }
+
+  @Test
+  void shouldKeepTheSummaryWithinWhatAProcessVariableHoldsAndTheSequencesBehindInIt() {
+    List<SequenceResync> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      many.add(new SequenceResync("app.sequence_" + i, List.of("app.table_" + i + ".id (default)"), 30L, 6L, 31L, Outcome.MOVED, null));
+    }
+    many.add(SHARED_BEHIND);
+    String summary = new VerifyReport(List.of(), List.of(), Map.of(), List.of(), many).summary();
+
+    assertThat(summary).hasSize(VerifyReport.SUMMARY_LIMIT).contains("SEQUENCES LEFT BEHIND THEIR COLUMNS: shared.ids")
+        .endsWith(" ... (cut: every sequence is in the verify step's audit event)");
+    many.remove(SHARED_BEHIND);
+    String fits = new VerifyReport(List.of(), List.of(), Map.of(), List.of(), many.subList(0, 10)).summary();
+    assertThat(fits).endsWith(many.get(9).describe());
+    String prefix = "Key tables: {";
+    String suffix = "=1}. Invalid objects after import: 0. Sequences: none found";
+    String name = "x".repeat(VerifyReport.SUMMARY_LIMIT - prefix.length() - suffix.length());
+    assertThat(new VerifyReport(List.of(), List.of(), Map.of(name, 1L), List.of(), List.of()).summary())
+        .isEqualTo(prefix + name + suffix).hasSize(VerifyReport.SUMMARY_LIMIT);
   }
 }
