@@ -44,7 +44,7 @@ public class VerifyDelegate extends AuditedStep {
     execution.setVariable(INVALID_OBJECTS, String.join("\n", report.invalidObjects()));
     execution.setVariable(ROW_COUNTS, json.writeValueAsString(new TreeMap<>(report.rowCounts())));
     log.fact("rowCounts", new TreeMap<>(report.rowCounts()));
-    log.fact("sequences", new TreeMap<>(report.sequences()));
+    log.fact("sequences", report.sequences());
     if (!report.passed()) {
       throw fail(execution, SchemaRestoreProcess.Errors.VERIFICATION_FAILED, "verification failed: " + report.summary());
     }

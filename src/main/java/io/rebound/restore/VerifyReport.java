@@ -10,27 +10,36 @@ import java.util.Map;
  * @param stillInvalid those still invalid after recompiling
  * @param rowCounts rows in each key table
  * @param emptyKeyTables key tables without rows, or missing
- * @param sequences each resynchronised sequence with the value it will hand out next
+ * @param sequences each sequence feeding the restored schema: moved, already past, or left alone and why
  */
 public record VerifyReport(
     List<String> invalidObjects,
     List<String> stillInvalid,
     Map<String, Long> rowCounts,
     List<String> emptyKeyTables,
-    Map<String, Long> sequences) {
+    List<SequenceResync> sequences) {
 
   public VerifyReport {
     invalidObjects = List.copyOf(invalidObjects);
     stillInvalid = List.copyOf(stillInvalid);
     rowCounts = Map.copyOf(rowCounts);
     emptyKeyTables = List.copyOf(emptyKeyTables);
-    sequences = Map.copyOf(sequences);
+    sequences = List.copyOf(sequences);
   }
+
+  /** The longest summary: a process variable's text holds 4000 characters. */
+  static final int SUMMARY_LIMIT = 4000;
+  private static final String CUT = " ... (cut: every sequence is in the verify step's audit event)";
 
   public boolean passed() {
     return emptyKeyTables.isEmpty();
   }
 
+  /**
+   * The run's summary, at most {@link #SUMMARY_LIMIT} characters (a process variable holds no more): the
+   * sequences left behind come before the list of every sequence, which is what a long summary loses; the
+   * verify step's audit event keeps every sequence in full.
+   */
   public String summary() {
     StringBuilder text = new StringBuilder();
     text.append("Key tables: ");
@@ -42,7 +51,24 @@ public record VerifyReport(
     if (!stillInvalid.isEmpty()) {
       text.append(", still invalid: ").append(String.join(", ", stillInvalid));
     }
-    text.append(". Sequences resynchronised: ").append(sequences.isEmpty() ? "none" : new java.util.TreeMap<>(sequences).toString());
+    List<String> behind = sequencesBehind();
+    if (!behind.isEmpty()) {
+      text.append(". SEQUENCES LEFT BEHIND THEIR COLUMNS: ").append(String.join(", ", behind));
+    }
+    text.append(". Sequences: ");
+    if (sequences.isEmpty()) {
+      text.append("none found");
+    } else {
+      text.append(String.join("; ", sequences.stream().map(SequenceResync::describe).toList()));
+    }
+    if (text.length() > SUMMARY_LIMIT) {
+      return text.substring(0, SUMMARY_LIMIT - CUT.length()) + CUT;
+    }
     return text.toString();
+  }
+
+  /** Sequences left handing out values their columns already hold (never one this step moved). */
+  public List<String> sequencesBehind() {
+    return sequences.stream().filter(SequenceResync::behind).map(SequenceResync::sequence).toList();
   }
 }

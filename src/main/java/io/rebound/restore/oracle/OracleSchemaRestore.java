@@ -8,6 +8,7 @@ import io.rebound.restore.PlannedAction;
 import io.rebound.restore.RestorePlan;
 import io.rebound.restore.SchemaRestoreDialect;
 import io.rebound.restore.SchemaRestoreRequest;
+import io.rebound.restore.SequenceResync;
 import io.rebound.restore.VerifyReport;
 import io.rebound.restore.oracle.DataPump.JobParameters;
 import io.rebound.runbook.StepLog;
@@ -444,44 +445,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
           empty.add(table);
         }
       }
-      Map<String, Long> resynced = new LinkedHashMap<>();
-      Map<String, String> mapping = new LinkedHashMap<>();
-      try (PreparedStatement statement = connection.prepareStatement(OracleStatements.SEQUENCES_BY_NAME)) {
-        statement.setString(1, schemaOwner);
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            mapping.put(rows.getString(1), rows.getString(2) + "." + rows.getString(3));
-          }
-        }
-      }
-      mapping.putAll(sequences);
-      for (Map.Entry<String, String> entry : mapping.entrySet()) {
-        String[] column = entry.getValue().split("\\.");
-        String block = OracleStatements.resyncSequence(schemaOwner, entry.getKey(), column[0], column[1]);
-        try (CallableStatement call = connection.prepareCall(block)) {
-          call.setString(1, schemaOwner);
-          call.setString(2, entry.getKey());
-          call.registerOutParameter(3, Types.BIGINT);
-          call.execute();
-          long next = call.getLong(3);
-          log.ran(block, "next value " + next);
-          resynced.put(schemaOwner + "." + entry.getKey(), next);
-        }
-      }
-      try (PreparedStatement statement = connection.prepareStatement(OracleStatements.IDENTITY_COLUMNS)) {
-        statement.setString(1, schemaOwner);
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            String sql = OracleStatements.resyncIdentity(schemaOwner, rows.getString(1), rows.getString(2), rows.getString(4));
-            try (Statement alter = connection.createStatement()) {
-              alter.execute(sql);
-            }
-            long next = queryLong(connection, OracleStatements.SEQUENCE_LAST_NUMBER, schemaOwner, rows.getString(3));
-            log.ran(sql, "next value " + next);
-            resynced.put(schemaOwner + "." + rows.getString(3), next);
-          }
-        }
-      }
+      List<SequenceResync> resynced = OracleSequences.resync(connection, schemaOwner, sequences, log);
       return new VerifyReport(invalid, stillInvalid, rowCounts, empty, resynced);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot verify target " + target.name() + ": " + e.getMessage(), e);

@@ -217,61 +217,6 @@ public final class OracleStatements {
 
   static final String TABLE_EXISTS = "SELECT COUNT(*) FROM dba_tables WHERE owner = ? AND table_name = ?";
 
-  /**
-   * Sequences that feed a table's key, found by name: {@code <TABLE>_SEQ} for a table whose primary key
-   * is one numeric column. Rows: sequence, table, column.
-   */
-  static final String SEQUENCES_BY_NAME = """
-      SELECT s.sequence_name, c.table_name, cc.column_name
-        FROM dba_sequences s
-        JOIN dba_constraints c ON c.owner = s.sequence_owner AND c.constraint_type = 'P'
-         AND s.sequence_name IN (c.table_name || '_SEQ', c.table_name || '_ID_SEQ')
-        JOIN dba_cons_columns cc ON cc.owner = c.owner AND cc.constraint_name = c.constraint_name
-        JOIN dba_tab_columns tc ON tc.owner = c.owner AND tc.table_name = c.table_name AND tc.column_name = cc.column_name
-       WHERE s.sequence_owner = ? AND s.increment_by > 0 AND tc.data_type IN ('NUMBER', 'INTEGER')
-         AND (SELECT COUNT(*) FROM dba_cons_columns x WHERE x.owner = c.owner AND x.constraint_name = c.constraint_name) = 1
-       ORDER BY s.sequence_name""";
-
-  /** The next value a sequence hands out (as far as the dictionary knows): binds owner, sequence. */
-  static final String SEQUENCE_LAST_NUMBER = "SELECT last_number FROM dba_sequences WHERE sequence_owner = ? AND sequence_name = ?";
-
-  /** Identity columns (12c): rows table, column, sequence, generation type. */
-  static final String IDENTITY_COLUMNS =
-      "SELECT table_name, column_name, sequence_name, generation_type FROM dba_tab_identity_cols WHERE owner = ? ORDER BY table_name";
-
-  /**
-   * Brings a sequence past the highest value of the column it feeds, on 12c and later (no RESTART): take
-   * the next value; if it is not past MAX, step once by the gap and put the increment back. The value the
-   * sequence hands out next comes back in the out bind.
-   * Binds: 1 owner, 2 sequence (in), 3 next value (out).
-   */
-  static String resyncSequence(String owner, String sequence, String table, String column) {
-    String qualified = quote(owner) + "." + quote(sequence);
-    return """
-        DECLARE
-          v_target    NUMBER;
-          v_next      NUMBER;
-          v_increment NUMBER;
-        BEGIN
-          SELECT NVL(MAX(%4$s), 0) + 1 INTO v_target FROM %1$s.%3$s;
-          SELECT increment_by INTO v_increment FROM dba_sequences WHERE sequence_owner = ? AND sequence_name = ?;
-          EXECUTE IMMEDIATE 'SELECT %2$s.NEXTVAL FROM dual' INTO v_next;
-          IF v_next < v_target THEN
-            EXECUTE IMMEDIATE 'ALTER SEQUENCE %2$s INCREMENT BY ' || (v_target - v_next);
-            EXECUTE IMMEDIATE 'SELECT %2$s.NEXTVAL FROM dual' INTO v_next;
-            EXECUTE IMMEDIATE 'ALTER SEQUENCE %2$s INCREMENT BY ' || v_increment;
-          END IF;
-          ? := v_next + v_increment;
-        END;""".formatted(quote(owner), qualified, quote(table), quote(column));
-  }
-
-  /** Moves an identity column's sequence past the column's highest value (12c: START WITH LIMIT VALUE). */
-  static String resyncIdentity(String owner, String table, String column, String generationType) {
-    String generation = "ALWAYS".equals(generationType) ? "ALWAYS" : "BY DEFAULT";
-    return "ALTER TABLE " + quote(owner) + "." + quote(table) + " MODIFY " + quote(column) + " GENERATED " + generation
-        + " AS IDENTITY (START WITH LIMIT VALUE)";
-  }
-
   private static String ignoring(int sqlCode, String statement) {
     return "BEGIN EXECUTE IMMEDIATE '" + statement.replace("'", "''") + "'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != " + sqlCode
         + " THEN RAISE; END IF; END;";

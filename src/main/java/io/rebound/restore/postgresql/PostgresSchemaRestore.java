@@ -11,6 +11,7 @@ import io.rebound.restore.PlannedAction;
 import io.rebound.restore.RestorePlan;
 import io.rebound.restore.SchemaRestoreDialect;
 import io.rebound.restore.SchemaRestoreRequest;
+import io.rebound.restore.SequenceResync;
 import io.rebound.restore.VerifyReport;
 import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess;
@@ -302,49 +303,12 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
         }
       }
 
-      Map<String, String> sequenceColumns = new LinkedHashMap<>(discoverSequences(connection, schemaArray));
       String ownerSchema = schemas.contains(schemaOwner) ? schemaOwner : schemas.isEmpty() ? schemaOwner : schemas.get(0);
-      sequences.forEach((sequence, column) -> sequenceColumns.putIfAbsent(ownerSchema + "." + sequence, ownerSchema + "." + column));
-      Map<String, Long> resynced = new LinkedHashMap<>();
-      for (Map.Entry<String, String> entry : sequenceColumns.entrySet()) {
-        String sequence = qualified(entry.getKey());
-        String[] column = entry.getValue().split("\\.");
-        String sql = "SELECT setval('" + sequence.replace("'", "''") + "'::regclass, GREATEST("
-            + "(SELECT COALESCE(max(" + quote(column[2]) + "), 0) FROM " + quote(column[0]) + "." + quote(column[1]) + ") + 1, "
-            + "(SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM " + sequence + ")), false)";
-        long next = queryLong(connection, sql);
-        log.ran(sql, "next value " + next);
-        resynced.put(entry.getKey(), next);
-      }
+      List<SequenceResync> resynced = PostgresSequences.resync(connection, schemaArray, schemas, ownerSchema, sequences, log);
       return new VerifyReport(invalid, invalid, rowCounts, empty, resynced);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot verify target " + target.name() + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Sequences owned by a column (serial, identity) in the schemas: {@code schema.sequence -> schema.table.column}. */
-  private static Map<String, String> discoverSequences(Connection connection, Array schemas) throws SQLException {
-    Map<String, String> found = new LinkedHashMap<>();
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT sn.nspname, s.relname, tn.nspname, t.relname, a.attname FROM pg_depend d"
-            + " JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace"
-            + " JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace"
-            + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
-            + " WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
-            + " AND sn.nspname = ANY(?) ORDER BY 1, 2")) {
-      statement.setArray(1, schemas);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          found.put(rows.getString(1) + "." + rows.getString(2), rows.getString(3) + "." + rows.getString(4) + "." + rows.getString(5));
-        }
-      }
-    }
-    return found;
-  }
-
-  private static String qualified(String schemaDotName) {
-    String[] parts = schemaDotName.split("\\.");
-    return quote(parts[0]) + "." + quote(parts[1]);
   }
 
   private void writeTotal(Target target, JobSpec job, DetachedProcess process) {
