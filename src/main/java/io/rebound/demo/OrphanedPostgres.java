@@ -235,7 +235,8 @@ final class OrphanedPostgres {
       }
     }
 
-    private static boolean signal(long pid) {
+    /** Sends SIGINT; whether it was delivered. */
+    static boolean signal(long pid) {
       try {
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid)).redirectErrorStream(true).start();
         kill.getInputStream().readAllBytes();

@@ -194,6 +194,38 @@ class OrphanedPostgresTest {
   }
 
   @Test
+  void shouldRefuseToGoOnWhenTheOrphanIgnoresTheFastShutdown() throws Exception {
+    // SIGINT ignored, as by a server stuck in its shutdown: it is not killed harder, the start is refused.
+    Path postgres = Files.copy(Path.of("/bin/sh"), directory.resolve("postgres"), StandardCopyOption.COPY_ATTRIBUTES);
+    Process stuck = new ProcessBuilder(postgres.toString(), "-c", "trap '' INT; while true; do sleep 1; done").directory(data.toFile()).start();
+    try {
+      Instant started = stuck.info().startInstant().orElseThrow();
+      Files.writeString(data.resolve(OrphanedPostgres.PID_FILE), stuck.pid() + "\n" + data + "\n" + started.getEpochSecond() + "\n");
+
+      assertThatThrownBy(() -> OrphanedPostgres.onThisHost().clear(data, Duration.ofMillis(500)))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("did not stop");
+
+      assertThat(stuck.isAlive()).isTrue();
+    } finally {
+      stuck.destroyForcibly();
+    }
+  }
+
+  @Test
+  void shouldSayWhetherTheFastShutdownWasDelivered() throws Exception {
+    Process running = new ProcessBuilder("/bin/sleep", "120").start();
+    Process ended = new ProcessBuilder("/bin/true").start();
+    ended.waitFor();
+    try {
+      assertThat(OrphanedPostgres.HostProcesses.signal(ended.pid())).isFalse();
+      assertThat(OrphanedPostgres.HostProcesses.signal(running.pid())).isTrue();
+      assertThat(running.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      running.destroyForcibly();
+    }
+  }
+
+  @Test
   void shouldSeeAProcessThatIsGoneAsGone() throws Exception {
     Process ended = new ProcessBuilder("/bin/true").start();
     ended.waitFor();
