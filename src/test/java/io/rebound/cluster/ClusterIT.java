@@ -243,8 +243,7 @@ class ClusterIT {
 
   /** The job's lock, empty once the job is gone. */
   private static Optional<Lock> lock(String jobId) throws Exception {
-    return query("SELECT ID_, LOCK_OWNER_, LOCK_EXP_TIME_ FROM ACT_RU_JOB WHERE ID_ = '" + jobId + "'")
-        .or(() -> Optional.empty());
+    return query("SELECT ID_, LOCK_OWNER_, LOCK_EXP_TIME_ FROM ACT_RU_JOB WHERE ID_ = '" + jobId + "'");
   }
 
   private static Optional<Lock> query(String sql) throws Exception {
