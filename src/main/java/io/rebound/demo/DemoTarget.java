@@ -5,12 +5,15 @@ import io.rebound.target.TargetProperties;
 import io.rebound.target.Targets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,9 @@ public class DemoTarget implements DisposableBean {
   public static final String NAME = "demo";
   public static final String DUMP_FILE = "winstore_full_backup.dump";
   private static final Logger LOG = LoggerFactory.getLogger(DemoTarget.class);
+  /** A fast shutdown takes a checkpoint: seconds for the demo's few megabytes. */
+  private static final String PORT_FILE = "postgres.port";
+  private static final Duration ORPHAN_STOP_TIME = Duration.ofSeconds(60);
 
   private final EmbeddedPostgres postgres;
 
@@ -45,7 +51,15 @@ public class DemoTarget implements DisposableBean {
         ************************************************************************************""");
     Path dumps = Files.createDirectories(directory.resolve("dumps")).toAbsolutePath();
     Path pgData = Files.createDirectories(directory.resolve("pgdata")).toAbsolutePath();
-    postgres = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).start();
+    // A Rebound killed before it could stop its server left that server running on this directory.
+    OrphanedPostgres.onThisHost().clear(pgData, ORPHAN_STOP_TIME);
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false);
+    // The port of the last start, while it is free: the plans of runs waiting for approval name it, and would
+    // have to be approved again on another.
+    Path portFile = directory.resolve(PORT_FILE);
+    lastPort(portFile).filter(DemoTarget::isFree).ifPresent(builder::setPort);
+    postgres = builder.start();
+    Files.writeString(portFile, postgres.getPort() + "\n");
     String url = postgres.getJdbcUrl("postgres", "postgres");
     try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
       WinstoreSchema.createIfMissing(connection);
@@ -58,6 +72,22 @@ public class DemoTarget implements DisposableBean {
       createDump(target, dump);
     }
     LOG.info("Demo target '{}' ready on port {}, dump {}", NAME, postgres.getPort(), dump);
+  }
+
+  private static Optional<Integer> lastPort(Path file) {
+    try {
+      return Files.exists(file) ? Optional.of(Integer.parseInt(Files.readString(file).strip())) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private void createDump(TargetProperties target, Path dump) {
