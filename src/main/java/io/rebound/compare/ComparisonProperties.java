@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  *     stays a matter of seconds, well inside the job executor's lock time
  * @param statementTimeout the longest a comparison's statement may run: a chunk takes seconds, but splitting
  *     a table whose key is not a whole number reads all of its keys in one statement. Under the job
- *     executor's lock time (five minutes), so a statement that hangs ends before another node takes its job
+ *     executor's lock time (two minutes), so a statement that hangs ends before another node takes its job
  *     over. PostgreSQL: {@code statement_timeout}; Oracle: the JDBC query timeout of every statement
  * @param lockTimeout the longest a comparison's statement waits for a lock (PostgreSQL {@code lock_timeout}:
  *     reading a table another session holds exclusively, during a restore, fails fast instead of queueing
@@ -24,7 +24,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("rebound.comparison")
 public record ComparisonProperties(
     @DefaultValue("256MB") DataSize maxChunkSize,
-    @DefaultValue("4m") Duration statementTimeout,
+    @DefaultValue("90s") Duration statementTimeout,
     @DefaultValue("10s") Duration lockTimeout,
     @DefaultValue("1000") int maxTables) {
 

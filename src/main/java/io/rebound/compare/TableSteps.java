@@ -111,7 +111,7 @@ final class TableSteps {
     /**
      * A job compares chunks, each committed as it is done, for about this long: a job per chunk would cost
      * the engine's round trip for every few hundred milliseconds of work, and a job must end well within
-     * the job executor's lock time (five minutes) or another node would take it over.
+     * the job executor's lock time (two minutes) or another node would take it over.
      */
     static final Duration CHUNKS_PER_JOB = Duration.ofSeconds(10);
 

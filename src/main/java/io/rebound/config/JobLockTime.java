@@ -1,6 +1,8 @@
 package io.rebound.config;
 
 import io.rebound.compare.ComparisonProperties;
+import io.rebound.target.Target;
+import io.rebound.target.Targets;
 import java.time.Duration;
 import java.util.Optional;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -15,7 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * Says at start when a job may outlast the job executor's lock time: another node would then take the job
  * while it still runs, and both would run it. A comparison job works for about ten seconds and may be in the
- * middle of a statement when it stops, which {@code rebound.comparison.statement-timeout} cuts off.
+ * middle of a statement when it stops, which {@code rebound.comparison.statement-timeout} cuts off; a
+ * restore's step runs short statements on its target, each cut off by the target's statement timeout.
  */
 @Component
 class JobLockTime {
@@ -26,10 +29,12 @@ class JobLockTime {
 
   private final ProcessEngine engine;
   private final ComparisonProperties comparison;
+  private final Targets targets;
 
-  JobLockTime(ProcessEngine engine, ComparisonProperties comparison) {
+  JobLockTime(ProcessEngine engine, ComparisonProperties comparison, Targets targets) {
     this.engine = engine;
     this.comparison = comparison;
+    this.targets = targets;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -37,17 +42,28 @@ class JobLockTime {
     if (engine.getProcessEngineConfiguration() instanceof ProcessEngineConfigurationImpl configuration
         && configuration.getJobExecutor() != null) {
       JobExecutor executor = configuration.getJobExecutor();
-      warning(Duration.ofMillis(executor.getLockTimeInMillis()), comparison.statementTimeout()).ifPresent(LOG::warn);
+      Duration lockTime = Duration.ofMillis(executor.getLockTimeInMillis());
+      warning(lockTime, "rebound.comparison.statement-timeout", comparison.statementTimeout()).ifPresent(LOG::warn);
+      for (Target target : targets.all()) {
+        warning(lockTime, "rebound.targets." + target.name() + ".statement-timeout", target.properties().statementTimeout())
+            .ifPresent(LOG::warn);
+      }
     }
   }
 
-  static Optional<String> warning(Duration lockTime, Duration statementTimeout) {
+  /** A warning when a job whose statements end after {@code statementTimeout} may outlast the lock (0: they never end). */
+  static Optional<String> warning(Duration lockTime, String setting, Duration statementTimeout) {
+    if (statementTimeout.isZero()) {
+      return Optional.of("Statements have no timeout (" + setting + " = 0): a job may outlast the job executor's lock time"
+          + " (camunda.bpm.job-execution.lock-time-in-millis, " + lockTime.toSeconds() + " s), and another node then takes it"
+          + " while it still runs");
+    }
     Duration longestJob = statementTimeout.plus(REST_OF_A_JOB);
     if (lockTime.compareTo(longestJob) >= 0) {
       return Optional.empty();
     }
     return Optional.of("The job executor's lock time (camunda.bpm.job-execution.lock-time-in-millis, " + lockTime.toSeconds()
-        + " s) is shorter than a comparison job may take (rebound.comparison.statement-timeout, " + statementTimeout.toSeconds()
+        + " s) is shorter than a job may take (" + setting + ", " + statementTimeout.toSeconds()
         + " s, and " + REST_OF_A_JOB.toSeconds() + " s more): another node may take such a job while it still runs."
         + " Raise the lock time to at least " + longestJob.toSeconds() + " s");
   }

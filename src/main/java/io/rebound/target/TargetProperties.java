@@ -28,7 +28,7 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * @param comparisonPasswordFile a file holding it (first line)
  * @param connectTimeout the longest Rebound waits to connect and log in (default 10 s)
  * @param statementTimeout the longest one statement runs before the server or the driver cancels it
- *     (default 1 h; 0 for none); the socket's read timeout is a minute longer
+ *     (default 90 s, under the job executor's lock time; 0 for none); the socket's read timeout is a minute longer
  * @param lockTimeout the longest a statement waits for a lock, e.g. a DROP behind an application's
  *     transaction (default 1 min; PostgreSQL {@code lock_timeout}, Oracle {@code DDL_LOCK_TIMEOUT})
  */
@@ -52,7 +52,8 @@ public record TargetProperties(
     Duration lockTimeout) {
 
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofHours(1);
+  /** Under the job executor's lock time (2 min), so that no node takes a step whose statement still runs. */
+  static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(90);
   static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(1);
 
   @ConstructorBinding

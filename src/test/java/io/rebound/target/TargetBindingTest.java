@@ -127,7 +127,7 @@ class TargetBindingTest {
     assertThat(pg.parallelism()).isEqualTo(2);
     TargetProperties ora = targets.get("ora").properties();
     assertThat(ora.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
-    assertThat(ora.statementTimeout()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(ora.statementTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
     assertThat(ora.lockTimeout()).isEqualTo(java.time.Duration.ofMinutes(1));
     assertThat(ora.parallelism()).as("parallel Data Pump needs Enterprise Edition").isEqualTo(1);
   }
