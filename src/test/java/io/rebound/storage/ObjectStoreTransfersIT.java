@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -16,12 +19,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /** Transfers against a real S3 server over HTTP, with parts small enough to keep the test fast. */
@@ -141,6 +150,62 @@ class ObjectStoreTransfersIT {
     }
     assertThat(retry.count.get()).isEqualTo(2);
     assertThat(Files.mismatch(file, destination)).isEqualTo(-1L);
+  }
+
+  @Test
+  void shouldWriteWithRetentionAndEncryptionAndNeverDeleteALockedObject() throws IOException {
+    S3StorageProperties plain = server.settings("locked");
+    S3StorageProperties locked = new S3StorageProperties(plain.endpoint(), plain.region(), plain.bucket(), plain.prefix(), true,
+        plain.accessKeyId(), plain.secretAccessKey(), new S3StorageProperties.ObjectLock("COMPLIANCE", 30), "AES256");
+    List<Object> requests = Collections.synchronizedList(new java.util.ArrayList<>());
+    Instant retainUntil = Instant.now().plus(Duration.ofDays(30));
+    // S3Proxy keeps no retention; the store's answer is given the retention a locking store would report.
+    ExecutionInterceptor lockingStore = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        requests.add(context.request());
+      }
+
+      @Override
+      public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+        if (context.response() instanceof HeadObjectResponse head && head.metadata().containsKey("locked")) {
+          return head.toBuilder().objectLockMode(ObjectLockMode.COMPLIANCE).objectLockRetainUntilDate(retainUntil).build();
+        }
+        return context.response();
+      }
+    };
+    Path small = randomFile("small", 1000, 6);
+    Path large = randomFile("large", PART + 1, 7);
+    try (ObjectStore store = new ObjectStore(S3Clients.create(locked, List.of(lockingStore)), locked, new TransferSettings(PART, 2),
+        Clock.systemUTC())) {
+      store.upload(small, store.key("small"));
+      store.upload(large, store.key("large"));
+
+      assertThat(requests).filteredOn(PutObjectRequest.class::isInstance).map(PutObjectRequest.class::cast).singleElement()
+          .satisfies(put -> {
+            assertThat(put.objectLockMode()).isEqualTo(ObjectLockMode.COMPLIANCE);
+            assertThat(put.objectLockRetainUntilDate()).isBetween(Instant.now().plus(Duration.ofDays(29)), Instant.now().plus(Duration.ofDays(31)));
+            assertThat(put.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
+            assertThat(put.metadata()).containsKey(ObjectStore.SHA256);
+          });
+      assertThat(requests).filteredOn(CreateMultipartUploadRequest.class::isInstance).map(CreateMultipartUploadRequest.class::cast)
+          .singleElement().satisfies(create -> {
+            assertThat(create.objectLockMode()).isEqualTo(ObjectLockMode.COMPLIANCE);
+            assertThat(create.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
+          });
+
+      try (S3Client raw = S3Clients.create(plain, List.of())) {
+        raw.putObject(request -> request.bucket(S3Server.BUCKET).key(store.key("kept")).metadata(java.util.Map.of("locked", "yes")),
+            RequestBody.fromString("under retention"));
+      }
+      assertThatThrownBy(() -> store.delete(store.key("kept"))).isInstanceOf(ObjectLockedException.class)
+          .hasMessageContaining(store.key("kept")).hasMessageContaining("locked until");
+      assertThat(store.head(store.key("kept"))).isPresent();
+
+      store.delete(store.key("small"));
+      store.delete(store.key("never-there"));
+      assertThat(store.head(store.key("small"))).isEmpty();
+    }
   }
 
   private Path randomFile(String name, int size, long seed) throws IOException {
