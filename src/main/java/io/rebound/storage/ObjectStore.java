@@ -108,7 +108,13 @@ public class ObjectStore implements AutoCloseable {
       byte[] bytes = Files.readAllBytes(file);
       put(key, bytes, sha256, "application/octet-stream");
     } else {
-      uploadInParts(file, key, size, sha256);
+      uploadInParts(file, key, size, sha256, true);
+      String recorded = head(key).map(object -> object.metadata().get(SHA256)).orElse(null);
+      if (!sha256.equals(recorded)) {
+        // The open upload resumed was begun for other bytes (its metadata names their checksum): start afresh.
+        LOG.warn("{} was resumed from an upload begun for other content (SHA-256 {}); uploading it afresh", key, recorded);
+        uploadInParts(file, key, size, sha256, false);
+      }
     }
     return new StoredObject(key, size, sha256);
   }
@@ -133,10 +139,10 @@ public class ObjectStore implements AutoCloseable {
     s3.putObject(request.build(), RequestBody.fromBytes(bytes));
   }
 
-  private void uploadInParts(Path file, String key, long size, String sha256) throws IOException {
+  private void uploadInParts(Path file, String key, long size, String sha256, boolean resume) throws IOException {
     int partSize = transfers.partSize();
     int parts = (int) ((size + partSize - 1) / partSize);
-    String uploadId = openUpload(key).orElseGet(() -> createUpload(key, sha256));
+    String uploadId = (resume ? openUpload(key) : Optional.<String>empty()).orElseGet(() -> createUpload(key, sha256));
     Map<Integer, Part> held = new HashMap<>();
     s3.listPartsPaginator(request -> request.bucket(bucket()).key(key).uploadId(uploadId)).parts()
         .forEach(part -> held.put(part.partNumber(), part));

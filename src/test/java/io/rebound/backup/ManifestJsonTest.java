@@ -56,6 +56,15 @@ class ManifestJsonTest {
   }
 
   @Test
+  void shouldTakeABackupOfAnIdleDatabaseAndAnEmptyPiece() {
+    BackupManifest idle = new BackupManifest("20261130T010000Z-full", "orders", Dialect.POSTGRESQL, BackupType.FULL, null, 1, "7301",
+        Instant.parse("2026-11-30T01:00:00Z"), Instant.parse("2026-11-30T01:00:00Z"), "16/B374D848", "16/B374D848",
+        List.of(new Piece("empty.tar", DIRECTORY + "empty.tar", 0, SHA)));
+
+    assertThat(read(json(idle))).isEqualTo(idle);
+  }
+
+  @Test
   void shouldRefuseWhatIsNotAManifest() {
     assertThatThrownBy(() -> read("{not json")).hasMessageContaining(KEY).hasMessageContaining("not JSON");
     assertThatThrownBy(() -> read("[]")).hasMessageContaining("not a JSON object");

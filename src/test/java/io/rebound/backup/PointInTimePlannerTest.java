@@ -222,6 +222,16 @@ class PointInTimePlannerTest {
   }
 
   @Test
+  void shouldChainAnIncrementalOfAnIdleDatabaseThatEndsWhereItsParentEnded() {
+    CatalogSnapshot catalog = new Catalogs().full("f1", 0, 60)
+        .backup("idle", BackupType.INCREMENTAL, "f1", 1440, 1450, lsn(60), lsn(60), 1, Catalogs.IDENTITY)
+        .logs(0, 60, 10).logs(60, 1500, "0/" + Long.toHexString(60 * 4096).toUpperCase(), lsn(60), 1, Catalogs.IDENTITY)
+        .logs(1500, 1600, lsn(60), lsn(100), 1, Catalogs.IDENTITY).snapshot();
+
+    assertThat(ids(PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(1550))))).containsExactly("f1", "idle");
+  }
+
+  @Test
   void shouldOrderOracleScnsAsNumbers() {
     String directory = "rebound/backups/db/2026/11/01/";
     CatalogSnapshot catalog = new CatalogSnapshot("db", Dialect.ORACLE,

@@ -93,6 +93,27 @@ class RetentionTest {
   }
 
   @Test
+  void shouldKeepTheLogsOfANewTimelinesFullThatSpansTheWindowStart() {
+    // Timeline 2 began at minute 1000 from position lsn(500); its FULL runs from 1900 to 2100, across the window's start.
+    Catalogs catalogs = new Catalogs().full("t1", 0, 60).logs(0, 1000, 50);
+    for (long start = 1000; start < 3000; start += 50) {
+      catalogs.logs(start, start + 50, lsn(start - 500), lsn(start - 450), 2, Catalogs.IDENTITY);
+    }
+    CatalogSnapshot catalog = catalogs.backup("t2", BackupType.FULL, null, 1900, 2100, lsn(1400), lsn(1600), 2, Catalogs.IDENTITY)
+        .snapshot();
+
+    Retention.Decision decision = Retention.decide(catalog, at(3000), Duration.ofMinutes(1000));
+
+    assertThat(decision.keepLogs()).anySatisfy(batch -> {
+      assertThat(batch.timeline()).isEqualTo(2);
+      assertThat(batch.startPosition()).isEqualTo(lsn(1400));
+    });
+    CatalogSnapshot kept = new CatalogSnapshot(catalog.target(), catalog.dialect(), decision.keepBackups(), decision.keepLogs());
+    assertThat(PointInTimePlanner.plan(kept, RecoveryPoint.at(at(2100))))
+        .isEqualTo(PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(2100))));
+  }
+
+  @Test
   void shouldRefuseANegativeWindow() {
     assertThatThrownBy(() -> Retention.decide(threeWeeks(), at(0), Duration.ofDays(-1))).hasMessageContaining("negative");
   }

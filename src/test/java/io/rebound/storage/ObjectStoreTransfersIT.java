@@ -110,6 +110,25 @@ class ObjectStoreTransfersIT {
   }
 
   @Test
+  void shouldNotCompleteAnUploadBegunForOtherBytesWithTheNewFile() throws IOException {
+    Path first = randomFile("first", PART * 3, 8);
+    Path second = randomFile("second", PART * 3, 9);
+    String key;
+    try (ObjectStore store = server.store("changed", new TransferSettings(PART, 1), new PartCounter(1))) {
+      key = store.key("piece");
+      assertThatThrownBy(() -> store.upload(first, key)).hasMessageContaining("connection cut");
+    }
+    try (ObjectStore store = server.store("changed", new TransferSettings(PART, 2))) {
+      StoredObject stored = store.upload(second, key);
+
+      assertThat(stored.sha256()).isEqualTo(Checksums.sha256Hex(second));
+      Path copy = directory.resolve("changed-copy");
+      store.download(key, copy, stored.sha256());
+      assertThat(Files.mismatch(second, copy)).isEqualTo(-1L);
+    }
+  }
+
+  @Test
   void shouldRefuseACorruptedObjectNamingItsKey() throws IOException {
     Path file = randomFile("good", PART * 2, 4);
     try (ObjectStore store = server.store("corrupt", new TransferSettings(PART, 2))) {
