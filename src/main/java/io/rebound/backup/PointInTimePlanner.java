@@ -88,7 +88,8 @@ public final class PointInTimePlanner {
     long total = pieces.stream().mapToLong(Piece::size).sum();
     Instant recoverTo = point.isLatest() ? coveredTime : point.instant();
     return new RecoveryPlan(catalog.target(), catalog.dialect(), point, full.timeline(), full.databaseIdentity(), chain.backups(),
-        logs, pieces, total, recoverTo, point.isLatest() ? coveredPosition : null, dataLoss(point, lastShipped, coveredPosition));
+        logs, pieces, total, recoverTo, point.isLatest() ? coveredPosition : null, dataLoss(point, lastShipped, coveredPosition)
+        + otherLines(catalog, full, lastShipped));
   }
 
   /**
@@ -150,6 +151,15 @@ public final class PointInTimePlanner {
       return "target " + catalog.target() + " has no FULL backup in the catalog";
     }
     return point + " is before the first backup of target " + catalog.target() + ": its first FULL backup ends at " + first.get();
+  }
+
+  /** Logs shipped later on another timeline or database, which this plan cannot use: a DBA must know they exist. */
+  private static String otherLines(CatalogSnapshot catalog, BackupManifest full, Instant lastShipped) {
+    return catalog.logs().stream().filter(batch -> !sameLine(batch, full) && batch.endTime().isAfter(lastShipped))
+        .max(Comparator.comparing(LogManifest::endTime))
+        .map(batch -> " Logs shipped up to " + batch.endTime() + " on timeline " + batch.timeline() + " of database "
+            + batch.databaseIdentity() + " are not used: that timeline has no FULL backup of its own before the point.")
+        .orElse("");
   }
 
   private static String dataLoss(RecoveryPoint point, Instant lastShipped, String lastPosition) {

@@ -205,6 +205,18 @@ class PointInTimePlannerTest {
   }
 
   @Test
+  void shouldSayWhenNewerLogsOfAnotherTimelineCannotBeUsed() {
+    CatalogSnapshot catalog = new Catalogs().full("f1", 0, 60).logs(0, 1000, 10)
+        .logs(1000, 2000, lsn(900), lsn(1900), 2, Catalogs.IDENTITY).snapshot();
+
+    RecoveryPlan plan = PointInTimePlanner.plan(catalog, RecoveryPoint.latest());
+
+    assertThat(plan.recoverToTime()).isEqualTo(at(1000));
+    assertThat(plan.dataLoss()).contains("Logs shipped up to " + at(2000) + " on timeline 2").contains("not used");
+    assertThat(PointInTimePlanner.plan(twoCycles().snapshot(), RecoveryPoint.latest()).dataLoss()).doesNotContain("not used");
+  }
+
+  @Test
   void shouldNeverMixLogsOfAnotherDatabase() {
     CatalogSnapshot catalog = new Catalogs().full("f1", 0, 60).logs(0, 300, 10).logs(300, 600, 10, 1, "9999999999").snapshot();
 

@@ -94,13 +94,14 @@ class RetentionTest {
 
   @Test
   void shouldKeepTheLogsOfANewTimelinesFullThatSpansTheWindowStart() {
-    // Timeline 2 began at minute 1000 from position lsn(500); its FULL runs from 1900 to 2100, across the window's start.
+    // Timeline 2 began at minute 1000 from position lsn(500); its first FULL runs from 1900 to 2100, across the window's
+    // start, and only the points between 2100 and its next FULL need the logs it started with.
     Catalogs catalogs = new Catalogs().full("t1", 0, 60).logs(0, 1000, 50);
     for (long start = 1000; start < 3000; start += 50) {
       catalogs.logs(start, start + 50, lsn(start - 500), lsn(start - 450), 2, Catalogs.IDENTITY);
     }
     CatalogSnapshot catalog = catalogs.backup("t2", BackupType.FULL, null, 1900, 2100, lsn(1400), lsn(1600), 2, Catalogs.IDENTITY)
-        .snapshot();
+        .backup("t2-next", BackupType.FULL, null, 2700, 2800, lsn(2200), lsn(2300), 2, Catalogs.IDENTITY).snapshot();
 
     Retention.Decision decision = Retention.decide(catalog, at(3000), Duration.ofMinutes(1000));
 
