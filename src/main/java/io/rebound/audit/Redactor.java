@@ -1,5 +1,6 @@
 package io.rebound.audit;
 
+import io.rebound.storage.S3StorageProperties;
 import io.rebound.target.Target;
 import io.rebound.target.Targets;
 import java.util.ArrayList;
@@ -27,15 +28,21 @@ public class Redactor {
 
   private final Targets targets;
   private final AuditKey auditKey;
+  private final S3StorageProperties storage;
 
   public Redactor(Targets targets) {
     this(targets, null);
   }
 
-  @Autowired
   Redactor(Targets targets, AuditKey auditKey) {
+    this(targets, auditKey, null);
+  }
+
+  @Autowired
+  Redactor(Targets targets, AuditKey auditKey, S3StorageProperties storage) {
     this.targets = targets;
     this.auditKey = auditKey;
+    this.storage = storage;
   }
 
   public String redact(String text) {
@@ -63,6 +70,9 @@ public class Redactor {
     List<String> secrets = new ArrayList<>();
     if (auditKey != null) {
       addSecret(secrets, auditKey.material());
+    }
+    if (storage != null) {
+      addSecret(secrets, storage.secretAccessKey());
     }
     for (Target target : targets.all()) {
       addSecret(secrets, safely(target::password));

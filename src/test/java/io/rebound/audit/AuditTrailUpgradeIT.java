@@ -110,8 +110,9 @@ class AuditTrailUpgradeIT {
   @Test
   @Order(2)
   void shouldMigrateOnceBeforeTheEngineWhenNodesStartAtOnce() {
+    // Each migration once, whatever later ones other capabilities add.
     assertThat(engineDatabase.queryForList("SELECT version || ':' || success FROM rebound_schema_history ORDER BY installed_rank", String.class))
-        .containsExactly("0:true", "1:true", "2:true", "3:true", "4:true");
+        .startsWith("0:true", "1:true", "2:true", "3:true", "4:true").doesNotHaveDuplicates().allMatch(row -> row.endsWith(":true"));
     for (ConfigurableApplicationContext context : List.of(node, otherNode)) {
       ConfigurableListableBeanFactory beans = context.getBeanFactory();
       for (String engineBean : beans.getBeanNamesForType(ProcessEngineConfigurationImpl.class)) {

@@ -1,0 +1,173 @@
+package io.rebound.backup;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Chooses what a restore to a point needs: the newest FULL that ends at or before the point (not simply the newest
+ * one), the INCREMENTALs chained after it that also end by then, and the log batches of the same database and
+ * timeline from the last of those backups' start position up to the point. A point before the first backup, after
+ * the last shipped log, or beyond a gap in the logs is refused with the reason named. Pure: it reads only the
+ * catalog snapshot it is given.
+ *
+ * <p>The timeline is the FULL's: a restore never mixes backups and logs of two timelines or two databases. A point
+ * on a timeline that has no FULL of its own yet (just after a restore opened a new one) is refused until one is
+ * taken.
+ */
+public final class PointInTimePlanner {
+
+  private PointInTimePlanner() {}
+
+  /** The backups a point starts from and the position its logs must start at. */
+  record Chain(List<BackupManifest> backups) {
+    BackupManifest full() {
+      return backups.get(0);
+    }
+
+    BackupManifest last() {
+      return backups.get(backups.size() - 1);
+    }
+  }
+
+
+  public static RecoveryPlan plan(CatalogSnapshot catalog, RecoveryPoint point) {
+    Chain chain = chain(catalog, point).orElseThrow(() -> new PlanRefusedException(noFull(catalog, point)));
+    BackupManifest full = chain.full();
+    BackupManifest last = chain.last();
+    List<LogManifest> line = logsOf(catalog, full);
+    if (line.isEmpty()) {
+      throw new PlanRefusedException("no archived logs of timeline " + full.timeline() + " are shipped for target " + catalog.target()
+          + ": backup " + last.id() + " cannot be made consistent");
+    }
+    Instant lastShipped = line.stream().map(LogManifest::endTime).max(Comparator.naturalOrder()).orElseThrow();
+    if (!point.isLatest() && point.instant().isAfter(lastShipped)) {
+      throw new PlanRefusedException(point + " is after the last shipped log of target " + catalog.target() + " on timeline "
+          + full.timeline() + ", which ends at " + lastShipped + ": that is the latest point a restore can reach");
+    }
+    List<LogManifest> logs = new ArrayList<>();
+    BigInteger covered = Positions.value(catalog.dialect(), last.startPosition());
+    BigInteger consistent = Positions.value(catalog.dialect(), last.endPosition());
+    String coveredPosition = last.startPosition();
+    Instant coveredTime = last.startTime();
+    boolean reached = false;
+    for (Keyed keyed : keyed(catalog, line)) {
+      LogManifest batch = keyed.batch();
+      if (keyed.end().compareTo(covered) <= 0) {
+        continue;
+      }
+      if (keyed.start().compareTo(covered) > 0) {
+        throw new PlanRefusedException("the logs of target " + catalog.target() + " have a gap between position " + coveredPosition
+            + " (" + coveredTime + ") and position " + batch.startPosition() + " (" + batch.startTime() + ") on timeline "
+            + full.timeline() + ": no restore from backup " + last.id() + " can cross it"
+            + (point.isLatest() ? "; the latest point before it is " + coveredTime : ""));
+      }
+      logs.add(batch);
+      covered = keyed.end();
+      coveredPosition = batch.endPosition();
+      coveredTime = batch.endTime();
+      if (!point.isLatest() && covered.compareTo(consistent) >= 0 && !batch.endTime().isBefore(point.instant())) {
+        reached = true;
+        break;
+      }
+    }
+    if (covered.compareTo(consistent) < 0) {
+      throw new PlanRefusedException("the shipped logs of target " + catalog.target() + " end at position " + coveredPosition
+          + ", before backup " + last.id() + " is consistent (position " + last.endPosition() + ")");
+    }
+    if (!point.isLatest() && !reached) {
+      throw new PlanRefusedException("the shipped logs of target " + catalog.target() + " reach " + coveredTime + ", not " + point);
+    }
+    List<Piece> pieces = new ArrayList<>();
+    chain.backups().forEach(backup -> pieces.addAll(backup.pieces()));
+    logs.forEach(batch -> pieces.addAll(batch.pieces()));
+    long total = pieces.stream().mapToLong(Piece::size).sum();
+    Instant recoverTo = point.isLatest() ? coveredTime : point.instant();
+    return new RecoveryPlan(catalog.target(), catalog.dialect(), point, full.timeline(), full.databaseIdentity(), chain.backups(),
+        logs, pieces, total, recoverTo, point.isLatest() ? coveredPosition : null, dataLoss(point, lastShipped, coveredPosition)
+        + otherLines(catalog, full, lastShipped));
+  }
+
+  /**
+   * The FULL and INCREMENTALs a point starts from, without looking at the logs: what retention keeps for a point.
+   * Empty when no FULL ends by the point.
+   */
+  static Optional<Chain> chain(CatalogSnapshot catalog, RecoveryPoint point) {
+    Comparator<String> order = Positions.order(catalog.dialect());
+    Comparator<BackupManifest> newest = Comparator.comparing(BackupManifest::endTime)
+        .thenComparing(BackupManifest::endPosition, order).thenComparing(BackupManifest::id);
+    Optional<BackupManifest> full = catalog.backups().stream()
+        .filter(backup -> backup.type() == BackupType.FULL && endsBy(backup, point))
+        .max(newest);
+    if (full.isEmpty()) {
+      return Optional.empty();
+    }
+    List<BackupManifest> backups = new ArrayList<>(List.of(full.get()));
+    while (true) {
+      BackupManifest last = backups.get(backups.size() - 1);
+      Optional<BackupManifest> next = catalog.backups().stream()
+          .filter(backup -> backup.type() == BackupType.INCREMENTAL && last.id().equals(backup.parentId()) && endsBy(backup, point)
+              && sameLine(backup, full.get()) && order.compare(backup.endPosition(), last.endPosition()) >= 0)
+          .max(newest);
+      if (next.isEmpty() || backups.contains(next.get())) {
+        return Optional.of(new Chain(backups));
+      }
+      backups.add(next.get());
+    }
+  }
+
+  /** The log batches of a FULL's database and timeline, in position order. */
+  static List<LogManifest> logsOf(CatalogSnapshot catalog, BackupManifest full) {
+    return keyed(catalog, catalog.logs().stream().filter(batch -> sameLine(batch, full)).toList()).stream().map(Keyed::batch).toList();
+  }
+
+  /** A batch with its positions as numbers, read once: a catalog holds thousands of batches. */
+  private record Keyed(LogManifest batch, BigInteger start, BigInteger end) {}
+
+  private static List<Keyed> keyed(CatalogSnapshot catalog, List<LogManifest> batches) {
+    return batches.stream()
+        .map(batch -> new Keyed(batch, Positions.value(catalog.dialect(), batch.startPosition()),
+            Positions.value(catalog.dialect(), batch.endPosition())))
+        .sorted(Comparator.comparing(Keyed::start).thenComparing(Keyed::end))
+        .toList();
+  }
+
+  static boolean sameLine(Manifest one, Manifest other) {
+    return one.timeline() == other.timeline() && one.databaseIdentity().equals(other.databaseIdentity());
+  }
+
+  private static boolean endsBy(BackupManifest backup, RecoveryPoint point) {
+    return point.isLatest() || !backup.endTime().isAfter(point.instant());
+  }
+
+  private static String noFull(CatalogSnapshot catalog, RecoveryPoint point) {
+    Optional<Instant> first = catalog.backups().stream().filter(backup -> backup.type() == BackupType.FULL)
+        .map(BackupManifest::endTime).min(Comparator.naturalOrder());
+    if (first.isEmpty()) {
+      return "target " + catalog.target() + " has no FULL backup in the catalog";
+    }
+    return point + " is before the first backup of target " + catalog.target() + ": its first FULL backup ends at " + first.get();
+  }
+
+  /** Logs shipped later on another timeline or database, which this plan cannot use: a DBA must know they exist. */
+  private static String otherLines(CatalogSnapshot catalog, BackupManifest full, Instant lastShipped) {
+    return catalog.logs().stream().filter(batch -> !sameLine(batch, full) && batch.endTime().isAfter(lastShipped))
+        .max(Comparator.comparing(LogManifest::endTime))
+        .map(batch -> " Logs shipped up to " + batch.endTime() + " on timeline " + batch.timeline() + " of database "
+            + batch.databaseIdentity() + " are not used: that timeline has no FULL backup of its own before the point.")
+        .orElse("");
+  }
+
+  private static String dataLoss(RecoveryPoint point, Instant lastShipped, String lastPosition) {
+    if (point.isLatest()) {
+      return "Changes made after " + lastShipped + " (position " + lastPosition + ") have not been shipped to S3 and are lost.";
+    }
+    Duration lost = Duration.between(point.instant(), lastShipped);
+    return "Everything committed after " + point.instant() + " is lost: " + lost + " of changes up to the last shipped log at "
+        + lastShipped + ", and any made since.";
+  }
+}
