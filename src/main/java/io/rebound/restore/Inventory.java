@@ -12,6 +12,9 @@ import java.util.Map;
  * @param objectCounts number of objects per existing user
  * @param sessions the sessions of the affected users
  * @param dumpContents what the dump file holds, as far as the dialect can tell before the import
+ * @param outsideDependents what lies outside the affected schemas and users but depends on them, so that the
+ *     reset drops or changes it too (a view over a restored table, a foreign key into one, a default that
+ *     calls a restored sequence), as the database describes each
  */
 public record Inventory(
     List<String> existingUsers,
@@ -19,15 +22,23 @@ public record Inventory(
     List<String> schemas,
     Map<String, Long> objectCounts,
     List<Session> sessions,
-    List<String> dumpContents) {
+    List<String> dumpContents,
+    List<String> outsideDependents) {
 
   public Inventory {
+    outsideDependents = List.copyOf(outsideDependents);
     existingUsers = List.copyOf(existingUsers);
     missingUsers = List.copyOf(missingUsers);
     schemas = List.copyOf(schemas);
     objectCounts = Map.copyOf(objectCounts);
     sessions = List.copyOf(sessions);
     dumpContents = List.copyOf(dumpContents);
+  }
+
+  /** An inventory in which nothing outside the affected schemas depends on them. */
+  public Inventory(List<String> existingUsers, List<String> missingUsers, List<String> schemas, Map<String, Long> objectCounts,
+      List<Session> sessions, List<String> dumpContents) {
+    this(existingUsers, missingUsers, schemas, objectCounts, sessions, dumpContents, List.of());
   }
 
   /** Orders users with the schema owner first, the others by name. */

@@ -47,6 +47,7 @@ public record RestorePlan(
     inventory.schemas().forEach(s -> lines.add("schema=" + s));
     new TreeMap<>(inventory.objectCounts()).forEach((u, n) -> lines.add("objects." + u + "=" + n));
     inventory.dumpContents().forEach(c -> lines.add("dump=" + c));
+    inventory.outsideDependents().forEach(d -> lines.add("outside=" + d));
     appendJob(lines, "safetyExport", safetyExport);
     reset.forEach(a -> lines.add("reset=" + a.kind() + " " + a.describe()));
     bootstrap.forEach(a -> lines.add("bootstrap=" + a.kind() + " " + a.describe()));
@@ -87,6 +88,11 @@ public record RestorePlan(
     }
     if (!inventory.schemas().isEmpty()) {
       text.append("Schemas dropped: ").append(String.join(", ", inventory.schemas())).append('\n');
+    }
+    if (!inventory.outsideDependents().isEmpty()) {
+      text.append("\nALSO DROPPED OR CHANGED OUTSIDE THE RESTORED SCHEMAS (").append(inventory.outsideDependents().size())
+          .append("), not brought back by the import:\n");
+      inventory.outsideDependents().forEach(d -> text.append("  - ").append(d).append('\n'));
     }
     text.append("\nSessions ended (").append(inventory.sessions().size()).append("):\n");
     if (inventory.sessions().isEmpty()) {

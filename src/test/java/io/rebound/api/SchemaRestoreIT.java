@@ -185,6 +185,35 @@ class SchemaRestoreIT {
     assertThat(servers.winstoreFingerprint()).isEqualTo(dumped);
   }
 
+  @Test
+  void shouldShowTheApproverWhatTheResetDropsInOtherSchemas() throws Exception {
+    Http http = http();
+    try (Connection target = servers.targetConnection()) {
+      execute(target, "CREATE SCHEMA reporting");
+      execute(target, "CREATE VIEW reporting.product_names AS SELECT name FROM winstore_admin.products");
+      execute(target, "CREATE TABLE reporting.notes (id bigint DEFAULT nextval('winstore_admin.products_seq'),"
+          + " product_id int REFERENCES winstore_admin.products (product_id))");
+    }
+    try {
+      Http.Answer started = http.post("/api/schema-restores", TestUsers.OPERATOR, PW,
+          Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP, "safetyExport", false));
+      String id = started.json().get("id").asText();
+      awaitState(http, id, "WAITING_FOR_APPROVAL");
+
+      String plan = http.get("/api/recoveries/" + id + "/plan", TestUsers.APPROVER, PW).body();
+
+      assertThat(plan).contains("ALSO DROPPED OR CHANGED OUTSIDE THE RESTORED SCHEMAS (3)", "rule _RETURN on view reporting.product_names",
+          "default value for column id of table reporting.notes", "constraint notes_product_id_fkey on table reporting.notes");
+      assertThat(plan).doesNotContain("table winstore_admin.");
+      assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", false)).status()).isEqualTo(200);
+      awaitState(http, id, "REJECTED");
+    } finally {
+      try (Connection target = servers.targetConnection()) {
+        execute(target, "DROP SCHEMA reporting CASCADE");
+      }
+    }
+  }
+
   private static Http.Answer put(Http http, String path, Object body) {
     return http.put(path, TestUsers.ADMIN, PW, body);
   }

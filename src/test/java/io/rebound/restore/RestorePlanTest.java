@@ -69,6 +69,23 @@ class RestorePlanTest {
         "safetyExport.parameter=--schema=a");
   }
 
+  @org.junit.jupiter.api.Test
+  void shouldShowAndHashWhatTheResetDropsOutsideTheRestoredSchemas() {
+    Inventory outside = new Inventory(List.of("A"), List.of("B"), List.of("a"), Map.of("A", 10L), List.of(), List.of("schema a"),
+        List.of("rule _RETURN on view reporting.names", "constraint orders_fk on table billing.orders"));
+    RestorePlan plan = new RestorePlan("t", Dialect.POSTGRESQL, "A", List.of("A", "B"), outside, null, List.of(), List.of(),
+        new JobSpec("i", "a.dump", List.of()), List.of(), request(List.of(), false, null));
+    RestorePlan without = new RestorePlan("t", Dialect.POSTGRESQL, "A", List.of("A", "B"), inventory(), null, List.of(), List.of(),
+        new JobSpec("i", "a.dump", List.of()), List.of(), request(List.of(), false, null));
+
+    assertThat(plan.text()).contains("ALSO DROPPED OR CHANGED OUTSIDE THE RESTORED SCHEMAS (2), not brought back by the import:\n"
+        + "  - rule _RETURN on view reporting.names\n  - constraint orders_fk on table billing.orders\n");
+    assertThat(plan.canonicalLines()).contains("outside=rule _RETURN on view reporting.names", "outside=constraint orders_fk on table billing.orders");
+    assertThat(plan.hash()).as("a new dependent outside changes what was approved").isNotEqualTo(without.hash());
+    assertThat(without.text()).doesNotContain("OUTSIDE");
+    assertThat(without.canonicalLines()).noneMatch(line -> line.startsWith("outside="));
+  }
+
   private static Inventory inventory() {
     return new Inventory(List.of("A"), List.of("B"), List.of("a"), Map.of("A", 10L), List.of(), List.of("schema a"));
   }

@@ -74,6 +74,37 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
     }
   }
 
+  /**
+   * What the reset's {@code DROP SCHEMA ... CASCADE} also drops or changes outside the schemas it drops: the
+   * objects of other schemas (or of none, such as a cast or a publication) that depend on a relation,
+   * function, type or the schema itself. An approver sees them before anything is dropped.
+   */
+  static final String OUTSIDE_DEPENDENTS = "WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = ANY(?)),"
+      + " refs AS (SELECT 'pg_class'::regclass AS classid, c.oid FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns)"
+      + " UNION ALL SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns)"
+      + " UNION ALL SELECT 'pg_type'::regclass, t.oid FROM pg_type t WHERE t.typnamespace IN (SELECT oid FROM ns)"
+      + " UNION ALL SELECT 'pg_namespace'::regclass, oid FROM ns),"
+      // A default, a view's rule, a trigger or a policy has no schema of its own: it is in its table's.
+      + " relation_of AS (SELECT 'pg_attrdef'::regclass AS classid, oid, adrelid AS relid FROM pg_attrdef"
+      + " UNION ALL SELECT 'pg_rewrite'::regclass, oid, ev_class FROM pg_rewrite"
+      + " UNION ALL SELECT 'pg_trigger'::regclass, oid, tgrelid FROM pg_trigger"
+      + " UNION ALL SELECT 'pg_policy'::regclass, oid, polrelid FROM pg_policy)"
+      + " SELECT DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid) FROM pg_depend d"
+      + " JOIN refs ON d.refclassid = refs.classid AND d.refobjid = refs.oid"
+      + " CROSS JOIN LATERAL pg_identify_object(d.classid, d.objid, d.objsubid) o"
+      + " LEFT JOIN relation_of r ON r.classid = d.classid AND r.oid = d.objid"
+      + " LEFT JOIN pg_class rc ON rc.oid = r.relid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+      + " WHERE d.deptype IN ('n', 'a') AND (COALESCE(o.schema, rn.nspname) IS NULL OR NOT COALESCE(o.schema, rn.nspname) = ANY(?))"
+      + " ORDER BY 1";
+
+  private static List<String> outsideDependents(Connection connection, List<String> schemas) throws SQLException {
+    if (schemas.isEmpty()) {
+      return List.of();
+    }
+    Array names = array(connection, schemas);
+    return queryStrings(connection, OUTSIDE_DEPENDENTS, names, names);
+  }
+
   @Override
   public Inventory inspect(Target target, SchemaRestoreRequest request) {
     try (Connection connection = target.connect()) {
@@ -118,7 +149,8 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
           }
         }
       }
-      return new Inventory(existing, missing, schemas, objects, sessions, dumpContents(target, request.dumpFile()));
+      return new Inventory(existing, missing, schemas, objects, sessions, dumpContents(target, request.dumpFile()),
+          outsideDependents(connection, schemas));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot inspect target " + target.name() + ": " + e.getMessage(), e);
     }
