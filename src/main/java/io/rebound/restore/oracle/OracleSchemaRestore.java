@@ -183,8 +183,16 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
         }
       }
       FileCheck dump = dumpVisible(connection, target, request.dumpFile());
+      List<String> outside = List.of();
+      if (!existing.isEmpty()) {
+        List<Object> users = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          users.addAll(existing);
+        }
+        outside = queryStrings(connection, OracleStatements.outsideDependents(existing.size()), users.toArray());
+      }
       return new Inventory(existing, missing, existing, objects, sessions,
-          List.of("dump file " + request.dumpFile() + ", " + dump.length() + " bytes, checked through " + dump.how()));
+          List.of("dump file " + request.dumpFile() + ", " + dump.length() + " bytes, checked through " + dump.how()), outside);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot inspect target " + target.name() + ": " + e.getMessage(), e);
     }

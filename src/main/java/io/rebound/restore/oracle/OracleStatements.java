@@ -42,6 +42,22 @@ public final class OracleStatements {
     return "SELECT owner, COUNT(*) FROM dba_objects WHERE owner IN " + inList(users) + " GROUP BY owner";
   }
 
+  /**
+   * What other owners hold that the reset's {@code DROP USER ... CASCADE} takes with it or leaves broken: a
+   * foreign key into a dropped table is dropped and the import does not bring it back; a view, synonym,
+   * trigger or program unit of another schema that uses a dropped object stays invalid until it is
+   * recompiled (the next use recompiles it, once the import has brought the object back). Public synonyms
+   * are left out: the import brings their objects back under the same names. Binds the users four times.
+   */
+  static String outsideDependents(int users) {
+    String in = inList(users);
+    return "SELECT 'foreign key ' || c.owner || '.' || c.constraint_name || ' on table ' || c.owner || '.' || c.table_name"
+        + " || ' into ' || c.r_owner || ', dropped' FROM dba_constraints c"
+        + " WHERE c.constraint_type = 'R' AND c.r_owner IN " + in + " AND c.owner NOT IN " + in
+        + " UNION SELECT LOWER(d.type) || ' ' || d.owner || '.' || d.name || ', invalid until recompiled' FROM dba_dependencies d"
+        + " WHERE d.referenced_owner IN " + in + " AND d.owner NOT IN " + in + " AND d.owner <> 'PUBLIC' ORDER BY 1";
+  }
+
   static String sessions(int users) {
     return "SELECT username, sid || ',' || serial# || ',@' || inst_id, program, status FROM gv$session WHERE username IN "
         + inList(users) + " ORDER BY username, sid";

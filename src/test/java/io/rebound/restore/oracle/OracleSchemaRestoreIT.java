@@ -129,6 +129,12 @@ class OracleSchemaRestoreIT {
       execute(system, "DELETE FROM WINSTORE_ADMIN.PRODUCTS WHERE PRODUCT_ID > 30");
       execute(system, "CREATE TABLE WINSTORE_ADMIN.SCRATCH (ID NUMBER)");
       execute(system, "COMMIT");
+      // Another owner's view over a restored table, and its foreign key into one: the plan must show both.
+      execute(system, "CREATE USER REPORTING IDENTIFIED BY \"Reporting_Pw_2026\" QUOTA UNLIMITED ON USERS");
+      execute(system, "GRANT SELECT, REFERENCES ON WINSTORE_ADMIN.PRODUCTS TO REPORTING");
+      execute(system, "CREATE VIEW REPORTING.PRODUCT_NAMES AS SELECT NAME FROM WINSTORE_ADMIN.PRODUCTS");
+      execute(system, "CREATE TABLE REPORTING.NOTES (PRODUCT_ID NUMBER CONSTRAINT NOTES_PRODUCT_FK"
+          + " REFERENCES WINSTORE_ADMIN.PRODUCTS (PRODUCT_ID))");
     }
 
     Http http = new Http(port);
@@ -140,7 +146,10 @@ class OracleSchemaRestoreIT {
     assertThat(http.get("/api/recoveries/" + id + "/plan", TestUsers.APPROVER, PW).body())
         .contains("WINSTORE_ADMIN", "WINSTORE_APP", "WINSTORE_READ", "DROP USER \"WINSTORE_ADMIN\" CASCADE", "TABLE_EXISTS_ACTION=REPLACE",
             "PARALLEL=1", "GRANT READ, WRITE ON DIRECTORY \"WINSTORE_DUMP\" TO \"WINSTORE_ADMIN\"")
-        .doesNotContain("TO SYSTEM", "%U");
+        .doesNotContain("TO SYSTEM", "%U")
+        .contains("ALSO DROPPED OR CHANGED OUTSIDE THE RESTORED SCHEMAS",
+            "foreign key REPORTING.NOTES_PRODUCT_FK on table REPORTING.NOTES into WINSTORE_ADMIN, dropped",
+            "view REPORTING.PRODUCT_NAMES, invalid until recompiled");
     assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", true)).status()).isEqualTo(200);
     awaitState(http, id, "COMPLETED", Duration.ofMinutes(10));
 

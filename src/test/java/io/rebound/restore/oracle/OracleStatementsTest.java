@@ -19,6 +19,18 @@ class OracleStatementsTest {
   }
 
   @Test
+  void shouldFindWhatOtherOwnersLoseOrHaveBrokenByTheDrop() {
+    String sql = OracleStatements.outsideDependents(2);
+
+    assertThat(sql.chars().filter(c -> c == '?').count()).as("the users bound four times").isEqualTo(8);
+    assertThat(sql).contains("FROM dba_constraints c WHERE c.constraint_type = 'R' AND c.r_owner IN " + OracleStatements.inList(2)
+        + " AND c.owner NOT IN " + OracleStatements.inList(2));
+    assertThat(sql).contains("FROM dba_dependencies d WHERE d.referenced_owner IN " + OracleStatements.inList(2)
+        + " AND d.owner NOT IN " + OracleStatements.inList(2) + " AND d.owner <> 'PUBLIC'");
+    assertThat(sql).contains("|| ', dropped'", "|| ', invalid until recompiled'").endsWith(" ORDER BY 1");
+  }
+
+  @Test
   void shouldMatchAPrefixLiterally() {
     assertThat(OracleStatements.likePrefix("WINSTORE_")).isEqualTo("WINSTORE\\_%");
     assertThat(OracleStatements.likePrefix("A%B")).isEqualTo("A\\%B%");
