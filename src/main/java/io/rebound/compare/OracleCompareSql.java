@@ -2,6 +2,7 @@ package io.rebound.compare;
 
 import io.rebound.target.Dialect;
 import io.rebound.target.Jdbc;
+import io.rebound.target.QueryTimeouts;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -306,7 +307,7 @@ public class OracleCompareSql implements CompareSql {
   @Override
   public Connection beginReadOnly(Connection connection, SessionLimits limits) throws SQLException {
     connection.setAutoCommit(false);
-    Connection bounded = TimedConnection.of(connection, limits.statementTimeout());
+    Connection bounded = QueryTimeouts.of(connection, limits.statementTimeout());
     try (Statement statement = bounded.createStatement()) {
       statement.execute(SESSION_SETTINGS);
       statement.execute("SET TRANSACTION READ ONLY");

@@ -6,13 +6,14 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 
 /**
  * A connection whose every statement starts with a query timeout, for a database without a session
- * statement timeout (Oracle): the driver cancels a statement that runs longer. A caller may still set its
- * own, shorter timeout on a statement.
+ * statement timeout (Oracle): the driver cancels a statement that runs longer. Every Oracle session a target
+ * opens is one; a caller with a shorter limit of its own (a comparison) wraps it again.
  */
-final class QueryTimeouts implements InvocationHandler {
+public final class QueryTimeouts implements InvocationHandler {
 
   private final Connection connection;
   private final int seconds;
@@ -20,6 +21,11 @@ final class QueryTimeouts implements InvocationHandler {
   private QueryTimeouts(Connection connection, int seconds) {
     this.connection = connection;
     this.seconds = seconds;
+  }
+
+  /** The connection, its statements cancelled after the timeout (whole seconds, at least one: JDBC's 0 means none). */
+  public static Connection of(Connection connection, Duration timeout) {
+    return of(connection, (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000)));
   }
 
   static Connection of(Connection connection, int seconds) {

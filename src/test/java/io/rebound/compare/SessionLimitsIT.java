@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rebound.compare.CompareSql.SessionLimits;
 import io.rebound.target.Jdbc;
+import io.rebound.target.QueryTimeouts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -86,14 +87,14 @@ class SessionLimitsIT {
   @Test
   void shouldBoundEveryStatementOfATimedConnection() throws Exception {
     try (Connection connection = server.getPostgresDatabase().getConnection()) {
-      Connection timed = TimedConnection.of(connection, Duration.ofMillis(1500));
+      Connection timed = QueryTimeouts.of(connection, Duration.ofMillis(1500));
       try (Statement plain = timed.createStatement(); PreparedStatement prepared = timed.prepareStatement("SELECT 1");
           CallableStatement call = timed.prepareCall("{call pg_sleep(0)}")) {
         assertThat(plain.getQueryTimeout()).as("rounded up to whole seconds").isEqualTo(2);
         assertThat(prepared.getQueryTimeout()).isEqualTo(2);
         assertThat(call.getQueryTimeout()).isEqualTo(2);
       }
-      assertThat(TimedConnection.of(connection, Duration.ofMillis(1)).createStatement().getQueryTimeout()).as("0 would mean none").isEqualTo(1);
+      assertThat(QueryTimeouts.of(connection, Duration.ofMillis(1)).createStatement().getQueryTimeout()).as("0 would mean none").isEqualTo(1);
       long started = System.nanoTime();
 
       assertThatThrownBy(() -> Jdbc.queryString(timed, "SELECT pg_sleep(30)::text")).isInstanceOf(SQLException.class)
