@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.audit.AuditTrail;
 import io.rebound.testsupport.Http;
 import io.rebound.testsupport.PostgresServers;
+import io.rebound.testsupport.Runs;
 import io.rebound.testsupport.TestUsers;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -149,9 +150,7 @@ class SchemaRestoreIT {
       assertThat(failed.get("incident").asText()).startsWith("Task_RecheckPlan: ").contains("not reachable");
       execute(other, "ALTER DATABASE postgres ALLOW_CONNECTIONS true");
     }
-    String jobId = http.get("/engine-rest/job?processInstanceId=" + id + "&noRetriesLeft=true", TestUsers.ADMIN, PW).json().get(0).get("id").asText();
-    Http.Answer retried = put(http, "/engine-rest/job/" + jobId + "/retries", Map.of("retries", 1));
-    assertThat(retried.status()).as(retried.body()).isEqualTo(204);
+    Runs.retryFailedJob(http, id);
 
     awaitState(http, id, "COMPLETED");
     JsonNode events = http.get("/api/recoveries/" + id + "/audit", TestUsers.OPERATOR, PW).json();
@@ -178,8 +177,7 @@ class SchemaRestoreIT {
       assertThat(failed.get("incident").asText()).startsWith("Task_ResetSchema: ").contains("lock timeout");
       dba.rollback();
     }
-    String jobId = http.get("/engine-rest/job?processInstanceId=" + id + "&noRetriesLeft=true", TestUsers.ADMIN, PW).json().get(0).get("id").asText();
-    assertThat(put(http, "/engine-rest/job/" + jobId + "/retries", Map.of("retries", 1)).status()).isEqualTo(204);
+    Runs.retryFailedJob(http, id);
 
     awaitState(http, id, "COMPLETED");
     assertThat(servers.winstoreFingerprint()).isEqualTo(dumped);
@@ -212,10 +210,6 @@ class SchemaRestoreIT {
         execute(target, "DROP SCHEMA reporting CASCADE");
       }
     }
-  }
-
-  private static Http.Answer put(Http http, String path, Object body) {
-    return http.put(path, TestUsers.ADMIN, PW, body);
   }
 
   @Test
@@ -325,6 +319,8 @@ class SchemaRestoreIT {
       "dumpFile    | backups/winstore.dump   | without path parts",
       "dumpFile    | win..store.dump         | without path parts",
       "dumpFile    | 'a\\b.dump'            | without path parts",
+      "dumpFile    | winstore_%U.dump        | pg_restore reads one file",
+      "dumpFile    | ../winstore_%U.dump     | without path parts",
       "keyTables   | PRODUCTS\"; --          | not a valid",
       "target      | nowhere                 | unknown target",
   })

@@ -89,7 +89,7 @@ class DemoThenProdIT {
       identity.deleteMembership("admin", ReboundGroups.ADMINS);
 
       Webapp anonymous = new Webapp(Starts.port(demo));
-      Webapp.Answer refused = anonymous.createInitialUser(ProdProfileIT.SETUP, "intruder", "Intruder-Pw-1");
+      Http.Answer refused = anonymous.createInitialUser(ProdProfileIT.SETUP, "intruder", "Intruder-Pw-1");
       assertThat(refused.status()).as(refused.body()).isEqualTo(403);
       assertThat(refused.body()).contains("from configuration");
       Webapp operator = new Webapp(Starts.port(demo));

@@ -103,7 +103,7 @@ class ProdProfileIT {
       for (String path : List.of(SETUP, SETUP + ";jsessionid=1", "/camunda/api/admin//setup/default/user/create",
           "/camunda/api/admin/./setup/default/user/create", "/camunda/api/admin/auth/../setup/default/user/create",
           "/camunda/api/admin/%73etup/default/user/create", "/camunda/api/admin/setup/default/user/create/")) {
-        Webapp.Answer answer = anonymous.createInitialUser(path, "intruder", "Intruder-Pw-1");
+        Http.Answer answer = anonymous.createInitialUser(path, "intruder", "Intruder-Pw-1");
         assertThat(answer.status()).as(path + ": " + answer.body()).isIn(400, 403, 404);
       }
       assertThat(anonymous.createInitialUser(SETUP, "intruder", "Intruder-Pw-1").body()).contains("from configuration");

@@ -206,8 +206,8 @@ class FourEyesAttacksIT {
 
     Webapp requester = Webapp.loggedIn(port, TestUsers.BOTH, PW, "tasklist");
     assertThat(requester.get(engine + "/task?processInstanceId=" + id).json()).isEmpty();
-    Webapp.Answer claim = requester.post(engine + "/task/" + taskId + "/claim", Map.of("userId", TestUsers.BOTH));
-    Webapp.Answer submit = requester.post(engine + "/task/" + taskId + "/submit-form", decision(true));
+    Http.Answer claim = requester.post(engine + "/task/" + taskId + "/claim", Map.of("userId", TestUsers.BOTH));
+    Http.Answer submit = requester.post(engine + "/task/" + taskId + "/submit-form", decision(true));
     assertThat(claim.status()).as(claim.body()).isEqualTo(403);
     assertThat(submit.status()).as(submit.body()).isEqualTo(403);
 
@@ -215,19 +215,19 @@ class FourEyesAttacksIT {
     Map<String, Object> extra = new HashMap<>(decision(true));
     @SuppressWarnings("unchecked") Map<String, Object> variables = new HashMap<>((Map<String, Object>) extra.get("variables"));
     variables.put("safetyExport", typed(false, "Boolean"));
-    Webapp.Answer withExtra = approver.post(engine + "/task/" + taskId + "/submit-form", Map.of("variables", variables));
+    Http.Answer withExtra = approver.post(engine + "/task/" + taskId + "/submit-form", Map.of("variables", variables));
     assertThat(withExtra.status()).as(withExtra.body()).isBetween(400, 599);
     assertThat(withExtra.body()).contains("cannot be changed from outside");
 
     Webapp admin = Webapp.loggedIn(port, TestUsers.ADMIN, PW, "cockpit");
-    Webapp.Answer variable = admin.put(engine + "/process-instance/" + id + "/variables/safetyExport", typed(false, "Boolean"));
-    Webapp.Answer modification = admin.post(engine + "/process-instance/" + id + "/modification",
+    Http.Answer variable = admin.put(engine + "/process-instance/" + id + "/variables/safetyExport", typed(false, "Boolean"));
+    Http.Answer modification = admin.post(engine + "/process-instance/" + id + "/modification",
         Map.of("instructions", List.of(Map.of("type", "startBeforeActivity", "activityId", "Task_ResetSchema"))));
     assertThat(variable.status()).as(variable.body()).isBetween(400, 599);
     assertThat(modification.status()).as(modification.body()).isBetween(400, 599);
     assertThat(describe(http, id)).doesNotContain("APPROVED approval", "STEP_STARTED reset");
 
-    Webapp.Answer approved = approver.post(engine + "/task/" + taskId + "/submit-form", decision(true));
+    Http.Answer approved = approver.post(engine + "/task/" + taskId + "/submit-form", decision(true));
     assertThat(approved.status()).as(approved.body()).isEqualTo(204);
     assertThat(event(http, id, "APPROVED", null).get("actor").asText()).isEqualTo(TestUsers.APPROVER);
     awaitState(http, id, "COMPLETED");
@@ -240,18 +240,18 @@ class FourEyesAttacksIT {
     String taskId = approvalTask(http, id);
     String engine = "/camunda/api/engine/engine/default";
 
-    Webapp.Answer byRequester = Webapp.loggedIn(port, TestUsers.BOTH, PW, "tasklist").post(engine + "/task/" + taskId + "/submit-form", decision(true));
+    Http.Answer byRequester = Webapp.loggedIn(port, TestUsers.BOTH, PW, "tasklist").post(engine + "/task/" + taskId + "/submit-form", decision(true));
     Map<String, Object> variables = new HashMap<>();
     variables.put("approved", typed(true, "Boolean"));
     variables.put("safetyExport", typed(false, "Boolean"));
-    Webapp.Answer withExtra = Webapp.loggedIn(port, TestUsers.APPROVER, PW, "tasklist")
+    Http.Answer withExtra = Webapp.loggedIn(port, TestUsers.APPROVER, PW, "tasklist")
         .post(engine + "/task/" + taskId + "/submit-form", Map.of("variables", variables));
     Webapp admin = Webapp.loggedIn(port, TestUsers.ADMIN, PW, "cockpit");
-    Webapp.Answer variable = admin.put(engine + "/process-instance/" + id + "/variables/safetyExport", typed(false, "Boolean"));
-    Webapp.Answer modification = admin.post(engine + "/process-instance/" + id + "/modification",
+    Http.Answer variable = admin.put(engine + "/process-instance/" + id + "/variables/safetyExport", typed(false, "Boolean"));
+    Http.Answer modification = admin.post(engine + "/process-instance/" + id + "/modification",
         Map.of("instructions", List.of(Map.of("type", "startBeforeActivity", "activityId", "Task_ResetSchema"))));
     // An administrator can assign, but never to the requester: the listener's refusal.
-    Webapp.Answer assign = admin.post(engine + "/task/" + taskId + "/assignee", Map.of("userId", TestUsers.BOTH));
+    Http.Answer assign = admin.post(engine + "/task/" + taskId + "/assignee", Map.of("userId", TestUsers.BOTH));
 
     assertThat(List.of(byRequester.status(), assign.status())).as(byRequester.body() + " | " + assign.body()).containsOnly(403);
     assertThat(List.of(withExtra.status(), variable.status(), modification.status()))
@@ -674,7 +674,7 @@ class FourEyesAttacksIT {
     assertThat(http.get("/engine-rest/history/process-instance/count", TestUsers.ADMIN, PW).json().get("count").asLong()).isEqualTo(before);
 
     // Through the Tasklist's own API, the comparison's filter is checked too.
-    Webapp.Answer tasklist = Webapp.loggedIn(port, TestUsers.OPERATOR, PW, "tasklist").post(
+    Http.Answer tasklist = Webapp.loggedIn(port, TestUsers.OPERATOR, PW, "tasklist").post(
         "/camunda/api/engine/engine/default/process-definition/key/table-compare/submit-form",
         Map.of("variables", Map.of("source", typed("it", "String"), "destination", typed("ref", "String"),
             "tables", typed("[{\"name\":\"winstore_admin.products\",\"where\":\"current_setting('x') = ''\"}]", "String"))));
@@ -698,7 +698,7 @@ class FourEyesAttacksIT {
   void shouldNotLetTheSetupOfAFirstAdministratorOpenToAnyone() {
     Http http = http();
     Webapp anonymous = new Webapp(port);
-    Webapp.Answer setup = anonymous.post("/camunda/api/admin/setup/default/user/create",
+    Http.Answer setup = anonymous.post("/camunda/api/admin/setup/default/user/create",
         Map.of("profile", Map.of("id", "intruder", "firstName", "I", "lastName", "N", "email", "i@n.example"),
             "credentials", Map.of("password", "Intruder-Password-1")));
     assertThat(setup.status()).as(setup.body()).isEqualTo(403);

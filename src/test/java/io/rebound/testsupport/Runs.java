@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rebound.audit.AuditEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Runs driven over HTTP as people drive them: started, awaited in a state, their approval found, their trail read. */
 public final class Runs {
@@ -31,6 +33,23 @@ public final class Runs {
   public static String approvalTask(Http http, String id) {
     JsonNode tasks = http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.ADMIN, PW).json();
     return tasks.isEmpty() ? null : tasks.get(0).get("id").asText();
+  }
+
+  /** Gives the run's failed job (its incident) one more retry, as an administrator does from the engine's REST API. */
+  public static void retryFailedJob(Http http, String id) {
+    String jobId = http.get("/engine-rest/job?processInstanceId=" + id + "&noRetriesLeft=true", TestUsers.ADMIN, PW).json()
+        .get(0).get("id").asText();
+    Http.Answer retried = http.put("/engine-rest/job/" + jobId + "/retries", TestUsers.ADMIN, PW, Map.of("retries", 1));
+    assertThat(retried.status()).as(retried.body()).isEqualTo(204);
+  }
+
+  /** Every step of a schema restore started once, and its import finished once, by the audit trail. */
+  public static void assertEveryRestoreStepRanOnce(List<AuditEvent> events) {
+    Map<String, Long> starts = events.stream().filter(e -> e.type().equals("STEP_STARTED"))
+        .collect(Collectors.groupingBy(AuditEvent::step, Collectors.counting()));
+    assertThat(starts).containsOnly(Map.entry("preflight", 1L), Map.entry("recheck-plan", 1L), Map.entry("safety-export", 1L),
+        Map.entry("reset", 1L), Map.entry("bootstrap", 1L), Map.entry("import", 1L), Map.entry("verify", 1L));
+    assertThat(events.stream().filter(e -> e.type().equals("STEP_FINISHED") && "import".equals(e.step())).count()).isEqualTo(1);
   }
 
   /** A variable as the engine's REST API takes it. */

@@ -2,7 +2,6 @@ package io.rebound.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,17 +29,6 @@ public final class Webapp {
   private final String base;
   private String csrf;
 
-  /** A status and body. */
-  public record Answer(int status, String body) {
-    public JsonNode json() {
-      try {
-        return JSON.readTree(body);
-      } catch (IOException e) {
-        throw new UncheckedIOException("not JSON: " + body, e);
-      }
-    }
-  }
-
   /** An anonymous session: opening the Admin webapp starts it and hands out the CSRF token. */
   public Webapp(int port) {
     this.base = "http://localhost:" + port;
@@ -50,33 +38,33 @@ public final class Webapp {
   /** A session logged in to one of the webapps (admin, tasklist, cockpit). */
   public static Webapp loggedIn(int port, String user, String password, String app) {
     Webapp webapp = new Webapp(port);
-    Answer login = webapp.login(app, user, password);
+    Http.Answer login = webapp.login(app, user, password);
     assertThat(login.status()).as("login " + user + ": " + login.body()).isEqualTo(200);
     // Logging in starts a new session; the next answer carries its CSRF token.
     webapp.get("/camunda/api/admin/auth/user/default");
     return webapp;
   }
 
-  public Answer login(String app, String user, String password) {
+  public Http.Answer login(String app, String user, String password) {
     String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
     return send(HttpRequest.newBuilder(URI.create(base + "/camunda/api/admin/auth/user/default/login/" + app))
         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
   }
 
-  public Answer get(String path) {
+  public Http.Answer get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json").GET());
   }
 
-  public Answer post(String path, Object body) {
+  public Http.Answer post(String path, Object body) {
     return send(json(path).POST(HttpRequest.BodyPublishers.ofString(write(body))));
   }
 
-  public Answer put(String path, Object body) {
+  public Http.Answer put(String path, Object body) {
     return send(json(path).PUT(HttpRequest.BodyPublishers.ofString(write(body))));
   }
 
   /** What the Admin webapp's "create initial user" page sends, at the given path. */
-  public Answer createInitialUser(String path, String user, String password) {
+  public Http.Answer createInitialUser(String path, String user, String password) {
     return post(path, JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("profile", JSON.createObjectNode()
             .put("id", user).put("firstName", "First").put("lastName", "Admin").put("email", user + "@example.org"))
         .set("credentials", JSON.createObjectNode().put("password", password)));
@@ -94,7 +82,7 @@ public final class Webapp {
     }
   }
 
-  private Answer send(HttpRequest.Builder request) {
+  private Http.Answer send(HttpRequest.Builder request) {
     String token = csrf != null ? csrf : cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
         .map(HttpCookie::getValue).reduce((first, last) -> last).orElse(null);
     if (token != null) {
@@ -108,7 +96,7 @@ public final class Webapp {
           csrf = cookie.getValue();
         }
       }
-      return new Answer(response.statusCode(), response.body());
+      return new Http.Answer(response.statusCode(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
