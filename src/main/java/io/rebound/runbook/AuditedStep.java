@@ -4,6 +4,7 @@ import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -26,13 +27,14 @@ public abstract class AuditedStep implements JavaDelegate {
 
   /** A step that destroys nothing. */
   protected AuditedStep(AuditTrail audit) {
-    this(audit, null);
+    this.audit = audit;
+    this.guard = null;
   }
 
-  /** A destructive step: runs only as its approval's pass allows. */
+  /** A destructive step: runs only as its approval's pass allows. A missing guard is a mistake, not a step that destroys nothing. */
   protected AuditedStep(AuditTrail audit, StepGuard guard) {
     this.audit = audit;
-    this.guard = guard;
+    this.guard = Objects.requireNonNull(guard, "a destructive step runs only under its approval's guard");
   }
 
   /** The step's name in the audit trail, e.g. {@code reset}. */

@@ -29,6 +29,8 @@ import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.history.event.HistoricVariableUpdateEventEntity;
 import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -51,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RunbookCoreTest {
 
   static final String KEY = "core-runbook";
+  static final String CALLER = "core-caller";
   static final String OPERATOR = "op";
   static final String APPROVER = "appr";
   static final String BOTH = "both";
@@ -83,7 +86,7 @@ class RunbookCoreTest {
     }
   }
 
-  static final class TestRunbook implements Runbook<TestRequest>, RunbookInputs<TestRequest> {
+  static class TestRunbook implements Runbook<TestRequest>, RunbookInputs<TestRequest> {
     @Override
     public String key() {
       return KEY;
@@ -106,7 +109,8 @@ class RunbookCoreTest {
 
     @Override
     public Map<String, RunOutcome> outcomes() {
-      return Map.of("EndEvent_Done", RunOutcome.COMPLETED, "EndEvent_Rejected", RunOutcome.REJECTED, "EndEvent_Expired", RunOutcome.EXPIRED);
+      return Map.of("EndEvent_Done", RunOutcome.COMPLETED, "EndEvent_Rejected", RunOutcome.REJECTED, "EndEvent_Expired", RunOutcome.EXPIRED,
+          "EndEvent_Failed", RunOutcome.FAILED);
     }
 
     @Override
@@ -143,7 +147,22 @@ class RunbookCoreTest {
         new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO)));
     audit = AuditTrails.inMemory(targets, anchorDirectory);
     TestRunbook runbook = new TestRunbook();
-    Runbooks runbooks = new Runbooks(List.of(runbook));
+    // A runbook that calls the test runbook, as a restore calls a comparison.
+    TestRunbook caller = new TestRunbook() {
+      @Override
+      public String key() {
+        return CALLER;
+      }
+
+      @Override
+      public Optional<Approval<TestRequest>> approval() {
+        return Optional.empty();
+      }
+
+      @Override
+      public void started(DelegateExecution execution, TestRequest request) {}
+    };
+    Runbooks runbooks = new Runbooks(List.of(runbook, caller));
     ApprovalLedger ledger = new ApprovalLedger(audit, JSON);
     RunbookRequests requests = new RunbookRequests(ledger, JSON);
     Plans plans = new Plans(audit, ledger, JSON);
@@ -195,7 +214,21 @@ class RunbookCoreTest {
     configuration.setHistory("full");
     configuration.setAuthorizationEnabled(true);
     configuration.setGroupResourceWhitelistPattern("[a-zA-Z0-9][a-zA-Z0-9_-]*");
-    configuration.setBeans(Map.of("plan", plan, "recheck", recheck, "destroy", destroy));
+    AuditedStep fail = new AuditedStep(audit) {
+      @Override
+      protected String step() {
+        return "fail";
+      }
+
+      @Override
+      protected String run(DelegateExecution execution, StepLog log) {
+        throw fail(execution, "TARGET_GONE", "the target vanished");
+      }
+    };
+    // A step that leaves a reason behind and still ends well: the reason is not the run's outcome then.
+    JavaDelegate noteReason = execution -> execution.setVariable(RunVariables.FAILURE_REASON, "a warning on the way");
+    configuration.setBeans(Map.of("plan", plan, "recheck", recheck, "destroy", destroy, "fail", fail, "noteReason", noteReason,
+        "peek", (JavaDelegate) execution -> plans.approved(execution, TestPlan.class)));
     configuration.setProcessEnginePlugins(List.of(new RunbookEnginePlugin(runbooks, audit, ledger, requests, JSON)));
     configuration.setProcessEngineName("core-" + UUID.randomUUID());
     engine = configuration.buildProcessEngine();
@@ -222,6 +255,10 @@ class RunbookCoreTest {
           .endEvent("EndEvent_Rejected")
         .done();
     engine.getRepositoryService().createDeployment().addModelInstance(KEY + ".bpmn", model).deploy();
+    engine.getRepositoryService().createDeployment().addModelInstance(CALLER + ".bpmn", Bpmn.createExecutableProcess(CALLER)
+        .camundaHistoryTimeToLive(1).startEvent("StartEvent_Requested")
+        .callActivity("CallActivity_Core").calledElement(KEY).camundaIn("target", "target")
+        .endEvent("EndEvent_Done").done()).deploy();
 
     new AuthorizationSetup(engine, runbooks).setUp();
     IdentityService identity = engine.getIdentityService();
@@ -279,6 +316,13 @@ class RunbookCoreTest {
     assertThat(events).extracting(AuditEvent::type).containsSubsequence("REQUESTED", "STEP_STARTED", "PLAN_COMPUTED", "STEP_FINISHED");
     assertThat(runtime.getVariable(run, Plans.PLAN_HASH)).isEqualTo(new TestPlan("db1").hash());
     assertThat(runtime.getVariable(run, Plans.PLAN_TEXT)).isEqualTo("Destroy db1");
+    assertThat(runtime.getVariable(run, Plans.PLAN_CHANGES)).as("a plan shown first has no changes").isEqualTo("");
+    // The start keeps what the request shows as it was given once: no remove-and-set of the shown inputs.
+    assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(run).variableName("target")
+        .includeDeleted().count()).isEqualTo(1);
+
+    String padded = start(OPERATOR, "  db9 ");
+    assertThat(runtime.getVariable(padded, "target")).as("inputs are shown as the request reads them").isEqualTo("db9");
   }
 
   @Test
@@ -422,6 +466,10 @@ class RunbookCoreTest {
     AuditEvent destroyStarted = events.stream().filter(e -> e.type().equals("STEP_STARTED") && e.step().equals("destroy")).findFirst().orElseThrow();
     assertThat(JSON.readTree(destroyStarted.details()).get("approval").asLong()).isEqualTo(approved.id());
     assertThat(last(approvedRun).outcome()).isEqualTo("COMPLETED");
+    assertThat(JSON.readTree(last(approvedRun).details()).get("endEvent").asText()).isEqualTo("EndEvent_Done");
+    assertThat(events).extracting(AuditEvent::type).doesNotContain("APPROVAL_EXPIRED");
+    assertThat(events).filteredOn(e -> e.type().equals("STEP_FINISHED") && e.step().equals("recheck")).extracting(AuditEvent::outcome)
+        .containsExactly("unchanged");
     assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(approvedRun)
         .variableName(RunVariables.APPROVER).singleResult().getValue()).isEqualTo(APPROVER);
 
@@ -476,6 +524,8 @@ class RunbookCoreTest {
     as(APPROVER);
     tasks.complete(second, Map.of(Approval.APPROVED, true));
     assertThat(destroyed).hasValue(1);
+    assertThat(audit.events(run)).filteredOn(e -> e.type().equals("STEP_FINISHED") && e.step().equals("recheck"))
+        .extracting(AuditEvent::outcome).containsExactly("changed", "unchanged");
     assertThat(audit.events(run)).extracting(e -> e.type() + " " + e.step()).containsSubsequence("APPROVED approval",
         "PLAN_CHANGED recheck", "STEP_FINISHED recheck", "APPROVED approval", "STEP_FINISHED recheck", "STEP_FINISHED destroy",
         "ENDED end");
@@ -605,6 +655,142 @@ class RunbookCoreTest {
     assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true)))
         .satisfies(e -> refused(e, "the password of puppetop, who requested this run, was last set by both"));
     assertThat(destroyed).hasValue(0);
+  }
+
+  @Test
+  void shouldRefuseAStepOfThePassWhoseStepsBeforeItDidNotRun() {
+    // Approved, but the model skips the recheck: the guard refuses, though the plan itself is approved.
+    String deployment = deploy(Bpmn.createExecutableProcess(KEY).camundaHistoryTimeToLive(1)
+        .startEvent("StartEvent_Requested")
+        .serviceTask("Task_Plan").camundaDelegateExpression("${plan}")
+        .userTask("UserTask_Approve").camundaCandidateGroups(ReboundGroups.APPROVERS)
+        .serviceTask("Task_Destroy").camundaDelegateExpression("${destroy}")
+        .endEvent("EndEvent_Done").done());
+    try {
+      String run = start(OPERATOR, "db1");
+      String task = approvalTask(run);
+      as(APPROVER);
+      assertThatThrownBy(() -> tasks.complete(task, Map.of(Approval.APPROVED, true))).isInstanceOf(StepRefusedException.class)
+          .hasMessageContaining("destroy refused: recheck must finish first");
+      assertThat(destroyed).hasValue(0);
+    } finally {
+      undeploy(deployment);
+    }
+  }
+
+  @Test
+  void shouldRefuseToReadAnApprovedPlanWhenNoApprovalStands() {
+    String deployment = deploy(Bpmn.createExecutableProcess(KEY).camundaHistoryTimeToLive(1)
+        .startEvent("StartEvent_Requested")
+        .serviceTask("Task_Plan").camundaDelegateExpression("${plan}")
+        .serviceTask("Task_Peek").camundaDelegateExpression("${peek}")
+        .endEvent("EndEvent_Done").done());
+    try {
+      assertThatThrownBy(() -> start(OPERATOR, "db1")).isInstanceOf(StepRefusedException.class)
+          .hasMessageContaining("no approval stands for this run");
+    } finally {
+      undeploy(deployment);
+    }
+  }
+
+  @Test
+  void shouldEndWithTheReasonOnlyWhenTheRunDidNotSucceed() {
+    String deployment = deploy(Bpmn.createExecutableProcess(KEY).camundaHistoryTimeToLive(1)
+        .startEvent("StartEvent_Requested")
+        .exclusiveGateway("Gateway_Way")
+          .condition("fails", "${target == 'gone'}")
+          .serviceTask("Task_Fail").camundaDelegateExpression("${fail}")
+            .boundaryEvent("BoundaryEvent_Gone").error("TARGET_GONE").endEvent("EndEvent_Failed")
+        .moveToNode("Gateway_Way")
+          .condition("warns", "${target != 'gone'}")
+          .serviceTask("Task_Note").camundaDelegateExpression("${noteReason}")
+          .endEvent("EndEvent_Done")
+        .done());
+    try {
+      String failed = start(OPERATOR, "gone");
+      assertThat(last(failed).type()).isEqualTo("ENDED");
+      assertThat(last(failed).outcome()).isEqualTo("FAILED: the target vanished");
+      assertThat(last(failed).actor()).isEqualTo(AuditedStep.ENGINE_ACTOR);
+
+      String warned = start(OPERATOR, "here");
+      assertThat(last(warned).outcome()).isEqualTo("COMPLETED");
+      assertThat(audit.events(warned)).extracting(AuditEvent::type).doesNotContain("APPROVAL_EXPIRED");
+    } finally {
+      undeploy(deployment);
+    }
+  }
+
+  @Test
+  void shouldTakeTheDecisionThroughTheFormOfTheApproverButNotOfADelegate() {
+    String run = start(OPERATOR, "db1");
+    String task = approvalTask(run);
+    tasks.setAssignee(task, APPROVER);
+    tasks.delegateTask(task, BOTH);
+    as(BOTH);
+    assertThatThrownBy(() -> engine.getFormService().submitTaskForm(task, Map.of(Approval.APPROVED, true)))
+        .isInstanceOf(RunbookGuardException.class).hasMessageContaining("cannot be changed from outside ('approved')");
+    assertThat(destroyed).hasValue(0);
+
+    String other = start(OPERATOR, "db2");
+    String approval = approvalTask(other);
+    as(APPROVER);
+    engine.getFormService().submitTaskForm(approval, Map.of(Approval.APPROVED, true, Approval.COMMENT, "by form"));
+    assertThat(destroyed).hasValue(1);
+  }
+
+  @Test
+  void shouldRefuseEveryBatchOfVariableChangesMadeOutsideTheEngine() {
+    VariableGuard guard = new VariableGuard(new Runbooks(List.of(new TestRunbook())));
+    HistoricVariableUpdateEventEntity decision = new HistoricVariableUpdateEventEntity();
+    decision.setProcessDefinitionKey(KEY);
+    decision.setVariableName(Approval.APPROVED);
+    decision.setEventType("update");
+    // No command runs here: not even the decision's name makes it a decision.
+    assertThatThrownBy(() -> guard.handleEvents(List.of(decision))).isInstanceOf(RunbookGuardException.class)
+        .hasMessageContaining("('approved')");
+
+    HistoricVariableUpdateEventEntity elsewhere = new HistoricVariableUpdateEventEntity();
+    elsewhere.setProcessDefinitionKey("not-a-runbook");
+    elsewhere.setVariableName("target");
+    guard.handleEvents(List.of(elsewhere));
+  }
+
+  @Test
+  void shouldGuardOnlyTheStepsOfARunbookThatHasAnApproval() {
+    ApprovalLedger ledger = new ApprovalLedger(audit, JSON);
+    ApprovedPass pass = new ApprovedPass(ledger, new RunbookRequests(ledger, JSON));
+    TestRunbook unapproved = new TestRunbook() {
+      @Override
+      public Optional<Approval<TestRequest>> approval() {
+        return Optional.empty();
+      }
+    };
+    assertThatThrownBy(() -> pass.of(unapproved)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(KEY + " has no approval to guard its steps with");
+    assertThat(pass.of(new TestRunbook())).isNotNull();
+  }
+
+  @Test
+  void shouldGiveACalledRunItsCallersRequester() throws Exception {
+    as(OPERATOR);
+    String caller = runtime.startProcessInstanceByKey(CALLER, Map.of("target", "db7")).getId();
+    identity.clearAuthentication();
+    ProcessInstance called = runtime.createProcessInstanceQuery().superProcessInstanceId(caller).singleResult();
+
+    AuditEvent requested = audit.events(called.getId()).get(0);
+    assertThat(requested.type()).isEqualTo("REQUESTED");
+    assertThat(requested.actor()).isEqualTo(OPERATOR);
+    assertThat(JSON.readTree(requested.details()).get("calledBy").asText()).isEqualTo(caller);
+    assertThat(runtime.getVariable(called.getId(), RunVariables.REQUESTER)).isEqualTo(OPERATOR);
+  }
+
+  private void undeploy(String deployment) {
+    identity.clearAuthentication();
+    engine.getRepositoryService().deleteDeployment(deployment, true);
+  }
+
+  private String deploy(BpmnModelInstance model) {
+    return engine.getRepositoryService().createDeployment().addModelInstance(KEY + "-variant.bpmn", model).deploy().getId();
   }
 
   private static void fourEyes(Throwable thrown) {
