@@ -108,21 +108,17 @@ public final class OracleManifests {
       ranges.add(new SequenceRange(thread.getKey(), first.sequence(), run.get(run.size() - 1).sequence()));
     }
     Set<Integer> limiting = openThreads.isEmpty() ? byThread.keySet() : openThreads;
-    BigInteger end = null;
-    Instant endTime = null;
     for (Integer thread : limiting) {
-      List<ArchivedLog> run = byThread.get(thread);
-      if (run == null) {
+      if (!byThread.containsKey(thread)) {
         throw new IllegalStateException("thread " + thread + " is open but has no archived log past SCN " + fromScn
             + ": archive the current logs of every thread (ALTER SYSTEM ARCHIVE LOG CURRENT) before listing them");
       }
-      ArchivedLog last = run.get(run.size() - 1);
-      BigInteger next = new BigInteger(last.nextScn());
-      if (end == null || next.compareTo(end) < 0) {
-        end = next;
-        endTime = instant(last.nextTime(), zone);
-      }
     }
+    // Every limiting thread's redo is here up to the lowest of their last next SCNs, and up to the earliest of their
+    // last next times.
+    List<ArchivedLog> lasts = limiting.stream().map(byThread::get).map(run -> run.get(run.size() - 1)).toList();
+    BigInteger end = lasts.stream().map(last -> new BigInteger(last.nextScn())).min(Comparator.naturalOrder()).orElseThrow();
+    Instant endTime = lasts.stream().map(last -> instant(last.nextTime(), zone)).min(Comparator.naturalOrder()).orElseThrow();
     Instant startTime = logs.stream().map(log -> instant(log.firstTime(), zone)).min(Comparator.naturalOrder()).orElseThrow();
     return new LogBatch(ranges, fromScn, end.toString(), startTime, endTime);
   }

@@ -74,6 +74,8 @@ class OracleManifestsTest {
     assertThatThrownBy(() -> OracleManifests.backup("b1", "ora", BackupType.FULL, null, ORCL,
         new BackupRange(null, null, null, null, 0), PIECES))
         .hasMessage("the control file knows no datafile backed up under tag RB_B1: backup b1 did not complete");
+    assertThat(OracleManifests.backup("b1", "ora", BackupType.FULL, null, ORCL,
+        new BackupRange("5", "6", "2026-11-29 01:00:04", "2026-11-29 01:00:04", 1), PIECES).endPosition()).isEqualTo("6");
     assertThatThrownBy(() -> OracleManifests.backup("b1", "ora", BackupType.FULL, null, ORCL,
         new BackupRange(null, "5", "2026-11-29 01:00:04", "2026-11-29 01:00:04", 1), PIECES)).hasMessageContaining("did not complete");
     assertThatThrownBy(() -> OracleManifests.backup("b1", "ora", BackupType.FULL, null, ORCL,
@@ -115,6 +117,16 @@ class OracleManifestsTest {
     assertThat(batch.endScn()).isEqualTo("1900");
     assertThat(batch.endTime()).isEqualTo(Instant.parse("2026-11-29T09:29:00Z"));
     assertThat(batch.startTime()).isEqualTo(Instant.parse("2026-11-29T09:20:00Z"));
+  }
+
+  @Test
+  void shouldEndATimeWhereEveryThreadHasItsRedo() {
+    LogBatch batch = OracleManifests.batch(List.of(
+        log(1, 57, 1000, 2000, "2026-11-29 09:20:00", "2026-11-29 09:31:00"),
+        log(2, 31, 1100, 2000, "2026-11-29 09:21:00", "2026-11-29 09:30:00")), Set.of(1, 2), "1200", LISBON);
+
+    assertThat(batch.endScn()).isEqualTo("2000");
+    assertThat(batch.endTime()).isEqualTo(Instant.parse("2026-11-29T09:30:00Z"));
   }
 
   @Test

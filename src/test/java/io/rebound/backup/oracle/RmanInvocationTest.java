@@ -88,6 +88,8 @@ class RmanInvocationTest {
     assertThatThrownBy(() -> RmanInvocation.environment(Map.of("ORACLE SID", "x"))).hasMessageContaining("'ORACLE SID'");
     assertThatThrownBy(() -> RmanInvocation.environment(Map.of("ORACLE_SID", "x\nPATH=/tmp"))).hasMessage("environment variable ORACLE_SID must be one line");
     assertThatThrownBy(() -> RmanInvocation.environment(Map.of("ORACLE_SID", "x\0"))).hasMessage("environment variable ORACLE_SID must be one line");
+    assertThatThrownBy(() -> RmanInvocation.environment(Map.of("ORACLE_SID", "\nx"))).hasMessage("environment variable ORACLE_SID must be one line");
+    assertThatThrownBy(() -> RmanInvocation.environment(Map.of("ORACLE_SID", "\0x"))).hasMessage("environment variable ORACLE_SID must be one line");
     Map<String, String> nullValue = new LinkedHashMap<>();
     nullValue.put("ORACLE_SID", null);
     assertThatThrownBy(() -> RmanInvocation.environment(nullValue)).hasMessage("environment variable ORACLE_SID must be one line");
