@@ -95,9 +95,11 @@ public final class RmanScripts {
    * @param controlfilePiece the control file piece of the plan's last backup, when the control file is lost, belongs
    *     to another database, or is of a later incarnation than the point (see {@link #needsControlfile})
    * @param spfilePiece the spfile piece, when the instance has no spfile to start from
+   * @param dbid the plan's database (its manifests' identity): an instance that is not mounted does not know it, and
+   *     RMAN is told it before it restores a control file or spfile from a piece
    */
   public record Restore(Path downloadDirectory, Optional<Path> controlfilePiece, Optional<Path> spfilePiece, Until until,
-      int parallelism) {}
+      int parallelism, String dbid) {}
 
   /** The directory a backup's or a batch's pieces are written to. */
   public static Path pieceDirectory(Path workDirectory, String id) {
@@ -193,6 +195,9 @@ public final class RmanScripts {
     lines.add("# Rebound restore from " + downloads + " until " + untilText(restore.until()));
     // FORCE: whatever state the instance is in (open, mounted, down), it is restarted without mounting.
     lines.add("STARTUP FORCE NOMOUNT;");
+    if (restore.controlfilePiece().isPresent() || restore.spfilePiece().isPresent()) {
+      lines.add("SET DBID " + dbid(restore.dbid()) + ";");
+    }
     restore.spfilePiece().ifPresent(piece -> {
       lines.add("RESTORE SPFILE FROM " + quotedPath(inside(downloads, piece)) + ";");
       lines.add("STARTUP FORCE NOMOUNT;");
@@ -276,6 +281,13 @@ public final class RmanScripts {
           + " or digit");
     }
     return id;
+  }
+
+  private static String dbid(String dbid) {
+    if (dbid == null || !dbid.matches("[0-9]{1,10}")) {
+      throw new IllegalArgumentException("'" + dbid + "' is not a DBID (a number of up to 10 digits)");
+    }
+    return dbid;
   }
 
   static String scn(String scn) {

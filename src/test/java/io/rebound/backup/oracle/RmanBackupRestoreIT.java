@@ -142,7 +142,7 @@ class RmanBackupRestoreIT {
     String controlfile = incremental.pieces().stream().map(Piece::name).filter(name -> name.startsWith(RmanScripts.CONTROLFILE_PREFIX))
         .findFirst().orElseThrow();
     RmanLog restored = rman("itrestore", RmanScripts.restore(new Restore(DOWNLOADS,
-        Optional.of(DOWNLOADS.resolve("itincr").resolve(controlfile)), Optional.empty(), new UntilScn(between), 1)));
+        Optional.of(DOWNLOADS.resolve("itincr").resolve(controlfile)), Optional.empty(), new UntilScn(between), 1, identity.dbid())));
     assertThat(restored.succeeded()).isTrue();
     exec("sqlplus -s / as sysdba <<'SQL'\nALTER PLUGGABLE DATABASE ALL OPEN;\nSQL");
 

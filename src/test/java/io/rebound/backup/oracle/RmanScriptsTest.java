@@ -169,11 +169,12 @@ class RmanScriptsTest {
   @Test
   void shouldRestoreTheLatestFromTheBackupsControlfileUntilTheNextScnOfTheLastShippedLog() {
     String script = RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(DOWNLOADS.resolve("b20261129f/controlfile_123a1b31_1_1")),
-        Optional.empty(), new UntilScn("2514877"), 2));
+        Optional.empty(), new UntilScn("2514877"), 2, "1613387266"));
 
     assertThat(script).isEqualTo("""
         # Rebound restore from /srv/rebound/restore/r42 until SCN 2514877
         STARTUP FORCE NOMOUNT;
+        SET DBID 1613387266;
         RESTORE CONTROLFILE FROM '/srv/rebound/restore/r42/b20261129f/controlfile_123a1b31_1_1';
         ALTER DATABASE MOUNT;
         CATALOG START WITH '/srv/rebound/restore/r42/' NOPROMPT;
@@ -193,7 +194,7 @@ class RmanScriptsTest {
   @Test
   void shouldRestoreToATimeWithTheCurrentControlfileAndAnExplicitDateFormat() {
     String script = RmanScripts.restore(new Restore(DOWNLOADS, Optional.empty(), Optional.empty(),
-        new UntilTime(Instant.parse("2026-11-29T15:00:00Z"), ZoneId.of("America/Sao_Paulo")), 1));
+        new UntilTime(Instant.parse("2026-11-29T15:00:00Z"), ZoneId.of("America/Sao_Paulo")), 1, "1613387266"));
 
     assertThat(script).isEqualTo("""
         # Rebound restore from /srv/rebound/restore/r42 until 2026-11-29T15:00:00Z
@@ -215,10 +216,11 @@ class RmanScriptsTest {
   @Test
   void shouldRestoreTheSpfileFirstAndRestartOnItWhenTheInstanceHasNone() {
     String script = RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(DOWNLOADS.resolve("b1/controlfile_x_1_1")),
-        Optional.of(DOWNLOADS.resolve("b1/spfile_y_1_1")), new UntilScn("5"), 1));
+        Optional.of(DOWNLOADS.resolve("b1/spfile_y_1_1")), new UntilScn("5"), 1, "1613387266"));
 
     assertThat(script).contains("""
         STARTUP FORCE NOMOUNT;
+        SET DBID 1613387266;
         RESTORE SPFILE FROM '/srv/rebound/restore/r42/b1/spfile_y_1_1';
         STARTUP FORCE NOMOUNT;
         RESTORE CONTROLFILE FROM '/srv/rebound/restore/r42/b1/controlfile_x_1_1';
@@ -229,18 +231,32 @@ class RmanScriptsTest {
   @Test
   void shouldRefuseARestoreFromPiecesOutsideTheDownloadDirectory() {
     assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(Path.of("/etc/oracle/controlfile_1")),
-        Optional.empty(), new UntilScn("5"), 1))).hasMessage("piece /etc/oracle/controlfile_1 is not inside the download directory"
+        Optional.empty(), new UntilScn("5"), 1, "1613387266"))).hasMessage("piece /etc/oracle/controlfile_1 is not inside the download directory"
             + " /srv/rebound/restore/r42");
-    assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(DOWNLOADS), Optional.empty(), new UntilScn("5"), 1)))
+    assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(DOWNLOADS), Optional.empty(), new UntilScn("5"), 1, "1613387266")))
         .hasMessageContaining("is not inside the download directory");
     assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.empty(),
-        Optional.of(DOWNLOADS.resolve("b1/../../../etc/x")), new UntilScn("5"), 1))).hasMessageContaining("must be an absolute, normalised");
-    assertThatThrownBy(() -> RmanScripts.restore(new Restore(Path.of("relative"), Optional.empty(), Optional.empty(), new UntilScn("5"), 1)))
+        Optional.of(DOWNLOADS.resolve("b1/../../../etc/x")), new UntilScn("5"), 1, "1613387266"))).hasMessageContaining("must be an absolute, normalised");
+    assertThatThrownBy(() -> RmanScripts.restore(new Restore(Path.of("relative"), Optional.empty(), Optional.empty(), new UntilScn("5"), 1, "1613387266")))
         .hasMessageContaining("download directory 'relative'");
-    assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.empty(), Optional.empty(), new UntilScn("latest"), 1)))
+    assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.empty(), Optional.empty(), new UntilScn("latest"), 1, "1613387266")))
         .hasMessage("'latest' is not an SCN (a decimal number)");
-    assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.empty(), Optional.empty(), new UntilScn("5"), 0)))
+    assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.empty(), Optional.empty(), new UntilScn("5"), 0, "1613387266")))
         .hasMessage("parallelism must be 1 to 64 channels, not 0");
+  }
+
+  @Test
+  void shouldTellRmanTheDbidBeforeRestoringFromAPieceAndOnlyThen() {
+    assertThat(RmanScripts.restore(new Restore(DOWNLOADS, Optional.empty(), Optional.of(DOWNLOADS.resolve("b1/spfile_y_1_1")),
+        new UntilScn("5"), 1, "42"))).contains("STARTUP FORCE NOMOUNT;\nSET DBID 42;\nRESTORE SPFILE");
+    assertThat(RmanScripts.restore(new Restore(DOWNLOADS, Optional.empty(), Optional.empty(), new UntilScn("5"), 1, null)))
+        .doesNotContain("SET DBID");
+    assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(DOWNLOADS.resolve("b1/controlfile_x_1_1")),
+        Optional.empty(), new UntilScn("5"), 1, "42; SHUTDOWN"))).hasMessage("'42; SHUTDOWN' is not a DBID (a number of up to 10 digits)");
+    assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(DOWNLOADS.resolve("b1/controlfile_x_1_1")),
+        Optional.empty(), new UntilScn("5"), 1, null))).hasMessage("'null' is not a DBID (a number of up to 10 digits)");
+    assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(DOWNLOADS.resolve("b1/controlfile_x_1_1")),
+        Optional.empty(), new UntilScn("5"), 1, "12345678901"))).hasMessageContaining("is not a DBID");
   }
 
   @Test
