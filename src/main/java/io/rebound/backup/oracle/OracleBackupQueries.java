@@ -10,9 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,6 +29,7 @@ import java.util.Set;
 public final class OracleBackupQueries {
 
   private static final String DATE = "'" + OracleManifests.DATE_FORMAT + "'";
+  private static final DateTimeFormatter HOST_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
   /** DBID, position, log mode, incarnation, the host's current UTC offset, and whether an spfile is in use. */
   static final String IDENTITY = "SELECT TO_CHAR(d.DBID) AS DBID, d.NAME, TO_CHAR(d.CURRENT_SCN) AS CURRENT_SCN, d.LOG_MODE,"
@@ -41,11 +44,15 @@ public final class OracleBackupQueries {
       + " ORDER BY p.SET_STAMP, p.SET_COUNT, p.PIECE#";
 
   /**
-   * A backup's SCN range: recovery reads logs from the lowest datafile checkpoint, and the backup is consistent past
-   * the highest change in any block it holds (ABSOLUTE_FUZZY_CHANGE#, the checkpoint where that is unknown). File 0
-   * is the control file, not a datafile. Times from the backup sets of the tag, the control file's included.
+   * A backup's SCN range: recovery reads logs from the lowest checkpoint among the datafiles the backup checkpointed
+   * (at or after the SCN read before it began), and the backup is consistent past the highest change in any block it
+   * holds (ABSOLUTE_FUZZY_CHANGE#, the checkpoint where that is unknown). Files whose checkpoint is older are clean
+   * (read-only tablespaces, the seed of a container database): recovery needs no redo for them, and counting them
+   * would ask for logs from long before the backup. File 0 is the control file, not a datafile. Times from the backup
+   * sets of the tag, the control file's included.
    */
-  static final String RANGE = "SELECT TO_CHAR(MIN(f.CHECKPOINT_CHANGE#)) AS START_SCN,"
+  static final String RANGE = "SELECT TO_CHAR(NVL(MIN(CASE WHEN f.CHECKPOINT_CHANGE# >= ? THEN f.CHECKPOINT_CHANGE# END),"
+      + " MIN(f.CHECKPOINT_CHANGE#))) AS START_SCN,"
       + " TO_CHAR(MAX(GREATEST(f.CHECKPOINT_CHANGE#, NVL(f.ABSOLUTE_FUZZY_CHANGE#, 0)))) AS END_SCN, COUNT(DISTINCT f.FILE#) AS FILES,"
       + " (SELECT TO_CHAR(MIN(s.START_TIME), " + DATE + ") FROM V$BACKUP_SET s WHERE (s.SET_STAMP, s.SET_COUNT) IN"
       + " (SELECT p.SET_STAMP, p.SET_COUNT FROM V$BACKUP_PIECE p WHERE p.TAG = ? AND p.STATUS = 'A')) AS START_TIME,"
@@ -159,11 +166,17 @@ public final class OracleBackupQueries {
   /** A piece as the control file records it. */
   public record PieceRow(String handle, long bytes, Instant completed) {}
 
-  public static BackupRange range(Connection connection, String tag) throws SQLException {
+  /**
+   * The SCN range and times of the backup under {@code tag}.
+   *
+   * @param fromScn the SCN read just before the backup began (the one its script backs up archived logs from)
+   */
+  public static BackupRange range(Connection connection, String tag, String fromScn) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(RANGE)) {
-      statement.setString(1, tag);
+      statement.setBigDecimal(1, new BigDecimal(RmanScripts.scn(fromScn)));
       statement.setString(2, tag);
       statement.setString(3, tag);
+      statement.setString(4, tag);
       try (ResultSet row = statement.executeQuery()) {
         row.next();
         return new BackupRange(row.getString("START_SCN"), row.getString("END_SCN"), row.getString("START_TIME"), row.getString("END_TIME"),
@@ -238,7 +251,7 @@ public final class OracleBackupQueries {
 
   /** A time as the host's DATE text, for a bind variable that TO_DATE reads with an explicit format. */
   static String hostTime(Instant instant, ZoneId zone) {
-    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT).format(instant.atZone(zone));
+    return HOST_TIME.format(instant.atZone(zone));
   }
 
   private static List<ArchivedLog> logs(PreparedStatement statement) throws SQLException {

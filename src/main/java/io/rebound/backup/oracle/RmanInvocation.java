@@ -1,6 +1,9 @@
 package io.rebound.backup.oracle;
 
 import io.rebound.runbook.DetachedProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -101,11 +105,11 @@ public final class RmanInvocation {
     List<String> lines = new ArrayList<>(job.logLines());
     Path rmanLog = job.directory().resolve(LOG_FILE);
     try {
-      if (java.nio.file.Files.exists(rmanLog)) {
-        lines.addAll(java.nio.file.Files.readAllLines(rmanLog));
+      if (Files.exists(rmanLog)) {
+        lines.addAll(Files.readAllLines(rmanLog));
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + rmanLog, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + rmanLog, e);
     }
     return new Poll(state.status(), state.exitCode(), RmanLog.parse(lines));
   }
@@ -122,7 +126,7 @@ public final class RmanInvocation {
       }
       variables.put(name, value);
     });
-    String charset = Optional.ofNullable(configured.get("NLS_LANG")).map(NLS_LANG::matcher).filter(java.util.regex.Matcher::matches)
+    String charset = Optional.ofNullable(configured.get("NLS_LANG")).map(NLS_LANG::matcher).filter(Matcher::matches)
         .map(matcher -> matcher.group(1)).orElse("AL32UTF8");
     variables.put("NLS_LANG", "AMERICAN_AMERICA." + charset);
     variables.put("NLS_DATE_FORMAT", DATE_FORMAT);

@@ -1,6 +1,10 @@
 package io.rebound.backup.oracle;
 
+import io.rebound.backup.BackupManifest;
 import io.rebound.backup.BackupType;
+import io.rebound.backup.Piece;
+import io.rebound.backup.RecoveryPlan;
+import io.rebound.target.Dialect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -219,6 +223,30 @@ public final class RmanScripts {
     lines.add("}");
     lines.add("ALTER DATABASE OPEN RESETLOGS;");
     return String.join("\n", lines) + "\n";
+  }
+
+  /**
+   * The restore of a plan whose pieces were downloaded as {@code <download directory>/<backup or batch id>/<piece
+   * name>}, the layout the work directory had: "latest" recovers until the SCN the last shipped log ends at, a point
+   * in time until that time in the host's zone. The control file and spfile, when needed, are those of the plan's
+   * last backup, the newest that knows every backup the point needs.
+   */
+  public static Restore restoreOf(RecoveryPlan plan, Path downloadDirectory, boolean controlfile, boolean spfile, int parallelism,
+      ZoneId zone) {
+    if (plan.dialect() != Dialect.ORACLE) {
+      throw new IllegalArgumentException("plan of target " + plan.target() + " is for " + plan.dialect() + ", not Oracle");
+    }
+    Until until = plan.recoverToPosition() != null ? new UntilScn(plan.recoverToPosition()) : new UntilTime(plan.recoverToTime(), zone);
+    BackupManifest last = plan.backups().get(plan.backups().size() - 1);
+    Optional<Path> controlfilePiece = controlfile ? Optional.of(piece(downloadDirectory, last, CONTROLFILE_PREFIX)) : Optional.empty();
+    Optional<Path> spfilePiece = spfile ? Optional.of(piece(downloadDirectory, last, SPFILE_PREFIX)) : Optional.empty();
+    return new Restore(downloadDirectory, controlfilePiece, spfilePiece, until, parallelism, plan.databaseIdentity());
+  }
+
+  private static Path piece(Path downloadDirectory, BackupManifest backup, String prefix) {
+    return backup.pieces().stream().map(Piece::name).filter(name -> name.startsWith(prefix)).findFirst()
+        .map(name -> pieceDirectory(downloadDirectory, backup.id()).resolve(name))
+        .orElseThrow(() -> new IllegalStateException("backup " + backup.id() + " has no " + prefix + "* piece to restore from"));
   }
 
   /**

@@ -29,10 +29,11 @@ class OracleBackupQueriesTest {
     assertThat(OracleBackupQueries.PIECES).contains("FROM V$BACKUP_PIECE p WHERE p.TAG = ? AND p.STATUS = 'A' AND p.DEVICE_TYPE = 'DISK'",
         "TO_CHAR(p.COMPLETION_TIME, 'YYYY-MM-DD HH24:MI:SS')");
     assertThat(binds(OracleBackupQueries.PIECES)).isEqualTo(1);
-    assertThat(OracleBackupQueries.RANGE).contains("MIN(f.CHECKPOINT_CHANGE#)",
+    assertThat(OracleBackupQueries.RANGE).contains(
+        "NVL(MIN(CASE WHEN f.CHECKPOINT_CHANGE# >= ? THEN f.CHECKPOINT_CHANGE# END), MIN(f.CHECKPOINT_CHANGE#))",
         "MAX(GREATEST(f.CHECKPOINT_CHANGE#, NVL(f.ABSOLUTE_FUZZY_CHANGE#, 0)))", "f.FILE# > 0", "V$BACKUP_SET s",
         "MIN(s.START_TIME)", "MAX(s.COMPLETION_TIME)");
-    assertThat(binds(OracleBackupQueries.RANGE)).isEqualTo(3);
+    assertThat(binds(OracleBackupQueries.RANGE)).isEqualTo(4);
   }
 
   @Test

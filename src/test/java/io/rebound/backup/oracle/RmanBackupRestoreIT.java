@@ -16,6 +16,7 @@ import io.rebound.backup.oracle.RmanScripts.LogShipment;
 import io.rebound.backup.oracle.RmanScripts.Restore;
 import io.rebound.backup.oracle.RmanScripts.SequenceRange;
 import io.rebound.backup.oracle.RmanScripts.UntilScn;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -101,7 +102,7 @@ class RmanBackupRestoreIT {
       assertThat(OracleBackupQueries.foreignIncrementals(root, RmanScripts.tag("itfull"), RmanScripts.tag("itincr"))).isEmpty();
     }
     BackupManifest incremental = backup("itincr", BackupType.INCREMENTAL, "itfull", identity);
-    assertThat(new java.math.BigInteger(incremental.startPosition())).isGreaterThan(new java.math.BigInteger(full.endPosition()));
+    assertThat(new BigInteger(incremental.startPosition())).isGreaterThan(new BigInteger(full.endPosition()));
 
     String between;
     try (Connection root = root()) {
@@ -124,7 +125,7 @@ class RmanBackupRestoreIT {
       assertThat(shipped.handlesTagged(RmanScripts.tag("itlogs"))).isNotEmpty();
       batch = OracleManifests.logs("itlogs", "free", identity, logs, pieces(root, "itlogs", identity));
     }
-    assertThat(new java.math.BigInteger(batch.endPosition())).isGreaterThan(new java.math.BigInteger(between));
+    assertThat(new BigInteger(batch.endPosition())).isGreaterThan(new BigInteger(between));
 
     // The local retention, with the shipped logs counted as in S3 and a limit in the future: RMAN deletes exactly those.
     try (Connection root = root()) {
@@ -171,7 +172,7 @@ class RmanBackupRestoreIT {
       List<Piece> pieces = pieces(root, id, identity);
       assertThat(pieces).extracting(Piece::name).containsExactlyInAnyOrderElementsOf(log.handlesTagged(RmanScripts.tag(id)).stream()
           .map(handle -> Path.of(handle).getFileName().toString()).toList());
-      return OracleManifests.backup(id, "free", type, parent, identity, OracleBackupQueries.range(root, RmanScripts.tag(id)), pieces);
+      return OracleManifests.backup(id, "free", type, parent, identity, OracleBackupQueries.range(root, RmanScripts.tag(id), fromScn), pieces);
     }
   }
 

@@ -3,7 +3,12 @@ package io.rebound.backup.oracle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rebound.backup.BackupManifest;
 import io.rebound.backup.BackupType;
+import io.rebound.backup.Piece;
+import io.rebound.backup.RecoveryPlan;
+import io.rebound.backup.RecoveryPoint;
+import io.rebound.target.Dialect;
 import io.rebound.backup.oracle.RmanScripts.ArchivelogDeletion;
 import io.rebound.backup.oracle.RmanScripts.Backup;
 import io.rebound.backup.oracle.RmanScripts.LogShipment;
@@ -257,6 +262,48 @@ class RmanScriptsTest {
         Optional.empty(), new UntilScn("5"), 1, null))).hasMessage("'null' is not a DBID (a number of up to 10 digits)");
     assertThatThrownBy(() -> RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(DOWNLOADS.resolve("b1/controlfile_x_1_1")),
         Optional.empty(), new UntilScn("5"), 1, "12345678901"))).hasMessageContaining("is not a DBID");
+  }
+
+  static RecoveryPlan plan(Dialect dialect, RecoveryPoint point, String recoverToPosition, List<Piece> lastPieces) {
+    BackupManifest full = new BackupManifest("b1", "ora", dialect, BackupType.FULL, null, 2, "1613387266",
+        Instant.parse("2026-11-29T01:00:04Z"), Instant.parse("2026-11-29T01:00:52Z"), "100", "200",
+        List.of(new Piece("controlfile_old_1_1", "k", 1, "s")));
+    BackupManifest incremental = new BackupManifest("b2", "ora", dialect, BackupType.INCREMENTAL, "b1", 2, "1613387266",
+        Instant.parse("2026-11-30T01:00:04Z"), Instant.parse("2026-11-30T01:00:52Z"), "300", "400", lastPieces);
+    return new RecoveryPlan("ora", dialect, point, 2, "1613387266", List.of(full, incremental), List.of(), List.of(), 0,
+        Instant.parse("2026-11-30T14:00:00Z"), recoverToPosition, "");
+  }
+
+  @Test
+  void shouldRestoreALatestPlanUntilItsScnFromItsLastBackupsControlfileAndSpfile() {
+    List<Piece> pieces = List.of(new Piece("0v3a1b2c_1_1", "k", 1, "s"), new Piece("controlfile_123a1b31_1_1", "k", 1, "s"),
+        new Piece("spfile_133a1b33_1_1", "k", 1, "s"));
+
+    Restore restore = RmanScripts.restoreOf(plan(Dialect.ORACLE, RecoveryPoint.latest(), "2514877", pieces), DOWNLOADS, true, true, 2,
+        ZoneId.of("UTC"));
+
+    assertThat(restore).isEqualTo(new Restore(DOWNLOADS, Optional.of(DOWNLOADS.resolve("b2/controlfile_123a1b31_1_1")),
+        Optional.of(DOWNLOADS.resolve("b2/spfile_133a1b33_1_1")), new UntilScn("2514877"), 2, "1613387266"));
+  }
+
+  @Test
+  void shouldRestoreAPointInTimeUntilItsTimeWithTheCurrentControlfile() {
+    RecoveryPoint point = RecoveryPoint.at(Instant.parse("2026-11-30T14:00:00Z"));
+    Restore restore = RmanScripts.restoreOf(plan(Dialect.ORACLE, point, null, List.of()), DOWNLOADS, false, false, 1, ZoneId.of("UTC"));
+
+    assertThat(restore).isEqualTo(new Restore(DOWNLOADS, Optional.empty(), Optional.empty(),
+        new UntilTime(Instant.parse("2026-11-30T14:00:00Z"), ZoneId.of("UTC")), 1, "1613387266"));
+  }
+
+  @Test
+  void shouldRefuseAPlanOfAnotherDialectOrABackupWithoutTheNeededPiece() {
+    assertThatThrownBy(() -> RmanScripts.restoreOf(plan(Dialect.POSTGRESQL, RecoveryPoint.latest(), "1/0", List.of()), DOWNLOADS, false,
+        false, 1, ZoneId.of("UTC"))).hasMessage("plan of target ora is for POSTGRESQL, not Oracle");
+    assertThatThrownBy(() -> RmanScripts.restoreOf(plan(Dialect.ORACLE, RecoveryPoint.latest(), "5", List.of()), DOWNLOADS, true, false, 1,
+        ZoneId.of("UTC"))).hasMessage("backup b2 has no controlfile_* piece to restore from");
+    assertThatThrownBy(() -> RmanScripts.restoreOf(plan(Dialect.ORACLE, RecoveryPoint.latest(), "5",
+        List.of(new Piece("controlfile_1", "k", 1, "s"))), DOWNLOADS, true, true, 1, ZoneId.of("UTC")))
+        .hasMessage("backup b2 has no spfile_* piece to restore from");
   }
 
   @Test
