@@ -1,6 +1,7 @@
 package io.rebound.repair;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * A replication workstation as the repair sees it: the seam where a site plugs in its own replication
@@ -39,8 +40,11 @@ public interface Workstation {
   /** Asks the server to send these replicas again; asking twice for the same is asking once. */
   void requestRetransmission(List<Gap> gaps);
 
-  /** Applies QueIn from the applied-up-to mark to its end, our own replicas included; returns how many it applied. */
-  long applyQueIn();
+  /**
+   * Applies QueIn from the applied-up-to mark to its end, our own replicas included; returns how many it
+   * applied. Stops between two replicas once {@code stopping} says so: the mark says where to go on.
+   */
+  long applyQueIn(BooleanSupplier stopping);
 
   /** Applies the QueOut replicas the server never received (after {@code serverSentUpTo}); returns how many it applied. */
   long applyUnsentQueOut(long serverSentUpTo);

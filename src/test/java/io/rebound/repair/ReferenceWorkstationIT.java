@@ -104,7 +104,7 @@ class ReferenceWorkstationIT {
     a.restoreQueuesFromDirectory();
     assertThat(a.fetchFromServer(before.serverReadUpTo(), before.serverSentUpTo())).isEmpty();
     assertThat(a.fetchOwnReplicas(before.serverSentUpTo())).isEmpty();
-    assertThat(a.applyQueIn()).isPositive();
+    assertThat(a.applyQueIn(() -> false)).isPositive();
     assertThat(a.applyUnsentQueOut(before.serverSentUpTo())).isEqualTo(1);
     assertThat(a.applyUnsentQueOut(before.serverSentUpTo())).as("a second run applies nothing again").isZero();
     List<String> generators = a.repairGenerators();

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 
 /**
  * The reference replication workstation: its database (queues, marks, audit, generators; see
@@ -195,7 +196,7 @@ public final class ReferenceWorkstation implements Workstation {
    */
   public long applyIncoming() {
     refuseWhileRepairing();
-    return applyQueIn(false);
+    return applyQueIn(false, () -> false);
   }
 
   // ---------------------------------------------------------------- readings and the repair
@@ -317,13 +318,13 @@ public final class ReferenceWorkstation implements Workstation {
   }
 
   @Override
-  public long applyQueIn() {
-    return applyQueIn(true);
+  public long applyQueIn(BooleanSupplier stopping) {
+    return applyQueIn(true, stopping);
   }
 
-  private long applyQueIn(boolean own) {
+  private long applyQueIn(boolean own, BooleanSupplier stopping) {
     long applied = 0;
-    while (true) {
+    while (!stopping.getAsBoolean()) {
       Optional<Long> next = withConnection(connection -> {
         long mark = mark(connection, QUE_IN_APPLIED, false);
         return Optional.ofNullable(queryNullableLong(connection, "SELECT min(no) FROM replication.que_in WHERE no > ?", mark));
@@ -358,6 +359,7 @@ public final class ReferenceWorkstation implements Workstation {
         applied++;
       }
     }
+    return applied;
   }
 
   @Override
