@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.compare.TableCompareProcess;
 import io.rebound.compare.TableCompareRunbook;
 import io.rebound.config.ReboundGroups;
+import io.rebound.repair.WorkstationRepairProcess;
+import io.rebound.repair.WorkstationRepairRunbook;
 import io.rebound.restore.SchemaRestoreProcess;
 import io.rebound.restore.SchemaRestoreRunbook;
 import io.rebound.runbook.Approval;
@@ -84,7 +86,7 @@ class ModelConventionsTest {
 
   /** The descriptors of every runbook (what the model checks need of them: keys, approval, outcomes). */
   static List<Runbook<?>> runbooks() {
-    return List.of(new SchemaRestoreRunbook(null), new TableCompareRunbook(null, null));
+    return List.of(new SchemaRestoreRunbook(null), new TableCompareRunbook(null, null), new WorkstationRepairRunbook(null));
   }
 
   @Test
@@ -162,7 +164,8 @@ class ModelConventionsTest {
     return Stream.of(Arguments.of(SchemaRestoreProcess.KEY, SchemaRestoreProcess.Elements.class),
         Arguments.of(SchemaRestoreProcess.KEY, SchemaRestoreProcess.Errors.class),
         Arguments.of(TableCompareProcess.KEY, TableCompareProcess.Elements.class),
-        Arguments.of(TableCompareProcess.KEY, TableCompareProcess.Errors.class));
+        Arguments.of(TableCompareProcess.KEY, TableCompareProcess.Errors.class),
+        Arguments.of(WorkstationRepairProcess.KEY, WorkstationRepairProcess.Elements.class));
   }
 
   @ParameterizedTest

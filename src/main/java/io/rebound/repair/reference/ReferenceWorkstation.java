@@ -1,0 +1,670 @@
+package io.rebound.repair.reference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rebound.repair.Gap;
+import io.rebound.repair.Workstation;
+import io.rebound.repair.WorkstationReadings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The reference replication workstation: its database (queues, marks, audit, generators; see
+ * {@code repair/reference/V1__replication.sql}), its working directory and its mailbox on the server. It
+ * runs the normal cycle ({@link #cycle}) and every operation the repair needs.
+ */
+public final class ReferenceWorkstation implements Workstation {
+
+  /** Opens a connection to the workstation's database; the caller closes it. */
+  @FunctionalInterface
+  public interface Connections {
+    Connection open() throws SQLException;
+  }
+
+  static final String QUE_IN_APPLIED = "que_in_applied";
+  static final String QUE_OUT_SENT = "que_out_sent";
+  static final String AUDIT_AGE = "audit_age";
+  static final String AUDIT_AGE_PACKAGED = "audit_age_packaged";
+  static final String REPAIR_QUE_OUT_APPLIED = "repair_que_out_applied";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String id;
+  private final Connections connections;
+  private final WorkingDirectory directory;
+  private final Mailbox mailbox;
+
+  public ReferenceWorkstation(String id, Connections connections, WorkingDirectory directory, Mailbox mailbox) {
+    this.id = id;
+    this.connections = connections;
+    this.directory = directory;
+    this.mailbox = mailbox;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  public WorkingDirectory directory() {
+    return directory;
+  }
+
+  public Mailbox mailbox() {
+    return mailbox;
+  }
+
+  // ---------------------------------------------------------------- installation
+
+  /** Creates the replication schema (queues, marks, audit) where it is missing; running it again changes nothing. */
+  public static void install(Connection connection) throws SQLException {
+    String sql;
+    try (var in = ReferenceWorkstation.class.getResourceAsStream("/repair/reference/V1__replication.sql")) {
+      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+      statement.execute("INSERT INTO replication.schema_version (version) VALUES (1) ON CONFLICT DO NOTHING");
+    }
+  }
+
+  /** Makes a table replicate: registered with its key column, its changes audited by a trigger. */
+  public static void replicate(Connection connection, String table, String keyColumn) throws SQLException {
+    if (!table.matches("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*") || !keyColumn.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("replicated tables are schema.table in lower case with a lower-case key column");
+    }
+    try (PreparedStatement register = connection.prepareStatement(
+        "INSERT INTO replication.tables (table_name, key_column) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET key_column = EXCLUDED.key_column")) {
+      register.setString(1, table);
+      register.setString(2, keyColumn);
+      register.executeUpdate();
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("DROP TRIGGER IF EXISTS replication_audit ON " + table);
+      statement.execute("CREATE TRIGGER replication_audit AFTER INSERT OR UPDATE OR DELETE ON " + table
+          + " FOR EACH ROW EXECUTE FUNCTION replication.audit_change('" + keyColumn + "')");
+    }
+  }
+
+  // ---------------------------------------------------------------- the normal cycle
+
+  /** One turn of normal replication: package local changes, send, receive, apply. Refused while a repair is marked. */
+  public void cycle() {
+    packageAudit();
+    send();
+    receive();
+    applyIncoming();
+  }
+
+  private void refuseWhileRepairing() {
+    if (directory.repairMark().isPresent()) {
+      throw new IllegalStateException("workstation " + id + " is being repaired (" + directory.root().resolve(WorkingDirectory.REPAIR_MARK)
+          + "): replication waits until the repair removes its mark");
+    }
+  }
+
+  /** Local changes → QueOut: the audit rows become one replica, written to the working directory and QueOut together. */
+  public long packageAudit() {
+    refuseWhileRepairing();
+    return inTransaction(connection -> {
+      long packaged = mark(connection, AUDIT_AGE_PACKAGED, true);
+      List<Replica.Change> changes = new ArrayList<>();
+      long age = packaged;
+      try (PreparedStatement audit = connection.prepareStatement(
+          "SELECT age, table_name, op, key, row_data::text FROM replication.audit WHERE age > ? ORDER BY age")) {
+        audit.setLong(1, packaged);
+        try (ResultSet rows = audit.executeQuery()) {
+          while (rows.next()) {
+            age = rows.getLong(1);
+            changes.add(rows.getString(3).equals("D") ? Replica.Change.delete(rows.getString(2), rows.getLong(4))
+                : Replica.Change.upsert(rows.getString(2), rows.getLong(4), (ObjectNode) JSON.readTree(rows.getString(5))));
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      if (changes.isEmpty()) {
+        return 0L;
+      }
+      long number = queryLong(connection, "SELECT coalesce(max(no), 0) + 1 FROM replication.que_out");
+      byte[] bytes = ReplicaCodec.encode(new Replica(id, number, age, 0, changes));
+      // The file first: a crash before the commit leaves a file the next attempt overwrites with the same number.
+      directory.write(WorkingDirectory.OUT, number, bytes);
+      insertQueOut(connection, number, age, bytes);
+      update(connection, "DELETE FROM replication.audit WHERE age <= ?", age);
+      setMark(connection, AUDIT_AGE_PACKAGED, age);
+      setMark(connection, AUDIT_AGE, Math.max(age, mark(connection, AUDIT_AGE, false)));
+      return number;
+    });
+  }
+
+  /** QueOut → server: every replica after the sent mark, the mark moved with each. */
+  public long send() {
+    refuseWhileRepairing();
+    long sent = withConnection(connection -> mark(connection, QUE_OUT_SENT, false));
+    TreeMap<Long, byte[]> unsent = withConnection(connection -> queOut(connection, sent + 1, Long.MAX_VALUE));
+    for (Map.Entry<Long, byte[]> replica : unsent.entrySet()) {
+      mailbox.putReplica(Mailbox.RECEIVED, replica.getKey(), replica.getValue());
+      mailbox.setFigure(Mailbox.SENT_UP_TO, Math.max(replica.getKey(), mailbox.figure(Mailbox.SENT_UP_TO)));
+      withConnection(connection -> {
+        setMark(connection, QUE_OUT_SENT, replica.getKey());
+        return null;
+      });
+    }
+    return unsent.size();
+  }
+
+  /** Server → QueIn: the common stream after QueIn's last replica, each written to the working directory and QueIn. */
+  public long receive() {
+    refuseWhileRepairing();
+    long last = withConnection(connection -> queryLong(connection, "SELECT coalesce(max(no), 0) FROM replication.que_in"));
+    long received = 0;
+    for (Map.Entry<Long, String> entry : mailbox.replicas(Mailbox.STREAM).tailMap(last, false).entrySet()) {
+      byte[] bytes = mailbox.replica(Mailbox.STREAM, entry.getKey()).orElseThrow();
+      storeQueIn(entry.getKey(), bytes, "server " + entry.getValue());
+      received++;
+      last = entry.getKey();
+    }
+    if (received > 0) {
+      mailbox.setFigure(Mailbox.READ_UP_TO, Math.max(last, mailbox.figure(Mailbox.READ_UP_TO)));
+    }
+    return received;
+  }
+
+  /**
+   * QueIn → tables: each replica after the applied mark, in one transaction with the mark. Our own replicas
+   * are already in our tables: the normal cycle only moves the mark past them.
+   */
+  public long applyIncoming() {
+    refuseWhileRepairing();
+    return applyQueIn(false, () -> false);
+  }
+
+  // ---------------------------------------------------------------- readings and the repair
+
+  @Override
+  public WorkstationReadings read() {
+    return withConnection(connection -> new WorkstationReadings(
+        queryLong(connection, "SELECT coalesce(max(no), 0) FROM replication.que_in"),
+        mark(connection, QUE_IN_APPLIED, false),
+        queryLong(connection, "SELECT coalesce(max(author_no), 0) FROM replication.que_in WHERE author = ?", id),
+        queryLong(connection, "SELECT coalesce(max(no), 0) FROM replication.que_out"),
+        queryLong(connection, "SELECT coalesce((SELECT age FROM replication.que_out ORDER BY no DESC LIMIT 1), 0)"),
+        mark(connection, QUE_OUT_SENT, false),
+        mark(connection, AUDIT_AGE, false),
+        mark(connection, AUDIT_AGE_PACKAGED, false),
+        queryLong(connection, "SELECT count(*) FROM replication.audit"),
+        directory.present(),
+        directory.last(WorkingDirectory.IN),
+        directory.last(WorkingDirectory.OUT),
+        directory.repairMark().isPresent(),
+        mailbox.figure(Mailbox.READ_UP_TO),
+        mailbox.figure(Mailbox.SENT_UP_TO)));
+  }
+
+  @Override
+  public void markRepairStarted(String runId) {
+    if (directory.repairMark().isEmpty()) {
+      directory.setRepairMark("{\"run\":\"" + runId + "\",\"at\":\"" + Instant.now() + "\"}\n");
+    }
+  }
+
+  @Override
+  public void removeRepairMark() {
+    directory.removeRepairMark();
+  }
+
+  @Override
+  public String restoreQueuesFromDirectory() {
+    long in = 0;
+    for (Map.Entry<Long, Path> file : directory.replicas(WorkingDirectory.IN).entrySet()) {
+      if (storeQueIn(file.getKey(), read(file.getValue()), file.getValue().toString())) {
+        in++;
+      }
+    }
+    long out = 0;
+    for (Map.Entry<Long, Path> file : directory.replicas(WorkingDirectory.OUT).entrySet()) {
+      if (storeQueOut(file.getKey(), read(file.getValue()), file.getValue().toString())) {
+        out++;
+      }
+    }
+    // The other way too: a lost or older working directory gets the replicas the database holds.
+    long written = withConnection(connection -> {
+      long count = 0;
+      for (String[] queue : new String[][] {{"que_in", WorkingDirectory.IN}, {"que_out", WorkingDirectory.OUT}}) {
+        try (PreparedStatement all = connection.prepareStatement("SELECT no, payload FROM replication." + queue[0] + " ORDER BY no");
+            ResultSet rows = all.executeQuery()) {
+          while (rows.next()) {
+            if (!directory.has(queue[1], rows.getLong(1))) {
+              directory.write(queue[1], rows.getLong(1), rows.getBytes(2));
+              count++;
+            }
+          }
+        }
+      }
+      return count;
+    });
+    return "restored " + in + " QueIn and " + out + " QueOut replicas from " + directory.root() + "; wrote " + written
+        + " replica files the working directory lacked";
+  }
+
+  @Override
+  public List<Gap> fetchFromServer(long queInUpTo, long queOutUpTo) {
+    List<Gap> missing = new ArrayList<>();
+    TreeSet<Long> in = withConnection(connection -> numbers(connection, "que_in"));
+    long inFrom = in.isEmpty() ? 1 : in.last() + 1;
+    for (Gap gap : RepairRules.gaps(Gap.QUE_IN, inFrom, queInUpTo, in)) {
+      for (long n = gap.from(); n <= gap.to(); n++) {
+        final long number = n;
+        mailbox.replica(Mailbox.STREAM, number).or(() -> mailboxReplica(Mailbox.ANSWERS_IN, number))
+            .ifPresent(bytes -> storeQueIn(number, bytes, "server"));
+      }
+    }
+    missing.addAll(RepairRules.gaps(Gap.QUE_IN, inFrom, queInUpTo, withConnection(connection -> numbers(connection, "que_in"))));
+    TreeSet<Long> out = withConnection(connection -> numbers(connection, "que_out"));
+    long outFrom = out.isEmpty() ? 1 : out.last() + 1;
+    for (long n = outFrom; n <= queOutUpTo; n++) {
+      final long number = n;
+      Optional<byte[]> replica = mailbox.replica(Mailbox.RECEIVED, number).or(() -> mailboxReplica(Mailbox.ANSWERS_OUT, number));
+      replica.ifPresent(bytes -> storeQueOut(number, bytes, "server"));
+    }
+    missing.addAll(RepairRules.gaps(Gap.QUE_OUT, outFrom, queOutUpTo, withConnection(connection -> numbers(connection, "que_out"))));
+    return missing;
+  }
+
+  private Optional<byte[]> mailboxReplica(String folder, long number) {
+    return mailbox.replica(folder, number);
+  }
+
+  @Override
+  public List<Gap> fetchOwnReplicas(long ownUpTo) {
+    while (true) {
+      long own = withConnection(connection -> queryLong(connection,
+          "SELECT coalesce(max(author_no), 0) FROM replication.que_in WHERE author = ?", id));
+      if (own >= ownUpTo) {
+        return List.of();
+      }
+      long next = withConnection(connection -> queryLong(connection, "SELECT coalesce(max(no), 0) + 1 FROM replication.que_in"));
+      Optional<byte[]> replica = mailbox.replica(Mailbox.STREAM, next).or(() -> mailboxReplica(Mailbox.ANSWERS_IN, next));
+      if (replica.isEmpty()) {
+        return List.of(new Gap(Gap.QUE_IN, next, Long.MAX_VALUE));
+      }
+      storeQueIn(next, replica.get(), "server");
+    }
+  }
+
+  @Override
+  public void requestRetransmission(List<Gap> gaps) {
+    gaps.forEach(mailbox::request);
+  }
+
+  @Override
+  public long applyQueIn(BooleanSupplier stopping) {
+    return applyQueIn(true, stopping);
+  }
+
+  private long applyQueIn(boolean own, BooleanSupplier stopping) {
+    long applied = 0;
+    while (!stopping.getAsBoolean()) {
+      Optional<Long> next = withConnection(connection -> {
+        long mark = mark(connection, QUE_IN_APPLIED, false);
+        return Optional.ofNullable(queryNullableLong(connection, "SELECT min(no) FROM replication.que_in WHERE no > ?", mark));
+      });
+      if (next.isEmpty()) {
+        return applied;
+      }
+      long number = next.get();
+      boolean ran = inTransaction(connection -> {
+        // The mark is read again under its lock: a second applier (a job taken over after a crash) waits, then skips.
+        if (mark(connection, QUE_IN_APPLIED, true) >= number) {
+          return false;
+        }
+        Replica replica;
+        String author;
+        try (PreparedStatement entry = connection.prepareStatement("SELECT author, payload FROM replication.que_in WHERE no = ?")) {
+          entry.setLong(1, number);
+          try (ResultSet row = entry.executeQuery()) {
+            row.next();
+            author = row.getString(1);
+            replica = ReplicaCodec.decode(row.getBytes(2), "QueIn " + number);
+          }
+        }
+        boolean apply = own || !author.equals(id);
+        if (apply) {
+          apply(connection, replica);
+        }
+        setMark(connection, QUE_IN_APPLIED, number);
+        return apply;
+      });
+      if (ran) {
+        applied++;
+      }
+    }
+    return applied;
+  }
+
+  @Override
+  public long applyUnsentQueOut(long serverSentUpTo) {
+    long applied = 0;
+    while (true) {
+      Optional<Long> next = withConnection(connection -> {
+        long first = RepairRules.firstUnsent(serverSentUpTo, mark(connection, REPAIR_QUE_OUT_APPLIED, false));
+        return Optional.ofNullable(queryNullableLong(connection, "SELECT min(no) FROM replication.que_out WHERE no >= ?", first));
+      });
+      if (next.isEmpty()) {
+        return applied;
+      }
+      long number = next.get();
+      inTransaction(connection -> {
+        if (mark(connection, REPAIR_QUE_OUT_APPLIED, true) >= number) {
+          return null;
+        }
+        try (PreparedStatement entry = connection.prepareStatement("SELECT payload FROM replication.que_out WHERE no = ?")) {
+          entry.setLong(1, number);
+          try (ResultSet row = entry.executeQuery()) {
+            row.next();
+            apply(connection, ReplicaCodec.decode(row.getBytes(1), "QueOut " + number));
+          }
+        }
+        setMark(connection, REPAIR_QUE_OUT_APPLIED, number);
+        return null;
+      });
+      applied++;
+    }
+  }
+
+  @Override
+  public List<String> repairGenerators() {
+    return inTransaction(connection -> {
+      List<String> moved = new ArrayList<>();
+      for (Map.Entry<String, String> table : tables(connection).entrySet()) {
+        String sequence = queryString(connection, "SELECT pg_get_serial_sequence(?, ?)", table.getKey(), table.getValue());
+        if (sequence == null) {
+          continue;
+        }
+        try (PreparedStatement definition = connection.prepareStatement(
+            "SELECT s.seqstart, s.seqincrement FROM pg_sequence s WHERE s.seqrelid = ?::regclass")) {
+          definition.setString(1, sequence);
+          try (ResultSet row = definition.executeQuery()) {
+            row.next();
+            long start = row.getLong(1);
+            long increment = row.getLong(2);
+            Long highest = queryNullableLong(connection, "SELECT max(" + quote(table.getValue()) + ") FROM " + table.getKey() + " WHERE "
+                + quote(table.getValue()) + " >= ? AND mod(" + quote(table.getValue()) + " - ?, ?) = 0", start, start, increment);
+            if (highest == null) {
+              continue;
+            }
+            long lastValue;
+            boolean called;
+            try (Statement state = connection.createStatement(); ResultSet current = state.executeQuery("SELECT last_value, is_called FROM " + sequence)) {
+              current.next();
+              lastValue = current.getLong(1);
+              called = current.getBoolean(2);
+            }
+            OptionalLong value = RepairRules.generatorValue(lastValue, called, increment, highest);
+            if (value.isPresent()) {
+              queryString(connection, "SELECT setval(?::regclass, ?, true)::text", sequence, value.getAsLong());
+              moved.add(sequence + ": " + lastValue + " -> " + value.getAsLong() + " (highest own key of " + table.getKey() + ")");
+            }
+          }
+        }
+      }
+      return moved;
+    });
+  }
+
+  @Override
+  public String repairMarks(long serverSentUpTo) {
+    String moved = inTransaction(connection -> {
+      long queOutLast = queryLong(connection, "SELECT coalesce(max(no), 0) FROM replication.que_out");
+      long queOutLastAge = queryLong(connection, "SELECT coalesce((SELECT age FROM replication.que_out ORDER BY no DESC LIMIT 1), 0)");
+      long sent = mark(connection, QUE_OUT_SENT, true);
+      long newSent = RepairRules.sentMark(sent, serverSentUpTo, queOutLast);
+      long packaged = mark(connection, AUDIT_AGE_PACKAGED, true);
+      long newPackaged = RepairRules.auditPackaged(packaged, queOutLastAge);
+      // Audit rows up to the packaged age are in QueOut replicas already: packaged again they would be duplicates.
+      long dropped = update(connection, "DELETE FROM replication.audit WHERE age <= ?", newPackaged);
+      long highestRow = queryLong(connection, "SELECT coalesce(max(age), 0) FROM replication.audit");
+      long age = mark(connection, AUDIT_AGE, true);
+      long newAge = RepairRules.auditAge(age, newPackaged, highestRow);
+      setMark(connection, QUE_OUT_SENT, newSent);
+      setMark(connection, AUDIT_AGE_PACKAGED, newPackaged);
+      setMark(connection, AUDIT_AGE, newAge);
+      // New audit rows must get ages past every packaged one.
+      queryString(connection, "SELECT setval('replication.audit_age_seq', greatest(?, (SELECT last_value FROM replication.audit_age_seq)), true)::text",
+          Math.max(newAge, 1));
+      return "sent up to " + sent + " -> " + newSent + "; audit packaged up to " + packaged + " -> " + newPackaged + " (" + dropped
+          + " audit rows already packaged dropped); audit age " + age + " -> " + newAge;
+    });
+    long queInLast = withConnection(connection -> queryLong(connection, "SELECT coalesce(max(no), 0) FROM replication.que_in"));
+    if (queInLast > mailbox.figure(Mailbox.READ_UP_TO)) {
+      mailbox.setFigure(Mailbox.READ_UP_TO, queInLast);
+    }
+    return moved;
+  }
+
+  // ---------------------------------------------------------------- queues
+
+  /** Stores a common-stream replica in QueIn and the working directory; false when QueIn already held it. */
+  private boolean storeQueIn(long number, byte[] bytes, String source) {
+    Replica replica = ReplicaCodec.decode(bytes, source);
+    if (replica.streamNo() != number) {
+      throw new CorruptReplicaException(source + " holds stream replica " + replica.streamNo() + ", not " + number);
+    }
+    if (!directory.has(WorkingDirectory.IN, number)) {
+      directory.write(WorkingDirectory.IN, number, bytes);
+    }
+    return withConnection(connection -> update(connection,
+        "INSERT INTO replication.que_in (no, author, author_no, age, payload) VALUES (?, ?, ?, ?, ?) ON CONFLICT (no) DO NOTHING",
+        number, replica.author(), replica.authorNo(), replica.age(), bytes) == 1);
+  }
+
+  private boolean storeQueOut(long number, byte[] bytes, String source) {
+    Replica replica = ReplicaCodec.decode(bytes, source);
+    if (replica.authorNo() != number || !replica.author().equals(id)) {
+      throw new CorruptReplicaException(source + " is replica " + replica.authorNo() + " of " + replica.author() + ", not QueOut " + number + " of " + id);
+    }
+    if (!directory.has(WorkingDirectory.OUT, number)) {
+      directory.write(WorkingDirectory.OUT, number, bytes);
+    }
+    return withConnection(connection -> insertQueOut(connection, number, replica.age(), bytes) == 1);
+  }
+
+  private static int insertQueOut(Connection connection, long number, long age, byte[] bytes) throws SQLException {
+    return update(connection, "INSERT INTO replication.que_out (no, age, payload) VALUES (?, ?, ?) ON CONFLICT (no) DO NOTHING", number, age, bytes);
+  }
+
+  private static TreeMap<Long, byte[]> queOut(Connection connection, long from, long to) throws SQLException {
+    TreeMap<Long, byte[]> replicas = new TreeMap<>();
+    try (PreparedStatement query = connection.prepareStatement("SELECT no, payload FROM replication.que_out WHERE no BETWEEN ? AND ? ORDER BY no")) {
+      query.setLong(1, from);
+      query.setLong(2, to);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          replicas.put(rows.getLong(1), rows.getBytes(2));
+        }
+      }
+    }
+    return replicas;
+  }
+
+  private static TreeSet<Long> numbers(Connection connection, String queue) throws SQLException {
+    TreeSet<Long> numbers = new TreeSet<>();
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SELECT no FROM replication." + queue)) {
+      while (rows.next()) {
+        numbers.add(rows.getLong(1));
+      }
+    }
+    return numbers;
+  }
+
+  // ---------------------------------------------------------------- applying
+
+  /** Upserts and deletes by key, audit off: what arrives from elsewhere is not a local change. */
+  private void apply(Connection connection, Replica replica) throws SQLException {
+    Map<String, String> tables = tables(connection);
+    update(connection, "SELECT set_config('replication.applying', 'on', true)");
+    for (Replica.Change change : replica.changes()) {
+      String key = tables.get(change.table());
+      if (key == null) {
+        throw new IllegalStateException("replica " + replica.author() + "/" + replica.authorNo() + " changes " + change.table()
+            + ", which does not replicate here");
+      }
+      if (change.op() == 'D') {
+        update(connection, "DELETE FROM " + change.table() + " WHERE " + quote(key) + " = ?", change.key());
+      } else {
+        List<String> columns = columns(connection, change.table());
+        StringBuilder set = new StringBuilder();
+        for (String column : columns) {
+          if (!column.equals(key)) {
+            set.append(set.isEmpty() ? "" : ", ").append(quote(column)).append(" = EXCLUDED.").append(quote(column));
+          }
+        }
+        update(connection, "INSERT INTO " + change.table() + " SELECT * FROM jsonb_populate_record(NULL::" + change.table() + ", ?::jsonb)"
+            + " ON CONFLICT (" + quote(key) + ") DO " + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set), change.row().toString());
+      }
+    }
+    update(connection, "SELECT set_config('replication.applying', 'off', true)");
+  }
+
+  private final Map<String, List<String>> columns = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private List<String> columns(Connection connection, String table) throws SQLException {
+    List<String> known = columns.get(table);
+    if (known != null) {
+      return known;
+    }
+    String[] parts = table.split("\\.");
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement query = connection.prepareStatement(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+      query.setString(1, parts[0]);
+      query.setString(2, parts[1]);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          names.add(rows.getString(1));
+        }
+      }
+    }
+    columns.put(table, List.copyOf(names));
+    return names;
+  }
+
+  private static Map<String, String> tables(Connection connection) throws SQLException {
+    Map<String, String> tables = new LinkedHashMap<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT table_name, key_column FROM replication.tables ORDER BY table_name")) {
+      while (rows.next()) {
+        tables.put(rows.getString(1), rows.getString(2));
+      }
+    }
+    return tables;
+  }
+
+  // ---------------------------------------------------------------- marks and JDBC
+
+  private static long mark(Connection connection, String name, boolean lock) throws SQLException {
+    return queryLong(connection, "SELECT value FROM replication.marks WHERE name = ?" + (lock ? " FOR UPDATE" : ""), name);
+  }
+
+  private static void setMark(Connection connection, String name, long value) throws SQLException {
+    update(connection, "UPDATE replication.marks SET value = ? WHERE name = ?", value, name);
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + file + " failed", e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private <T> T withConnection(Work<T> work) {
+    try (Connection connection = connections.open()) {
+      connection.setAutoCommit(true);
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("workstation " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T inTransaction(Work<T> work) {
+    try (Connection connection = connections.open()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("workstation " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int update(Connection connection, String sql, Object... binds) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < binds.length; i++) {
+        statement.setObject(i + 1, binds[i]);
+      }
+      if (statement.execute()) {
+        return 0;
+      }
+      return statement.getUpdateCount();
+    }
+  }
+
+  private static long queryLong(Connection connection, String sql, Object... binds) throws SQLException {
+    Long value = queryNullableLong(connection, sql, binds);
+    if (value == null) {
+      throw new SQLException("no number from " + sql);
+    }
+    return value;
+  }
+
+  private static Long queryNullableLong(Connection connection, String sql, Object... binds) throws SQLException {
+    String text = queryString(connection, sql, binds);
+    return text == null ? null : Long.parseLong(text);
+  }
+
+  private static String queryString(Connection connection, String sql, Object... binds) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < binds.length; i++) {
+        statement.setObject(i + 1, binds[i]);
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
+    }
+  }
+}
