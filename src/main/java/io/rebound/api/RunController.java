@@ -61,6 +61,9 @@ class RunController {
   @GetMapping("/me")
   Map<String, Object> me() {
     Authentication authentication = identity.getCurrentAuthentication();
+    if (authentication == null || authentication.getUserId() == null) {
+      throw new ForbiddenException("no authenticated user");
+    }
     List<String> groups = authentication.getGroupIds() == null ? List.of() : authentication.getGroupIds();
     return Map.of("user", authentication.getUserId(), "groups", groups,
         "runbooks", runbooks.all().stream().map(r -> Map.of("key", r.key(), "title", r.title())).toList());

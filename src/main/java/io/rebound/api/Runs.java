@@ -23,10 +23,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricDetail;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
@@ -36,6 +39,10 @@ import org.camunda.bpm.engine.history.HistoricVariableUpdate;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.FlowElement;
+import org.camunda.bpm.model.bpmn.instance.IntermediateCatchEvent;
+import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 import org.springframework.stereotype.Component;
 
 /**
@@ -106,6 +113,7 @@ class Runs {
       List<IncidentView> incidents,
       List<CalledRun> calledRuns,
       Map<String, Object> comparison,
+      List<ToolLogs.ToolLog> toolLogs,
       boolean cancellable) {}
 
   private final HistoryService history;
@@ -115,9 +123,15 @@ class Runs {
   private final Runbooks runbooks;
   private final AuditTrail audit;
   private final ComparisonStore comparisons;
+  private final ToolLogs toolLogs;
+  private final RepositoryService repository;
+  /** Deployed models never change: read once per definition. */
+  private final Map<String, BpmnModelInstance> models = new ConcurrentHashMap<>();
 
   Runs(HistoryService history, RuntimeService runtime, TaskService tasks, ManagementService management, Runbooks runbooks,
-      AuditTrail audit, ComparisonStore comparisons) {
+      AuditTrail audit, ComparisonStore comparisons, ToolLogs toolLogs, RepositoryService repository) {
+    this.toolLogs = toolLogs;
+    this.repository = repository;
     this.history = history;
     this.runtime = runtime;
     this.tasks = tasks;
@@ -217,7 +231,7 @@ class Runs {
       approvalTask = task == null ? null : "/camunda/app/tasklist/default/#/?task=" + task.getId();
     }
     List<Incident> open = instance.getEndTime() == null ? runtime.createIncidentQuery().processInstanceId(id).list() : List.of();
-    List<IncidentView> incidents = open.stream().map(i -> new IncidentView(i.getId(), stepName(id, i.getActivityId()),
+    List<IncidentView> incidents = open.stream().map(i -> new IncidentView(i.getId(), stepName(instance.getProcessDefinitionId(), i.getActivityId()),
         i.getIncidentMessage(), i.getIncidentTimestamp(), i.getConfiguration(), retryAllowed,
         "/camunda/app/cockpit/default/#/process-instance/" + id + "/runtime?tab=incidents-tab")).toList();
     List<CalledRun> called = history.createHistoricProcessInstanceQuery().superProcessInstanceId(id).list().stream()
@@ -227,7 +241,8 @@ class Runs {
     Map<String, Object> comparison = comparisonId == null ? null : comparisons.comparison(comparisonId.toString())
         .map(c -> ComparisonReport.of(c, comparisons.tables(c.id()), comparisonRunning(c.id()), Instant.now())).orElse(null);
     boolean cancellable = CancelRule.check(caller, admin, Optional.ofNullable(run.requester()), run.state()).isEmpty();
-    return Optional.of(new Detail(run, timeline(id, open), plan, planHash, decision, approvalTask, incidents, called, comparison, cancellable));
+    return Optional.of(new Detail(run, timeline(id, open), plan, planHash, decision, approvalTask, incidents, called, comparison,
+        toolLogs.of(id), cancellable));
   }
 
   private boolean comparisonRunning(String comparisonId) {
@@ -270,19 +285,23 @@ class Runs {
             .map(c -> "rejected: " + c).orElse(null);
       }
     } else {
-      List<HistoricActivityInstance> active = history.createHistoricActivityInstanceQuery().processInstanceId(id).unfinished()
-          .orderByHistoricActivityInstanceStartTime().asc().list();
-      current = active.stream().filter(a -> STEP_TYPES.contains(a.getActivityType()) || a.getActivityType().contains("Timer"))
-          .map(a -> name(a)).distinct().toList();
+      List<String> active;
+      try {
+        active = runtime.getActiveActivityIds(id);
+      } catch (NullValueException ended) {
+        // The run ended between the two looks: its history now says how.
+        return view(history.createHistoricProcessInstanceQuery().processInstanceId(id).singleResult(), filter);
+      }
+      current = currentSteps(id, instance.getProcessDefinitionId(), active);
       List<Incident> incidents = runtime.createIncidentQuery().processInstanceId(id).list();
-      boolean waiting = runbook.approval().map(a -> active.stream().anyMatch(x -> x.getActivityId().equals(a.taskId()))).orElse(false);
+      boolean waiting = runbook.approval().map(a -> active.contains(a.taskId())).orElse(false);
       if (!incidents.isEmpty()) {
         Incident first = incidents.get(0);
-        incident = stepName(id, first.getActivityId()) + ": " + first.getIncidentMessage();
+        incident = stepName(instance.getProcessDefinitionId(), first.getActivityId()) + ": " + first.getIncidentMessage();
         state = Recoveries.State.FAILED.name();
       } else {
         state = waiting ? Recoveries.State.WAITING_FOR_APPROVAL.name() : Recoveries.State.RUNNING.name();
-        retry = retry(id);
+        retry = retry(id, instance.getProcessDefinitionId());
       }
     }
     if (filter.state() != null && !filter.state().equals(state)) {
@@ -301,6 +320,29 @@ class Runs {
     links.put("cockpit", "/camunda/app/cockpit/default/#/process-instance/" + id + "/runtime");
     return Optional.of(new Run(id, runbook.key(), runbook.title(), state, target, summary(request), requester, approver,
         instance.getStartTime(), end, duration, current, progress, eta, retry, incident, failureReason, links));
+  }
+
+  /**
+   * The steps a run is in, by the model's names. A run between two polls of a job waits on a timer: it is in the
+   * step that last looked, waiting to look again.
+   */
+  private List<String> currentSteps(String id, String processDefinitionId, List<String> active) {
+    BpmnModelInstance model = models.computeIfAbsent(processDefinitionId, repository::getBpmnModelInstance);
+    List<String> steps = new ArrayList<>();
+    boolean waitingOnATimer = false;
+    for (String activityId : active) {
+      if (model != null && model.getModelElementById(activityId) instanceof IntermediateCatchEvent) {
+        waitingOnATimer = true;
+      } else {
+        steps.add(stepName(processDefinitionId, activityId));
+      }
+    }
+    if (steps.isEmpty() && waitingOnATimer) {
+      history.createHistoricActivityInstanceQuery().processInstanceId(id).finished().orderByHistoricActivityInstanceEndTime().desc()
+          .listPage(0, 10).stream().filter(a -> STEP_TYPES.contains(a.getActivityType())).findFirst()
+          .ifPresent(last -> steps.add(name(last) + " (waiting to look again)"));
+    }
+    return steps.stream().distinct().toList();
   }
 
   /** The target a run acts on: its request's {@code target}, or the {@code destination} of one that writes nothing. */
@@ -351,12 +393,12 @@ class Runs {
   }
 
   /** A step the engine tries again: its job failed, and retries are left. */
-  private Retry retry(String id) {
+  private Retry retry(String id, String processDefinitionId) {
     for (Job job : management.createJobQuery().processInstanceId(id).withException().list()) {
       if (job.getRetries() > 0) {
         long failures = history.createHistoricJobLogQuery().jobId(job.getId()).failureLog().count();
         String step = history.createHistoricJobLogQuery().jobId(job.getId()).list().stream().map(l -> l.getActivityId())
-            .filter(a -> a != null).findFirst().map(a -> stepName(id, a)).orElse(null);
+            .filter(a -> a != null).findFirst().map(a -> stepName(processDefinitionId, a)).orElse(null);
         return new Retry(step, (int) failures + 1, job.getRetries(), job.getExceptionMessage(), job.getDuedate());
       }
     }
@@ -380,12 +422,18 @@ class Runs {
     return Eta.estimate(points, now.toEpochMilli()).map(Date::new);
   }
 
-  private String stepName(String processInstanceId, String activityId) {
+  /**
+   * The model's name of an element. From the model, not the history: a step whose job failed before it began (an
+   * asynchronous continuation, rolled back) has no activity instance yet.
+   */
+  private String stepName(String processDefinitionId, String activityId) {
     if (activityId == null) {
       return null;
     }
-    return history.createHistoricActivityInstanceQuery().processInstanceId(processInstanceId).activityId(activityId).list().stream()
-        .map(Runs::name).findFirst().orElse(activityId);
+    BpmnModelInstance model = models.computeIfAbsent(processDefinitionId, repository::getBpmnModelInstance);
+    ModelElementInstance element = model == null ? null : model.getModelElementById(activityId);
+    String name = element instanceof FlowElement flow ? flow.getName() : null;
+    return name == null || name.isBlank() ? activityId : name;
   }
 
   private static String name(HistoricActivityInstance activity) {

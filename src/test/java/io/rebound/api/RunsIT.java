@@ -1,6 +1,7 @@
 package io.rebound.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.testsupport.Http;
@@ -8,6 +9,8 @@ import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.Runs;
 import io.rebound.testsupport.TestUsers;
 import io.rebound.testsupport.Webapp;
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,7 @@ class RunsIT {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     servers.properties().forEach((key, value) -> registry.add(key, () -> value));
+    registry.add("rebound.targets." + PostgresServers.TARGET + ".lock-timeout", () -> "2s");
   }
 
   @Autowired IdentityService identity;
@@ -146,6 +150,61 @@ class RunsIT {
     assertThat(detail.get("run").get("failureReason").asText()).contains("not tonight");
     Http.Answer late = http.post("/api/runs/" + rejected + "/cancel", TestUsers.OPERATOR, PW, null);
     assertThat(late.status()).as(late.body()).isEqualTo(409);
+  }
+
+  @Test
+  void shouldShowAStepBeingRetriedThenItsIncidentAndLetAnAdministratorRetryIt() throws Exception {
+    Http http = http();
+    Http.Answer started = http.post("/api/schema-restores", TestUsers.OPERATOR, PW,
+        Map.of("target", PostgresServers.TARGET, "profile", "winstore", "dumpFile", DUMP, "safetyExport", false));
+    String id = started.json().get("id").asText();
+    Runs.awaitState(http, id, "WAITING_FOR_APPROVAL");
+    // A forgotten transaction holds a lock the reset's DROP waits for, past the target's lock timeout.
+    try (Connection dba = servers.targetConnection()) {
+      dba.setAutoCommit(false);
+      PostgresServers.execute(dba, "LOCK TABLE winstore_admin.products IN ACCESS SHARE MODE");
+      assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", true)).status()).isEqualTo(200);
+
+      JsonNode[] retrying = new JsonNode[1];
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        JsonNode run = http.get("/api/runs/" + id, TestUsers.OPERATOR, PW).json().get("run");
+        retrying[0] = run;
+        return run.hasNonNull("retry") || run.get("state").asText().equals("FAILED");
+      });
+      JsonNode retry = retrying[0].get("retry");
+      assertThat(retry).as("seen while the engine retries: " + retrying[0]).isNotNull();
+      assertThat(retrying[0].get("state").asText()).isEqualTo("RUNNING");
+      assertThat(retry.get("step").asText()).isEqualTo("Reset schema");
+      assertThat(retry.get("attempt").asInt()).isGreaterThanOrEqualTo(2);
+      assertThat(retry.get("retriesLeft").asInt()).isPositive();
+      assertThat(retry.get("lastError").asText()).contains("lock timeout");
+
+      JsonNode failed = Runs.awaitState(http, id, "FAILED");
+      assertThat(failed).isNotNull();
+      JsonNode detail = http.get("/api/runs/" + id, TestUsers.ADMIN, PW).json();
+      JsonNode incident = detail.get("incidents").get(0);
+      assertThat(incident.get("step").asText()).isEqualTo("Reset schema");
+      assertThat(incident.get("message").asText()).contains("lock timeout");
+      assertThat(incident.get("retryAllowed").asBoolean()).isTrue();
+      assertThat(incident.get("cockpit").asText()).isEqualTo("/camunda/app/cockpit/default/#/process-instance/" + id + "/runtime?tab=incidents-tab");
+      assertThat(detail.get("run").get("incident").asText()).startsWith("Reset schema: ");
+      assertThat(http.get("/api/runs/" + id, TestUsers.OPERATOR, PW).json().get("incidents").get(0).get("retryAllowed").asBoolean()).isFalse();
+      String incidentId = incident.get("id").asText();
+      assertThat(http.post("/api/runs/" + id + "/incidents/" + incidentId + "/retry", TestUsers.OPERATOR, PW, null).status()).isEqualTo(403);
+      assertThat(http.post("/api/runs/" + id + "/cancel", TestUsers.OPERATOR, PW, null).status()).as("past its approval").isEqualTo(409);
+      dba.rollback();
+
+      Http.Answer retried = http.post("/api/runs/" + id + "/incidents/" + incidentId + "/retry", TestUsers.ADMIN, PW, null);
+      assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+    }
+    Runs.awaitState(http, id, "COMPLETED");
+    assertThat(Runs.trail(http, id)).contains("RETRY Task_ResetSchema");
+    JsonNode done = http.get("/api/runs/" + id, TestUsers.OPERATOR, PW).json();
+    List<String> timeline = new ArrayList<>();
+    done.get("timeline").forEach(s -> timeline.add(s.get("name").asText() + " " + s.get("outcome").asText()));
+    assertThat(timeline).contains("Reset schema DONE", "Check import DONE", "Verify DONE");
+    assertThat(done.get("run").get("progress").asInt()).isEqualTo(100);
+    assertThat(done.get("run").get("approver").asText()).isEqualTo(TestUsers.APPROVER);
   }
 
   @Test
