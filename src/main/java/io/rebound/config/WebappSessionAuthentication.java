@@ -44,11 +44,18 @@ class WebappSessionAuthentication extends ProcessEngineAuthenticationFilter {
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
     HttpServletRequest http = (HttpServletRequest) request;
     String userId = http.getHeader("Authorization") == null ? sessionUser(http.getSession(false)) : null;
+    HttpServletResponse answer = (HttpServletResponse) response;
+    if (userId == null && http.getHeader("Authorization") == null && "XMLHttpRequest".equals(http.getHeader("X-Requested-With"))) {
+      // A page's script asking without a login: 401 without a basic challenge, which would make the browser prompt.
+      answer.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+      answer.setContentType("application/json");
+      answer.getOutputStream().write("{\"status\":401,\"error\":\"Unauthorized\",\"message\":\"log in first\"}".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
     if (userId == null) {
       super.doFilter(request, response, chain);
       return;
     }
-    HttpServletResponse answer = (HttpServletResponse) response;
     if (!READS.contains(http.getMethod()) && !tokenMatches(http.getSession(false), http.getHeader(CsrfConstants.CSRF_TOKEN_HEADER_NAME))) {
       answer.setStatus(HttpServletResponse.SC_FORBIDDEN);
       answer.setContentType("application/json");
