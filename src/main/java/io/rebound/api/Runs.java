@@ -197,7 +197,7 @@ class Runs {
     return instance(id).flatMap(i -> view(i, new Filter(null, null, null, null)));
   }
 
-  /** Everything about one run; {@code retryAllowed} and {@code cancelAllowed} say what the caller may do. */
+  /** Everything about one run; {@code retryAllowed}, {@code caller} and {@code admin} decide what the caller is offered. */
   Optional<Detail> detail(String id, boolean retryAllowed, String caller, boolean admin) {
     Optional<HistoricProcessInstance> found = instance(id);
     if (found.isEmpty()) {
@@ -239,7 +239,13 @@ class Runs {
         .map(c -> new CalledRun(c.id(), c.runbook(), c.state(), Map.of("self", "/api/runs/" + c.id()))).toList();
     Object comparisonId = variable(id, TableCompareProcess.Variables.COMPARISON_ID);
     Map<String, Object> comparison = comparisonId == null ? null : comparisons.comparison(comparisonId.toString())
-        .map(c -> ComparisonReport.of(c, comparisons.tables(c.id()), comparisonRunning(c.id()), Instant.now())).orElse(null);
+        .map(c -> {
+          List<ComparisonStore.TableRow> tables = comparisons.tables(c.id());
+          boolean running = comparisonRunning(c.id());
+          Map<String, Object> report = new LinkedHashMap<>(ComparisonReport.of(c, tables, running, Instant.now()));
+          report.put("identical", Verdict.identical(tables, running));
+          return report;
+        }).orElse(null);
     boolean cancellable = CancelRule.check(caller, admin, Optional.ofNullable(run.requester()), run.state()).isEmpty();
     return Optional.of(new Detail(run, timeline(id, open), plan, planHash, decision, approvalTask, incidents, called, comparison,
         toolLogs.of(id), cancellable));
@@ -309,6 +315,16 @@ class Runs {
     }
     Integer progress = variable(id, RunVariables.PROGRESS) instanceof Number n ? n.intValue() : null;
     Date eta = instance.getEndTime() == null && progress != null ? eta(id, Instant.now()).orElse(null) : null;
+    if (progress == null) {
+      // A comparison reports its progress in its tables' chunks, not in a variable.
+      Object comparisonId = variable(id, TableCompareProcess.Variables.COMPARISON_ID);
+      List<ComparisonStore.TableRow> tables = comparisonId == null ? List.of() : comparisons.tables(comparisonId.toString());
+      long total = tables.stream().mapToLong(ComparisonStore.TableRow::chunksTotal).sum();
+      if (total > 0) {
+        progress = (int) (100 * tables.stream().mapToLong(ComparisonStore.TableRow::chunksDone).sum() / total);
+        eta = instance.getEndTime() != null ? null : chunksEta(tables, Instant.now());
+      }
+    }
     String approver = audit.latest(id, AuditEventType.APPROVED).or(() -> audit.latest(id, AuditEventType.REJECTED))
         .map(AuditEvent::actor).orElse(null);
     Date end = instance.getEndTime();
@@ -345,13 +361,25 @@ class Runs {
     return steps.stream().distinct().toList();
   }
 
-  /** The target a run acts on: its request's {@code target}, or the {@code destination} of one that writes nothing. */
+  /**
+   * The target a run acts on: its request's {@code target}, or the {@code destination} of one that writes nothing,
+   * at the top of the request or in an object of it (a comparison's request holds its comparison).
+   */
   static String target(JsonNode request) {
     if (request == null) {
       return null;
     }
+    String found = targetField(request);
+    for (Iterator<JsonNode> fields = request.elements(); found == null && fields.hasNext(); ) {
+      JsonNode field = fields.next();
+      found = field.isObject() ? targetField(field) : null;
+    }
+    return found;
+  }
+
+  private static String targetField(JsonNode node) {
     for (String field : List.of("target", "destination")) {
-      JsonNode value = request.get(field);
+      JsonNode value = node.get(field);
       if (value != null && value.isTextual()) {
         return value.asText();
       }
@@ -426,6 +454,19 @@ class Runs {
    * The model's name of an element. From the model, not the history: a step whose job failed before it began (an
    * asynchronous continuation, rolled back) has no activity instance yet.
    */
+  /** When the slowest table still being compared should end, at the pace of its chunks so far. */
+  private static Date chunksEta(List<ComparisonStore.TableRow> tables, Instant now) {
+    Instant latest = null;
+    for (ComparisonStore.TableRow table : tables) {
+      if (table.status() == ComparisonStore.Status.RUNNING && table.startedAt() != null && table.chunksDone() > 0) {
+        long perChunk = Duration.between(table.startedAt(), now).toMillis() / table.chunksDone();
+        Instant end = now.plusMillis(perChunk * (table.chunksTotal() - table.chunksDone()));
+        latest = latest == null || end.isAfter(latest) ? end : latest;
+      }
+    }
+    return latest == null ? null : Date.from(latest);
+  }
+
   private String stepName(String processDefinitionId, String activityId) {
     if (activityId == null) {
       return null;

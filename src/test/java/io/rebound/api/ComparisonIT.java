@@ -99,6 +99,10 @@ class ComparisonIT {
     assertThat(listed.get("identical").asBoolean()).isFalse();
     assertThat(listed.get("tables").get(0).has("samples")).isFalse();
     assertThat(http.get("/api/comparisons", TestUsers.OUTSIDER, PW).status()).isEqualTo(403);
+    JsonNode run = http.get("/api/runs/" + id, TestUsers.OPERATOR, PW).json();
+    assertThat(run.get("run").get("progress").asInt()).as("every chunk of the tables that could be split").isEqualTo(100);
+    assertThat(run.get("run").get("target").asText()).isEqualTo("dst");
+    assertThat(run.get("comparison").get("identical").asBoolean()).isFalse();
     assertThat(http.get("/api/comparisons?max=0", TestUsers.OPERATOR, PW).status()).isEqualTo(400);
 
     JsonNode items = table(done, "shop.items");

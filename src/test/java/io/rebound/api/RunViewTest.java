@@ -16,6 +16,10 @@ class RunViewTest {
     assertThat(Runs.target(JSON.readTree("{\"source\":\"ref\",\"destination\":\"qa\"}"))).isEqualTo("qa");
     assertThat(Runs.target(JSON.readTree("{\"target\":{\"name\":\"x\"}}"))).isNull();
     assertThat(Runs.target(JSON.readTree("{}"))).isNull();
+    assertThat(Runs.target(JSON.readTree("{\"comparison\":{\"source\":\"ref\",\"destination\":\"qa\"},\"retryOf\":null}")))
+        .isEqualTo("qa");
+    assertThat(Runs.target(JSON.readTree("{\"target\":\"prod\",\"comparison\":{\"destination\":\"qa\"}}"))).isEqualTo("prod");
+    assertThat(Runs.target(JSON.readTree("{\"tables\":[{\"target\":\"x\"}],\"n\":{\"a\":{\"target\":\"deep\"}}}"))).isNull();
     assertThat(Runs.target(null)).isNull();
   }
 
