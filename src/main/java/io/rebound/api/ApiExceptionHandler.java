@@ -73,6 +73,11 @@ class ApiExceptionHandler {
     return answer(HttpStatus.NOT_FOUND, e.getMessage());
   }
 
+  @ExceptionHandler(ConflictException.class)
+  ResponseEntity<ApiError> conflict(ConflictException e) {
+    return answer(HttpStatus.CONFLICT, e.getMessage());
+  }
+
   @ExceptionHandler(ApprovalRefusedException.class)
   ResponseEntity<ApiError> approvalRefused(ApprovalRefusedException e) {
     return answer(HttpStatus.FORBIDDEN, e.getMessage());
@@ -184,6 +189,13 @@ class ApiExceptionHandler {
   /** No run with that id, or none the caller may see. */
   static class RunNotFoundException extends RuntimeException {
     RunNotFoundException(String message) {
+      super(message);
+    }
+  }
+
+  /** The run is not in a state where this can be done. */
+  static class ConflictException extends RuntimeException {
+    ConflictException(String message) {
       super(message);
     }
   }

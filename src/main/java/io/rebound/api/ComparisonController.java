@@ -12,8 +12,16 @@ import io.rebound.runbook.InvalidInputException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.variable.Variables;
@@ -24,6 +32,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /api/comparisons}: start a table comparison, follow it, retry its failed tables. */
@@ -35,8 +44,10 @@ class ComparisonController {
   private final RuntimeService runtime;
   private final Callers callers;
   private final ObjectMapper json;
+  private final HistoryService history;
 
-  ComparisonController(ComparisonStore store, RuntimeService runtime, Callers callers, ObjectMapper json) {
+  ComparisonController(ComparisonStore store, RuntimeService runtime, Callers callers, ObjectMapper json, HistoryService history) {
+    this.history = history;
     this.store = store;
     this.runtime = runtime;
     this.callers = callers;
@@ -59,11 +70,57 @@ class ComparisonController {
     return ResponseEntity.created(URI.create(self)).body(Map.of("id", run.getId(), "state", "RUNNING", "links", Map.of("self", self)));
   }
 
+  /**
+   * Comparisons newest first, as the caller may see their runs, each with its state, {@code identical} and its
+   * tables' counts (not their samples: those are in {@code GET /api/comparisons/{id}}).
+   */
+  @GetMapping
+  List<Map<String, Object>> list(@RequestParam(defaultValue = "50") int max) {
+    callers.requireGroup("reading comparisons", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
+    if (max < 1 || max > 1000) {
+      throw new InvalidInputException("'max' must be between 1 and 1000");
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (HistoricProcessInstance run : history.createHistoricProcessInstanceQuery().processDefinitionKey(TableCompareProcess.KEY)
+        .orderByProcessInstanceStartTime().desc().listPage(0, max * 2)) {
+      HistoricVariableInstance comparisonId = history.createHistoricVariableInstanceQuery().processInstanceId(run.getId())
+          .variableName(TableCompareProcess.Variables.COMPARISON_ID).singleResult();
+      if (comparisonId != null && comparisonId.getValue() != null && ids.size() < max) {
+        ids.add(comparisonId.getValue().toString());
+      }
+    }
+    List<Map<String, Object>> comparisons = new ArrayList<>();
+    for (String id : ids) {
+      store.comparison(id).ifPresent(comparison -> {
+        Map<String, Object> view = report(comparison);
+        view.put("links", Map.of("self", "/api/comparisons/" + id));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> tables = (List<Map<String, Object>>) view.get("tables");
+        view.put("tables", tables.stream().map(t -> {
+          Map<String, Object> brief = new LinkedHashMap<>(t);
+          brief.remove("samples");
+          return brief;
+        }).toList());
+        comparisons.add(view);
+      });
+    }
+    return comparisons;
+  }
+
   @GetMapping("/{id}")
   Map<String, Object> get(@PathVariable String id) {
     callers.requireGroup("reading a comparison", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
     Comparison comparison = store.comparison(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
-    return ComparisonReport.of(comparison, store.tables(id), running(id), Instant.now());
+    return report(comparison);
+  }
+
+  /** The comparison's report, with {@code identical}: true only when every table was compared and found equal. */
+  private Map<String, Object> report(Comparison comparison) {
+    List<ComparisonStore.TableRow> tables = store.tables(comparison.id());
+    boolean running = running(comparison.id());
+    Map<String, Object> view = new LinkedHashMap<>(ComparisonReport.of(comparison, tables, running, Instant.now()));
+    view.put("identical", Verdict.identical(tables, running));
+    return view;
   }
 
   @PostMapping("/{id}/retry-failed")

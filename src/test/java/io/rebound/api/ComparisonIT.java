@@ -89,6 +89,21 @@ class ComparisonIT {
     String id = started.json().get("id").asText();
 
     JsonNode done = awaitState(http, id, "COMPLETED_WITH_FAILURES");
+    assertThat(done.get("identical").asBoolean()).isFalse();
+    JsonNode listed = null;
+    for (JsonNode comparison : http.get("/api/comparisons", TestUsers.APPROVER, PW).json()) {
+      listed = comparison.get("id").asText().equals(id) ? comparison : listed;
+    }
+    assertThat(listed).as("the comparison in GET /api/comparisons").isNotNull();
+    assertThat(listed.get("state").asText()).isEqualTo("COMPLETED_WITH_FAILURES");
+    assertThat(listed.get("identical").asBoolean()).isFalse();
+    assertThat(listed.get("tables").get(0).has("samples")).isFalse();
+    assertThat(http.get("/api/comparisons", TestUsers.OUTSIDER, PW).status()).isEqualTo(403);
+    JsonNode run = http.get("/api/runs/" + id, TestUsers.OPERATOR, PW).json();
+    assertThat(run.get("run").get("progress").asInt()).as("every chunk of the tables that could be split").isEqualTo(100);
+    assertThat(run.get("run").get("target").asText()).isEqualTo("dst");
+    assertThat(run.get("comparison").get("identical").asBoolean()).isFalse();
+    assertThat(http.get("/api/comparisons?max=0", TestUsers.OPERATOR, PW).status()).isEqualTo(400);
 
     JsonNode items = table(done, "shop.items");
     assertThat(items.get("status").asText()).isEqualTo("COMPLETED");
