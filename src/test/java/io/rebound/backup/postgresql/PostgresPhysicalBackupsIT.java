@@ -92,11 +92,17 @@ class PostgresPhysicalBackupsIT {
     // given a FULL backup, a transaction, an INCREMENTAL, another transaction, and the WAL shipped
     execute("CREATE TABLE orders (id int PRIMARY KEY, note text)");
     execute("CREATE TABLE archive_rows AS SELECT i AS id, repeat('x', 200) AS filler FROM generate_series(1, 20000) i");
+    // Frozen and checkpointed: nothing (hint bits, autovacuum) writes to it again, so its file does not change.
+    execute("VACUUM FREEZE archive_rows");
+    execute("CHECKPOINT");
+    String unchanged = query("SELECT pg_relation_filepath('archive_rows')");
     BackupManifest full = publish(backup(new BackupRequest("full-1", "full-1", BackupType.FULL, null)));
     execute("INSERT INTO orders VALUES (1, 'after the FULL')");
     Instant afterFirst = serverTime();
     execute("INSERT INTO orders VALUES (2, 'before the INCREMENTAL')");
-    BackupManifest incremental = publish(backup(new BackupRequest("incr-1", "incr-1", BackupType.INCREMENTAL, full)));
+    TakenBackup taken = backup(new BackupRequest("incr-1", "incr-1", BackupType.INCREMENTAL, full));
+    assertIncrementalHoldsOnlyChangedFiles(taken, unchanged, query("SELECT pg_relation_filepath('orders')"));
+    BackupManifest incremental = publish(taken);
     execute("INSERT INTO orders VALUES (3, 'after the INCREMENTAL')");
     Instant afterThird = serverTime();
     execute("INSERT INTO orders VALUES (4, 'last shipped')");
@@ -135,7 +141,91 @@ class PostgresPhysicalBackupsIT {
     }
   }
 
+  @Test
+  void shouldAttachToTheBackupOfItsJobAndNeverTakeASecond() throws Exception {
+    long checkpoints = requestedCheckpoints();
+    BackupRequest request = new BackupRequest("full-once", "full-once", BackupType.FULL, null);
+
+    // when the step starts the backup and polls it, as a retry or a second node would
+    PhysicalJob<TakenBackup> first = physical.backup(target, request);
+    PhysicalJob<TakenBackup> second = physical.backup(target, request);
+    TakenBackup taken = backup(request);
+    PhysicalJob<TakenBackup> afterwards = physical.backup(target, request);
+
+    // then one backup was taken, and every later call finds that one
+    assertThat(first.startedNow()).isTrue();
+    assertThat(second.startedNow()).isFalse();
+    assertThat(afterwards.startedNow()).isFalse();
+    assertThat(afterwards.result().manifest()).isEqualTo(taken.manifest());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(requestedCheckpoints()).isEqualTo(checkpoints + 1));
+    try (var files = Files.list(cluster.workDirectory().resolve("full-once"))) {
+      assertThat(files.map(file -> file.getFileName().toString())).filteredOn(name -> name.startsWith("start-")).containsExactly("start-1");
+    }
+  }
+
+  @Test
+  void shouldWaitForABackupAnotherNodeRunsAndTakeItOverOnlyOnceThatNodeIsGone() throws Exception {
+    PostgresPhysicalBackups shortLived = new PostgresPhysicalBackups(cluster.workDirectory(), new JobHost("node-a", "",
+        Duration.ofMillis(100), Duration.ofSeconds(2)), () -> store);
+    BackupRequest request = new BackupRequest("taken-over", "taken-over", BackupType.FULL, null);
+    Path job = cluster.workDirectory().resolve("taken-over");
+    Files.createDirectories(job);
+    String otherNode = "host=node-b\nboot=\npid=4242\nstarted=\n";
+    Files.writeString(job.resolve("start-1"), otherNode);
+    Files.writeString(job.resolve("pid"), otherNode);
+    Files.writeString(job.resolve("heartbeat"), Instant.now().toString());
+    long checkpoints = requestedCheckpoints();
+
+    // when node-b's heartbeat is fresh, node-a only attaches
+    PhysicalJob<TakenBackup> whileAlive = shortLived.backup(target, request);
+    assertThat(whileAlive.state()).isEqualTo(PhysicalJob.State.RUNNING);
+    assertThat(whileAlive.startedNow()).isFalse();
+    assertThat(whileAlive.host()).isEqualTo("node-b");
+
+    // and once it is stale, node-a takes the backup, once
+    await().atMost(Duration.ofSeconds(30)).until(() -> shortLived.backup(target, request).startedNow());
+    TakenBackup taken = done(() -> shortLived.backup(target, request));
+    assertThat(taken.manifest().id()).isEqualTo("taken-over");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(requestedCheckpoints()).isEqualTo(checkpoints + 1));
+    assertThat(shortLived.backup(target, request).result().manifest()).isEqualTo(taken.manifest());
+  }
+
+  private static long requestedCheckpoints() throws SQLException {
+    return Long.parseLong(query("SELECT checkpoints_req FROM pg_stat_bgwriter"));
+  }
+
+  /** The INCREMENTAL's tar holds the files whose bytes changed since the FULL; its list names every file. */
+  private static void assertIncrementalHoldsOnlyChangedFiles(TakenBackup incremental, String unchanged, String changed)
+      throws Exception {
+    Path pieces = incremental.files().get(0).getParent();
+    FileList list = FileList.read(pieces.resolve(FileList.NAME));
+    FileList parent = FileList.read(cluster.workDirectory().resolve("incr-1").resolve("parent-" + FileList.NAME));
+    List<String> copied = new ArrayList<>();
+    Path laid = Files.createTempDirectory("incremental");
+    Tar.extract(pieces.resolve(BaseBackup.TAR), laid, (path, directory) -> {
+      if (!directory) {
+        copied.add(path);
+      }
+    });
+    PhysicalRestore.delete(laid);
+    assertThat(list.files()).containsKeys(unchanged, changed);
+    assertThat(copied).contains(changed, "global/pg_control").doesNotContain(unchanged);
+    assertThat(copied).allSatisfy(path -> assertThat(parent.file(path)).as(path + " is new or changed")
+        .isNotEqualTo(list.file(path)));
+    assertThat(list.files().keySet()).as("unchanged files keep the parent's checksum")
+        .filteredOn(path -> !copied.contains(path)).allSatisfy(path -> assertThat(list.file(path)).isEqualTo(parent.file(path)));
+    assertThat(copied.size()).isLessThan(list.files().size() / 4);
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  static String query(String sql) throws SQLException {
+    try (Connection connection = cluster.connect(); Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getString(1);
+    }
+  }
 
   private static TakenBackup backup(BackupRequest request) {
     return done(() -> physical.backup(target, request));
