@@ -130,7 +130,7 @@ final class BaseBackup {
     }
   }
 
-  private record Copy(FileList list, int copied, long bytes) {}
+  record Copy(FileList list, int copied, long bytes) {}
 
   /** Walks the data directory and writes the tar and the file list. */
   static Copy copy(Path dataDirectory, Path out, FileList parent, Beat beat) throws IOException {
