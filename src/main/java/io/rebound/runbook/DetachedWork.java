@@ -128,13 +128,16 @@ public final class DetachedWork {
    * carries on from what it finished. Returns the state after the call.
    */
   public State startOrAttach(Work work) {
+    // The start number comes from the same look as the verdict: a caller that saw the work not started competes for
+    // start-1 with every other such caller, and only one of them gets it.
+    int attempt = attempts();
     Status before = look();
     if (before != Status.NOT_STARTED && before != Status.VANISHED) {
       return state(before, false);
     }
     try {
       Files.createDirectories(directory);
-      if (!lock(attempts() + 1)) {
+      if (!lock(attempt + 1)) {
         return state(look(), false);
       }
       if (read(EXIT) != null) {
@@ -272,12 +275,20 @@ public final class DetachedWork {
       return Status.NOT_STARTED;
     }
     Runner runner = pid == null ? null : Runner.parse(pid);
-    if (runner != null && runner.equals(self)) {
+    if (runner != null && isThisJvm(runner)) {
       // This very JVM runs it, or ran it and lost it without an end: no need to wait for the heartbeat to age.
       return RUNNING_HERE.contains(directory) ? Status.RUNNING : Status.VANISHED;
     }
     Duration sinceLastSign = Duration.between(newestSign(attempt), fileSystemNow());
     return sinceLastSign.compareTo(host.staleAfter()) < 0 ? Status.RUNNING : Status.VANISHED;
+  }
+
+  /**
+   * Whether a pid record is this JVM's: same host, same boot, same pid. A JVM that died and left the record cannot hold
+   * the pid this one holds on the same boot, so no start instant is needed (and instants read twice may differ).
+   */
+  private boolean isThisJvm(Runner runner) {
+    return self.host().equals(runner.host()) && self.boot().equals(runner.boot()) && self.pid() == runner.pid();
   }
 
   private State state(Status status, boolean startedNow) {
@@ -322,7 +333,7 @@ public final class DetachedWork {
   }
 
   /** Takes start number {@code attempt} by a hard link, created whole or not at all, also on NFS. */
-  private boolean lock(int attempt) throws IOException {
+  boolean lock(int attempt) throws IOException {
     Path mine = Files.createTempFile(directory, ".start-" + attempt + "-", ".tmp");
     try {
       Files.writeString(mine, self.format());

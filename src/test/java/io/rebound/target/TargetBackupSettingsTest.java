@@ -90,6 +90,23 @@ class TargetBackupSettingsTest {
   }
 
   @Test
+  void shouldKeepWhatIsSetWhenBuiltDirectly() {
+    TargetProperties.Backup backup = new TargetProperties.Backup(" 0 15 3 ? * SUN ", "0 15 3 ? * MON-SAT", Duration.ofMinutes(1),
+        Duration.ofDays(3), Duration.ofHours(2), Path.of("work"), Path.of("/a"), Path.of("/d"), "pg", List.of("rman"),
+        Map.of("oracle.sid", "FREE"), true);
+
+    assertThat(backup.fullSchedule()).isEqualTo("0 15 3 ? * SUN");
+    assertThat(backup.incrementalSchedule()).isEqualTo("0 15 3 ? * MON-SAT");
+    assertThat(backup.archiveShippingInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(backup.recoveryWindow()).isEqualTo(Duration.ofDays(3));
+    assertThat(backup.localArchiveRetention()).isEqualTo(Duration.ofHours(2));
+    assertThat(backup.environment()).containsExactly(Map.entry("ORACLE_SID", "FREE"));
+    assertThat(backup.keepOldDataDirectory()).isTrue();
+    assertThatThrownBy(() -> new TargetProperties.Backup(null, null, null, null, null, null, null, null, null, null,
+        Map.of("ORACLE_SID", "a", "oracle.sid", "b"), null)).hasMessageContaining("names ORACLE_SID twice");
+  }
+
+  @Test
   void shouldKeepTheOlderConstructorsWorkingWithDefaultBackupSettings() {
     TargetProperties properties = new TargetProperties(Dialect.POSTGRESQL, "jdbc:postgresql://h/d", "postgres", null, null, null, null,
         null, null, null, null);

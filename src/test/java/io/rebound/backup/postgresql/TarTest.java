@@ -142,6 +142,62 @@ class TarTest {
     assertThat(Tar.octal(header, 148, 8)).isEqualTo(sum);
   }
 
+  @Test
+  void shouldWriteWhatGnuTarLists() throws Exception {
+    Path source = Files.writeString(directory.resolve("source"), "abc");
+    String exactlyHundred = "n".repeat(100);
+    String longest = "p".repeat(155) + "/" + "r".repeat(100);
+    Path tar = directory.resolve("gnu.tar");
+    try (Tar.Writer writer = new Tar.Writer(Files.newOutputStream(tar))) {
+      writer.directory("base");
+      writer.file(exactlyHundred, source, 3);
+      writer.file("a/" + "q".repeat(99), source, 3);
+      writer.file(longest, source, 5);
+    }
+    Process list = new ProcessBuilder("tar", "-tvf", tar.toString()).redirectErrorStream(true).start();
+    String listing = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(list.waitFor()).as(listing).isZero();
+    assertThat(listing.lines()).hasSize(4);
+    assertThat(listing).contains("drwx------", "-rw-------", "0/0", "00:00 base\n", " " + exactlyHundred, " a/" + "q".repeat(99), " " + longest)
+        .contains(" 5 1970-01-01");
+    assertThat(Files.size(tar)).as("4 headers, 3 padded files and the two end blocks").isEqualTo(9 * Tar.BLOCK);
+    Path root = Files.createDirectory(directory.resolve("root"));
+    Tar.extract(tar, root, (path, isDirectory) -> {});
+    assertThat(Files.readAllBytes(root.resolve(longest))).containsExactly('a', 'b', 'c', 0, 0);
+  }
+
+  @Test
+  void shouldSplitLongNamesWhereUstarCan() {
+    byte[] header = Tar.header("p".repeat(155) + "/" + "r".repeat(100), 0, '0', 0600);
+    assertThat(Tar.name(header)).isEqualTo("p".repeat(155) + "/" + "r".repeat(100));
+    assertThat(new String(header, 0, 100, StandardCharsets.US_ASCII)).isEqualTo("r".repeat(100));
+    assertThat(Tar.name(Tar.header("n".repeat(100), 0, '0', 0600))).isEqualTo("n".repeat(100));
+    assertThat(Tar.name(Tar.header("a/" + "n".repeat(99), 0, '0', 0600))).isEqualTo("a/" + "n".repeat(99));
+    assertThatThrownBy(() -> Tar.header("p".repeat(156) + "/r", 0, '0', 0600)).hasMessageContaining("too long");
+    assertThatThrownBy(() -> Tar.header("n".repeat(101), 0, '0', 0600)).hasMessageContaining("too long");
+    assertThat(new String(header, 100, 8, StandardCharsets.US_ASCII)).isEqualTo("0000600\0");
+    assertThat(new String(header, 108, 8, StandardCharsets.US_ASCII)).isEqualTo("0000000\0");
+    assertThat(new String(header, 116, 8, StandardCharsets.US_ASCII)).isEqualTo("0000000\0");
+    assertThat(new String(header, 124, 12, StandardCharsets.US_ASCII)).isEqualTo("00000000000\0");
+    assertThat(new String(header, 136, 12, StandardCharsets.US_ASCII)).isEqualTo("00000000000\0");
+  }
+
+  @Test
+  void shouldCloseTheStreamItWrites() throws Exception {
+    boolean[] closed = {false};
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream() {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+    new Tar.Writer(bytes).close();
+
+    assertThat(closed[0]).isTrue();
+    assertThat(bytes.toByteArray()).hasSize(2 * Tar.BLOCK).containsOnly(0);
+  }
+
   private Path tar(String name, String path, String content) throws IOException {
     Path source = Files.writeString(directory.resolve(name + ".src"), content);
     Path tar = directory.resolve(name + ".tar");

@@ -71,6 +71,7 @@ class WalBatchTest {
 
     Selection first = WalBatch.select(archived, List.of("00000002.history"), shipped, SIZE);
     assertThat(first.timeline()).isEqualTo(1);
+    assertThat(first.gaps()).isEmpty();
     assertThat(names(first)).containsExactly("000000010000000000000002", "000000010000000000000003");
 
     List<LogManifest> after = List.of(shipped.get(0), batch(DB, 1, "0/2000000", "0/4000000", "000000010000000000000002",
@@ -80,6 +81,28 @@ class WalBatchTest {
     assertThat(names(second)).containsExactly("000000020000000000000003", "000000020000000000000004");
     assertThat(second.gaps()).as("a new timeline starts where it branched, not where its parent was shipped to").isEmpty();
     assertThat(second.histories()).as("shipped already").isEmpty();
+  }
+
+  @Test
+  void shouldOrderByTimelineBeforePosition() {
+    List<Archived> archived = new ArrayList<>(segments(DB, 2, 3, 4));
+    archived.addAll(segments(DB, 1, 5, 6));
+
+    Selection selection = WalBatch.select(archived, List.of(), List.of(), SIZE);
+
+    assertThat(selection.timeline()).isEqualTo(1);
+    assertThat(names(selection)).containsExactly("000000010000000000000005", "000000010000000000000006");
+  }
+
+  @Test
+  void shouldShipEachFileOnceAndNothingTheShippedRangeCovers() {
+    List<LogManifest> shipped = List.of(batch(DB, 1, "0/1000000", "0/3000000"), batch(DB, 1, "0/0", "0/1000000",
+        "000000010000000000000004"));
+
+    Selection selection = WalBatch.select(segments(DB, 1, 1, 2, 3, 4, 5), List.of(), shipped, SIZE);
+
+    assertThat(names(selection)).containsExactly("000000010000000000000003");
+    assertThat(selection.gaps()).singleElement().asString().contains("from 0/4000000 to 0/5000000");
   }
 
   @Test
@@ -126,6 +149,7 @@ class WalBatchTest {
     LogManifest other = batch(DB, 2, "0/5000000", "0/9000000");
 
     assertThat(WalBatch.last(List.of(late, other, early), DB, 1)).contains(late);
+    assertThat(WalBatch.last(List.of(early, other, late), DB, 1)).contains(late);
     assertThat(WalBatch.last(List.of(late, other, early), "42", 1)).isEmpty();
   }
 
