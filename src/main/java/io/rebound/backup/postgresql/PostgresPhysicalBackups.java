@@ -109,6 +109,11 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
             throw new IllegalStateException("backup " + request.parent().id() + " is of database " + request.parent().databaseIdentity()
                 + ", not of this server (" + identity + "): an INCREMENTAL over it would mix two databases");
           }
+          long timeline = Long.parseLong(BaseBackup.query(session, "SELECT timeline_id::text FROM pg_control_checkpoint()"));
+          if (timeline != request.parent().timeline()) {
+            throw new IllegalStateException("the server is on timeline " + timeline + " since backup " + request.parent().id()
+                + " (timeline " + request.parent().timeline() + ") was taken: take a FULL backup");
+          }
         }
         taken = BaseBackup.take(session, dataDirectory, pieces, "rebound " + request.backupId(), parent, beat);
       }
@@ -214,7 +219,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
 
   @Override
   public List<String> restoreActions(Target destination, RecoveryPlan plan) {
-    RestoreContext context = restoreContext(destination, plan, "<job>");
+    RestoreContext context = restoreContext(destination, plan);
     TargetProperties.Backup settings = settings(destination);
     List<String> actions = new ArrayList<>();
     // The job key is the run's; the plan shows where it goes, the same for every run of the same plan.
@@ -245,7 +250,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
 
   private record RestoreContext(ServerControl server) {}
 
-  private RestoreContext restoreContext(Target destination, RecoveryPlan plan, String jobKey) {
+  private RestoreContext restoreContext(Target destination, RecoveryPlan plan) {
     if (plan.dialect() != Dialect.POSTGRESQL || destination.dialect() != Dialect.POSTGRESQL) {
       throw new IllegalArgumentException("a PostgreSQL restore needs a plan of PostgreSQL backups and a PostgreSQL destination");
     }
@@ -265,7 +270,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
 
   @Override
   public PhysicalJob<RestoredPoint> restore(Target destination, RestoreRequest request) {
-    RestoreContext context = restoreContext(destination, request.plan(), request.jobKey());
+    RestoreContext context = restoreContext(destination, request.plan());
     TargetProperties.Backup settings = settings(destination);
     ObjectStore objects = objectStore();
     DetachedWork work = work(destination, request.jobKey());
