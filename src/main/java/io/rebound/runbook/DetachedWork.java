@@ -1,0 +1,380 @@
+package io.rebound.runbook;
+
+import io.rebound.runbook.DetachedProcess.Status;
+import io.rebound.runbook.JobLiveness.Runner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Work done inside this JVM (copying a data directory, laying one down) whose state lives in a job directory the
+ * way a {@link DetachedProcess}'s does, so that a step starts it and returns, later steps poll it, and any node
+ * sharing the work directory finds it again instead of starting it twice.
+ *
+ * <p>The directory holds {@code start-<n>} (one per start, created exclusively: of two nodes that both decide to
+ * start the work, only one wins), {@code pid} (host, boot id, pid and start instant of the JVM doing it),
+ * {@code heartbeat} (written while the work's thread lives), {@code progress}, {@code log}, and once it ends
+ * {@code result} or {@code failure}, then {@code exit} (0 or 1), each written atomically.
+ *
+ * <p>Unlike a command, the work dies with its JVM. So another node counts it as running while its heartbeat is
+ * fresh and starts it again once it is stale; the JVM that runs it knows its own work without the heartbeat. The
+ * work must therefore be safe to run again after any crash: it finds in the job directory what a previous run
+ * finished and carries on from there. The heartbeat stops when the work's thread ends, and a work that cannot write
+ * its heartbeat for half the stale limit is told to stop ({@link Beat#check()} throws) before other nodes may count
+ * it as gone.
+ */
+public final class DetachedWork {
+
+  /**
+   * Where the work stands.
+   *
+   * @param result what the work returned, once {@link Status#SUCCEEDED}
+   * @param failure why it failed (the exception and its causes), once {@link Status#FAILED}
+   * @param progress the last progress the work reported
+   * @param host the node that runs (or ran) the work, when known
+   * @param startedNow whether the call that returned this state started the work
+   */
+  public record State(Status status, String result, String failure, String progress, String host, boolean startedNow) {}
+
+  /** The work; what it returns is kept in the job directory as its result. */
+  @FunctionalInterface
+  public interface Work {
+    String run(Beat beat) throws Exception;
+  }
+
+  /** What the work is given to report progress and to learn that it must stop. */
+  public interface Beat {
+    /** The job directory, where the work keeps what it has finished so that a rerun can carry on. */
+    Path directory();
+
+    /** Records what the work does now, for whoever polls it; also a log line. */
+    void progress(String text);
+
+    /** Throws {@link CancellationException} when the work must stop: its heartbeat could not be written in time. */
+    void check();
+  }
+
+  private static final String PID = "pid";
+  private static final String HEARTBEAT = "heartbeat";
+  private static final String PROGRESS = "progress";
+  private static final String RESULT = "result";
+  private static final String FAILURE = "failure";
+  private static final String EXIT = "exit";
+  private static final String LOG = "log";
+  private static final Pattern START = Pattern.compile("start-(\\d+)");
+
+  /** The job directories whose work runs in this JVM now. */
+  private static final Set<Path> RUNNING_HERE = ConcurrentHashMap.newKeySet();
+  private static final ExecutorService WORKERS = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "rebound-detached-work");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private static final ScheduledExecutorService BEATS = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "rebound-detached-work-heartbeat");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private final Path directory;
+  private final JobHost host;
+  private final Runner self;
+
+  public DetachedWork(Path directory, JobHost host) {
+    this.directory = directory.toAbsolutePath().normalize();
+    this.host = host;
+    ProcessHandle jvm = ProcessHandle.current();
+    this.self = new Runner(host.id(), host.boot(), jvm.pid(), jvm.info().startInstant().map(Instant::toString).orElse(""));
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public Path log() {
+    return directory.resolve(LOG);
+  }
+
+  /** The work's state; {@link Status#VANISHED} when it was started but stopped without an end (its node died). */
+  public State state() {
+    return state(look(), false);
+  }
+
+  /**
+   * Starts the work unless it runs (here or on another node) or has ended; a work that vanished is started again and
+   * carries on from what it finished. Returns the state after the call.
+   */
+  public State startOrAttach(Work work) {
+    // The start number comes from the same look as the verdict: a caller that saw the work not started competes for
+    // start-1 with every other such caller, and only one of them gets it.
+    int attempt = attempts();
+    Status before = look();
+    if (before != Status.NOT_STARTED && before != Status.VANISHED) {
+      return state(before, false);
+    }
+    try {
+      Files.createDirectories(directory);
+      if (!lock(attempt + 1)) {
+        return state(look(), false);
+      }
+      if (read(EXIT) != null) {
+        return state(look(), false);
+      }
+      writeAtomically(PID, self.format());
+      beat();
+      launch(work);
+      return state(Status.RUNNING, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the work in " + directory, e);
+    }
+  }
+
+  /**
+   * Moves an ended work's directory aside ({@code <name>.failed-<time>}), its log kept for the record, so that the next
+   * start runs the work afresh.
+   */
+  public Path moveAside() {
+    Path aside = directory.resolveSibling(directory.getFileName() + ".failed-" + Instant.now().toEpochMilli());
+    try {
+      Files.move(directory, aside);
+      return aside;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + directory + " aside", e);
+    }
+  }
+
+  private void launch(Work work) {
+    AtomicBoolean fenced = new AtomicBoolean();
+    AtomicReference<Thread> worker = new AtomicReference<>();
+    Beat beat = new Beat() {
+      @Override
+      public Path directory() {
+        return directory;
+      }
+
+      @Override
+      public void progress(String text) {
+        try {
+          writeAtomically(PROGRESS, text);
+          Files.writeString(log(), Instant.now() + " " + text + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public void check() {
+        if (fenced.get()) {
+          throw new CancellationException("the heartbeat in " + directory + " could not be written for "
+              + fence().toSeconds() + " s: another node may take this work over, so it stops here");
+        }
+      }
+    };
+    RUNNING_HERE.add(directory);
+    Future<?> running = WORKERS.submit(() -> {
+      worker.set(Thread.currentThread());
+      try {
+        String result = work.run(beat);
+        end(RESULT, result == null ? "" : result, 0);
+      } catch (Throwable e) {
+        try {
+          Files.writeString(log(), Instant.now() + " failed: " + stack(e), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException logFailure) {
+          e.addSuppressed(logFailure);
+        }
+        end(FAILURE, describe(e), 1);
+      } finally {
+        RUNNING_HERE.remove(directory);
+      }
+    });
+    AtomicReference<Instant> lastBeat = new AtomicReference<>(Instant.now());
+    long interval = Math.max(10, host.heartbeatInterval().toMillis());
+    AtomicReference<Future<?>> beater = new AtomicReference<>();
+    beater.set(BEATS.scheduleWithFixedDelay(() -> {
+      if (running.isDone()) {
+        beater.get().cancel(false);
+        return;
+      }
+      try {
+        beat();
+        lastBeat.set(Instant.now());
+      } catch (IOException | RuntimeException e) {
+        if (Duration.between(lastBeat.get(), Instant.now()).compareTo(fence()) >= 0 && !fenced.getAndSet(true)) {
+          Thread thread = worker.get();
+          if (thread != null) {
+            thread.interrupt();
+          }
+        }
+      }
+    }, interval, interval, TimeUnit.MILLISECONDS));
+  }
+
+  private Duration fence() {
+    return host.staleAfter().dividedBy(2);
+  }
+
+  private void end(String file, String content, int exit) {
+    try {
+      writeAtomically(file, content);
+      writeAtomically(EXIT, Integer.toString(exit));
+    } catch (IOException e) {
+      // Without its end recorded the work counts as vanished once its heartbeat is stale, and runs again.
+      throw new UncheckedIOException("cannot record the end of the work in " + directory, e);
+    }
+  }
+
+  static String describe(Throwable failure) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable cause = failure; cause != null && text.length() < 4000; cause = cause.getCause()) {
+      if (text.length() > 0) {
+        text.append("\n  caused by: ");
+      }
+      text.append(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+    }
+    return text.toString();
+  }
+
+  /** For the log: the whole stack of a failure. */
+  static String stack(Throwable failure) {
+    StringWriter text = new StringWriter();
+    failure.printStackTrace(new PrintWriter(text));
+    return text.toString();
+  }
+
+  private Status look() {
+    String exit = read(EXIT);
+    if (exit != null) {
+      return "0".equals(exit.strip()) ? Status.SUCCEEDED : Status.FAILED;
+    }
+    int attempt = attempts();
+    String pid = read(PID);
+    if (attempt == 0 && pid == null) {
+      return Status.NOT_STARTED;
+    }
+    Runner runner = pid == null ? null : Runner.parse(pid);
+    if (runner != null && isThisJvm(runner)) {
+      // This very JVM runs it, or ran it and lost it without an end: no need to wait for the heartbeat to age.
+      return RUNNING_HERE.contains(directory) ? Status.RUNNING : Status.VANISHED;
+    }
+    Duration sinceLastSign = Duration.between(newestSign(attempt), fileSystemNow());
+    return sinceLastSign.compareTo(host.staleAfter()) < 0 ? Status.RUNNING : Status.VANISHED;
+  }
+
+  /**
+   * Whether a pid record is this JVM's: same host, same boot, same pid. A JVM that died and left the record cannot hold
+   * the pid this one holds on the same boot, so no start instant is needed (and instants read twice may differ).
+   */
+  private boolean isThisJvm(Runner runner) {
+    return self.host().equals(runner.host()) && self.boot().equals(runner.boot()) && self.pid() == runner.pid();
+  }
+
+  private State state(Status status, boolean startedNow) {
+    String pid = read(PID);
+    String by = pid == null ? null : Runner.parse(pid).host();
+    String progress = read(PROGRESS);
+    return new State(status, status == Status.SUCCEEDED ? read(RESULT) : null, status == Status.FAILED ? read(FAILURE) : null,
+        progress, by, startedNow);
+  }
+
+  private void beat() throws IOException {
+    Files.writeString(directory.resolve(HEARTBEAT), Instant.now().toString());
+  }
+
+  private Instant newestSign(int attempt) {
+    Instant newest = Instant.EPOCH;
+    for (String name : List.of(HEARTBEAT, PID, "start-" + attempt)) {
+      Path file = directory.resolve(name);
+      try {
+        Files.readAllBytes(file);
+        Instant written = Files.getLastModifiedTime(file).toInstant();
+        newest = written.isAfter(newest) ? written : newest;
+      } catch (IOException e) {
+        // absent: no sign of life
+      }
+    }
+    return newest;
+  }
+
+  /** The file system's own clock, as {@link DetachedProcess} reads it: hosts whose clocks disagree still agree. */
+  private Instant fileSystemNow() {
+    try {
+      Path probe = Files.createTempFile(directory, ".clock-", "");
+      try {
+        return Files.getLastModifiedTime(probe).toInstant();
+      } finally {
+        Files.deleteIfExists(probe);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write in " + directory, e);
+    }
+  }
+
+  /** Takes start number {@code attempt} by a hard link, created whole or not at all, also on NFS. */
+  boolean lock(int attempt) throws IOException {
+    Path mine = Files.createTempFile(directory, ".start-" + attempt + "-", ".tmp");
+    try {
+      Files.writeString(mine, self.format());
+      Files.createLink(directory.resolve("start-" + attempt), mine);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } finally {
+      Files.deleteIfExists(mine);
+    }
+  }
+
+  private int attempts() {
+    if (!Files.isDirectory(directory)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.map(file -> START.matcher(file.getFileName().toString())).filter(Matcher::matches)
+          .mapToInt(start -> Integer.parseInt(start.group(1))).max().orElse(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeAtomically(String name, String content) throws IOException {
+    Path temporary = Files.createTempFile(directory, "." + name + "-", ".tmp");
+    try {
+      Files.writeString(temporary, content);
+      Files.move(temporary, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  private String read(String name) {
+    try {
+      return Files.readString(directory.resolve(name));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
