@@ -35,6 +35,15 @@ public interface Runbook<R> {
    */
   default void started(DelegateExecution execution, R request) {}
 
+  /**
+   * The inputs of a run started by the runbook's own schedule: {@code timerStartEventId} names the timer start
+   * event that fired. Empty (the default) for an event that is not one of the runbook's schedules, which refuses
+   * the start. A run its schedule starts with nobody authenticated has {@link Requesters#scheduled} as its requester.
+   */
+  default Optional<Map<String, Object>> scheduledInputs(String timerStartEventId) {
+    return Optional.empty();
+  }
+
   /** How a run ended, told by its end event. */
   default RunOutcome outcome(String endEventId) {
     return endEventId == null ? RunOutcome.FAILED : outcomes().getOrDefault(endEventId, RunOutcome.FAILED);
