@@ -1,8 +1,12 @@
 package io.rebound.target;
 
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.camunda.bpm.engine.impl.calendar.CronTimer;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
@@ -31,6 +35,7 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  *     (default 90 s, under the job executor's lock time; 0 for none); the socket's read timeout is a minute longer
  * @param lockTimeout the longest a statement waits for a lock, e.g. a DROP behind an application's
  *     transaction (default 1 min; PostgreSQL {@code lock_timeout}, Oracle {@code DDL_LOCK_TIMEOUT})
+ * @param backup how the target's physical backups are scheduled, kept and taken ({@code rebound.targets.<name>.backup.*})
  */
 public record TargetProperties(
     Dialect dialect,
@@ -49,7 +54,8 @@ public record TargetProperties(
     Path comparisonPasswordFile,
     Duration connectTimeout,
     Duration statementTimeout,
-    Duration lockTimeout) {
+    Duration lockTimeout,
+    Backup backup) {
 
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** Under the job executor's lock time (2 min), so that no node takes a step whose statement still runs. */
@@ -66,6 +72,17 @@ public record TargetProperties(
     connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
     statementTimeout = statementTimeout == null ? DEFAULT_STATEMENT_TIMEOUT : statementTimeout;
     lockTimeout = lockTimeout == null ? DEFAULT_LOCK_TIMEOUT : lockTimeout;
+    backup = backup == null ? Backup.DEFAULTS : backup;
+  }
+
+  /** A target with the default backup settings. */
+  public TargetProperties(Dialect dialect, String url, String username, String password, Path passwordFile, Path dumpDirectory,
+      String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, Path> userPasswordFiles,
+      String comparisonUsername, String comparisonPassword, Path comparisonPasswordFile, Duration connectTimeout,
+      Duration statementTimeout, Duration lockTimeout) {
+    this(dialect, url, username, password, passwordFile, dumpDirectory, directoryName, binDirectory, parallelism, userPasswords,
+        userPasswordFiles, comparisonUsername, comparisonPassword, comparisonPasswordFile, connectTimeout, statementTimeout, lockTimeout,
+        null);
   }
 
   /** A target with the default timeouts. */
@@ -73,13 +90,150 @@ public record TargetProperties(
       String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, Path> userPasswordFiles,
       String comparisonUsername, String comparisonPassword, Path comparisonPasswordFile) {
     this(dialect, url, username, password, passwordFile, dumpDirectory, directoryName, binDirectory, parallelism, userPasswords,
-        userPasswordFiles, comparisonUsername, comparisonPassword, comparisonPasswordFile, null, null, null);
+        userPasswordFiles, comparisonUsername, comparisonPassword, comparisonPasswordFile, null, null, null, null);
   }
 
   /** A target whose comparisons connect as the privileged user. */
   public TargetProperties(Dialect dialect, String url, String username, String password, Path passwordFile, Path dumpDirectory,
       String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, Path> userPasswordFiles) {
     this(dialect, url, username, password, passwordFile, dumpDirectory, directoryName, binDirectory, parallelism, userPasswords,
-        userPasswordFiles, null, null, null, null, null, null);
+        userPasswordFiles, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * The physical backups of a target, bound from {@code rebound.targets.<name>.backup.*}. These names are a contract
+   * too. Every setting has a default or is checked where it is needed (a PostgreSQL backup needs the archive and data
+   * directories), and a value of the wrong form stops the start with the setting named.
+   *
+   * @param fullSchedule when FULL backups start: a cron expression in Camunda's timer syntax (default Sundays 01:00)
+   * @param incrementalSchedule when INCREMENTAL backups start (default Monday to Saturday 01:00)
+   * @param archiveShippingInterval how often archived logs (WAL) are shipped between backups (default 5 min)
+   * @param recoveryWindow how far back any point stays restorable; retention deletes only what no such point needs
+   *     (default 14 days)
+   * @param localArchiveRetention how long a shipped archived log stays on local disk too (default 24 h)
+   * @param workDirectory where backups are written before upload and where their jobs keep their state; unset, the
+   *     node's {@code rebound.work-directory} under {@code backup/<target>}
+   * @param archiveDirectory PostgreSQL: where the server's {@code archive_command} puts completed WAL segments
+   * @param dataDirectory PostgreSQL: the server's data directory, read by a backup, rebuilt by a restore
+   * @param osUser PostgreSQL: the operating-system user the server runs as and its files belong to; unset, the user
+   *     Rebound runs as
+   * @param rmanCommand Oracle: how RMAN is started (default {@code rman target /})
+   * @param environment Oracle: environment of RMAN ({@code ORACLE_HOME}, {@code ORACLE_SID}...)
+   * @param keepOldDataDirectory PostgreSQL: whether a restore keeps the data directory it replaces beside the new one
+   *     (renamed, never deleted by Rebound) until a DBA removes it (default true)
+   */
+  public record Backup(
+      String fullSchedule,
+      String incrementalSchedule,
+      Duration archiveShippingInterval,
+      Duration recoveryWindow,
+      Duration localArchiveRetention,
+      Path workDirectory,
+      Path archiveDirectory,
+      Path dataDirectory,
+      String osUser,
+      List<String> rmanCommand,
+      Map<String, String> environment,
+      Boolean keepOldDataDirectory) {
+
+    static final String DEFAULT_FULL_SCHEDULE = "0 0 1 ? * SUN";
+    static final String DEFAULT_INCREMENTAL_SCHEDULE = "0 0 1 ? * MON-SAT";
+    static final Duration DEFAULT_SHIPPING_INTERVAL = Duration.ofMinutes(5);
+    static final Duration DEFAULT_RECOVERY_WINDOW = Duration.ofDays(14);
+    static final Duration DEFAULT_LOCAL_ARCHIVE_RETENTION = Duration.ofHours(24);
+    static final List<String> DEFAULT_RMAN_COMMAND = List.of("rman", "target", "/");
+    private static final Pattern OS_USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
+    /** Every setting at its default. */
+    public static final Backup DEFAULTS = new Backup(null, null, null, null, null, null, null, null, null, null, null, null);
+
+    public Backup {
+      fullSchedule = schedule("full-schedule", fullSchedule, DEFAULT_FULL_SCHEDULE);
+      incrementalSchedule = schedule("incremental-schedule", incrementalSchedule, DEFAULT_INCREMENTAL_SCHEDULE);
+      archiveShippingInterval = positive("archive-shipping-interval", archiveShippingInterval, DEFAULT_SHIPPING_INTERVAL);
+      recoveryWindow = positive("recovery-window", recoveryWindow, DEFAULT_RECOVERY_WINDOW);
+      localArchiveRetention = notNegative("local-archive-retention", localArchiveRetention, DEFAULT_LOCAL_ARCHIVE_RETENTION);
+      archiveDirectory = absolute("archive-directory", archiveDirectory);
+      dataDirectory = absolute("data-directory", dataDirectory);
+      if (archiveDirectory != null && dataDirectory != null && archiveDirectory.normalize().startsWith(dataDirectory.normalize())) {
+        throw new IllegalArgumentException("backup.archive-directory " + archiveDirectory + " lies inside backup.data-directory "
+            + dataDirectory + ": a restore replaces the data directory and would take the archived WAL with it");
+      }
+      osUser = osUser == null || osUser.isBlank() ? null : osUser.strip();
+      if (osUser != null && !OS_USER.matcher(osUser).matches()) {
+        throw new IllegalArgumentException("backup.os-user '" + osUser + "' is not a user name (lower-case letters, digits, '_', '.',"
+            + " '-', at most 32)");
+      }
+      rmanCommand = rmanCommand == null || rmanCommand.isEmpty() ? DEFAULT_RMAN_COMMAND : List.copyOf(rmanCommand);
+      if (rmanCommand.stream().anyMatch(part -> part == null || part.isBlank())) {
+        throw new IllegalArgumentException("backup.rman-command " + rmanCommand + " has an empty part");
+      }
+      environment = environment == null ? Map.of() : variables(environment);
+      keepOldDataDirectory = keepOldDataDirectory == null || keepOldDataDirectory;
+    }
+
+    /** The work directory, or {@code <nodeWorkDirectory>/backup/<target>} when none is configured. */
+    public Path workDirectory(Path nodeWorkDirectory, String target) {
+      return workDirectory != null ? workDirectory : nodeWorkDirectory.resolve("backup").resolve(target);
+    }
+
+    /**
+     * Variable names upper-cased, '.' and '-' read as '_': bound from an environment variable such as
+     * {@code REBOUND_TARGETS_XE_BACKUP_ENVIRONMENT_ORACLE_HOME}, the name arrives as {@code oracle.home}.
+     */
+    private static Map<String, String> variables(Map<String, String> configured) {
+      Map<String, String> variables = new java.util.TreeMap<>();
+      for (Map.Entry<String, String> entry : configured.entrySet()) {
+        String name = entry.getKey().toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        if (!VARIABLE.matcher(name).matches()) {
+          throw new IllegalArgumentException("backup.environment: '" + entry.getKey() + "' is not an environment variable name");
+        }
+        if (variables.put(name, entry.getValue() == null ? "" : entry.getValue()) != null) {
+          throw new IllegalArgumentException("backup.environment names " + name + " twice");
+        }
+      }
+      return Map.copyOf(variables);
+    }
+
+    private static String schedule(String setting, String value, String fallback) {
+      if (value == null || value.isBlank()) {
+        return fallback;
+      }
+      try {
+        CronTimer.parse(value.strip());
+        return value.strip();
+      } catch (ParseException | RuntimeException e) {
+        throw new IllegalArgumentException("backup." + setting + " '" + value + "' is not a cron expression in Camunda's timer"
+            + " syntax (seconds minutes hours day-of-month month day-of-week), e.g. '" + fallback + "': " + e.getMessage());
+      }
+    }
+
+    private static Duration positive(String setting, Duration value, Duration fallback) {
+      if (value == null) {
+        return fallback;
+      }
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("backup." + setting + " must be positive, e.g. " + fallback);
+      }
+      return value;
+    }
+
+    private static Duration notNegative(String setting, Duration value, Duration fallback) {
+      if (value == null) {
+        return fallback;
+      }
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("backup." + setting + " must be 0 or positive, e.g. " + fallback);
+      }
+      return value;
+    }
+
+    private static Path absolute(String setting, Path value) {
+      if (value != null && !value.isAbsolute()) {
+        throw new IllegalArgumentException("backup." + setting + " must be an absolute path as the database server sees it, not "
+            + value);
+      }
+      return value;
+    }
   }
 }
