@@ -16,7 +16,7 @@ import java.util.Set;
  * The inputs of a database-backup run, the same from Tasklist, {@code POST /api/backups}, the engine's REST API and
  * a schedule: a configured target and what to do ({@code FULL}, {@code INCREMENTAL}, {@code LOGS}, {@code PRUNE}).
  */
-final class BackupInputs implements RunbookInputs<BackupRequest> {
+final class BackupInputs implements RunbookInputs<BackupRunRequest> {
 
   private final Targets targets;
   private final BucketAccess bucket;
@@ -27,12 +27,12 @@ final class BackupInputs implements RunbookInputs<BackupRequest> {
   }
 
   @Override
-  public Class<BackupRequest> type() {
-    return BackupRequest.class;
+  public Class<BackupRunRequest> type() {
+    return BackupRunRequest.class;
   }
 
   @Override
-  public BackupRequest parse(Map<String, ?> variables) {
+  public BackupRunRequest parse(Map<String, ?> variables) {
     Inputs.onlyAccepted(variables, Set.of(TARGET, TYPE));
     String target = knownTarget(targets, variables.get(TARGET), TARGET);
     String type = Inputs.text(variables.get(TYPE), TYPE);
@@ -46,11 +46,11 @@ final class BackupInputs implements RunbookInputs<BackupRequest> {
       throw new InvalidInputException("type '" + Inputs.abbreviate(type) + "' is not one of " + Arrays.toString(BackupTask.values()));
     }
     bucket.require();
-    return new BackupRequest(target, task);
+    return new BackupRunRequest(target, task);
   }
 
   @Override
-  public Map<String, Object> display(BackupRequest request) {
+  public Map<String, Object> display(BackupRunRequest request) {
     Map<String, Object> variables = new LinkedHashMap<>();
     variables.put(TARGET, request.target());
     variables.put(TYPE, request.type().name());

@@ -1,5 +1,6 @@
 package io.rebound.backup.runbooks;
 
+import io.rebound.target.TargetProperties;
 import io.rebound.target.Targets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -13,9 +14,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * The schedules of the database-backup runbook, from {@code rebound.targets.<name>.backup.*}: a FULL and an
- * INCREMENTAL backup by their cron expressions, log shipping every {@code archive-shipping-interval}, and retention
- * once a day ({@code rebound.backup.retention-schedule}) for every target with a backup section. Each becomes a
+ * The schedules of the database-backup runbook, for every target with a {@code rebound.targets.<name>.backup} section
+ * when a bucket is configured: a FULL and an INCREMENTAL backup by their cron expressions ({@code full-schedule},
+ * {@code incremental-schedule}), log shipping every {@code archive-shipping-interval}, and retention once a day
+ * ({@code rebound.backup.retention-schedule}, default 03:30). Each becomes a
  * timer start event of its own in the deployed model, so Cockpit shows it as a timer job. Checked when read: a wrong
  * cron expression or interval stops the start with the setting named.
  */
@@ -35,66 +37,45 @@ class BackupSchedules {
     }
   }
 
-  /**
-   * A target's {@code backup} section, as far as the runbooks read it; the physical layer reads the rest.
-   *
-   * @param fullSchedule Quartz-style cron of the FULL backups
-   * @param incrementalSchedule Quartz-style cron of the INCREMENTAL backups
-   * @param archiveShippingInterval how often archived logs are shipped between backups
-   * @param recoveryWindow how far back every point stays restorable (retention), P14D unless set
-   */
-  record Settings(String fullSchedule, String incrementalSchedule, Duration archiveShippingInterval, Duration recoveryWindow) {
-
-    static final Duration DEFAULT_WINDOW = Duration.ofDays(14);
-
-    Duration window() {
-      return recoveryWindow == null ? DEFAULT_WINDOW : recoveryWindow;
-    }
-  }
-
   static final String DEFAULT_RETENTION_SCHEDULE = "0 30 3 * * ?";
 
   private final Environment environment;
   private final Targets targets;
+  private final BucketAccess bucket;
 
-  BackupSchedules(Environment environment, Targets targets) {
+  BackupSchedules(Environment environment, Targets targets, BucketAccess bucket) {
     this.environment = environment;
     this.targets = targets;
+    this.bucket = bucket;
   }
 
-  /** A target's backup settings; empty when it has no backup section. */
-  Optional<Settings> settings(String target) {
-    return Binder.get(environment).bind("rebound.targets." + target + ".backup", Bindable.of(Settings.class)).map(Optional::of).orElse(Optional.empty());
+  /**
+   * Whether a target takes backups: it has a {@code backup} section of its own and a bucket is configured. A target
+   * without one gets no schedule (the settings' defaults would otherwise schedule every database Rebound knows).
+   */
+  boolean backsUp(String target) {
+    return bucket.configured() && targets.find(target).isPresent()
+        && Binder.get(environment).bind("rebound.targets." + target + ".backup", Bindable.mapOf(String.class, Object.class)).isBound();
   }
 
   /** The recovery window of a target's retention. */
   Duration recoveryWindow(String target) {
-    return settings(target).map(Settings::window).orElse(Settings.DEFAULT_WINDOW);
+    return targets.get(target).properties().backup().recoveryWindow();
   }
 
-  /** Every schedule of every configured target, in a stable order. */
+  /** Every schedule of every target that takes backups, in a stable order. */
   List<Schedule> all() {
     String retention = environment.getProperty("rebound.backup.retention-schedule", DEFAULT_RETENTION_SCHEDULE);
     List<Schedule> schedules = new ArrayList<>();
     for (String target : targets.names().stream().sorted().toList()) {
-      Optional<Settings> found = settings(target);
-      if (found.isEmpty()) {
+      if (!backsUp(target)) {
         continue;
       }
-      Settings settings = found.get();
+      TargetProperties.Backup settings = targets.get(target).properties().backup();
       String prefix = "rebound.targets." + target + ".backup.";
-      if (settings.fullSchedule() != null) {
-        schedules.add(schedule(target, BackupTask.FULL, cron(settings.fullSchedule(), prefix + "full-schedule")));
-      }
-      if (settings.incrementalSchedule() != null) {
-        schedules.add(schedule(target, BackupTask.INCREMENTAL, cron(settings.incrementalSchedule(), prefix + "incremental-schedule")));
-      }
-      if (settings.archiveShippingInterval() != null) {
-        schedules.add(schedule(target, BackupTask.LOGS, interval(settings.archiveShippingInterval(), prefix + "archive-shipping-interval")));
-      }
-      if (settings.recoveryWindow() != null && settings.recoveryWindow().isNegative()) {
-        throw new IllegalArgumentException(prefix + "recovery-window must not be negative, was " + settings.recoveryWindow());
-      }
+      schedules.add(schedule(target, BackupTask.FULL, cron(settings.fullSchedule(), prefix + "full-schedule")));
+      schedules.add(schedule(target, BackupTask.INCREMENTAL, cron(settings.incrementalSchedule(), prefix + "incremental-schedule")));
+      schedules.add(schedule(target, BackupTask.LOGS, interval(settings.archiveShippingInterval(), prefix + "archive-shipping-interval")));
       schedules.add(schedule(target, BackupTask.PRUNE, cron(retention, "rebound.backup.retention-schedule")));
     }
     return schedules;

@@ -19,6 +19,7 @@ final class DatabaseBackupProcess {
     static final String CHECK_BACKUP = "Task_CheckBackup";
     static final String UPLOAD_BACKUP = "Task_UploadBackup";
     static final String SHIP_LOGS = "Task_ShipLogs";
+    static final String WAIT_LOGS = "TimerEvent_WaitForLogs";
     static final String CLEAN_WORK_DIRECTORY = "Task_CleanWorkDirectory";
     static final String PRUNE_LOCAL_ARCHIVE = "Task_PruneLocalArchive";
     static final String PRUNE_BACKUPS = "Task_PruneBackups";
@@ -37,6 +38,8 @@ final class DatabaseBackupProcess {
     static final String TYPE = "type";
     static final String BACKUP_ID = "backupId";
     static final String BACKUP_DONE = "backupDone";
+    static final String PARENT_ID = "parentId";
+    static final String BACKUP_TYPE = "backupType";
     static final String LOGS_SHIPPED = "logsShipped";
     static final String DELETED = "deleted";
 

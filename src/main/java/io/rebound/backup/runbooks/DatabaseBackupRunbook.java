@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * timer start events are its schedules.
  */
 @Component
-class DatabaseBackupRunbook implements Runbook<BackupRequest> {
+class DatabaseBackupRunbook implements Runbook<BackupRunRequest> {
 
   private final BackupInputs inputs;
   private final BackupSchedules schedules;
@@ -38,12 +38,12 @@ class DatabaseBackupRunbook implements Runbook<BackupRequest> {
   }
 
   @Override
-  public RunbookInputs<BackupRequest> inputs() {
+  public RunbookInputs<BackupRunRequest> inputs() {
     return inputs;
   }
 
   @Override
-  public Optional<Approval<BackupRequest>> approval() {
+  public Optional<Approval<BackupRunRequest>> approval() {
     return Optional.empty();
   }
 

@@ -14,7 +14,7 @@ final class DatabaseRestoreProcess {
     static final String APPROVE = "UserTask_ApproveRestore";
     static final String APPROVAL_EXPIRED = "BoundaryEvent_ApprovalExpired";
     static final String RECHECK_PLAN = "Task_RecheckPlan";
-    static final String DOWNLOAD = "Task_DownloadPieces";
+    static final String CHECK_PIECES = "Task_CheckPieces";
     static final String START_RESTORE = "Task_StartRestore";
     static final String WAIT_RESTORE = "TimerEvent_WaitForRestore";
     static final String CHECK_RESTORE = "Task_CheckRestore";
@@ -31,7 +31,6 @@ final class DatabaseRestoreProcess {
     static final String TARGET = "target";
     static final String POINT_IN_TIME = "pointInTime";
     static final String DESTINATION = "destination";
-    static final String DOWNLOADED = "downloaded";
     static final String RESTORE_DONE = "restoreDone";
     static final String VERIFY_SUMMARY = "verifySummary";
 

@@ -26,10 +26,10 @@ class DatabaseRestoreRunbook implements Runbook<DatabaseRestoreRequest> {
 
   /** The steps one approval authorises, by their audit names, in order. */
   static final String RECHECK = "recheck-plan";
-  static final String DOWNLOAD = "download";
+  static final String CHECK_PIECES = "check-pieces";
   static final String RESTORE = "restore";
   static final String VERIFY = "verify";
-  static final List<String> PASS = List.of(RECHECK, DOWNLOAD, RESTORE, VERIFY);
+  static final List<String> PASS = List.of(RECHECK, CHECK_PIECES, RESTORE, VERIFY);
 
   private final DatabaseRestoreInputs inputs;
   private final BackupCatalogService catalog;

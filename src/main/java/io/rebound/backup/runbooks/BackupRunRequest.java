@@ -1,4 +1,4 @@
 package io.rebound.backup.runbooks;
 
 /** Validated inputs of one database-backup run. */
-record BackupRequest(String target, BackupTask type) {}
+record BackupRunRequest(String target, BackupTask type) {}
