@@ -84,7 +84,9 @@ class ModelConventionsTest {
 
   /** The descriptors of every runbook (what the model checks need of them: keys, approval, outcomes). */
   static List<Runbook<?>> runbooks() {
-    return List.of(new SchemaRestoreRunbook(null), new TableCompareRunbook(null, null));
+    List<Runbook<?>> runbooks = new java.util.ArrayList<>(List.of(new SchemaRestoreRunbook(null), new TableCompareRunbook(null, null)));
+    runbooks.addAll(io.rebound.backup.runbooks.BackupRunbookDescriptors.all());
+    return runbooks;
   }
 
   @Test

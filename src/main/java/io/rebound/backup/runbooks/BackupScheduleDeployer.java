@@ -2,28 +2,20 @@ package io.rebound.backup.runbooks;
 
 import io.rebound.backup.runbooks.BackupSchedules.Schedule;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.repository.DeploymentBuilder;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.model.bpmn.Bpmn;
-import org.camunda.bpm.model.bpmn.BpmnModelInstance;
-import org.camunda.bpm.model.bpmn.instance.ExclusiveGateway;
-import org.camunda.bpm.model.bpmn.instance.FlowNode;
-import org.camunda.bpm.model.bpmn.instance.Process;
-import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
-import org.camunda.bpm.model.bpmn.instance.StartEvent;
-import org.camunda.bpm.model.bpmn.instance.TimeCycle;
-import org.camunda.bpm.model.bpmn.instance.TimerEventDefinition;
-import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnEdge;
-import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnPlane;
-import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnShape;
-import org.camunda.bpm.model.bpmn.instance.dc.Bounds;
-import org.camunda.bpm.model.bpmn.instance.di.Waypoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -33,19 +25,19 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 
 /**
- * Deploys the database-backup model with a timer start event per configured schedule (see {@link BackupSchedules}),
- * so Cockpit shows each as a timer job and the engine starts the runs: no cron, no sleeping thread. Users cannot
- * deploy (the command guard refuses it); Rebound does this itself at start, and only when the model it would deploy
- * differs from the newest deployed one. A new version replaces the timers of the one before, so a schedule changed
- * or removed in the configuration takes effect at the next start.
+ * Deploys a process per configured schedule (see {@link BackupSchedules}): the database-backup model whose start event
+ * is the schedule's timer ({@code database-backup.<type>.<target>}, the engine takes one timer start event per
+ * process), so Cockpit shows each schedule as a timer job and the engine starts the runs: no cron, no sleeping
+ * thread. Users cannot deploy (the command guard refuses it); Rebound does this itself at start, and only for a
+ * schedule whose model differs from its newest deployed one. A new version replaces the timer of the one before; the
+ * process of a schedule no longer configured is suspended, which stops its timer.
  */
 @Component
 class BackupScheduleDeployer {
 
   static final String DEPLOYMENT_NAME = "rebound-backup-schedules";
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduleDeployer.class);
-  private static final int ROW = 60;
-  private static final int FIRST_ROW_Y = 560;
+  private static final String START = DatabaseBackupProcess.Elements.START;
 
   private final RepositoryService repository;
   private final BackupSchedules schedules;
@@ -60,83 +52,63 @@ class BackupScheduleDeployer {
   void deploy() {
     List<Schedule> all = schedules.all();
     byte[] original = classpath(DatabaseBackupProcess.RESOURCE);
-    byte[] desired = all.isEmpty() ? original : withSchedules(original, all);
-    ProcessDefinition latest = repository.createProcessDefinitionQuery().processDefinitionKey(DatabaseBackupProcess.KEY).latestVersion()
-        .singleResult();
-    if (latest != null && Arrays.equals(deployed(latest), desired)) {
-      return;
+    Map<String, byte[]> changed = new LinkedHashMap<>();
+    for (Schedule schedule : all) {
+      byte[] model = scheduleModel(original, schedule);
+      ProcessDefinition latest = latest(schedule.processKey());
+      if (latest == null || latest.isSuspended() || !Arrays.equals(deployed(latest), model)) {
+        changed.put(schedule.processKey() + ".bpmn", model);
+      }
     }
-    repository.createDeployment().name(DEPLOYMENT_NAME).source("rebound")
-        .addInputStream("database-backup.bpmn", new ByteArrayInputStream(desired))
-        .addInputStream("database-backup-start.form", new ByteArrayInputStream(classpath(DatabaseBackupProcess.START_FORM)))
-        .deploy();
-    LOG.info("Deployed the database-backup model with {} schedules: {}", all.size(),
-        all.stream().map(schedule -> schedule.eventId() + " " + schedule.timeCycle()).toList());
-  }
-
-  /** The model with a timer start event per schedule, each flowing into the gateway that reads what to do. */
-  static byte[] withSchedules(byte[] model, List<Schedule> schedules) {
-    BpmnModelInstance instance = Bpmn.readModelFromStream(new ByteArrayInputStream(model));
-    Process process = instance.getModelElementById(DatabaseBackupProcess.KEY);
-    ExclusiveGateway gateway = instance.getModelElementById(DatabaseBackupProcess.Elements.WHAT);
-    BpmnPlane plane = instance.getModelElementsByType(BpmnPlane.class).iterator().next();
-    int row = 0;
-    for (Schedule schedule : schedules) {
-      StartEvent start = instance.newInstance(StartEvent.class);
-      start.setId(schedule.eventId());
-      start.setName(schedule.name());
-      TimerEventDefinition timer = instance.newInstance(TimerEventDefinition.class);
-      timer.setId("TimerEventDefinition_" + schedule.eventId().substring("StartEvent_".length()));
-      TimeCycle cycle = instance.newInstance(TimeCycle.class);
-      cycle.setTextContent(schedule.timeCycle());
-      timer.setTimeCycle(cycle);
-      start.getEventDefinitions().add(timer);
-      process.addChildElement(start);
-      SequenceFlow flow = instance.newInstance(SequenceFlow.class);
-      flow.setId("Flow_" + schedule.eventId().substring("StartEvent_".length()));
-      process.addChildElement(flow);
-      connect(flow, start, gateway);
-      int y = FIRST_ROW_Y + row++ * ROW;
-      plane.addChildElement(shape(instance, start, 152, y));
-      plane.addChildElement(edge(instance, flow, new int[][] {{188, y + 18}, {230, y + 18}, {230, 230}, {250, 230}}));
+    if (!changed.isEmpty()) {
+      DeploymentBuilder deployment = repository.createDeployment().name(DEPLOYMENT_NAME).source("rebound");
+      changed.forEach((name, model) -> deployment.addInputStream(name, new ByteArrayInputStream(model)));
+      deployment.deploy();
+      LOG.info("Deployed backup schedules {}", changed.keySet());
     }
-    Bpmn.validateModel(instance);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Bpmn.writeModelToStream(out, instance);
-    return out.toByteArray();
-  }
-
-  private static void connect(SequenceFlow flow, FlowNode from, FlowNode to) {
-    flow.setSource(from);
-    flow.setTarget(to);
-    from.getOutgoing().add(flow);
-    to.getIncoming().add(flow);
-  }
-
-  private static BpmnShape shape(BpmnModelInstance instance, StartEvent start, int x, int y) {
-    BpmnShape shape = instance.newInstance(BpmnShape.class);
-    shape.setId(start.getId() + "_di");
-    shape.setBpmnElement(start);
-    Bounds bounds = instance.newInstance(Bounds.class);
-    bounds.setX(x);
-    bounds.setY(y);
-    bounds.setWidth(36);
-    bounds.setHeight(36);
-    shape.setBounds(bounds);
-    return shape;
-  }
-
-  private static BpmnEdge edge(BpmnModelInstance instance, SequenceFlow flow, int[][] points) {
-    BpmnEdge edge = instance.newInstance(BpmnEdge.class);
-    edge.setId(flow.getId() + "_di");
-    edge.setBpmnElement(flow);
-    for (int[] point : points) {
-      Waypoint waypoint = instance.newInstance(Waypoint.class);
-      waypoint.setX(point[0]);
-      waypoint.setY(point[1]);
-      edge.getWaypoints().add(waypoint);
+    Set<String> wanted = all.stream().map(Schedule::processKey).collect(Collectors.toSet());
+    for (ProcessDefinition retired : repository.createProcessDefinitionQuery().processDefinitionKeyLike(DatabaseBackupProcess.KEY + ".%")
+        .latestVersion().active().list()) {
+      if (!wanted.contains(retired.getKey())) {
+        repository.updateProcessDefinitionSuspensionState().byProcessDefinitionKey(retired.getKey()).suspend();
+        LOG.info("Backup schedule {} is no longer configured: its process is suspended, its timer stopped", retired.getKey());
+      }
     }
-    return edge;
+  }
+
+  /**
+   * The database-backup model as the process of one schedule: its own key and name, and the schedule's timer as its
+   * start event (no start form: nobody fills one in).
+   */
+  static byte[] scheduleModel(byte[] original, Schedule schedule) {
+    String xml = new String(original, StandardCharsets.UTF_8);
+    String process = "<bpmn:process id=\"" + DatabaseBackupProcess.KEY + "\" name=\"Database backup\"";
+    String start = "<bpmn:startEvent id=\"" + START + "\" name=\"Backup requested\" camunda:formRef=\"database-backup-start\""
+        + " camunda:formRefBinding=\"deployment\">";
+    String outgoing = "<bpmn:outgoing>Flow_ToWhat</bpmn:outgoing>";
+    require(xml, process);
+    require(xml, start + "\n      " + outgoing);
+    String timer = "<bpmn:startEvent id=\"" + START + "\" name=\"" + schedule.name() + "\">\n      " + outgoing + "\n"
+        + "      <bpmn:timerEventDefinition id=\"TimerEventDefinition_Schedule\">\n"
+        + "        <bpmn:timeCycle xsi:type=\"bpmn:tFormalExpression\">" + schedule.timeCycle() + "</bpmn:timeCycle>\n"
+        + "      </bpmn:timerEventDefinition>";
+    String model = xml.replace(process, "<bpmn:process id=\"" + schedule.processKey() + "\" name=\"" + schedule.name() + " (schedule)\"")
+        .replace(start + "\n      " + outgoing, timer)
+        .replace("bpmnElement=\"" + DatabaseBackupProcess.KEY + "\"", "bpmnElement=\"" + schedule.processKey() + "\"")
+        .replace(START, schedule.eventId());
+    // Parsed and checked here, so a model the engine would refuse stops the start with its reason.
+    Bpmn.validateModel(Bpmn.readModelFromStream(new ByteArrayInputStream(model.getBytes(StandardCharsets.UTF_8))));
+    return model.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void require(String xml, String part) {
+    if (!xml.contains(part)) {
+      throw new IllegalStateException(DatabaseBackupProcess.RESOURCE + " no longer holds " + part + ": the schedules cannot be built");
+    }
+  }
+
+  private ProcessDefinition latest(String key) {
+    return repository.createProcessDefinitionQuery().processDefinitionKey(key).latestVersion().singleResult();
   }
 
   private byte[] deployed(ProcessDefinition definition) {

@@ -24,8 +24,13 @@ import org.springframework.stereotype.Component;
 @Component
 class BackupSchedules {
 
-  /** One timer start event: its id in the model, what it starts and its Camunda time cycle. */
+  /** One schedule: its timer start event's id, what it starts and its Camunda time cycle. */
   record Schedule(String eventId, String target, BackupTask task, String timeCycle) {
+
+    /** The process that runs the schedule: the database-backup model with this timer as its start event. */
+    String processKey() {
+      return DatabaseBackupProcess.KEY + "." + task.name().toLowerCase(java.util.Locale.ROOT) + "." + target;
+    }
 
     String name() {
       return switch (task) {
@@ -42,6 +47,7 @@ class BackupSchedules {
   private final Environment environment;
   private final Targets targets;
   private final BucketAccess bucket;
+  private volatile Cached cached;
 
   BackupSchedules(Environment environment, Targets targets, BucketAccess bucket) {
     this.environment = environment;
@@ -63,8 +69,21 @@ class BackupSchedules {
     return targets.get(target).properties().backup().recoveryWindow();
   }
 
-  /** Every schedule of every target that takes backups, in a stable order. */
+  /** Every schedule of every target that takes backups, in a stable order; read once per set of targets. */
   List<Schedule> all() {
+    List<String> names = targets.names();
+    Cached cached = this.cached;
+    if (cached != null && cached.targets().equals(names)) {
+      return cached.schedules();
+    }
+    List<Schedule> schedules = read();
+    this.cached = new Cached(names, schedules);
+    return schedules;
+  }
+
+  private record Cached(List<String> targets, List<Schedule> schedules) {}
+
+  private List<Schedule> read() {
     String retention = environment.getProperty("rebound.backup.retention-schedule", DEFAULT_RETENTION_SCHEDULE);
     List<Schedule> schedules = new ArrayList<>();
     for (String target : targets.names().stream().sorted().toList()) {
@@ -78,7 +97,7 @@ class BackupSchedules {
       schedules.add(schedule(target, BackupTask.LOGS, interval(settings.archiveShippingInterval(), prefix + "archive-shipping-interval")));
       schedules.add(schedule(target, BackupTask.PRUNE, cron(retention, "rebound.backup.retention-schedule")));
     }
-    return schedules;
+    return List.copyOf(schedules);
   }
 
   /** The schedule a timer start event of the deployed model stands for. */

@@ -7,14 +7,16 @@ import io.rebound.runbook.RunOutcome;
 import io.rebound.runbook.Runbook;
 import io.rebound.runbook.RunbookInputs;
 import io.rebound.target.Targets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
  * The database backup as the runbook core knows it. It destroys nothing (it adds to the bucket; retention deletes
- * only what {@link io.rebound.backup.Retention} says no point in the window needs), so it needs no approval. Its
- * timer start events are its schedules.
+ * only what {@link io.rebound.backup.Retention} says no point in the window needs), so it needs no approval. Each
+ * schedule is a process of its own ({@code database-backup.<type>.<target>}): the same steps, started by a timer.
  */
 @Component
 class DatabaseBackupRunbook implements Runbook<BackupRunRequest> {
@@ -50,6 +52,14 @@ class DatabaseBackupRunbook implements Runbook<BackupRunRequest> {
   @Override
   public Map<String, RunOutcome> outcomes() {
     return Map.of(END_BACKED_UP, RunOutcome.COMPLETED, END_PRUNED, RunOutcome.COMPLETED);
+  }
+
+  /** Its own process and one per schedule (the engine takes one timer start event per process). */
+  @Override
+  public List<String> processKeys() {
+    List<String> keys = new ArrayList<>(List.of(key()));
+    schedules.all().forEach(schedule -> keys.add(schedule.processKey()));
+    return keys;
   }
 
   @Override
