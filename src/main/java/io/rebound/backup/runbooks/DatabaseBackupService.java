@@ -42,14 +42,10 @@ class DatabaseBackupService {
   private final Clock clock;
 
   DatabaseBackupService(Targets targets, PhysicalLayer physical, BucketAccess bucket) {
-    this(targets, physical, bucket, Clock.systemUTC());
-  }
-
-  DatabaseBackupService(Targets targets, PhysicalLayer physical, BucketAccess bucket, Clock clock) {
     this.targets = targets;
     this.physical = physical;
     this.bucket = bucket;
-    this.clock = clock;
+    this.clock = Clock.systemUTC();
   }
 
   static String backupJob(String runId) {
