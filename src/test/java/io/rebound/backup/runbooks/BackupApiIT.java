@@ -265,6 +265,23 @@ class BackupApiIT {
   }
 
   @Test
+  void shouldRunAScheduleWhoseTimerFiresWithTheScheduleAsRequester() {
+    Http http = http();
+    Job timer = management.createJobQuery().timers().processDefinitionKey("database-backup.prune.it").singleResult();
+    // As the job executor fires it: nobody is authenticated.
+    management.executeJob(timer.getId());
+
+    String id = history.createHistoricProcessInstanceQuery().processDefinitionKey("database-backup.prune.it").singleResult().getId();
+    awaitState(http, id, "COMPLETED");
+    JsonNode requested = event(http, id, "REQUESTED", null);
+    assertThat(requested.get("actor").asText()).isEqualTo("schedule:StartEvent_Schedule_PRUNE_it");
+    assertThat(requested.toString()).contains("\"type\":\"PRUNE\"", "\"target\":\"it\"");
+    assertThat(event(http, id, "STEP_FINISHED", "retention").get("outcome").asText()).startsWith("0 backups and 0 log batches deleted");
+    assertThat(management.createJobQuery().timers().processDefinitionKey("database-backup.prune.it").count())
+        .as("the schedule's next time").isEqualTo(1);
+  }
+
+  @Test
   void shouldDeleteOnlyWhatNoPointInTheWindowNeedsAndAuditEachDeletion() {
     Http http = http();
     Http.Answer dryRun = http.post("/api/backups/prune?target=" + PRUNED, TestUsers.OPERATOR, PW, "");
