@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
  * gateways read the request validated at the start, never a variable someone could have set since.
  */
 @Component("backupRun")
-class BackupRun {
+public class BackupRun {
 
   private final RunbookRequests requests;
   private final DatabaseBackupRunbook runbook;

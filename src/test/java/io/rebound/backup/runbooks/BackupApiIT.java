@@ -275,7 +275,7 @@ class BackupApiIT {
     awaitState(http, id, "COMPLETED");
     JsonNode requested = event(http, id, "REQUESTED", null);
     assertThat(requested.get("actor").asText()).isEqualTo("schedule:StartEvent_Schedule_PRUNE_it");
-    assertThat(requested.toString()).contains("\"type\":\"PRUNE\"", "\"target\":\"it\"");
+    assertThat(requested.get("details").asText()).contains("\"type\":\"PRUNE\"", "\"target\":\"it\"");
     assertThat(event(http, id, "STEP_FINISHED", "retention").get("outcome").asText()).startsWith("0 backups and 0 log batches deleted");
     assertThat(management.createJobQuery().timers().processDefinitionKey("database-backup.prune.it").count())
         .as("the schedule's next time").isEqualTo(1);
