@@ -194,8 +194,14 @@ class RunbookScheduleTest {
   private static String fire(String key) {
     ManagementService management = engine.getManagementService();
     Job timer = management.createJobQuery().timers().processDefinitionKey(key).singleResult();
+    java.util.Set<String> before = new java.util.HashSet<>(ids(key));
     management.executeJob(timer.getId());
-    return engine.getRuntimeService().createProcessInstanceQuery().processDefinitionKey(key).orderByProcessInstanceId().desc().list()
-        .get(0).getId();
+    List<String> started = ids(key).stream().filter(id -> !before.contains(id)).toList();
+    assertThat(started).hasSize(1);
+    return started.get(0);
+  }
+
+  private static List<String> ids(String key) {
+    return engine.getRuntimeService().createProcessInstanceQuery().processDefinitionKey(key).list().stream().map(run -> run.getId()).toList();
   }
 }
