@@ -68,6 +68,9 @@ class BackupRunbookInputsTest {
         "pointInTime 'yesterday' is neither 'latest' nor an ISO-8601 instant such as 2026-11-30T14:05:00Z");
     assertRefused(() -> restore.parse(Map.of("target", "pg", "pointInTime", "2026-11-30T14:05:00Z".repeat(3))),
         "is neither 'latest' nor an ISO-8601 instant");
+    assertRefused(() -> restore.parse(Map.of("target", "pg", "pointInTime", "x".repeat(40))), "such as 2026-11-30T14:05:00Z");
+    assertThatThrownBy(() -> restore.parse(Map.of("target", "pg", "pointInTime", "x".repeat(41))))
+        .as("a long text is refused before it is parsed").hasMessageNotContaining("such as");
     assertThat(restore.parse(Map.of("target", "pg", "pointInTime", "2026-11-30T14:05:00.123456789Z")).pointInTime())
         .as("the longest instant fits").isEqualTo("2026-11-30T14:05:00.123456789Z");
     assertRefused(() -> restore.parse(Map.of("target", "pg", "destination", "nowhere")), "unknown destination 'nowhere'");

@@ -60,7 +60,7 @@ class RestorePlanViewTest {
     assertThat(view.text()).contains("RESTORE orders-dr (POSTGRESQL) from the backups of orders to 2026-11-01T06:40:00Z",
         "Recovery stops at 2026-11-01T06:40:00Z, timeline 1", "DATA LOSS\n" + plan.dataLoss(), "PIECES TO DOWNLOAD (4, 532 bytes)",
         "  p/incr-1/base.tar  400 bytes  sha256 abincr-1", "COMMANDS ON orders-dr\n  pg_ctl stop -m fast", "PLAN HASH " + view.hash(),
-        "LOG BATCHES (2)").doesNotContain("(position");
+        "LOG BATCHES (2)", "BACKUPS\n  FULL full-1 (", "\n  INCREMENTAL incr-1 (", "\n  wal-300 (").doesNotContain("(position");
     assertThat(view.totalBytes()).isEqualTo(532);
 
     assertThat(RestorePlanView.of(plan, "orders-dr", List.of("pg_ctl stop -m fast")).hash()).isNotEqualTo(view.hash());
