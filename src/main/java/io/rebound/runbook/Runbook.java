@@ -1,5 +1,6 @@
 package io.rebound.runbook;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -16,6 +17,15 @@ public interface Runbook<R> {
 
   /** The BPMN process key. */
   String key();
+
+  /**
+   * Every process key the runbook runs as: its own, and the processes it deploys for its schedules (the engine allows
+   * one timer start event per process, so each schedule is a process of its own, with the runbook's steps). Asked
+   * afresh each time: schedules come from the configuration.
+   */
+  default List<String> processKeys() {
+    return List.of(key());
+  }
 
   /** How the runbook is named in the audit trail and in messages, e.g. {@code schema restore}. */
   String title();
@@ -34,6 +44,15 @@ public interface Runbook<R> {
    * (e.g. recording a comparison's tables). Throwing {@link InvalidInputException} refuses the start.
    */
   default void started(DelegateExecution execution, R request) {}
+
+  /**
+   * The inputs of a run started by the runbook's own schedule: {@code timerStartEventId} names the timer start
+   * event that fired. Empty (the default) for an event that is not one of the runbook's schedules, which refuses
+   * the start. A run its schedule starts with nobody authenticated has {@link Requesters#scheduled} as its requester.
+   */
+  default Optional<Map<String, Object>> scheduledInputs(String timerStartEventId) {
+    return Optional.empty();
+  }
 
   /** How a run ended, told by its end event. */
   default RunOutcome outcome(String endEventId) {

@@ -20,8 +20,16 @@ public class Runbooks {
     }
   }
 
+  /** The runbook that runs as this process key: its own key, or one of its schedules' processes. */
   public Optional<Runbook<?>> find(String key) {
-    return Optional.ofNullable(key == null ? null : byKey.get(key));
+    if (key == null) {
+      return Optional.empty();
+    }
+    Runbook<?> own = byKey.get(key);
+    if (own != null) {
+      return Optional.of(own);
+    }
+    return byKey.values().stream().filter(runbook -> runbook.processKeys().contains(key)).findFirst();
   }
 
   public Runbook<?> get(String key) {
@@ -29,16 +37,16 @@ public class Runbooks {
   }
 
   public boolean isRunbook(String key) {
-    return key != null && byKey.containsKey(key);
+    return find(key).isPresent();
   }
 
   public List<Runbook<?>> all() {
     return List.copyOf(byKey.values());
   }
 
-  /** The keys of every runbook, in registration order. */
+  /** Every process key of every runbook (see {@link Runbook#processKeys()}), in registration order. */
   public List<String> keys() {
-    return List.copyOf(byKey.keySet());
+    return byKey.values().stream().flatMap(runbook -> runbook.processKeys().stream()).distinct().toList();
   }
 
   /** The runbooks that destroy and so need an approval. */

@@ -86,7 +86,9 @@ class ModelConventionsTest {
 
   /** The descriptors of every runbook (what the model checks need of them: keys, approval, outcomes). */
   static List<Runbook<?>> runbooks() {
-    return List.of(new SchemaRestoreRunbook(null), new TableCompareRunbook(null, null), new WorkstationRepairRunbook(null));
+    List<Runbook<?>> runbooks = new java.util.ArrayList<>(List.of(new SchemaRestoreRunbook(null), new TableCompareRunbook(null, null), new WorkstationRepairRunbook(null)));
+    runbooks.addAll(io.rebound.backup.runbooks.BackupRunbookDescriptors.all());
+    return runbooks;
   }
 
   @Test

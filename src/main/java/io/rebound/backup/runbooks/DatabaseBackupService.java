@@ -1,0 +1,194 @@
+package io.rebound.backup.runbooks;
+
+import io.rebound.backup.BackupManifest;
+import io.rebound.backup.BackupRequest;
+import io.rebound.backup.BackupType;
+import io.rebound.backup.CatalogSnapshot;
+import io.rebound.backup.CollectedLogs;
+import io.rebound.backup.LogManifest;
+import io.rebound.backup.LogRequest;
+import io.rebound.backup.PhysicalBackups;
+import io.rebound.backup.PhysicalJob;
+import io.rebound.backup.TakenBackup;
+import io.rebound.runbook.StepLog;
+import io.rebound.target.Target;
+import io.rebound.target.Targets;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+
+/**
+ * The database backup, step by step: take the backup detached (started or attached, then polled), put its pieces and
+ * then its manifest into the bucket and the catalog, ship the archived logs the same way, release the work directory
+ * only once the manifests are written, and prune the local archive. Knows nothing of the engine: a run is its id.
+ *
+ * <p>Every job is keyed by the run and the step ({@code <run>-backup}, {@code <run>-logs}), so a retry, another node
+ * or a restart attaches to the job that runs instead of taking a second backup. A job that failed is moved aside
+ * (its log kept) when the failure is reported, so the engine's retry runs it afresh.
+ */
+@Service
+class DatabaseBackupService {
+
+  /** Where a detached job stands after one call, and what the run shows of it. */
+  record Progress(boolean done, String detail, String host) {}
+
+  private final Targets targets;
+  private final PhysicalLayer physical;
+  private final BucketAccess bucket;
+  private final Clock clock;
+
+  DatabaseBackupService(Targets targets, PhysicalLayer physical, BucketAccess bucket) {
+    this.targets = targets;
+    this.physical = physical;
+    this.bucket = bucket;
+    this.clock = Clock.systemUTC();
+  }
+
+  static String backupJob(String runId) {
+    return runId + "-backup";
+  }
+
+  static String logsJob(String runId) {
+    return runId + "-logs";
+  }
+
+  /**
+   * The request of a run's backup: a FULL, or an INCREMENTAL over the newest backup of the target's newest FULL
+   * chain. With no FULL in the catalog to build on, an INCREMENTAL is taken as a FULL (said in the step's log): a
+   * schedule's first INCREMENTAL must not leave the target without a backup.
+   */
+  BackupRequest request(BackupRunRequest request, String runId, StepLog log) {
+    String id = request.type().name().toLowerCase() + "-" + runId;
+    if (request.type() == BackupTask.FULL) {
+      return new BackupRequest(backupJob(runId), id, BackupType.FULL, null);
+    }
+    Optional<BackupManifest> parent = newestOfChain(catalog(request.target()));
+    if (parent.isEmpty()) {
+      log.fact("promotedToFull", "no FULL backup of " + request.target() + " in the catalog to build an INCREMENTAL on");
+      return new BackupRequest(backupJob(runId), "full-" + runId, BackupType.FULL, null);
+    }
+    return new BackupRequest(backupJob(runId), id, BackupType.INCREMENTAL, parent.get());
+  }
+
+  /** The newest backup of the chain that starts at the newest FULL: what an INCREMENTAL builds on. */
+  static Optional<BackupManifest> newestOfChain(CatalogSnapshot catalog) {
+    Comparator<BackupManifest> newest = Comparator.comparing(BackupManifest::endTime).thenComparing(BackupManifest::id);
+    Optional<BackupManifest> full = catalog.backups().stream().filter(backup -> backup.type() == BackupType.FULL).max(newest);
+    if (full.isEmpty()) {
+      return full;
+    }
+    BackupManifest last = full.get();
+    while (true) {
+      String parentId = last.id();
+      BackupManifest base = full.get();
+      Optional<BackupManifest> next = catalog.backups().stream()
+          .filter(backup -> backup.type() == BackupType.INCREMENTAL && parentId.equals(backup.parentId())
+              && backup.timeline() == base.timeline() && backup.databaseIdentity().equals(base.databaseIdentity()))
+          .max(newest);
+      if (next.isEmpty()) {
+        return Optional.of(last);
+      }
+      last = next.get();
+    }
+  }
+
+  /** Starts the backup or attaches to it; a failed one is moved aside and reported, so a retry takes it afresh. */
+  Progress backup(String target, BackupRequest request, StepLog log) {
+    Target database = targets.get(target);
+    PhysicalBackups layer = physical.of(database);
+    PhysicalJob<TakenBackup> job = layer.backup(database, request);
+    log.ran((job.startedNow() ? "start " : "attach to ") + request.type() + " backup " + request.backupId() + " of " + target,
+        job.state() + (job.progress() == null ? "" : ": " + job.progress()));
+    return progress(layer, database, request.jobKey(), job);
+  }
+
+  /** Puts the taken backup into the bucket, pieces first and the manifest last, and records it in the catalog. */
+  BackupManifest upload(String target, BackupRequest request, StepLog log) throws IOException {
+    Target database = targets.get(target);
+    PhysicalJob<TakenBackup> job = physical.of(database).backup(database, request);
+    TakenBackup taken = succeeded(job, "backup " + request.backupId());
+    BackupManifest published = bucket.backups().publish(taken.manifest(), taken.files());
+    bucket.catalog().record(published);
+    published.pieces().forEach(piece -> log.ran("upload " + piece.key(), piece.size() + " bytes, sha256 " + piece.sha256()));
+    log.fact("backupId", published.id());
+    log.fact("bytes", published.size());
+    return published;
+  }
+
+  /**
+   * Collects the archived logs not shipped yet (or attaches to the collection running); once collected, puts the batch
+   * into the bucket and the catalog. Returns null while the collection runs, otherwise the batch (empty when nothing
+   * new was archived).
+   */
+  Optional<LogManifest> shipLogs(String target, String runId, StepLog log) throws IOException {
+    Target database = targets.get(target);
+    PhysicalBackups layer = physical.of(database);
+    LogRequest request = new LogRequest(logsJob(runId), "logs-" + runId, catalog(target).logs());
+    PhysicalJob<CollectedLogs> job = layer.collectLogs(database, request);
+    Progress progress = progress(layer, database, request.jobKey(), job);
+    if (!progress.done()) {
+      return null;
+    }
+    CollectedLogs collected = job.result();
+    if (!collected.gaps().isEmpty()) {
+      log.fact("gaps", collected.gaps());
+    }
+    if (collected.batch().isEmpty()) {
+      log.ran("collect archived logs of " + target, "nothing new was archived");
+      return Optional.empty();
+    }
+    LogManifest published = bucket.backups().publish(collected.batch().get(), collected.files());
+    bucket.catalog().record(published);
+    log.ran("ship log batch " + published.id(), published.pieces().size() + " pieces, " + published.size() + " bytes, positions "
+        + published.startPosition() + " to " + published.endPosition());
+    return Optional.of(published);
+  }
+
+  /** Frees the work directory of the run's jobs: called only once their manifests are in the bucket. */
+  void release(String target, String runId, boolean tookBackup, StepLog log) {
+    Target database = targets.get(target);
+    PhysicalBackups layer = physical.of(database);
+    List<String> jobs = new ArrayList<>();
+    if (tookBackup) {
+      jobs.add(backupJob(runId));
+    }
+    jobs.add(logsJob(runId));
+    for (String job : jobs) {
+      layer.release(database, job);
+      log.ran("release work directory of " + job, "done");
+    }
+  }
+
+  /** Deletes local archived logs shipped and older than the target's local-archive-retention. */
+  List<String> pruneLocalArchive(String target, StepLog log) {
+    Target database = targets.get(target);
+    List<String> deleted = physical.of(database).pruneLocalLogs(database, catalog(target).logs(), clock.instant());
+    deleted.forEach(name -> log.ran("delete local archived log " + name, "deleted: in the bucket and older than "
+        + database.properties().backup().localArchiveRetention()));
+    return deleted;
+  }
+
+  private Progress progress(PhysicalBackups layer, Target database, String jobKey, PhysicalJob<?> job) {
+    if (job.state() == PhysicalJob.State.FAILED) {
+      layer.discard(database, jobKey);
+      throw new IllegalStateException("job " + jobKey + " on " + database.name() + " failed: " + job.failure()
+          + (job.log() == null ? "" : " (its log is kept beside " + job.log() + ")") + "; a retry runs it afresh");
+    }
+    return new Progress(job.state() == PhysicalJob.State.SUCCEEDED, job.progress(), job.host());
+  }
+
+  private static <T> T succeeded(PhysicalJob<T> job, String what) {
+    if (job.state() != PhysicalJob.State.SUCCEEDED || job.result() == null) {
+      throw new IllegalStateException(what + " has not succeeded (" + job.state() + "): nothing to upload");
+    }
+    return job.result();
+  }
+
+  private CatalogSnapshot catalog(String target) {
+    return bucket.catalog().snapshot(target, targets.get(target).dialect());
+  }
+}

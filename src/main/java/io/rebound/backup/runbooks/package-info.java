@@ -1,0 +1,7 @@
+/**
+ * The {@code database-backup} and {@code database-restore} runbooks on the runbook core: their process constants,
+ * inputs, descriptors, schedules (timer start events added to the backup model per configured target), the
+ * services that do the work over the catalog, the bucket and a target's physical backup layer, their thin step
+ * delegates, and the REST API under {@code /api/backups} and {@code /api/database-restores}.
+ */
+package io.rebound.backup.runbooks;

@@ -1,0 +1,102 @@
+package io.rebound.backup.runbooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rebound.backup.BackupManifest;
+import io.rebound.backup.BackupType;
+import io.rebound.backup.CatalogSnapshot;
+import io.rebound.backup.LogManifest;
+import io.rebound.backup.Piece;
+import io.rebound.backup.PointInTimePlanner;
+import io.rebound.backup.RecoveryPlan;
+import io.rebound.backup.RecoveryPoint;
+import io.rebound.target.Dialect;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plan of a database restore as the approver sees it and approves it by its hash: every fact that decides what is
+ * restored, onto what and to which point is in the hash; and the parent an INCREMENTAL builds on.
+ */
+class RestorePlanViewTest {
+
+  static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+  static final String IDENTITY = "7301188211537469442";
+
+  static BackupManifest backup(String id, BackupType type, String parent, long start, long end, long timeline) {
+    return new BackupManifest(id, "orders", Dialect.POSTGRESQL, type, parent, timeline, IDENTITY, T0.plusSeconds(start * 60),
+        T0.plusSeconds(end * 60), "0/" + Long.toHexString(start * 4096).toUpperCase(), "0/" + Long.toHexString(end * 4096).toUpperCase(),
+        List.of(new Piece("base.tar", "p/" + id + "/base.tar", 100 + start, "ab" + id)));
+  }
+
+  static LogManifest logs(long start, long end) {
+    return new LogManifest("wal-" + start, "orders", Dialect.POSTGRESQL, 1, IDENTITY, T0.plusSeconds(start * 60), T0.plusSeconds(end * 60),
+        "0/" + Long.toHexString(start * 4096).toUpperCase(), "0/" + Long.toHexString(end * 4096).toUpperCase(),
+        List.of(new Piece("wal.tar", "p/wal-" + start + "/wal.tar", 16, "cd" + start)));
+  }
+
+  static CatalogSnapshot catalog() {
+    List<LogManifest> logs = new ArrayList<>();
+    for (long start = 0; start < 600; start += 60) {
+      logs.add(logs(start, start + 60));
+    }
+    return new CatalogSnapshot("orders", Dialect.POSTGRESQL, List.of(backup("full-1", BackupType.FULL, null, 0, 10, 1),
+        backup("incr-1", BackupType.INCREMENTAL, "full-1", 300, 305, 1)), logs);
+  }
+
+  @Test
+  void shouldShowAndHashEveryPieceTheCommandsThePointAndWhatIsLost() {
+    RecoveryPlan plan = PointInTimePlanner.plan(catalog(), RecoveryPoint.at(T0.plusSeconds(400 * 60)));
+    RestorePlanView view = RestorePlanView.of(plan, "orders-dr", List.of("pg_ctl stop -m fast", "restore_command = '...'"));
+
+    assertThat(view.canonicalLines()).contains("target orders", "destination orders-dr", "point 2026-11-01T06:40:00Z",
+        "recover to time 2026-11-01T06:40:00Z", "recover to position -", "timeline 1 of database " + IDENTITY,
+        "piece p/full-1/base.tar 100 sha256 abfull-1", "piece p/incr-1/base.tar 400 sha256 abincr-1", "command pg_ctl stop -m fast",
+        "data loss " + plan.dataLoss());
+    assertThat(view.canonicalLines()).anyMatch(line -> line.startsWith("backup FULL full-1 (")).anyMatch(line -> line.startsWith("logs wal-300 ("))
+        .noneMatch(line -> line.contains("wal-240"));
+    assertThat(view.text()).contains("RESTORE orders-dr (POSTGRESQL) from the backups of orders to 2026-11-01T06:40:00Z",
+        "Recovery stops at 2026-11-01T06:40:00Z, timeline 1", "DATA LOSS\n" + plan.dataLoss(), "PIECES TO DOWNLOAD (4, 532 bytes)",
+        "  p/incr-1/base.tar  400 bytes  sha256 abincr-1", "COMMANDS ON orders-dr\n  pg_ctl stop -m fast", "PLAN HASH " + view.hash(),
+        "LOG BATCHES (2)", "BACKUPS\n  FULL full-1 (", "\n  INCREMENTAL incr-1 (", "\n  wal-300 (").doesNotContain("(position");
+    assertThat(view.totalBytes()).isEqualTo(532);
+
+    assertThat(RestorePlanView.of(plan, "orders-dr", List.of("pg_ctl stop -m fast")).hash()).isNotEqualTo(view.hash());
+    assertThat(RestorePlanView.of(plan, "orders", List.of("pg_ctl stop -m fast", "restore_command = '...'")).hash()).isNotEqualTo(view.hash());
+    assertThat(RestorePlanView.of(plan, "orders-dr", List.of("pg_ctl stop -m fast", "restore_command = '...'")).hash()).isEqualTo(view.hash());
+    RecoveryPlan later = PointInTimePlanner.plan(catalog(), RecoveryPoint.at(T0.plusSeconds(500 * 60)));
+    assertThat(view.changesTo(RestorePlanView.of(later, "orders-dr", view.commands()))).contains("- point 2026-11-01T06:40:00Z",
+        "+ point 2026-11-01T08:20:00Z", "+ piece p/wal-420/wal.tar");
+  }
+
+  @Test
+  void shouldShowThePositionOfLatest() {
+    RecoveryPlan latest = PointInTimePlanner.plan(catalog(), RecoveryPoint.latest());
+    RestorePlanView view = RestorePlanView.of(latest, "orders");
+
+    assertThat(view.canonicalLines()).contains("point latest", "recover to position 0/258000");
+    assertThat(view.text()).contains("(position 0/258000)").doesNotContain("COMMANDS ON");
+    assertThat(view.commands()).isEmpty();
+  }
+
+  @Test
+  void shouldBuildAnIncrementalOnTheNewestBackupOfTheNewestFullsChain() {
+    BackupManifest full1 = backup("full-1", BackupType.FULL, null, 0, 10, 1);
+    BackupManifest incr1 = backup("incr-1", BackupType.INCREMENTAL, "full-1", 100, 105, 1);
+    BackupManifest incr2 = backup("incr-2", BackupType.INCREMENTAL, "incr-1", 200, 205, 1);
+    BackupManifest full2 = backup("full-2", BackupType.FULL, null, 300, 310, 1);
+    BackupManifest otherLine = backup("incr-x", BackupType.INCREMENTAL, "full-2", 400, 405, 2);
+
+    assertThat(DatabaseBackupService.newestOfChain(snapshot())).isEmpty();
+    assertThat(DatabaseBackupService.newestOfChain(snapshot(full1))).contains(full1);
+    assertThat(DatabaseBackupService.newestOfChain(snapshot(incr2, full1, incr1))).contains(incr2);
+    assertThat(DatabaseBackupService.newestOfChain(snapshot(full1, incr1, incr2, full2))).contains(full2);
+    assertThat(DatabaseBackupService.newestOfChain(snapshot(full1, full2, otherLine))).as("not across a timeline").contains(full2);
+  }
+
+  private static CatalogSnapshot snapshot(BackupManifest... backups) {
+    return new CatalogSnapshot("orders", Dialect.POSTGRESQL, List.of(backups), List.of());
+  }
+}
