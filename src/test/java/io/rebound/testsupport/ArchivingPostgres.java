@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ArchivingPostgres implements AutoCloseable {
 
-  public static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+  /** The newest server binaries Debian's packages installed. */
+  public static final Path BIN = binaries();
 
   private final Path base;
   private final int port;
@@ -33,9 +34,45 @@ public final class ArchivingPostgres implements AutoCloseable {
     this.osUser = osUser;
   }
 
-  /** Whether the binaries are here: the tests that need a cluster of their own skip otherwise. */
+  private static Path binaries() {
+    Path fallback = Path.of("/usr/lib/postgresql/15/bin");
+    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+      return versions.map(version -> version.resolve("bin")).filter(bin -> Files.isExecutable(bin.resolve("initdb")))
+          .max(java.util.Comparator.comparingDouble(bin -> version(bin.getParent().getFileName().toString()))).orElse(fallback);
+    } catch (IOException e) {
+      return fallback;
+    }
+  }
+
+  private static double version(String name) {
+    try {
+      return Double.parseDouble(name);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Whether the binaries are here, and as root the user {@code postgres} to run them as (initdb refuses root):
+   * the tests that need a cluster of their own skip otherwise.
+   */
   public static boolean available() {
-    return Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(BIN.resolve("pg_ctl"));
+    if (!Files.isExecutable(BIN.resolve("initdb")) || !Files.isExecutable(BIN.resolve("pg_ctl"))) {
+      return false;
+    }
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return true;
+    }
+    try {
+      Process id = new ProcessBuilder("id", "-u", "postgres").redirectErrorStream(true).start();
+      id.getInputStream().readAllBytes();
+      return id.waitFor(10, TimeUnit.SECONDS) && id.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   public static ArchivingPostgres start() throws IOException {
