@@ -143,9 +143,17 @@ public final class DetachedWork {
       if (read(EXIT) != null) {
         return state(look(), false);
       }
-      writeAtomically(PID, self.format());
-      beat();
-      launch(work);
+      // Known as running here before the pid record says this JVM has it: another caller in this JVM that looks in
+      // between must see it running, not vanished, or it would start the work a second time.
+      RUNNING_HERE.add(directory);
+      try {
+        writeAtomically(PID, self.format());
+        beat();
+        launch(work);
+      } catch (IOException | RuntimeException e) {
+        RUNNING_HERE.remove(directory);
+        throw e;
+      }
       return state(Status.RUNNING, true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the work in " + directory, e);

@@ -279,6 +279,8 @@ class BackupApiIT {
     assertThat(event(http, id, "STEP_FINISHED", "retention").get("outcome").asText()).startsWith("0 backups and 0 log batches deleted");
     assertThat(management.createJobQuery().timers().processDefinitionKey("database-backup.prune.it").count())
         .as("the schedule's next time").isEqualTo(1);
+    Http.Answer runs = http.get("/api/runs?runbook=database-backup&size=200", TestUsers.OPERATOR, PW);
+    assertThat(runs.body()).as("a scheduled run is a run of its runbook").contains(id);
   }
 
   @Test
