@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
 import java.io.IOException;
+import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,6 +82,25 @@ class CrossSiteChangesIT {
         .header("Sec-Fetch-Site", "cross-site").GET().build();
 
     assertThat(client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldNotLetAPageOfAnotherSiteLogTheBrowserInToTheWebappsAndSoToApi() throws Exception {
+    // A form of another site can post the login with the browser's cookies (the session and its XSRF-TOKEN
+    // cookie), never with the token in the header: logged in as the page's author, the browser's next requests to
+    // /api would be theirs.
+    HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
+    String base = "http://localhost:" + port;
+    browser.send(HttpRequest.newBuilder(URI.create(base + "/camunda/app/admin/default/")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    String form = "username=" + TestUsers.OPERATOR + "&password=" + TestUsers.PASSWORD;
+    HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(base + "/camunda/api/admin/auth/user/default/login/tasklist"))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Sec-Fetch-Site", "cross-site")
+        .header("Origin", "https://elsewhere.example").POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(403);
+    HttpResponse<String> me = browser.send(HttpRequest.newBuilder(URI.create(base + "/api/me")).header("X-Requested-With", "XMLHttpRequest")
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(me.statusCode()).as(me.body()).isEqualTo(401);
   }
 
   private HttpResponse<String> post(String path, String fetchSite) throws IOException, InterruptedException {
