@@ -49,7 +49,8 @@ public class WorkstationRepairRunbook implements Runbook<WorkstationRepairReques
 
   @Override
   public Optional<Approval<WorkstationRepairRequest>> approval() {
-    return Optional.of(new Approval<>(APPROVE_REPAIR, request -> PASS));
+    return Optional.of(new Approval<>(APPROVE_REPAIR, request -> PASS,
+        request -> "Approve repair of workstation " + request.workstation()));
   }
 
   @Override

@@ -46,7 +46,8 @@ public class SchemaRestoreRunbook implements Runbook<SchemaRestoreRequest> {
 
   @Override
   public Optional<Approval<SchemaRestoreRequest>> approval() {
-    return Optional.of(new Approval<>(APPROVE_RESET, SchemaRestoreRunbook::pass));
+    return Optional.of(new Approval<>(APPROVE_RESET, SchemaRestoreRunbook::pass,
+        request -> "Approve reset of " + request.schemaOwner() + " on " + request.target() + " (" + request.dumpFile() + ")"));
   }
 
   /** The recheck first (it checks the approved plan still holds), then each step that changes the target. */

@@ -10,8 +10,15 @@ import java.util.function.Function;
  *
  * @param taskId the element id of the approval user task
  * @param pass the steps (as {@link AuditedStep#step()} names them) a request's pass is made of, in order
+ * @param name what the task is called for a request, saying what is asked (e.g. "Approve reset of WINSTORE_ADMIN on
+ *     demo (winstore_full_backup.dump)"); null keeps the model's name
  */
-public record Approval<R>(String taskId, Function<R, List<String>> pass) {
+public record Approval<R>(String taskId, Function<R, List<String>> pass, Function<R, String> name) {
+
+  /** An approval whose task keeps the name its model gives it. */
+  public Approval(String taskId, Function<R, List<String>> pass) {
+    this(taskId, pass, request -> null);
+  }
 
   /** Decision variables: the only ones an approver may set, and only by completing the approval. */
   public static final String APPROVED = "approved";

@@ -23,20 +23,40 @@ import org.camunda.bpm.engine.variable.VariableMap;
  */
 final class ApprovalTaskListener implements TaskListener {
 
+  /** The longest task name the engine's table holds. */
+  static final int NAME_LENGTH = 255;
+
   private final AuditTrail audit;
   private final ApprovalLedger ledger;
+  private final Runbook<?> runbook;
+  private final RunbookRequests requests;
 
-  ApprovalTaskListener(AuditTrail audit, ApprovalLedger ledger) {
+  ApprovalTaskListener(AuditTrail audit, ApprovalLedger ledger, Runbook<?> runbook, RunbookRequests requests) {
     this.audit = audit;
     this.ledger = ledger;
+    this.runbook = runbook;
+    this.requests = requests;
   }
 
   @Override
   public void notify(DelegateTask task) {
     switch (task.getEventName()) {
+      case EVENTNAME_CREATE -> name(runbook, task);
       case EVENTNAME_ASSIGNMENT, EVENTNAME_UPDATE -> refuseRequesterAsHolder(task);
       case EVENTNAME_COMPLETE -> decide(task);
       default -> { }
+    }
+  }
+
+  /** Names the task after what is asked, so that a list of approvals reads without opening each. */
+  private <R> void name(Runbook<R> runbook, DelegateTask task) {
+    Optional<Approval<R>> approval = runbook.approval();
+    if (approval.isEmpty()) {
+      return;
+    }
+    String name = approval.get().name().apply(requests.read(task.getExecution(), runbook));
+    if (name != null && !name.isBlank()) {
+      task.setName(name.length() <= NAME_LENGTH ? name : name.substring(0, NAME_LENGTH - 1) + "…");
     }
   }
 

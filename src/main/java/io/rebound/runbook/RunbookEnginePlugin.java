@@ -121,11 +121,12 @@ public class RunbookEnginePlugin extends AbstractProcessEnginePlugin {
     @Override
     public void parseUserTask(Element userTaskElement, ScopeImpl scope, ActivityImpl activity) {
       String processKey = scope.getProcessDefinition() instanceof ProcessDefinitionEntity definition ? definition.getKey() : null;
-      boolean approval = runbooks.find(processKey)
-          .flatMap(Runbook::approval).map(a -> a.taskId().equals(activity.getId())).orElse(false);
+      Runbook<?> runbook = runbooks.find(processKey).orElse(null);
+      boolean approval = runbook != null && runbook.approval().map(a -> a.taskId().equals(activity.getId())).orElse(false);
       if (approval && activity.getActivityBehavior() instanceof UserTaskActivityBehavior userTask) {
-        ApprovalTaskListener listener = new ApprovalTaskListener(audit, ledger);
-        for (String event : List.of(TaskListener.EVENTNAME_ASSIGNMENT, TaskListener.EVENTNAME_UPDATE, TaskListener.EVENTNAME_COMPLETE)) {
+        ApprovalTaskListener listener = new ApprovalTaskListener(audit, ledger, runbook, services.requests());
+        for (String event : List.of(TaskListener.EVENTNAME_CREATE, TaskListener.EVENTNAME_ASSIGNMENT, TaskListener.EVENTNAME_UPDATE,
+            TaskListener.EVENTNAME_COMPLETE)) {
           userTask.getTaskDefinition().addBuiltInTaskListener(event, listener);
         }
       }

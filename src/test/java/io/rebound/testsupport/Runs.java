@@ -26,6 +26,9 @@ public final class Runs {
     assertThat(started.status()).as(started.body()).isEqualTo(201);
     String id = started.json().get("id").asText();
     awaitState(http, id, "WAITING_FOR_APPROVAL");
+    JsonNode approval = http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.ADMIN, PW).json().get(0);
+    assertThat(approval.get("name").asText()).as("the approval says what is asked")
+        .startsWith("Approve reset of ").endsWith(" on " + PostgresServers.TARGET + " (" + dumpFile + ")");
     return id;
   }
 

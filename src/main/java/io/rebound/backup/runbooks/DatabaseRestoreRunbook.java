@@ -56,7 +56,9 @@ class DatabaseRestoreRunbook implements Runbook<DatabaseRestoreRequest> {
 
   @Override
   public Optional<Approval<DatabaseRestoreRequest>> approval() {
-    return Optional.of(new Approval<>(APPROVE, request -> PASS));
+    return Optional.of(new Approval<>(APPROVE, request -> PASS,
+        request -> "Approve restore of " + request.target() + " to " + request.pointInTime()
+            + (request.destination() == null || request.destination().equals(request.target()) ? "" : " onto " + request.destination())));
   }
 
   @Override
