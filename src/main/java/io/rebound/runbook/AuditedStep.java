@@ -8,6 +8,8 @@ import java.util.Objects;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Base of the step delegates: writes the step's start, its end or its failure to the audit trail, with
@@ -21,6 +23,7 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 public abstract class AuditedStep implements JavaDelegate {
 
   public static final String ENGINE_ACTOR = "rebound";
+  private static final Logger LOG = LoggerFactory.getLogger(AuditedStep.class);
 
   protected final AuditTrail audit;
   private final StepGuard guard;
@@ -74,17 +77,22 @@ public abstract class AuditedStep implements JavaDelegate {
       audit.record(processInstanceId, AuditEventType.STEP_STARTED, step, ENGINE_ACTOR, null, details);
     }
     StepLog log = new StepLog();
+    // One line per step in the application log, the run's id on it (the engine's logging context); what the step did
+    // is in the audit trail, redacted, and not repeated here.
     try {
       String outcome = run(execution, log);
       if (outcome != null) {
         audit.record(processInstanceId, AuditEventType.STEP_FINISHED, step, ENGINE_ACTOR, outcome, details(execution, log, under));
+        LOG.info("step {} finished", step);
       }
     } catch (BpmnError error) {
       audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, error.getErrorCode() + ": " + error.getMessage(),
           details(execution, log, under));
+      LOG.info("step {} ended with {}", step, error.getErrorCode());
       throw error;
     } catch (Exception failure) {
       audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, failure.getMessage(), details(execution, log, under));
+      LOG.warn("step {} failed ({}); the engine retries it or raises an incident", step, failure.getClass().getSimpleName());
       throw failure;
     }
   }

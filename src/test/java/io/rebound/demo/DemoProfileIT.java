@@ -67,6 +67,8 @@ class DemoProfileIT {
     awaitState(http, id, "COMPLETED");
 
     assertThat(http.get("/api/recoveries/" + id + "/audit?format=md", "admin", "demo").body()).contains("| State | COMPLETED |");
+    // Each step's line in the application log carries the run it belongs to.
+    assertThat(output.getAll()).contains("[run " + id + "] ").containsPattern("\\[run " + id + "\\] .*step preflight finished");
   }
 
   private static void awaitState(Http http, String id, String state) {
