@@ -144,7 +144,7 @@ class Runs {
   /** Runs newest first, filtered, one page of them. */
   Page list(Filter filter, int page, int size) {
     List<String> keys = filter.runbook() == null ? runbooks.keys()
-        : runbooks.find(filter.runbook()).map(r -> r.processKeys()).orElse(List.of());
+        : runbooks.find(filter.runbook()).map(r -> r.key().equals(filter.runbook()) ? r.processKeys() : List.of(filter.runbook())).orElse(List.of());
     if (keys.isEmpty()) {
       return new Page(List.of(), page, size, false);
     }

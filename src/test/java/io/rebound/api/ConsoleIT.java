@@ -145,7 +145,8 @@ class ConsoleIT {
     assertThat(browser.findElement(By.id("approval-comment")).getText()).isEqualTo("checked the plan");
     assertThat(browser.findElement(By.id("approval-plan-hash")).getText()).isEqualTo(planHash);
     String timeline = browser.findElement(By.id("timeline")).getText();
-    assertThat(timeline).contains("Preflight and plan", "Approve reset", "Reset schema", "Check import", "Verify");
+    // "Check import" shows only when the import outlived its start step's first look, which a small dump may not.
+    assertThat(timeline).contains("Preflight and plan", "Approve reset", "Reset schema", "Start import", "Verify");
     assertThat(browser.findElements(By.cssSelector("#timeline-body tr[data-outcome='DONE']")).size()).isGreaterThanOrEqualTo(7);
     String importLog = browser.findElement(By.cssSelector("#logs .tool-log[data-job^='rebound-import-']")).getText();
     assertThat(importLog).as("the tail of pg_restore's log").contains("pg_restore: ");

@@ -104,7 +104,8 @@ class RunbookCoreTest {
 
     @Override
     public Optional<Approval<TestRequest>> approval() {
-      return Optional.of(new Approval<>("UserTask_Approve", request -> List.of("recheck", "destroy")));
+      return Optional.of(new Approval<>("UserTask_Approve", request -> List.of("recheck", "destroy"),
+          request -> "Approve destroying " + request.target()));
     }
 
     @Override
@@ -321,6 +322,7 @@ class RunbookCoreTest {
     assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(run).variableName("target")
         .includeDeleted().count()).isEqualTo(1);
 
+    assertThat(tasks.createTaskQuery().processInstanceId(run).singleResult().getName()).isEqualTo("Approve destroying db1");
     String padded = start(OPERATOR, "  db9 ");
     assertThat(runtime.getVariable(padded, "target")).as("inputs are shown as the request reads them").isEqualTo("db9");
   }

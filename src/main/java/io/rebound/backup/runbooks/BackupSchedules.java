@@ -6,10 +6,12 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.camunda.bpm.engine.impl.calendar.CronTimer;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -61,7 +63,18 @@ class BackupSchedules {
    */
   boolean backsUp(String target) {
     return bucket.configured() && targets.find(target).isPresent()
-        && Binder.get(environment).bind("rebound.targets." + target + ".backup", Bindable.mapOf(String.class, Object.class)).isBound();
+        && hasBackupSection(Binder.get(environment), target);
+  }
+
+  /**
+   * Whether the configuration gives the target a {@code backup} section. Read through the targets as a map, as they are
+   * bound: a target's name may hold what a property name may not (such as '_').
+   */
+  static boolean hasBackupSection(Binder binder, String target) {
+    Map<String, Map<String, Object>> targets = binder.bind("rebound.targets", Bindable.<Map<String, Map<String, Object>>>of(
+        ResolvableType.forClassWithGenerics(Map.class, ResolvableType.forClass(String.class),
+            ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class)))).orElse(Map.of());
+    return targets.getOrDefault(target, Map.of()).containsKey("backup");
   }
 
   /** The recovery window of a target's retention. */
