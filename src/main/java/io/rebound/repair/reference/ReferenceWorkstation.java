@@ -45,6 +45,11 @@ public final class ReferenceWorkstation implements Workstation {
   static final String AUDIT_AGE_PACKAGED = "audit_age_packaged";
   static final String REPAIR_QUE_OUT_APPLIED = "repair_que_out_applied";
   private static final ObjectMapper JSON = new ObjectMapper();
+  // A batch of QueIn replicas commits with its mark at whichever of these comes first: small enough that a
+  // stop or a lock waits little, large enough that commits cost little against the rows.
+  static final int APPLY_BATCH_REPLICAS = 1000;
+  static final int APPLY_BATCH_CHANGES = 10_000;
+  static final long APPLY_BATCH_NANOS = 1_000_000_000L;
 
   private final String id;
   private final Connections connections;
@@ -323,43 +328,78 @@ public final class ReferenceWorkstation implements Workstation {
   }
 
   private long applyQueIn(boolean own, BooleanSupplier stopping) {
-    long applied = 0;
-    while (!stopping.getAsBoolean()) {
-      Optional<Long> next = withConnection(connection -> {
-        long mark = mark(connection, QUE_IN_APPLIED, false);
-        return Optional.ofNullable(queryNullableLong(connection, "SELECT min(no) FROM replication.que_in WHERE no > ?", mark));
-      });
-      if (next.isEmpty()) {
-        return applied;
-      }
-      long number = next.get();
-      boolean ran = inTransaction(connection -> {
-        // The mark is read again under its lock: a second applier (a job taken over after a crash) waits, then skips.
-        if (mark(connection, QUE_IN_APPLIED, true) >= number) {
-          return false;
+    // One connection for the whole queue, a transaction per batch of replicas with the mark moved to the batch's
+    // last: a crash or a retry goes on from the mark and applies nothing twice, and no commit waits per replica.
+    try (Connection connection = connections.open()) {
+      connection.setAutoCommit(false);
+      long applied = 0;
+      while (!stopping.getAsBoolean()) {
+        Batch batch = applyBatch(connection, own, stopping, Long.MAX_VALUE);
+        applied += batch.applied();
+        if (batch.empty()) {
+          return applied;
         }
-        Replica replica;
-        String author;
-        try (PreparedStatement entry = connection.prepareStatement("SELECT author, payload FROM replication.que_in WHERE no = ?")) {
-          entry.setLong(1, number);
-          try (ResultSet row = entry.executeQuery()) {
-            row.next();
-            author = row.getString(1);
-            replica = ReplicaCodec.decode(row.getBytes(2), "QueIn " + number);
+      }
+      return applied;
+    } catch (SQLException e) {
+      throw new IllegalStateException("workstation " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private record Batch(long applied, boolean empty) {}
+
+  /** Applies the replicas after the applied mark and before {@code before}, as many as one batch takes, and commits them with the mark. */
+  private Batch applyBatch(Connection connection, boolean own, BooleanSupplier stopping, long before) throws SQLException {
+    long mark = 0;
+    long last = 0;
+    long current = 0;
+    try (Applier applier = new Applier(connection)) {
+      // The mark is read under its lock: a second applier (a job taken over after a crash) waits, then goes on after it.
+      mark = mark(connection, QUE_IN_APPLIED, true);
+      last = mark;
+      long ran = 0;
+      long changes = 0;
+      long began = System.nanoTime();
+      try (PreparedStatement entries = connection.prepareStatement(
+          "SELECT no, author, payload FROM replication.que_in WHERE no > ? AND no < ? ORDER BY no LIMIT " + APPLY_BATCH_REPLICAS)) {
+        entries.setLong(1, mark);
+        entries.setLong(2, before);
+        try (ResultSet rows = entries.executeQuery()) {
+          while (rows.next()) {
+            current = rows.getLong(1);
+            Replica replica = ReplicaCodec.decode(rows.getBytes(3), "QueIn " + current);
+            if (own || !rows.getString(2).equals(id)) {
+              applier.apply(replica);
+              ran++;
+            }
+            last = current;
+            changes += replica.changes().size();
+            // A batch ends early when it grew large or long, or the application stops: what it applied commits with the mark.
+            if (changes >= APPLY_BATCH_CHANGES || System.nanoTime() - began >= APPLY_BATCH_NANOS || stopping.getAsBoolean()) {
+              break;
+            }
           }
         }
-        boolean apply = own || !author.equals(id);
-        if (apply) {
-          apply(connection, replica);
-        }
-        setMark(connection, QUE_IN_APPLIED, number);
-        return apply;
-      });
-      if (ran) {
-        applied++;
       }
+      applier.finish();
+      if (last > mark) {
+        setMark(connection, QUE_IN_APPLIED, last);
+      }
+      connection.commit();
+      return new Batch(ran, last == mark);
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      if (last > mark) {
+        // The replicas before the failing one commit with their mark, as they would one at a time: the failure
+        // leaves QueIn applied up to just before the replica that failed.
+        try {
+          applyBatch(connection, own, () -> false, current);
+        } catch (SQLException | RuntimeException again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e;
     }
-    return applied;
   }
 
   @Override
@@ -380,9 +420,10 @@ public final class ReferenceWorkstation implements Workstation {
         }
         try (PreparedStatement entry = connection.prepareStatement("SELECT payload FROM replication.que_out WHERE no = ?")) {
           entry.setLong(1, number);
-          try (ResultSet row = entry.executeQuery()) {
+          try (ResultSet row = entry.executeQuery(); Applier applier = new Applier(connection)) {
             row.next();
-            apply(connection, ReplicaCodec.decode(row.getBytes(1), "QueOut " + number));
+            applier.apply(ReplicaCodec.decode(row.getBytes(1), "QueOut " + number));
+            applier.finish();
           }
         }
         setMark(connection, REPAIR_QUE_OUT_APPLIED, number);
@@ -519,31 +560,92 @@ public final class ReferenceWorkstation implements Workstation {
 
   // ---------------------------------------------------------------- applying
 
-  /** Upserts and deletes by key, audit off: what arrives from elsewhere is not a local change. */
-  private void apply(Connection connection, Replica replica) throws SQLException {
-    Map<String, String> tables = tables(connection);
-    update(connection, "SELECT set_config('replication.applying', 'on', true)");
-    for (Replica.Change change : replica.changes()) {
-      String key = tables.get(change.table());
-      if (key == null) {
-        throw new IllegalStateException("replica " + replica.author() + "/" + replica.authorNo() + " changes " + change.table()
-            + ", which does not replicate here");
+  /**
+   * Applies replicas in one transaction: upserts and deletes by key, audit off (what arrives from elsewhere is
+   * not a local change). A statement is prepared once per table and kind of change, and consecutive changes of
+   * the same statement go to the server as one batch, in order; {@link #finish} sends the rest.
+   */
+  private final class Applier implements AutoCloseable {
+
+    private final Connection connection;
+    private final Map<String, String> tables;
+    private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+    private PreparedStatement pending;
+    private boolean applying;
+
+    Applier(Connection connection) throws SQLException {
+      this.connection = connection;
+      this.tables = tables(connection);
+    }
+
+    void apply(Replica replica) throws SQLException {
+      if (!applying) {
+        update(connection, "SELECT set_config('replication.applying', 'on', true)");
+        applying = true;
       }
-      if (change.op() == 'D') {
-        update(connection, "DELETE FROM " + change.table() + " WHERE " + quote(key) + " = ?", change.key());
-      } else {
-        List<String> columns = columns(connection, change.table());
-        StringBuilder set = new StringBuilder();
-        for (String column : columns) {
-          if (!column.equals(key)) {
-            set.append(set.isEmpty() ? "" : ", ").append(quote(column)).append(" = EXCLUDED.").append(quote(column));
-          }
+      for (Replica.Change change : replica.changes()) {
+        String key = tables.get(change.table());
+        if (key == null) {
+          throw new IllegalStateException("replica " + replica.author() + "/" + replica.authorNo() + " changes " + change.table()
+              + ", which does not replicate here");
         }
-        update(connection, "INSERT INTO " + change.table() + " SELECT * FROM jsonb_populate_record(NULL::" + change.table() + ", ?::jsonb)"
-            + " ON CONFLICT (" + quote(key) + ") DO " + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set), change.row().toString());
+        PreparedStatement statement = statement(change.table(), key, change.op());
+        if (statement != pending && pending != null) {
+          pending.executeBatch();
+        }
+        pending = statement;
+        if (change.op() == 'D') {
+          statement.setLong(1, change.key());
+        } else {
+          statement.setString(1, change.row().toString());
+        }
+        statement.addBatch();
+      }
+      // Sent with each replica, so that a batch's length in time is what the server took, and a failure names its replica.
+      if (pending != null) {
+        pending.executeBatch();
+        pending = null;
       }
     }
-    update(connection, "SELECT set_config('replication.applying', 'off', true)");
+
+    void finish() throws SQLException {
+      if (pending != null) {
+        pending.executeBatch();
+        pending = null;
+      }
+      if (applying) {
+        update(connection, "SELECT set_config('replication.applying', 'off', true)");
+        applying = false;
+      }
+    }
+
+    private PreparedStatement statement(String table, String key, char op) throws SQLException {
+      String name = op + table;
+      PreparedStatement statement = statements.get(name);
+      if (statement == null) {
+        statement = connection.prepareStatement(op == 'D' ? "DELETE FROM " + table + " WHERE " + quote(key) + " = ?" : upsert(table, key));
+        statements.put(name, statement);
+      }
+      return statement;
+    }
+
+    private String upsert(String table, String key) throws SQLException {
+      StringBuilder set = new StringBuilder();
+      for (String column : columns(connection, table)) {
+        if (!column.equals(key)) {
+          set.append(set.isEmpty() ? "" : ", ").append(quote(column)).append(" = EXCLUDED.").append(quote(column));
+        }
+      }
+      return "INSERT INTO " + table + " SELECT * FROM jsonb_populate_record(NULL::" + table + ", ?::jsonb)"
+          + " ON CONFLICT (" + quote(key) + ") DO " + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set);
+    }
+
+    @Override
+    public void close() throws SQLException {
+      for (PreparedStatement statement : statements.values()) {
+        statement.close();
+      }
+    }
   }
 
   private final Map<String, List<String>> columns = new java.util.concurrent.ConcurrentHashMap<>();
