@@ -102,6 +102,19 @@ public final class OracleBackupQueries {
       + " (SELECT i.INCARNATION# FROM V$DATABASE_INCARNATION i WHERE i.STATUS = 'CURRENT') AS INCARNATION,"
       + " (SELECT COUNT(*) FROM V$RECOVER_FILE) AS NEED_RECOVERY FROM V$DATABASE d";
 
+  /**
+   * The database a restore would replace: its DBID and incarnation (whether its control file can lead to the plan's
+   * point), whether it is a container database, and the host's current UTC offset.
+   */
+  static final String DESTINATION = "SELECT TO_CHAR(d.DBID) AS DBID, d.CDB,"
+      + " (SELECT i.INCARNATION# FROM V$DATABASE_INCARNATION i WHERE i.STATUS = 'CURRENT') AS INCARNATION,"
+      + " TO_CHAR(SYSTIMESTAMP, 'TZH:TZM') AS HOST_OFFSET FROM V$DATABASE d";
+
+  /** Whether the database is a container database, whose pluggable databases an OPEN RESETLOGS leaves mounted. */
+  static final String CONTAINER = "SELECT CDB FROM V$DATABASE";
+
+  static final String OPEN_PLUGGABLES = "ALTER PLUGGABLE DATABASE ALL OPEN";
+
   private OracleBackupQueries() {}
 
   /** What a restore left behind. */
@@ -246,6 +259,31 @@ public final class OracleBackupQueries {
       row.next();
       return new RestoreResult(row.getString("OPEN_MODE"), row.getString("RESETLOGS_SCN"), row.getString("CURRENT_SCN"),
           row.getLong("INCARNATION"), row.getInt("NEED_RECOVERY"));
+    }
+  }
+
+  /** The database a restore would replace, as its control file says. */
+  public record Destination(String dbid, long incarnation, boolean container, ZoneId hostOffset) {}
+
+  public static Destination destination(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(DESTINATION); ResultSet row = statement.executeQuery()) {
+      row.next();
+      return new Destination(row.getString("DBID"), row.getLong("INCARNATION"), "YES".equals(row.getString("CDB")),
+          ZoneId.of(row.getString("HOST_OFFSET")));
+    }
+  }
+
+  /** Opens every pluggable database of a container database; false, and nothing done, when it is none. */
+  public static boolean openPluggableDatabases(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(CONTAINER); ResultSet row = statement.executeQuery()) {
+      row.next();
+      if (!"YES".equals(row.getString(1))) {
+        return false;
+      }
+    }
+    try (PreparedStatement statement = connection.prepareStatement(OPEN_PLUGGABLES)) {
+      statement.execute();
+      return true;
     }
   }
 

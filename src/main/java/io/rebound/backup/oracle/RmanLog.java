@@ -50,6 +50,7 @@ public record RmanLog(boolean complete, List<WrittenPiece> pieces, List<String> 
   private static final Pattern DATA_FILE = Pattern.compile("^data file (\\d+): '(.*)'$");
   private static final Pattern QUOTED_FILE = Pattern.compile(".*\"(.+)\".*");
   private static final Pattern PIECE_NAME = Pattern.compile("^error while restoring backup piece (.+)$");
+  private static final Pattern ARCHIVED_LOG_NAME = Pattern.compile("^archived log file name=(\\S+)(?: .*)?$");
   private static final Pattern DELETED = Pattern.compile("^Deleted (\\d+) objects?$");
   /** An operating system's explanation of an ORA- error: {@code Linux-x86_64 Error: 2: No such file or directory}. */
   private static final Pattern OS_ERROR = Pattern.compile("^\\S+ Error: \\d+: .*$");
@@ -104,6 +105,29 @@ public record RmanLog(boolean complete, List<WrittenPiece> pieces, List<String> 
       }
     }
     return new RmanLog(complete, pieces, stack, warnings, failedCommand(stack), requestedLog(stack), datafiles(stack), deleted);
+  }
+
+  /**
+   * The archived logs a {@code DELETE ARCHIVELOG} deleted, by file name, in the order RMAN deleted them: the
+   * {@code archived log file name=} line after each {@code deleted archived log}. A log RMAN kept (RMAN-08137,
+   * RMAN-08138) is named after its warning instead, and is not among them.
+   */
+  public static List<String> deletedArchivedLogs(List<String> lines) {
+    List<String> deleted = new ArrayList<>();
+    boolean announced = false;
+    for (String raw : lines) {
+      String line = raw.strip();
+      if (line.equals("deleted archived log")) {
+        announced = true;
+        continue;
+      }
+      Matcher name = ARCHIVED_LOG_NAME.matcher(line);
+      if (announced && name.matches()) {
+        deleted.add(name.group(1));
+      }
+      announced = false;
+    }
+    return deleted;
   }
 
   /** RMAN reached its last line with no error stack: every command of the file ran. */

@@ -31,6 +31,8 @@ public final class RmanScripts {
   /** The name the control file backup of a backup starts with, so that a restore knows which piece holds it. */
   public static final String CONTROLFILE_PREFIX = "controlfile_";
   public static final String SPFILE_PREFIX = "spfile_";
+  /** SQL that RMAN (12c and later) runs as it stands, connected to the root as SYSDBA. */
+  public static final String OPEN_PLUGGABLE_DATABASES = "ALTER PLUGGABLE DATABASE ALL OPEN;";
   /** RMAN refuses longer tags. */
   static final int LONGEST_TAG = 30;
   static final int MOST_CHANNELS = 64;
@@ -194,6 +196,14 @@ public final class RmanScripts {
    * incomplete recovery, and a restored control file requires RESETLOGS whatever the point.
    */
   public static String restore(Restore restore) {
+    return restore(restore, false);
+  }
+
+  /**
+   * The command file of a restore, then, for a container database, its pluggable databases opened: OPEN RESETLOGS
+   * opens the root only and leaves them MOUNTED.
+   */
+  public static String restore(Restore restore, boolean containerDatabase) {
     Path downloads = path(restore.downloadDirectory(), "download directory");
     List<String> lines = new ArrayList<>();
     lines.add("# Rebound restore from " + downloads + " until " + untilText(restore.until()));
@@ -222,6 +232,9 @@ public final class RmanScripts {
     lines.add("  RECOVER DATABASE;");
     lines.add("}");
     lines.add("ALTER DATABASE OPEN RESETLOGS;");
+    if (containerDatabase) {
+      lines.add(OPEN_PLUGGABLE_DATABASES);
+    }
     return String.join("\n", lines) + "\n";
   }
 

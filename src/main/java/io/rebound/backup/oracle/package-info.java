@@ -4,7 +4,9 @@
  * ({@link io.rebound.backup.oracle.RmanInvocation}, through {@link io.rebound.runbook.DetachedProcess}), what its
  * output says ({@link io.rebound.backup.oracle.RmanLog}), and the dictionary queries that give a backup and a
  * batch of shipped archived logs their manifests ({@link io.rebound.backup.oracle.OracleBackupQueries},
- * {@link io.rebound.backup.oracle.OracleManifests}). Nothing here knows about Camunda.
+ * {@link io.rebound.backup.oracle.OracleManifests}), and the {@link io.rebound.backup.PhysicalBackups} of the Oracle
+ * dialect that runs them as detached jobs ({@link io.rebound.backup.oracle.OraclePhysicalBackups}), asking the
+ * database through a narrow seam ({@code OracleDictionary}). Nothing here knows about Camunda.
  *
  * <p>Choices a DBA will look for, and why:
  * <ul>
@@ -32,6 +34,10 @@
  *   <li>Local archived logs are deleted by RMAN only when our catalog says they are in S3 and they completed
  *   longer ago than {@code local-archive-retention}: the command names exactly those sequences, with a
  *   {@code COMPLETED BEFORE} guard, never {@code ALL}.</li>
+ *   <li>A restore decides at its first start whether to restore the control file (the destination does not answer,
+ *   or is another database or incarnation) and keeps that command file: once a control file is restored the
+ *   destination would answer differently, and a job taken again after its node died must run what was approved.
+ *   The spfile is never restored over the instance's own; its piece is in the bucket for a DBA who needs it.</li>
  *   <li>Times given to RMAN ({@code SET UNTIL TIME}, {@code COMPLETED BEFORE}) are explicit
  *   {@code TO_DATE(..., 'YYYY-MM-DD HH24:MI:SS')} expressions in the database host's time zone; nothing depends on
  *   {@code NLS_DATE_FORMAT}. "latest" recovers {@code UNTIL SCN} the next SCN of the last shipped log.</li>

@@ -60,6 +60,18 @@ class RmanLogTest {
   }
 
   @Test
+  void shouldNameExactlyTheArchivedLogsDeletedAndNotTheOnesKeptOrListed() {
+    assertThat(RmanLog.deletedArchivedLogs(sample("delete-archivelogs.log")))
+        .containsExactly("/u03/arch/ORCL/1_38_1187654321.arc", "/u03/arch/ORCL/1_39_1187654321.arc");
+    assertThat(RmanLog.deletedArchivedLogs(sample("restore-latest.log"))).isEmpty();
+    assertThat(RmanLog.deletedArchivedLogs(List.of("deleted archived log", "", "archived log file name=/a/1.arc RECID=1 STAMP=2")))
+        .isEmpty();
+    assertThat(RmanLog.deletedArchivedLogs(List.of("  deleted archived log  ", "archived log file name=/a/2.arc"))).containsExactly("/a/2.arc");
+    assertThat(RmanLog.deletedArchivedLogs(List.of("deleted archived log", "archived log file name=/a/3.arc RECID=1",
+        "archived log file name=/a/4.arc RECID=2"))).containsExactly("/a/3.arc");
+  }
+
+  @Test
   void shouldSucceedOnARestoreThatFailedOverNowhereAndOpenedResetlogs() {
     RmanLog log = RmanLog.parse(sample("restore-latest.log"));
 

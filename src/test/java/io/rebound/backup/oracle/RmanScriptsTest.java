@@ -219,6 +219,14 @@ class RmanScriptsTest {
   }
 
   @Test
+  void shouldOpenThePluggableDatabasesOfAContainerDatabaseAfterOpenResetlogs() {
+    Restore restore = new Restore(DOWNLOADS, Optional.empty(), Optional.empty(), new UntilScn("5"), 1, "1613387266");
+
+    assertThat(RmanScripts.restore(restore, true)).endsWith("ALTER DATABASE OPEN RESETLOGS;\nALTER PLUGGABLE DATABASE ALL OPEN;\n");
+    assertThat(RmanScripts.restore(restore, false)).endsWith("}\nALTER DATABASE OPEN RESETLOGS;\n").isEqualTo(RmanScripts.restore(restore));
+  }
+
+  @Test
   void shouldRestoreTheSpfileFirstAndRestartOnItWhenTheInstanceHasNone() {
     String script = RmanScripts.restore(new Restore(DOWNLOADS, Optional.of(DOWNLOADS.resolve("b1/controlfile_x_1_1")),
         Optional.of(DOWNLOADS.resolve("b1/spfile_y_1_1")), new UntilScn("5"), 1, "1613387266"));

@@ -9,44 +9,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rebound.backup.BackupManifest;
-import io.rebound.backup.BackupRequest;
 import io.rebound.backup.BackupStore;
 import io.rebound.backup.BackupType;
-import io.rebound.backup.CollectedLogs;
 import io.rebound.backup.LogManifest;
-import io.rebound.backup.LogRequest;
-import io.rebound.backup.PhysicalBackups;
-import io.rebound.backup.PhysicalJob;
-import io.rebound.backup.RecoveryPlan;
-import io.rebound.backup.RestoreRequest;
-import io.rebound.backup.RestoredPoint;
-import io.rebound.backup.TakenBackup;
 import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
 import io.rebound.storage.TransferSettings;
 import io.rebound.target.Dialect;
-import io.rebound.target.Target;
 import io.rebound.testsupport.Http;
 import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.camunda.bpm.engine.IdentityService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -57,10 +49,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * their own run through Rebound's API and the engine's, a start placed past the approval with start instructions, a
  * token moved by modification, a decision carrying other variables. Nothing touches the destination until another
  * person approved the very plan shown, and then each step runs once. The destination is an Oracle target, which
- * cannot run here: its physical layer is a stand-in that records what it was asked to do.
+ * cannot run here: its physical layer is the real one, downloading from the bucket and running a fake {@code rman}
+ * (src/test/resources/rman/fake) that keeps every command file it is given and writes a real RMAN log.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = {io.rebound.ReboundApplication.class,
-    DatabaseRestoreFourEyesIT.StandIn.class})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = io.rebound.ReboundApplication.class)
 @ActiveProfiles("it")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class DatabaseRestoreFourEyesIT {
@@ -71,7 +63,8 @@ class DatabaseRestoreFourEyesIT {
   static final String PW = TestUsers.PASSWORD;
   static final String TARGET = "ora";
   static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
-  static final List<String> restores = new CopyOnWriteArrayList<>();
+  static final Path fake = fakeRman();
+  static final Path work = directory("four-eyes-work");
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -87,6 +80,12 @@ class DatabaseRestoreFourEyesIT {
     registry.add("rebound.targets." + TARGET + ".url", () -> "jdbc:oracle:thin:@//127.0.0.1:1/NOWHERE");
     registry.add("rebound.targets." + TARGET + ".username", () -> "system");
     registry.add("rebound.targets." + TARGET + ".password", () -> "Oracle-Secret-1");
+    registry.add("rebound.targets." + TARGET + ".backup.work-directory", work::toString);
+    registry.add("rebound.targets." + TARGET + ".backup.rman-command[0]", () -> fake.resolve("rman").toString());
+    registry.add("rebound.targets." + TARGET + ".backup.rman-command[1]", () -> "target");
+    registry.add("rebound.targets." + TARGET + ".backup.rman-command[2]", () -> "/");
+    registry.add("rebound.targets." + TARGET + ".backup.environment.FAKE_RMAN_DIR", fake::toString);
+    registry.add("rebound.targets." + TARGET + ".backup.environment.TZ", () -> "UTC");
     fillBucket();
   }
 
@@ -96,7 +95,8 @@ class DatabaseRestoreFourEyesIT {
       BackupStore backups = new BackupStore(store);
       Path files = Files.createTempDirectory("four-eyes-it");
       backups.publish(new BackupManifest("full-1", TARGET, Dialect.ORACLE, BackupType.FULL, null, 1, "1234567890", T0,
-          T0.plus(Duration.ofMinutes(10)), "1000", "10000", List.of()), List.of(file(files, "db_full_1.bkp", 3000)));
+          T0.plus(Duration.ofMinutes(10)), "1000", "10000", List.of()), List.of(file(files, "db_full_1.bkp", 3000),
+          file(files, "controlfile_full_1_1", 100)));
       for (long start = 0; start < 1380; start += 60) {
         backups.publish(new LogManifest("arch-" + start, TARGET, Dialect.ORACLE, 1, "1234567890", T0.plus(Duration.ofMinutes(start)),
             T0.plus(Duration.ofMinutes(start + 60)), String.valueOf(start * 1000 + 1000), String.valueOf((start + 60) * 1000 + 1000),
@@ -107,63 +107,46 @@ class DatabaseRestoreFourEyesIT {
     }
   }
 
+  /** The fake rman, writing the log of a restore to the latest SCN and exiting 0. */
+  static Path fakeRman() {
+    try {
+      Path directory = directory("four-eyes-rman");
+      try (InputStream script = DatabaseRestoreFourEyesIT.class.getResourceAsStream("/rman/fake/rman")) {
+        Files.copy(script, directory.resolve("rman"));
+      }
+      directory.resolve("rman").toFile().setExecutable(true);
+      Files.writeString(directory.resolve("sample"), Path.of("src/test/resources/rman/restore-latest.log").toAbsolutePath().toString());
+      Files.writeString(directory.resolve("exit"), "0");
+      return directory;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Path directory(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix).toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The command files the fake rman was given, in order. */
+  static List<String> rmanRuns() throws IOException {
+    try (Stream<Path> files = Files.list(fake)) {
+      List<Path> runs = files.filter(file -> file.getFileName().toString().startsWith("run-")).sorted().toList();
+      List<String> scripts = new ArrayList<>();
+      for (Path run : runs) {
+        scripts.add(Files.readString(run));
+      }
+      return scripts;
+    }
+  }
+
   static Path file(Path directory, String name, int size) throws IOException {
     byte[] bytes = new byte[size];
     new Random(name.hashCode()).nextBytes(bytes);
     return Files.write(Files.createTempDirectory(directory, "piece").resolve(name), bytes);
-  }
-
-  /** The Oracle physical layer, which cannot run here: it says what it would run and records the restores asked of it. */
-  @TestConfiguration(proxyBeanMethods = false)
-  static class StandIn {
-    @Bean
-    PhysicalBackups oracleStandIn() {
-      return new PhysicalBackups() {
-        @Override
-        public Dialect dialect() {
-          return Dialect.ORACLE;
-        }
-
-        @Override
-        public PhysicalJob<TakenBackup> backup(Target target, BackupRequest request) {
-          throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PhysicalJob<CollectedLogs> collectLogs(Target target, LogRequest request) {
-          throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<String> restoreActions(Target destination, RecoveryPlan plan) {
-          return List.of("RMAN> SHUTDOWN IMMEDIATE; STARTUP NOMOUNT", "RMAN> SET UNTIL TIME '" + plan.recoverToTime() + "'",
-              "RMAN> RESTORE DATABASE; RECOVER DATABASE", "SQL> ALTER DATABASE OPEN RESETLOGS");
-        }
-
-        @Override
-        public PhysicalJob<RestoredPoint> restore(Target destination, RestoreRequest request) {
-          restores.add(request.jobKey());
-          return new PhysicalJob<>(PhysicalJob.State.SUCCEEDED, new RestoredPoint(2, "999", request.plan().recoverToTime(), "stand-in"),
-              null, "done", null, "here", false);
-        }
-
-        @Override
-        public PhysicalJob<Void> look(Target target, String jobKey) {
-          return new PhysicalJob<>(PhysicalJob.State.NOT_STARTED, null, null, null, null, null, false);
-        }
-
-        @Override
-        public void release(Target target, String jobKey) {}
-
-        @Override
-        public void discard(Target target, String jobKey) {}
-
-        @Override
-        public List<String> pruneLocalLogs(Target target, List<LogManifest> shipped, Instant now) {
-          return List.of();
-        }
-      };
-    }
   }
 
   @Autowired IdentityService identity;
@@ -196,7 +179,7 @@ class DatabaseRestoreFourEyesIT {
     assertThat(List.of(own.status(), claim.status(), complete.status())).as(own.body() + " | " + claim.body() + " | " + complete.body())
         .containsOnly(403);
     assertThat(describe(http, id)).doesNotContain("APPROVED approval", "STEP_STARTED recheck-plan");
-    assertThat(restores).noneMatch(key -> key.startsWith(id));
+    assertThat(work.resolve(id + "-restore")).doesNotExist();
     http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
   }
 
@@ -220,32 +203,45 @@ class DatabaseRestoreFourEyesIT {
     assertThat(List.of(modification.status(), variable.status(), extra.status()))
         .as(modification.body() + " | " + variable.body() + " | " + extra.body()).containsOnly(400);
     assertThat(describe(http, id)).doesNotContain("APPROVED approval", "STEP_STARTED restore");
-    assertThat(restores).noneMatch(key -> key.startsWith(id));
+    assertThat(work.resolve(id + "-restore")).doesNotExist();
     http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
   }
 
   @Test
-  void shouldRestoreOnceOnlyAfterAnotherPersonApprovedThePlanShown() {
+  void shouldRestoreOnceOnlyAfterAnotherPersonApprovedThePlanShown() throws IOException {
     Http http = http();
-    String point = T0.plus(Duration.ofHours(12)).plus(Duration.ofMinutes(30)).toString();
+    Instant at = T0.plus(Duration.ofHours(12)).plus(Duration.ofMinutes(30));
+    String point = at.toString();
     String id = startRestore(http, TestUsers.OPERATOR, point);
+    Path job = work.resolve(id + "-restore");
 
     String plan = http.get("/api/recoveries/" + id + "/plan", TestUsers.APPROVER, PW).body();
+    String until = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC).format(at);
     assertThat(plan).contains("RESTORE ora (ORACLE) from the backups of ora to " + point, "FULL full-1", "arch-720", "DATA LOSS",
-        "RMAN> SET UNTIL TIME '" + point + "'", "PLAN HASH ").doesNotContain("arch-780");
-    assertThat(restores).noneMatch(key -> key.startsWith(id));
+        "control file restored from backup full-1: ora does not answer",
+        "RMAN> RESTORE CONTROLFILE FROM '" + work + "/<job key>/download/full-1/controlfile_full_1_1';",
+        "RMAN>   SET UNTIL TIME \"TO_DATE('" + until + "', 'YYYY-MM-DD HH24:MI:SS')\";", "RMAN> ALTER DATABASE OPEN RESETLOGS;",
+        "PLAN HASH ").doesNotContain("arch-780", "Oracle-Secret-1");
+    assertThat(job).doesNotExist();
 
     Http.Answer approved = http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", true,
         "comment", "point checked with the application owner"));
     assertThat(approved.status()).as(approved.body()).isBetween(200, 204);
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(describe(http, id)).contains("STEP_STARTED verify"));
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(describe(http, id)).contains("STEP_STARTED verify"));
 
     assertThat(event(http, id, "APPROVED", null).get("actor").asText()).isEqualTo(TestUsers.APPROVER);
     assertThat(describe(http, id)).contains("STEP_FINISHED recheck-plan", "STEP_FINISHED check-pieces", "STEP_FINISHED restore");
-    assertThat(restores.stream().filter(key -> key.equals(id + "-restore"))).isNotEmpty();
-    // Verify connects to the destination, which the stand-in cannot give: the run stops there with an incident.
+    // RMAN ran once, with the very command file the approver read, over the pieces downloaded and checked.
+    List<String> runs = rmanRuns().stream().filter(script -> script.contains(job.toString())).toList();
+    assertThat(runs).hasSize(1);
+    assertThat(plan.replace("<job key>", id + "-restore")).contains(runs.get(0).lines().map(line -> "RMAN> " + line).toList());
+    assertThat(job.resolve("download/full-1/db_full_1.bkp")).hasSize(3000);
+    assertThat(job.resolve("download/arch-720/arch_720.arc")).hasSize(200);
+    assertThat(job.resolve("download/arch-780")).doesNotExist();
+    // Verify connects to the destination, which cannot answer here: the run stops there with an incident.
     awaitState(http, id, "FAILED");
     assertThat(describe(http, id)).contains("STEP_FAILED verify by rebound: the restored ora does not answer");
+    assertThat(rmanRuns().stream().filter(script -> script.contains(job.toString()))).hasSize(1);
     http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
   }
 }
