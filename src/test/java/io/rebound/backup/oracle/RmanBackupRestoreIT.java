@@ -1,23 +1,39 @@
 package io.rebound.backup.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.rebound.backup.BackupManifest;
+import io.rebound.backup.BackupRequest;
+import io.rebound.backup.BackupStore;
 import io.rebound.backup.BackupType;
+import io.rebound.backup.CollectedLogs;
 import io.rebound.backup.LogManifest;
+import io.rebound.backup.LogRequest;
+import io.rebound.backup.PhysicalJob;
 import io.rebound.backup.Piece;
+import io.rebound.backup.RecoveryPlan;
+import io.rebound.backup.RecoveryPoint;
+import io.rebound.backup.RestoreRequest;
+import io.rebound.backup.RestoredPoint;
+import io.rebound.backup.TakenBackup;
 import io.rebound.backup.oracle.OracleBackupQueries.RestoreResult;
 import io.rebound.backup.oracle.OracleManifests.DatabaseIdentity;
-import io.rebound.backup.oracle.OracleManifests.LogBatch;
-import io.rebound.backup.oracle.OracleManifests.LogKey;
-import io.rebound.backup.oracle.RmanScripts.ArchivelogDeletion;
-import io.rebound.backup.oracle.RmanScripts.Backup;
-import io.rebound.backup.oracle.RmanScripts.LogShipment;
-import io.rebound.backup.oracle.RmanScripts.Restore;
-import io.rebound.backup.oracle.RmanScripts.SequenceRange;
-import io.rebound.backup.oracle.RmanScripts.UntilScn;
+import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.JobHost;
+import io.rebound.storage.ObjectStore;
+import io.rebound.storage.S3Server;
+import io.rebound.storage.TransferSettings;
+import io.rebound.target.Dialect;
+import io.rebound.target.Target;
+import io.rebound.target.TargetProperties;
+import io.rebound.target.Targets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -29,44 +45,60 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.Container.ExecResult;
-import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.oracle.OracleContainer;
 
 /**
- * The RMAN scripts, log reader, queries and manifests against a real Oracle (Free 23ai) in a container: a level 0
- * and a level 1 backup, a batch of archived logs shipped, the shipped local logs deleted, then the database restored
- * from copies of the pieces in another directory (the work directory removed, as after an upload) to an SCN between
- * the level 1 and the batch's end. Needs Docker; skipped where there is none.
+ * The Oracle physical layer end to end against a real Oracle (Free 23ai) in a container, as the runbooks drive it: a
+ * FULL and an INCREMENTAL taken and published to an S3 server, archived logs collected and published as a batch, the
+ * work directory released, the shipped local logs pruned, then the database restored from the bucket to an SCN
+ * between the INCREMENTAL and the batch's end. Needs Docker and its command line; skipped where there is none.
  *
  * <p>Oracle Free starts in NOARCHIVELOG mode. {@link #enableArchivelog} puts it in ARCHIVELOG mode the way a DBA
- * would: a fast recovery area for the archived logs ({@code DB_RECOVERY_FILE_DEST_SIZE}, then
- * {@code DB_RECOVERY_FILE_DEST}), {@code SHUTDOWN IMMEDIATE}, {@code STARTUP MOUNT}, {@code ALTER DATABASE ARCHIVELOG},
- * {@code ALTER DATABASE OPEN}, and the pluggable databases opened again. RMAN runs inside the container as its
- * {@code oracle} user with operating system authentication ({@code rman target /}), as Rebound runs it on a
- * database host.
+ * would: a fast recovery area for the archived logs, {@code SHUTDOWN IMMEDIATE}, {@code STARTUP MOUNT},
+ * {@code ALTER DATABASE ARCHIVELOG}, {@code ALTER DATABASE OPEN}, and the pluggable databases opened again. The work
+ * directory is the same path in the container and here, as on a database host with a shared work directory; RMAN runs
+ * in the container as its {@code oracle} user with operating system authentication ({@code rman target /}), through a
+ * {@code rman-command} that calls {@code docker exec}.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class RmanBackupRestoreIT {
 
-  static final Path WORK = Path.of("/opt/oracle/rebound-work");
-  static final Path DOWNLOADS = Path.of("/opt/oracle/rebound-restore");
-  static final Path JOBS = Path.of("/opt/oracle/rebound-jobs");
+  static final Path WORK = sharedDirectory();
 
   @Container
   static final OracleContainer oracle = new OracleContainer("gvenzl/oracle-free:23-faststart")
+      .withFileSystemBind(WORK.toString(), WORK.toString(), BindMode.READ_WRITE)
       .withStartupTimeout(Duration.ofMinutes(10));
+
+  static S3Server s3;
+  static ObjectStore store;
+  static Target target;
+  static OraclePhysicalBackups layer;
+
+  static Path sharedDirectory() {
+    try {
+      Path directory = Files.createTempDirectory("rebound-oracle-it").toRealPath();
+      Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+      return directory;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   @BeforeAll
   static void enableArchivelog() throws Exception {
+    Assumptions.assumeTrue(dockerCommandLine(), "the docker command line runs RMAN in the container");
     ExecResult result = oracle.execInContainer("bash", "-c", String.join("\n",
-        "mkdir -p /opt/oracle/oradata/fra " + WORK + " " + DOWNLOADS + " " + JOBS,
+        "mkdir -p /opt/oracle/oradata/fra",
         "sqlplus -s / as sysdba <<'SQL'",
         "WHENEVER SQLERROR EXIT FAILURE",
         "ALTER SYSTEM SET DB_RECOVERY_FILE_DEST_SIZE = 20G SCOPE = BOTH;",
@@ -78,10 +110,51 @@ class RmanBackupRestoreIT {
         "ALTER PLUGGABLE DATABASE ALL OPEN;",
         "SQL"));
     assertThat(result.getExitCode()).as(result.getStdout() + result.getStderr()).isZero();
+
+    Path rman = WORK.resolve("rman-in-container");
+    Files.writeString(rman, String.join("\n",
+        "#!/bin/sh",
+        "# RMAN of the container, as its oracle user; what either side writes in the work directory stays readable by both.",
+        "docker exec -u root " + oracle.getContainerId() + " chmod -R a+rwX " + WORK,
+        "docker exec -u oracle -e NLS_LANG -e NLS_DATE_FORMAT " + oracle.getContainerId() + " rman \"$@\"",
+        "code=$?",
+        "docker exec -u root " + oracle.getContainerId() + " chmod -R a+rwX " + WORK,
+        "exit $code",
+        ""));
+    rman.toFile().setExecutable(true);
+
+    s3 = S3Server.start();
+    store = s3.store("oracle-it", TransferSettings.DEFAULT);
+    TargetProperties.Backup backup = new TargetProperties.Backup(null, null, null, null, null, WORK.resolve("backup"), null, null, null,
+        List.of(rman.toString(), "target", "/"), Map.of(), null);
+    Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), WORK.resolve("node"), null));
+    targets.register("free", new TargetProperties(Dialect.ORACLE, rootUrl(), "system", oracle.getPassword(), null, null, null, null, 1,
+        Map.of(), Map.of(), null, null, null, null, null, null, backup));
+    target = targets.get("free");
+    layer = new OraclePhysicalBackups(WORK.resolve("node"), new JobHost("it", "", Duration.ofSeconds(1), Duration.ofMinutes(2)),
+        () -> store, new JdbcOracleDictionary(), Duration.ofSeconds(1));
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  static boolean dockerCommandLine() {
+    try {
+      return new ProcessBuilder("docker", "version").redirectErrorStream(true).start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Test
-  void shouldBackUpLevel0AndLevel1ShipLogsAndRestoreToAnScnBetweenThem() throws Exception {
+  void shouldBackUpShipPruneAndRestoreToAnScnBetweenTheIncrementalAndTheBatchEnd() throws Exception {
     try (Connection pdb = pdb()) {
       execute(pdb, "CREATE TABLE SYSTEM.RB_IT (ID NUMBER PRIMARY KEY)");
       execute(pdb, "INSERT INTO SYSTEM.RB_IT SELECT LEVEL FROM dual CONNECT BY LEVEL <= 10");
@@ -91,17 +164,19 @@ class RmanBackupRestoreIT {
     try (Connection root = root()) {
       identity = OracleBackupQueries.identity(root, Optional.empty());
     }
-    assertThat(identity.logMode()).isEqualTo("ARCHIVELOG");
+    BackupStore bucket = new BackupStore(store);
 
-    BackupManifest full = backup("itfull", BackupType.FULL, null, identity);
+    BackupRequest fullRequest = new BackupRequest("itfull-backup", "itfull", BackupType.FULL, null);
+    TakenBackup fullTaken = taken(() -> layer.backup(target, fullRequest));
+    BackupManifest full = bucket.publish(fullTaken.manifest(), fullTaken.files());
+    assertThat(full.pieces()).anyMatch(piece -> piece.name().startsWith(RmanScripts.CONTROLFILE_PREFIX));
     try (Connection pdb = pdb()) {
       execute(pdb, "INSERT INTO SYSTEM.RB_IT SELECT 10 + LEVEL FROM dual CONNECT BY LEVEL <= 10");
       execute(pdb, "COMMIT");
     }
-    try (Connection root = root()) {
-      assertThat(OracleBackupQueries.foreignIncrementals(root, RmanScripts.tag("itfull"), RmanScripts.tag("itincr"))).isEmpty();
-    }
-    BackupManifest incremental = backup("itincr", BackupType.INCREMENTAL, "itfull", identity);
+    BackupRequest incrementalRequest = new BackupRequest("itincr-backup", "itincr", BackupType.INCREMENTAL, full);
+    TakenBackup incrementalTaken = taken(() -> layer.backup(target, incrementalRequest));
+    BackupManifest incremental = bucket.publish(incrementalTaken.manifest(), incrementalTaken.files());
     assertThat(new BigInteger(incremental.startPosition())).isGreaterThan(new BigInteger(full.endPosition()));
 
     String between;
@@ -113,107 +188,61 @@ class RmanBackupRestoreIT {
       execute(pdb, "COMMIT");
     }
 
-    LogManifest batch;
-    List<OracleManifests.ArchivedLog> shippedLogs;
-    try (Connection root = root()) {
-      OracleBackupQueries.switchLogs(root);
-      Set<Integer> threads = OracleBackupQueries.openThreads(root);
-      shippedLogs = OracleBackupQueries.logsToShip(root, incremental.startPosition());
-      LogBatch logs = OracleManifests.batch(shippedLogs, threads, incremental.startPosition(), identity.zone());
-      mkdir(RmanScripts.pieceDirectory(WORK, "itlogs"));
-      RmanLog shipped = rman("itlogs", RmanScripts.shipLogs(new LogShipment("itlogs", WORK, 1, logs.sequences())));
-      assertThat(shipped.handlesTagged(RmanScripts.tag("itlogs"))).isNotEmpty();
-      batch = OracleManifests.logs("itlogs", "free", identity, logs, pieces(root, "itlogs", identity));
-    }
+    LogRequest logRequest = new LogRequest("itlogs-ship", "itlogs", List.of());
+    PhysicalJob<CollectedLogs> collected = done(() -> layer.collectLogs(target, logRequest));
+    assertThat(collected.state()).as(collected.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    LogManifest batch = bucket.publish(collected.result().batch().orElseThrow(), collected.result().files());
     assertThat(new BigInteger(batch.endPosition())).isGreaterThan(new BigInteger(between));
 
-    // The local retention, with the shipped logs counted as in S3 and a limit in the future: RMAN deletes exactly those.
-    try (Connection root = root()) {
-      Instant limit = Instant.now().plus(Duration.ofMinutes(5));
-      Set<LogKey> inS3 = shippedLogs.stream().map(log -> new LogKey(log.thread(), log.sequence())).collect(Collectors.toSet());
-      List<SequenceRange> deletable = OracleManifests.deletable(OracleBackupQueries.logsCompletedBefore(root, limit, identity.zone()), inS3,
-          limit, identity.zone());
-      assertThat(deletable).isNotEmpty();
-      RmanLog deleted = rman("itdelete", RmanScripts.deleteArchivelogs(new ArchivelogDeletion(deletable, limit, identity.zone())));
-      assertThat(deleted.deletedObjects()).isPositive();
+    for (String job : List.of("itfull-backup", "itincr-backup", "itlogs-ship")) {
+      layer.release(target, job);
     }
+    // With the shipped batch in the catalog and a clock two days on, the local retention deletes exactly its logs.
+    List<String> pruned = layer.pruneLocalLogs(target, List.of(batch), Instant.now().plus(Duration.ofDays(2)));
+    assertThat(pruned).isNotEmpty();
 
-    // As after an upload and a download: the pieces elsewhere, the work directory gone.
-    exec("cp -r " + WORK + "/. " + DOWNLOADS + "/ && rm -rf " + WORK);
-    String controlfile = incremental.pieces().stream().map(Piece::name).filter(name -> name.startsWith(RmanScripts.CONTROLFILE_PREFIX))
-        .findFirst().orElseThrow();
-    RmanLog restored = rman("itrestore", RmanScripts.restore(new Restore(DOWNLOADS,
-        Optional.of(DOWNLOADS.resolve("itincr").resolve(controlfile)), Optional.empty(), new UntilScn(between), 1, identity.dbid())));
-    assertThat(restored.succeeded()).isTrue();
-    exec("sqlplus -s / as sysdba <<'SQL'\nALTER PLUGGABLE DATABASE ALL OPEN;\nSQL");
+    List<Piece> pieces = new ArrayList<>(full.pieces());
+    pieces.addAll(incremental.pieces());
+    pieces.addAll(batch.pieces());
+    RecoveryPlan plan = new RecoveryPlan("free", Dialect.ORACLE, RecoveryPoint.latest(), identity.incarnation(), identity.dbid(),
+        List.of(full, incremental), List.of(batch), pieces, pieces.stream().mapToLong(Piece::size).sum(), batch.endTime(), between,
+        "none");
+    assertThat(layer.restoreActions(target, plan)).contains("RMAN>   SET UNTIL SCN " + between + ";", "RMAN> ALTER DATABASE OPEN RESETLOGS;");
+    PhysicalJob<RestoredPoint> restored = done(() -> layer.restore(target, new RestoreRequest("itrestore", plan)));
+    assertThat(restored.state()).as(restored.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
 
-    try (Connection root = root()) {
-      RestoreResult result = OracleBackupQueries.restoreResult(root);
-      assertThat(result.problems(identity.incarnation())).isEmpty();
-    }
-    try (Connection pdb = pdb(); Statement statement = pdb.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT COUNT(*), MAX(ID) FROM SYSTEM.RB_IT")) {
-      rows.next();
-      assertThat(rows.getLong(1)).isEqualTo(20);
-      assertThat(rows.getLong(2)).isEqualTo(20);
-    }
+    await().atMost(Duration.ofMinutes(2)).ignoreExceptions().untilAsserted(() -> {
+      try (Connection root = root()) {
+        RestoreResult result = OracleBackupQueries.restoreResult(root);
+        assertThat(result.problems(identity.incarnation())).isEmpty();
+      }
+    });
+    await().atMost(Duration.ofMinutes(2)).ignoreExceptions().untilAsserted(() -> {
+      try (Connection pdb = pdb(); Statement statement = pdb.createStatement();
+          ResultSet rows = statement.executeQuery("SELECT COUNT(*), MAX(ID) FROM SYSTEM.RB_IT")) {
+        rows.next();
+        assertThat(rows.getLong(1)).isEqualTo(20);
+        assertThat(rows.getLong(2)).isEqualTo(20);
+      }
+    });
   }
 
-  private BackupManifest backup(String id, BackupType type, String parent, DatabaseIdentity identity) throws Exception {
-    String fromScn;
-    try (Connection root = root()) {
-      fromScn = OracleBackupQueries.identity(root, Optional.empty()).currentScn();
-    }
-    mkdir(RmanScripts.pieceDirectory(WORK, id));
-    RmanLog log = rman(id, RmanScripts.backup(new Backup(id, type, WORK, 1, RmanScripts.DEFAULT_SECTION_SIZE_MEGABYTES, fromScn,
-        identity.spfile())));
-    assertThat(log.handlesTagged(RmanScripts.tag(id))).anyMatch(handle -> handle.contains("/" + RmanScripts.CONTROLFILE_PREFIX));
-    try (Connection root = root()) {
-      List<Piece> pieces = pieces(root, id, identity);
-      assertThat(pieces).extracting(Piece::name).containsExactlyInAnyOrderElementsOf(log.handlesTagged(RmanScripts.tag(id)).stream()
-          .map(handle -> Path.of(handle).getFileName().toString()).toList());
-      return OracleManifests.backup(id, "free", type, parent, identity, OracleBackupQueries.range(root, RmanScripts.tag(id), fromScn), pieces);
-    }
+  private static TakenBackup taken(Supplier<PhysicalJob<TakenBackup>> call) {
+    PhysicalJob<TakenBackup> job = done(call);
+    assertThat(job.state()).as(job.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    return job.result();
   }
 
-  private static List<Piece> pieces(Connection root, String id, DatabaseIdentity identity) throws SQLException {
-    List<Piece> pieces = new ArrayList<>();
-    for (OracleBackupQueries.PieceRow row : OracleBackupQueries.pieces(root, RmanScripts.tag(id), identity.zone())) {
-      String name = Path.of(row.handle()).getFileName().toString();
-      pieces.add(new Piece(name, "backups/free/" + id + "/" + name, row.bytes(), "unchecked-here"));
-    }
-    return pieces;
+  private static <T> PhysicalJob<T> done(Supplier<PhysicalJob<T>> call) {
+    return await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(2)).until(call::get, PhysicalJob::isDone);
   }
 
-  /** Runs a script the way Rebound does (command line and environment from {@link RmanInvocation}), inside the container. */
-  private static RmanLog rman(String job, String script) throws Exception {
-    Path directory = JOBS.resolve(job);
-    mkdir(directory);
-    RmanInvocation.Invocation invocation = RmanInvocation.of(null, Map.of(), directory, script);
-    oracle.copyFileToContainer(Transferable.of(script, 0644), directory.resolve(RmanInvocation.COMMAND_FILE).toString());
-    List<String> command = new ArrayList<>(List.of("env"));
-    invocation.environment().forEach((name, value) -> command.add(name + "=" + value));
-    command.addAll(invocation.command());
-    ExecResult run = oracle.execInContainer(command.toArray(String[]::new));
-    String log = oracle.execInContainer("cat", directory.resolve(RmanInvocation.LOG_FILE).toString()).getStdout();
-    RmanLog parsed = RmanLog.parse(log.lines().toList());
-    assertThat(parsed.succeeded()).as(script + "\n" + log + run.getStdout() + run.getStderr()).isTrue();
-    assertThat(run.getExitCode()).as(log).isZero();
-    return parsed;
-  }
-
-  private static void mkdir(Path directory) throws Exception {
-    exec("mkdir -p " + directory);
-  }
-
-  private static void exec(String shell) throws Exception {
-    ExecResult result = oracle.execInContainer("bash", "-c", shell);
-    assertThat(result.getExitCode()).as(shell + "\n" + result.getStdout() + result.getStderr()).isZero();
+  private static String rootUrl() {
+    return "jdbc:oracle:thin:@" + oracle.getHost() + ":" + oracle.getOraclePort() + "/FREE";
   }
 
   private static Connection root() throws SQLException {
-    return DriverManager.getConnection("jdbc:oracle:thin:@" + oracle.getHost() + ":" + oracle.getOraclePort() + "/FREE", "system",
-        oracle.getPassword());
+    return DriverManager.getConnection(rootUrl(), "system", oracle.getPassword());
   }
 
   private static Connection pdb() throws SQLException {
