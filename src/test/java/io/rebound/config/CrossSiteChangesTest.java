@@ -1,0 +1,54 @@
+package io.rebound.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CrossSiteChangesTest {
+
+  @ParameterizedTest(name = "{0} Sec-Fetch-Site={1} Origin={2} Host={3} refused={4}")
+  @CsvSource(nullValues = "-", value = {
+      // Marked by the browser: another site, a sibling site, in any case and spacing.
+      "POST, cross-site, -, rebound:8080, true",
+      "POST, same-site, -, rebound:8080, true",
+      "DELETE, Cross-Site, -, rebound:8080, true",
+      "PUT, ' cross-site ', -, rebound:8080, true",
+      "POST, same-origin, -, rebound:8080, false",
+      "POST, none, -, rebound:8080, false",
+      // The mark wins over Origin when both come.
+      "POST, same-origin, https://elsewhere.example, rebound:8080, false",
+      "POST, cross-site, http://rebound:8080, rebound:8080, true",
+      // Reads go on whatever they carry.
+      "GET, cross-site, https://elsewhere.example, rebound:8080, false",
+      "head, cross-site, -, rebound:8080, false",
+      "OPTIONS, cross-site, -, rebound:8080, false",
+      // Unmarked: Origin against Host.
+      "POST, -, https://elsewhere.example, rebound:8080, true",
+      "POST, -, http://rebound:8080, rebound:8080, false",
+      "POST, -, http://REBOUND:8080, rebound:8080, false",
+      "POST, -, http://rebound:8081, rebound:8080, true",
+      "POST, -, http://rebound.evil:8080, rebound:8080, true",
+      "POST, -, https://rebound, rebound, false",
+      "POST, -, https://rebound, rebound:443, false",
+      "POST, -, http://rebound, rebound:80, false",
+      "POST, -, http://rebound, rebound:443, true",
+      "POST, -, https://rebound:443, rebound, false",
+      "POST, -, null, rebound:8080, true",
+      "POST, -, not a uri, rebound:8080, true",
+      "POST, -, rebound:8080, rebound:8080, true",
+      "POST, -, https://elsewhere.example, -, true",
+      // Unmarked and without Origin: a client that is no browser.
+      "POST, -, -, rebound:8080, false",
+      "PATCH, -, -, -, false",
+  })
+  void shouldRefuseOnlyChangesThatAPageOfAnotherSiteMade(String method, String fetchSite, String origin, String host, boolean refused) {
+    assertThat(CrossSiteChanges.refused(method, fetchSite, origin, host)).isEqualTo(refused);
+  }
+
+  @ParameterizedTest
+  @CsvSource(nullValues = "-", value = {"-", "GET"})
+  void shouldLetARequestWithoutAChangingMethodGoOn(String method) {
+    assertThat(CrossSiteChanges.refused(method, "cross-site", "https://elsewhere.example", "rebound")).isFalse();
+  }
+}
