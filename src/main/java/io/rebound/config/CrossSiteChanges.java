@@ -70,12 +70,21 @@ class CrossSiteChanges extends HttpFilter {
       return false;
     }
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+    int defaultPort = scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+    int originPort = uri.getPort() != -1 ? uri.getPort() : defaultPort;
+    // Host carries the port only when it is not the scheme's default ("[::1]:8080" for an address of IPv6).
     String expected = host.trim().toLowerCase(Locale.ROOT);
-    String originHost = uri.getHost().toLowerCase(Locale.ROOT);
-    // Host carries the port only when it is not the scheme's default; compare both spellings.
-    return expected.equals(originHost + ":" + port) || (uri.getPort() == -1 && expected.equals(originHost))
-        || (port == 80 && scheme.equals("http") && expected.equals(originHost))
-        || (port == 443 && scheme.equals("https") && expected.equals(originHost));
+    int colon = expected.lastIndexOf(':');
+    String hostName = expected;
+    int hostPort = defaultPort;
+    if (colon > expected.lastIndexOf(']')) {
+      hostName = expected.substring(0, colon);
+      try {
+        hostPort = Integer.parseInt(expected.substring(colon + 1));
+      } catch (NumberFormatException unreadable) {
+        return false;
+      }
+    }
+    return hostName.equals(uri.getHost().toLowerCase(Locale.ROOT)) && hostPort == originPort;
   }
 }

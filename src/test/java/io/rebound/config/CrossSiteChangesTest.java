@@ -2,7 +2,11 @@ package io.rebound.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CrossSiteChangesTest {
@@ -38,12 +42,47 @@ class CrossSiteChangesTest {
       "POST, -, not a uri, rebound:8080, true",
       "POST, -, rebound:8080, rebound:8080, true",
       "POST, -, https://elsewhere.example, -, true",
+      "POST, -, http://rebound:80, rebound, false",
+      "POST, -, https://rebound:8443, rebound, true",
+      "POST, -, http://rebound:8080, rebound:x, true",
+      "POST, -, http://rebound:8080, rebound:, true",
+      "POST, -, http://[::1]:8080, [::1]:8080, false",
+      "POST, -, http://[::1], [::1], false",
+      "POST, -, http://[::1]:8080, [::1], true",
+      "POST, -, http://[::2]:8080, [::1]:8080, true",
+      "POST, -, ftp://rebound, rebound, false",
+      "POST, -, ftp://rebound:21, rebound, true",
       // Unmarked and without Origin: a client that is no browser.
       "POST, -, -, rebound:8080, false",
       "PATCH, -, -, -, false",
   })
   void shouldRefuseOnlyChangesThatAPageOfAnotherSiteMade(String method, String fetchSite, String origin, String host, boolean refused) {
     assertThat(CrossSiteChanges.refused(method, fetchSite, origin, host)).isEqualTo(refused);
+  }
+
+  @Test
+  void shouldAnswerARefusedChangeWith403AndItsReasonAndPassEverythingElseOn() throws Exception {
+    CrossSiteChanges filter = new CrossSiteChanges();
+    MockHttpServletRequest refused = new MockHttpServletRequest("POST", "/engine-rest/task/1/claim");
+    refused.addHeader("Sec-Fetch-Site", "cross-site");
+    MockHttpServletResponse answer = new MockHttpServletResponse();
+    MockFilterChain untouched = new MockFilterChain();
+
+    filter.doFilter(refused, answer, untouched);
+
+    assertThat(answer.getStatus()).isEqualTo(403);
+    assertThat(answer.getContentType()).isEqualTo("application/json");
+    assertThat(answer.getContentAsString()).contains("\"status\":403", "another site");
+    assertThat(untouched.getRequest()).as("the chain never ran").isNull();
+
+    MockHttpServletRequest own = new MockHttpServletRequest("POST", "/engine-rest/task/1/claim");
+    own.addHeader("Sec-Fetch-Site", "same-origin");
+    MockHttpServletResponse passed = new MockHttpServletResponse();
+    MockFilterChain chain = new MockFilterChain();
+    filter.doFilter(own, passed, chain);
+    assertThat(chain.getRequest()).isSameAs(own);
+    assertThat(passed.getStatus()).isEqualTo(200);
+    assertThat(passed.getContentAsString()).isEmpty();
   }
 
   @ParameterizedTest

@@ -110,6 +110,7 @@ class WebappSessionAuthenticationTest {
       for (MockHttpServletResponse answer : List.of(noToken, wrongToken, emptyToken)) {
         assertThat(answer.getStatus()).as(method).isEqualTo(403);
         assertThat(answer.getContentAsString()).contains("X-XSRF-TOKEN");
+        assertThat(answer.getContentType()).isEqualTo("application/json");
       }
 
       Chain allowed = new Chain();
@@ -134,6 +135,7 @@ class WebappSessionAuthenticationTest {
 
     assertThat(response.getStatus()).isEqualTo(401);
     assertThat(response.getHeader("WWW-Authenticate")).isNull();
+    assertThat(response.getContentType()).isEqualTo("application/json");
     assertThat(response.getContentAsString()).contains("log in first");
     assertThat(chain.seen).isEmpty();
   }
@@ -141,7 +143,9 @@ class WebappSessionAuthenticationTest {
   @Test
   void shouldNotTakeASessionWhoseUserNoLongerExistsOrARequestThatCarriesCredentials() throws Exception {
     Chain chain = new Chain();
-    filter.doFilter(request("GET", "removed-user", null), new MockHttpServletResponse(), chain);
+    MockHttpServletResponse removed = new MockHttpServletResponse();
+    filter.doFilter(request("GET", "removed-user", null), removed, chain);
+    assertThat(removed.getStatus()).isGreaterThanOrEqualTo(400);
     MockHttpServletRequest withHeader = request("GET", "op", null);
     withHeader.addHeader("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("op:wrong".getBytes()));
     MockHttpServletResponse answer = new MockHttpServletResponse();
