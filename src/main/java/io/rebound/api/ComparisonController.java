@@ -125,6 +125,8 @@ class ComparisonController {
 
   @PostMapping("/{id}/retry-failed")
   ResponseEntity<Map<String, Object>> retryFailed(@PathVariable String id) {
+    // Asked first, so that someone who may not compare cannot tell from the answer whether a comparison exists.
+    callers.requireGroup("retrying a comparison", ReboundGroups.OPERATORS, ReboundGroups.ADMINS);
     store.comparison(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
     if (running(id)) {
       return ResponseEntity.status(HttpStatus.CONFLICT)

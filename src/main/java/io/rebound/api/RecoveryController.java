@@ -128,7 +128,7 @@ class RecoveryController {
     if (caller != null && ledger.of(processInstanceId).requester().map(caller::equals).orElse(false)) {
       // The engine hides the approval from its requester; say why rather than "not found", and keep the attempt.
       String refusal = "four eyes: " + caller + " requested this run and cannot approve it";
-      audit.record(processInstanceId, AuditEventType.APPROVAL_REFUSED, "approval", caller, refusal, Map.of());
+      audit.recordRefusal(processInstanceId, "approval", caller, refusal, Map.of());
       throw new ApprovalRefusedException(refusal);
     }
     String[] approvalTasks = runbooks.destructive().stream()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -79,6 +80,30 @@ public class AuditTrail {
     // A thread whose transaction already holds the head (see recordWithRun) would wait on itself.
     TransactionTemplate transaction = TransactionSynchronizationManager.hasResource(HEAD_HELD) ? callersTransaction : ownTransaction;
     return append(transaction, processInstanceId, type, step, actor, outcome, details);
+  }
+
+  /** How long the same user's same refusal in a run is not written again. */
+  static final Duration REPEATED_REFUSAL = Duration.ofMinutes(10);
+
+  /**
+   * Records a refused approval ({@link AuditEventType#APPROVAL_REFUSED}) as {@link #record} does, unless the run's
+   * newest refusal is the same user's same refusal, written less than {@link #REPEATED_REFUSAL} ago: a requester who
+   * tries their own approval in a loop would otherwise fill the trail with one event per try. The first of a series
+   * stays, and so does every other refusal or user. Returns whether the event was written.
+   */
+  public boolean recordRefusal(String processInstanceId, String step, String actor, String outcome, Map<String, ?> details) {
+    String safeActor = actor == null ? "rebound" : actor;
+    String safeOutcome = truncate(redactor.redact(outcome), 4000);
+    Instant since = Instant.now().minus(REPEATED_REFUSAL);
+    boolean repeated = latest(processInstanceId, AuditEventType.APPROVAL_REFUSED)
+        .filter(last -> last.actor().equals(safeActor) && last.outcome().equals(safeOutcome))
+        .filter(last -> Instant.parse(last.at()).isAfter(since))
+        .isPresent();
+    if (repeated) {
+      return false;
+    }
+    record(processInstanceId, AuditEventType.APPROVAL_REFUSED, step, actor, outcome, details);
+    return true;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.rebound.target.TargetProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -23,8 +24,18 @@ public record ReboundProperties(
     @DefaultValue("./data/jobs") Path workDirectory,
     @DefaultValue Steps steps) {
 
+  /**
+   * What a target's name may be: it becomes part of process keys, timer event ids, object keys in the bucket and
+   * file names, so it holds letters, digits, {@code _} and {@code -} only, starting with a letter.
+   */
+  static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
+
   public ReboundProperties {
     targets = targets == null ? Map.of() : Map.copyOf(targets);
+    targets.keySet().stream().filter(name -> !TARGET_NAME.matcher(name).matches()).findFirst().ifPresent(name -> {
+      throw new IllegalArgumentException("rebound.targets: the name '" + name + "' is not allowed; a target's name is a letter, then"
+          + " up to 62 letters, digits, '_' or '-' (it becomes part of process keys, object keys and file names)");
+    });
     restoreProfiles = restoreProfiles == null ? Map.of() : Map.copyOf(restoreProfiles);
   }
 

@@ -10,8 +10,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Filters that refuse a request before anything else sees it: the Admin webapp's setup of a first
- * administrator, and request bodies over the size limit. Both come before authentication and before the
- * webapps' own filters.
+ * administrator, request bodies over the size limit, and changes a page of another site made. All come before
+ * authentication and before the webapps' own filters.
  */
 @Configuration
 class RequestGuards {
@@ -34,6 +34,17 @@ class RequestGuards {
     // The webapps reach the engine's REST API under their own path too (<application-path>/api/engine/...).
     registration.addUrlPatterns("/api/*", "/engine-rest/*", camunda.getWebapp().getApplicationPath() + "/api/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+    return registration;
+  }
+
+  @Bean
+  FilterRegistrationBean<CrossSiteChanges> crossSiteChanges() {
+    FilterRegistrationBean<CrossSiteChanges> registration = new FilterRegistrationBean<>(new CrossSiteChanges());
+    registration.setName("cross-site-changes");
+    // The webapps' own API (<application-path>/api/...) has their CSRF token for that; these two take basic
+    // credentials, which a browser sends with a request of any page.
+    registration.addUrlPatterns("/api/*", "/engine-rest/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
     return registration;
   }
 }

@@ -28,9 +28,8 @@ import org.camunda.bpm.webapp.impl.security.filter.util.CsrfConstants;
  * {@code Authorization} header is always judged by it. A session's user is looked up again on every request
  * (groups included), so a user removed or taken out of a group loses access at once, not when the webapps' cache
  * expires. A change made with a session must carry the webapps' CSRF token ({@code X-XSRF-TOKEN}), as every
- * change through the webapps does: a page of another site can make the browser send the cookie, not the token. A
- * change the browser marks as made by a page of another site is refused whatever it carries: the browser would send
- * the basic credentials it keeps for this server with it, and some changes take no body that would need a preflight.
+ * change through the webapps does: a page of another site can make the browser send the cookie, not the token.
+ * Changes a page of another site made are refused before this filter, whatever they carry ({@link CrossSiteChanges}).
  */
 class WebappSessionAuthentication extends ProcessEngineAuthenticationFilter {
 
@@ -46,15 +45,6 @@ class WebappSessionAuthentication extends ProcessEngineAuthenticationFilter {
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
     HttpServletRequest http = (HttpServletRequest) request;
     HttpServletResponse answer = (HttpServletResponse) response;
-    if (!READS.contains(http.getMethod()) && fromAnotherSite(http)) {
-      // A browser sends the basic credentials it keeps for this server with a page of another site's request too,
-      // and several changes take no body, so nothing else stops such a request: the browser's own mark does.
-      answer.setStatus(HttpServletResponse.SC_FORBIDDEN);
-      answer.setContentType("application/json");
-      answer.getOutputStream().write(("{\"status\":403,\"error\":\"Forbidden\",\"message\":\"a change to /api from a page of another "
-          + "site is refused\"}").getBytes(StandardCharsets.UTF_8));
-      return;
-    }
     String userId = http.getHeader("Authorization") == null ? sessionUser(http.getSession(false)) : null;
     if (userId == null && http.getHeader("Authorization") == null && "XMLHttpRequest".equals(http.getHeader("X-Requested-With"))) {
       // A page's script asking without a login: 401 without a basic challenge, which would make the browser prompt.
@@ -87,12 +77,6 @@ class WebappSessionAuthentication extends ProcessEngineAuthenticationFilter {
     } finally {
       identity.clearAuthentication();
     }
-  }
-
-  /** Whether the browser says a page of another site made the request ({@code Sec-Fetch-Site}); clients that are no browser do not say. */
-  static boolean fromAnotherSite(HttpServletRequest request) {
-    String site = request.getHeader("Sec-Fetch-Site");
-    return "cross-site".equals(site) || "same-site".equals(site);
   }
 
   /** The user the session is logged in as on this engine, or null. */

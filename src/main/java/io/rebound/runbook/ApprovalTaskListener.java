@@ -90,7 +90,7 @@ final class ApprovalTaskListener implements TaskListener {
     }
     if (hasTransientVariables(task)) {
       String why = "the approval takes only " + Approval.DECISION + ", not transient variables";
-      audit.record(processInstanceId, AuditEventType.APPROVAL_REFUSED, "approval", user, why, Map.of("taskId", task.getId()));
+      audit.recordRefusal(processInstanceId, "approval", user, why, Map.of("taskId", task.getId()));
       throw new RunbookGuardException(why);
     }
     Object approved = task.getVariable(Approval.APPROVED);
@@ -166,7 +166,7 @@ final class ApprovalTaskListener implements TaskListener {
   }
 
   private void refuse(DelegateTask task, String user, String refusal) {
-    audit.record(task.getProcessInstanceId(), AuditEventType.APPROVAL_REFUSED, "approval", user, refusal, Map.of("taskId", task.getId()));
+    audit.recordRefusal(task.getProcessInstanceId(), "approval", user, refusal, Map.of("taskId", task.getId()));
     throw new ApprovalRefusedException(refusal);
   }
 

@@ -27,6 +27,15 @@ public interface Runbook<R> {
     return List.of(key());
   }
 
+  /**
+   * Whether a process with this key is one of the runbook's: by default one of {@link #processKeys()}. A runbook whose
+   * schedules come and go with the configuration also owns the processes of schedules no longer configured, whose runs
+   * may still be under way: the engine parses their model again after a restart and must still find the runbook.
+   */
+  default boolean owns(String processKey) {
+    return processKeys().contains(processKey);
+  }
+
   /** How the runbook is named in the audit trail and in messages, e.g. {@code schema restore}. */
   String title();
 

@@ -29,7 +29,7 @@ public class Runbooks {
     if (own != null) {
       return Optional.of(own);
     }
-    return byKey.values().stream().filter(runbook -> runbook.processKeys().contains(key)).findFirst();
+    return byKey.values().stream().filter(runbook -> runbook.owns(key)).findFirst();
   }
 
   public Runbook<?> get(String key) {

@@ -130,6 +130,12 @@ class ComparisonIT {
     try (Connection connection = source.getPostgresDatabase().getConnection()) {
       run(connection, "CREATE TABLE shop.items_filtered_view_missing (id int PRIMARY KEY)");
     }
+    // Someone who may not compare learns nothing from a retry, not even whether the comparison exists.
+    Http.Answer outsiderKnown = http.post("/api/comparisons/" + id + "/retry-failed", TestUsers.OUTSIDER, PW, Map.of());
+    Http.Answer outsiderUnknown = http.post("/api/comparisons/no-such-comparison/retry-failed", TestUsers.OUTSIDER, PW, Map.of());
+    assertThat(outsiderKnown.status()).as(outsiderKnown.body()).isEqualTo(403);
+    assertThat(outsiderUnknown.status()).isEqualTo(403);
+    assertThat(outsiderUnknown.body()).isEqualTo(outsiderKnown.body());
     Http.Answer retry = http.post("/api/comparisons/" + id + "/retry-failed", TestUsers.OPERATOR, PW, Map.of());
     assertThat(retry.status()).as(retry.body()).isEqualTo(202);
 

@@ -291,6 +291,16 @@ class SchemaRestoreIT {
     Http.Answer own = http.post("/api/recoveries/" + id + "/approval", TestUsers.BOTH, PW, Map.of("approved", true));
     assertThat(own.status()).as(own.body()).isEqualTo(403);
     assertThat(own.json().get("message").asText()).contains("four eyes");
+    // Tried again and again, refused every time, written to the trail once.
+    for (int attempt = 0; attempt < 5; attempt++) {
+      assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.BOTH, PW, Map.of("approved", true)).status()).isEqualTo(403);
+    }
+    JsonNode tried = http.get("/api/recoveries/" + id + "/audit", TestUsers.BOTH, PW).json();
+    long refusals = 0;
+    for (JsonNode event : tried) {
+      refusals += event.toString().contains("APPROVAL_REFUSED") ? 1 : 0;
+    }
+    assertThat(refusals).as(tried.toString()).isEqualTo(1);
 
     // The engine does not even show the requester the approval of their own run.
     assertThat(http.get("/engine-rest/task?processInstanceId=" + id, TestUsers.BOTH, PW).json()).isEmpty();

@@ -71,6 +71,35 @@ class AuditTrailTest {
   }
 
   @Test
+  void shouldWriteARefusalRepeatedWordForWordBySameUserOnlyOnceInItsWindow() {
+    assertThat(audit.recordRefusal("run-1", "approval", "op", "four eyes: op requested this run", Map.of())).isTrue();
+    assertThat(audit.recordRefusal("run-1", "approval", "op", "four eyes: op requested this run", Map.of("taskId", "t1"))).isFalse();
+    assertThat(audit.recordRefusal("run-1", "approval", "op", "four eyes: op requested this run", Map.of())).isFalse();
+    // Another reason, another user, another run, an unauthenticated try: each is written.
+    assertThat(audit.recordRefusal("run-1", "approval", "op", "approved must be true or false", Map.of())).isTrue();
+    assertThat(audit.recordRefusal("run-1", "approval", "op", "four eyes: op requested this run", Map.of()))
+        .as("the newest refusal was another one").isTrue();
+    assertThat(audit.recordRefusal("run-1", "approval", "appr", "four eyes: op requested this run", Map.of())).isTrue();
+    assertThat(audit.recordRefusal("run-2", "approval", "appr", "four eyes: op requested this run", Map.of())).isTrue();
+    assertThat(audit.recordRefusal("run-2", "approval", null, "an approval must be given by an authenticated user", Map.of())).isTrue();
+    assertThat(audit.recordRefusal("run-2", "approval", null, "an approval must be given by an authenticated user", Map.of())).isFalse();
+    // A secret in the refusal is compared as it was written: redacted.
+    assertThat(audit.recordRefusal("run-3", "approval", "op", "bad Very-Secret-1", Map.of())).isTrue();
+    assertThat(audit.recordRefusal("run-3", "approval", "op", "bad Very-Secret-1", Map.of())).isFalse();
+
+    assertThat(audit.events("run-1")).extracting(AuditEvent::type).containsOnly("APPROVAL_REFUSED").hasSize(4);
+    assertThat(audit.events("run-1")).extracting(AuditEvent::actor).containsExactly("op", "op", "op", "appr");
+
+    // Once the window has passed, the same refusal is written again.
+    jdbc.update("UPDATE rebound_audit SET occurred_at = ? WHERE process_instance_id = 'run-2'",
+        java.sql.Timestamp.from(java.time.Instant.now().minus(AuditTrail.REPEATED_REFUSAL).minusSeconds(5)));
+    assertThat(audit.recordRefusal("run-2", "approval", null, "an approval must be given by an authenticated user", Map.of())).isTrue();
+    jdbc.update("UPDATE rebound_audit SET occurred_at = ? WHERE process_instance_id = 'run-3'",
+        java.sql.Timestamp.from(java.time.Instant.now().minus(AuditTrail.REPEATED_REFUSAL).plusSeconds(30)));
+    assertThat(audit.recordRefusal("run-3", "approval", "op", "bad Very-Secret-1", Map.of())).as("still inside the window").isFalse();
+  }
+
+  @Test
   void shouldChainEveryRowToTheOneBeforeAndAnchorTheHead() throws Exception {
     AuditEvent first = audit.record("run-1", AuditEventType.REQUESTED, "request", "op", "requested", Map.of("target", "t"));
     AuditEvent second = audit.record("run-2", AuditEventType.REQUESTED, "request", "op", "requested", Map.of());

@@ -103,6 +103,37 @@ class CrossSiteChangesIT {
     assertThat(me.statusCode()).as(me.body()).isEqualTo(401);
   }
 
+  @Test
+  void shouldRefuseAChangeToTheEnginesRestApiFromAPageOfAnotherSiteCarryingBasicCredentials() throws Exception {
+    HttpResponse<String> answer = post("/engine-rest/task/no-such-task/claim", "cross-site");
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
+    assertThat(answer.body()).contains("another site");
+  }
+
+  @Test
+  void shouldRefuseAChangeFromAnotherSiteByItsOriginWhenTheBrowserSendsNoFetchMetadata() throws Exception {
+    HttpResponse<String> api = send("/api/runs/no-such-run/cancel", null, "https://elsewhere.example");
+    HttpResponse<String> engine = send("/engine-rest/task/no-such-task/claim", null, "https://elsewhere.example");
+
+    assertThat(api.statusCode()).as(api.body()).isEqualTo(403);
+    assertThat(engine.statusCode()).as(engine.body()).isEqualTo(403);
+    // The console's own page, by Origin alone, reaches the API (which answers: there is no such run).
+    assertThat(send("/api/runs/no-such-run/cancel", null, "http://localhost:" + port).statusCode()).isEqualTo(404);
+  }
+
+  private HttpResponse<String> send(String path, String fetchSite, String origin) throws IOException, InterruptedException {
+    HttpRequest.Builder request = basic(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
+        .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30));
+    if (fetchSite != null) {
+      request.header("Sec-Fetch-Site", fetchSite);
+    }
+    if (origin != null) {
+      request.header("Origin", origin);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpResponse<String> post(String path, String fetchSite) throws IOException, InterruptedException {
     HttpRequest.Builder request = basic(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
         .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30));

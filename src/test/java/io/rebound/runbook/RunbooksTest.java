@@ -48,6 +48,49 @@ class RunbooksTest {
   }
 
   @Test
+  void shouldFindARunbookByAProcessKeyItOwnsWithoutListingIt() {
+    Descriptor owning = new Descriptor("owning", Optional.empty(), List.of("owning"));
+    Runbook<Object> retiring = new Runbook<>() {
+      @Override
+      public String key() {
+        return "retiring";
+      }
+
+      @Override
+      public String title() {
+        return "retiring";
+      }
+
+      @Override
+      public RunbookInputs<Object> inputs() {
+        return null;
+      }
+
+      @Override
+      public Optional<Approval<Object>> approval() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Map<String, RunOutcome> outcomes() {
+        return Map.of();
+      }
+
+      @Override
+      public boolean owns(String processKey) {
+        return processKey.startsWith("retiring.");
+      }
+    };
+    Runbooks registry = new Runbooks(List.of(retiring, restore));
+
+    assertThat(registry.find("retiring.gone")).containsSame(retiring);
+    assertThat(registry.find("retiring")).as("its own key, always").containsSame(retiring);
+    assertThat(registry.keys()).containsExactly("retiring", "restore");
+    assertThat(owning.owns("owning")).isTrue();
+    assertThat(owning.owns("owning.x")).isFalse();
+  }
+
+  @Test
   void shouldTellTheRunbooksThatDestroyAndTheirApprovalTask() {
     assertThat(runbooks.destructive()).containsExactly(restore);
     assertThat(runbooks.withApprovalTask("UserTask_Approve")).containsSame(restore);

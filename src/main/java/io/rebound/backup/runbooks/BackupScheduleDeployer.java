@@ -68,8 +68,13 @@ class BackupScheduleDeployer {
     }
     Set<String> wanted = all.stream().map(Schedule::processKey).collect(Collectors.toSet());
     for (ProcessDefinition retired : repository.createProcessDefinitionQuery().processDefinitionKeyLike(DatabaseBackupProcess.KEY + ".%")
-        .latestVersion().active().list()) {
-      if (!wanted.contains(retired.getKey())) {
+        .latestVersion().list()) {
+      if (wanted.contains(retired.getKey())) {
+        continue;
+      }
+      // Its runs under way are still runs of the runbook: listed, followed and ended as any other.
+      schedules.retire(retired.getKey());
+      if (!retired.isSuspended()) {
         repository.updateProcessDefinitionSuspensionState().byProcessDefinitionKey(retired.getKey()).suspend();
         LOG.info("Backup schedule {} is no longer configured: its process is suspended, its timer stopped", retired.getKey());
       }

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.camunda.bpm.engine.impl.calendar.CronTimer;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -46,6 +49,12 @@ class BackupSchedules {
 
   static final String DEFAULT_RETENTION_SCHEDULE = "0 30 3 * * ?";
 
+  /** The key of a schedule's process: {@code database-backup.<task>.<target>}, a target's name as the configuration allows it. */
+  private static final Pattern SCHEDULE_PROCESS_KEY = Pattern.compile(Pattern.quote(DatabaseBackupProcess.KEY) + "\\.(full|incremental|logs|prune)"
+      + "\\.[A-Za-z][A-Za-z0-9_-]{0,62}");
+
+  private final Set<String> retired = ConcurrentHashMap.newKeySet();
+
   private final Environment environment;
   private final Targets targets;
   private final BucketAccess bucket;
@@ -75,6 +84,23 @@ class BackupSchedules {
         ResolvableType.forClassWithGenerics(Map.class, ResolvableType.forClass(String.class),
             ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class)))).orElse(Map.of());
     return targets.getOrDefault(target, Map.of()).containsKey("backup");
+  }
+
+  /** Whether a process key is one a schedule's process has, configured now or not. */
+  static boolean isScheduleProcessKey(String processKey) {
+    return SCHEDULE_PROCESS_KEY.matcher(processKey).matches();
+  }
+
+  /** Records the process of a schedule no longer configured: still deployed (suspended), its runs may still be under way. */
+  void retire(String processKey) {
+    if (isScheduleProcessKey(processKey)) {
+      retired.add(processKey);
+    }
+  }
+
+  /** The processes of schedules no longer configured, in a stable order. */
+  List<String> retired() {
+    return retired.stream().sorted().toList();
   }
 
   /** The recovery window of a target's retention. */

@@ -54,12 +54,22 @@ class DatabaseBackupRunbook implements Runbook<BackupRunRequest> {
     return Map.of(END_BACKED_UP, RunOutcome.COMPLETED, END_PRUNED, RunOutcome.COMPLETED);
   }
 
-  /** Its own process and one per schedule (the engine takes one timer start event per process). */
+  /**
+   * Its own process and one per schedule (the engine takes one timer start event per process), with those of
+   * schedules no longer configured whose processes are still deployed (suspended): their runs are still runs.
+   */
   @Override
   public List<String> processKeys() {
     List<String> keys = new ArrayList<>(List.of(key()));
     schedules.all().forEach(schedule -> keys.add(schedule.processKey()));
+    schedules.retired().stream().filter(key -> !keys.contains(key)).forEach(keys::add);
     return keys;
+  }
+
+  /** Also a schedule's process whatever the configuration says now: a run it started may outlive the schedule. */
+  @Override
+  public boolean owns(String processKey) {
+    return processKey != null && (processKeys().contains(processKey) || BackupSchedules.isScheduleProcessKey(processKey));
   }
 
   @Override

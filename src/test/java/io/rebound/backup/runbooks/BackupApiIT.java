@@ -32,7 +32,11 @@ import javax.sql.DataSource;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.impl.RepositoryServiceImpl;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -89,6 +93,8 @@ class BackupApiIT {
   @Autowired HistoryService history;
   @Autowired ManagementService management;
   @Autowired RepositoryService repository;
+  @Autowired ProcessEngine engine;
+  @Autowired BackupScheduleDeployer deployer;
   @Autowired DataSource dataSource;
   @LocalServerPort int port;
 
@@ -262,6 +268,33 @@ class BackupApiIT {
     assertThat(keys).containsExactlyInAnyOrder("database-backup.full.it", "database-backup.incremental.it", "database-backup.logs.it",
         "database-backup.prune.it", "database-backup.full.ref", "database-backup.incremental.ref", "database-backup.logs.ref",
         "database-backup.prune.ref");
+  }
+
+  @Test
+  void shouldKeepTheProcessOfAScheduleNoLongerConfiguredARunbookWhenTheEngineReadsItAgain() throws Exception {
+    // A schedule whose target left the configuration while a run of it was under way: its process stays deployed.
+    byte[] original;
+    try (var in = getClass().getClassLoader().getResourceAsStream(DatabaseBackupProcess.RESOURCE)) {
+      original = in.readAllBytes();
+    }
+    byte[] model = BackupScheduleDeployer.scheduleModel(original,
+        new BackupSchedules.Schedule(BackupSchedules.eventId("gone", BackupTask.FULL), "gone", BackupTask.FULL, "0 0 1 ? * SUN"));
+    String deployment = repository.createDeployment().name("removed-schedule").addInputStream("database-backup.full.gone.bpmn", new java.io.ByteArrayInputStream(model))
+        .deploy().getId();
+    try {
+      deployer.deploy();
+      ProcessDefinition retired = repository.createProcessDefinitionQuery().processDefinitionKey("database-backup.full.gone").singleResult();
+      assertThat(retired.isSuspended()).as("its timer stopped").isTrue();
+
+      // After a restart the engine parses the model again when the run's next job comes: it must still find the runbook.
+      ProcessEngineConfigurationImpl configuration = (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
+      configuration.getDeploymentCache().removeProcessDefinition(retired.getId());
+      assertThat(((RepositoryServiceImpl) repository).getDeployedProcessDefinition(retired.getId()).getId()).isEqualTo(retired.getId());
+      Http.Answer runs = http().get("/api/runs?runbook=database-backup.full.gone", TestUsers.OPERATOR, PW);
+      assertThat(runs.status()).as(runs.body()).isEqualTo(200);
+    } finally {
+      repository.deleteDeployment(deployment, true);
+    }
   }
 
   @Test

@@ -131,6 +131,37 @@ class BackupRunbookInputsTest {
         .contains("StartEvent_Schedule_FULL_pg3", "StartEvent_Schedule_PRUNE_pg3").hasSize(8);
   }
 
+  @Test
+  void shouldKeepTheProcessOfAScheduleNoLongerConfiguredARunOfTheRunbook() {
+    org.springframework.mock.env.MockEnvironment environment = new org.springframework.mock.env.MockEnvironment()
+        .withProperty("rebound.targets.pg.backup.recovery-window", "P7D");
+    BackupSchedules schedules = new BackupSchedules(environment, targets(), bucket(true));
+    DatabaseBackupRunbook runbook = new DatabaseBackupRunbook(targets(), bucket(true), schedules);
+
+    assertThat(runbook.owns("database-backup.full.pg")).as("configured").isTrue();
+    assertThat(runbook.owns("database-backup")).isTrue();
+    // Removed from the configuration while a run it started is under way: the engine parses the model again after a restart.
+    assertThat(runbook.owns("database-backup.incremental.gone")).isTrue();
+    assertThat(runbook.owns("database-backup.logs.Gone_2-b")).isTrue();
+    assertThat(runbook.owns("database-backup.prune.gone")).isTrue();
+    assertThat(runbook.processKeys()).as("listed only once retired").doesNotContain("database-backup.incremental.gone");
+    for (String other : new String[] {"database-backup.daily.gone", "database-backup.full.", "database-backup.full.1db", "database-backup.full.a.b",
+        "database-backupXfull.gone", "database-backup.fullXgone", "x.database-backup.full.gone", "database-backup.FULL.gone", "schema-restore", ""}) {
+      assertThat(runbook.owns(other)).as(other).isFalse();
+    }
+    assertThat(runbook.owns(null)).isFalse();
+
+    schedules.retire("database-backup.incremental.gone");
+    schedules.retire("database-backup.full.gone");
+    schedules.retire("database-backup.full.gone");
+    schedules.retire("not-a-schedule");
+    assertThat(schedules.retired()).containsExactly("database-backup.full.gone", "database-backup.incremental.gone");
+    assertThat(runbook.processKeys()).containsExactly("database-backup", "database-backup.full.pg", "database-backup.incremental.pg",
+        "database-backup.logs.pg", "database-backup.prune.pg", "database-backup.full.gone", "database-backup.incremental.gone");
+    schedules.retire("database-backup.full.pg");
+    assertThat(runbook.processKeys()).as("a key listed once").containsOnlyOnce("database-backup.full.pg");
+  }
+
   static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String reason) {
     assertRefused(call, reason, InvalidInputException.class);
   }
