@@ -327,13 +327,42 @@
   function comparison(report) {
     const tables = report.tables || [];
     const rows = tables.map((t) => el('tr', {},
-      el('td', {}, t.name || ''), el('td', {}, t.status || ''), el('td', {}, t.sourceRows ?? ''), el('td', {}, t.destinationRows ?? ''),
+      el('td', {}, t.name || '', t.destinationName ? el('div', { class: 'small' }, '→ ' + t.destinationName) : ''),
+      el('td', {}, t.status || ''), el('td', {}, t.sourceRows ?? ''), el('td', {}, t.destinationRows ?? ''),
       el('td', {}, t.missingInDestination ?? ''), el('td', {}, t.missingInSource ?? ''), el('td', {}, t.different ?? ''),
       el('td', {}, t.progress ? (t.progress.chunksDone ?? '') + ' / ' + (t.progress.chunksTotal ?? '') : ''),
-      el('td', { class: 'small' }, t.error || (t.samples ? JSON.stringify(t.samples) : ''))));
-    return el('div', {}, el('p', {}, 'State: ', report.state || ''),
+      el('td', { class: 'small' }, t.error || samples(t.samples))));
+    const differing = tables.filter((t) => (t.columnsDiffering || []).length);
+    const link = report.links && report.links.report
+      ? el('p', {}, el('a', { href: report.links.report, id: 'comparison-report' }, 'Comparison report (Markdown)')) : '';
+    return el('div', {}, el('p', { id: 'comparison-verdict' }, report.verdict || ('State: ' + (report.state || ''))), link,
       el('table', {}, el('thead', {}, el('tr', {}, ...['Table', 'Status', 'Source rows', 'Destination rows', 'Missing in destination',
-        'Missing in source', 'Different', 'Chunks', 'Samples or error'].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows)));
+        'Missing in source', 'Different', 'Chunks', 'Sample keys or error'].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows)),
+      ...differing.map(columnsDiffering));
+  }
+
+  /** Sample keys by kind, as words: "different: 7, 8; missing in source: 101". */
+  function samples(s) {
+    if (!s) return '';
+    const kinds = [['missingInDestination', 'missing in destination'], ['missingInSource', 'missing in source'], ['different', 'different']];
+    return kinds.filter(([key]) => (s[key] || []).length).map(([key, words]) => words + ': ' + s[key].join(', ')).join('; ');
+  }
+
+  /** For one table, the columns that differ in its first different rows, with both values (or withheld). */
+  function columnsDiffering(t) {
+    const shown = (value, withheld) => withheld ? el('em', {}, 'withheld') : value === null || value === undefined ? el('em', {}, 'NULL') : el('code', {}, value);
+    const rows = [];
+    for (const row of t.columnsDiffering) {
+      if (!row.columns.length) rows.push(el('tr', {}, el('td', {}, el('code', {}, row.key)), el('td', { colspan: '3' }, 'no column differs as text')));
+      for (const c of row.columns) {
+        rows.push(el('tr', {}, el('td', {}, el('code', {}, row.key)), el('td', {}, c.column), el('td', {}, shown(c.source, c.withheld)),
+          el('td', {}, shown(c.destination, c.withheld))));
+      }
+    }
+    return el('div', { class: 'columns-differing', 'data-table': t.name },
+      el('h3', {}, 'Columns that differ in ' + t.name),
+      el('table', {}, el('thead', {}, el('tr', {}, ...['Key', 'Column', 'Source', 'Destination'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, rows)));
   }
 
   async function cancel(id) {

@@ -251,6 +251,8 @@ class Runs {
           boolean running = comparisonRunning(c.id());
           Map<String, Object> report = new LinkedHashMap<>(ComparisonReport.of(c, tables, running, Instant.now()));
           report.put("identical", Verdict.identical(tables, running));
+          report.put("verdict", ComparisonMarkdown.verdict(tables, running));
+          report.put("links", Map.of("report", "/api/comparisons/" + c.id() + "/report?format=md"));
           return report;
         }).orElse(null);
     boolean cancellable = CancelRule.check(caller, admin, Optional.ofNullable(run.requester()), run.state()).isEmpty();
