@@ -257,7 +257,7 @@ class Runs {
         }).orElse(null);
     boolean cancellable = CancelRule.check(caller, admin, Optional.ofNullable(run.requester()), run.state()).isEmpty();
     return Optional.of(new Detail(run, timeline(id, open), plan, planHash, decision, approvalTask, incidents, called, comparison,
-        toolLogs.of(id), cancellable));
+        toolLogs.of(id, run.runbook(), run.target()), cancellable));
   }
 
   private boolean comparisonRunning(String comparisonId) {
