@@ -64,7 +64,7 @@
   // --- login -------------------------------------------------------------------------------------------
 
   function show(section) {
-    ['login', 'runs', 'run'].forEach((id) => { $(id).hidden = id !== section; });
+    ['login', 'runs', 'run', 'start'].forEach((id) => { $(id).hidden = id !== section; });
   }
 
   function showLogin() {
@@ -133,7 +133,9 @@
     if (!state.me) return;
     stopTimer();
     const match = location.hash.match(/^#\/runs\/([^/?]+)/);
-    if (match) {
+    if (location.hash === '#/start') {
+      showStart();
+    } else if (match) {
       showRun(decodeURIComponent(match[1]), true);
     } else {
       showRuns(true);
@@ -365,6 +367,57 @@
         el('tbody', {}, rows)));
   }
 
+  // --- requesting a schema restore -------------------------------------------------------------------
+
+  /** The start page: the targets that restore schemas and the dump files of the one picked, from /api/targets. */
+  async function showStart() {
+    show('start');
+    $('start-error').textContent = '';
+    try {
+      const targets = (await api('/api/targets')).filter((t) => t.supports && t.supports.schemaRestore);
+      $('start-target').replaceChildren(...targets.map((t) => el('option', { value: t.name }, t.name + ' (' + t.dialect + ')')));
+      if (!targets.length) $('start-error').textContent = 'No target has a dump directory.';
+      await showDumps();
+    } catch (e) {
+      $('start-error').textContent = e.message;
+    }
+  }
+
+  async function showDumps() {
+    const target = $('start-target').value;
+    $('start-dump').replaceChildren();
+    if (!target) return;
+    try {
+      const dumps = await api('/api/targets/' + encodeURIComponent(target) + '/dumps');
+      $('start-dump').replaceChildren(...dumps.map((d) => el('option', { value: d.name }, d.name + ' (' + bytes(d.size) + ', ' + when(d.modifiedAt) + ')')));
+      if (!dumps.length) $('start-error').textContent = 'The dump directory of ' + target + ' holds no file.';
+    } catch (e) {
+      $('start-error').textContent = e.message;
+    }
+  }
+
+  function bytes(size) {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let value = size;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+    return (unit ? value.toFixed(1) : String(value)) + ' ' + units[unit];
+  }
+
+  async function requestRestore(event) {
+    event.preventDefault();
+    $('start-error').textContent = '';
+    const body = { target: $('start-target').value, dumpFile: $('start-dump').value, safetyExport: $('start-safety').checked };
+    const profile = $('start-profile').value.trim();
+    if (profile) body.profile = profile;
+    try {
+      const started = await api('/api/schema-restores', { method: 'POST', body: JSON.stringify(body) });
+      location.hash = '#/runs/' + encodeURIComponent(started.id);
+    } catch (e) {
+      $('start-error').textContent = 'Not requested: ' + e.message;
+    }
+  }
+
   async function cancel(id) {
     if (!window.confirm('Cancel this run? It will not go on; a new run must be requested.')) return;
     try {
@@ -390,6 +443,8 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     $('login-form').addEventListener('submit', login);
+    $('start-form').addEventListener('submit', requestRestore);
+    $('start-target').addEventListener('change', () => { $('start-error').textContent = ''; showDumps(); });
     $('logout-button').addEventListener('click', logout);
     $('filters').addEventListener('submit', (event) => { event.preventDefault(); state.page = 0; showRuns(true); });
     $('live').addEventListener('change', () => { if ($('live').checked) showRuns(false); else stopTimer(); });
