@@ -82,10 +82,14 @@ class ConsoleIT {
     wait.until(ExpectedConditions.textToBe(By.id("user-name"), user));
   }
 
-  /** A bounded wait whose failure shows what the page said then. */
+  /**
+   * A bounded wait whose failure shows what the page said then. The run's page draws itself again every 2 seconds
+   * and after each action, so an element found may be replaced before it is read: the wait looks again.
+   */
   WebDriverWait waiting() {
     WebDriverWait wait = new WebDriverWait(browser, WAIT);
     wait.withMessage(() -> "the page showed: " + browser.findElement(By.tagName("body")).getText());
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     return wait;
   }
 
