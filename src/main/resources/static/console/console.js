@@ -64,7 +64,7 @@
   // --- login -------------------------------------------------------------------------------------------
 
   function show(section) {
-    ['login', 'runs', 'run'].forEach((id) => { $(id).hidden = id !== section; });
+    ['login', 'runs', 'run', 'start'].forEach((id) => { $(id).hidden = id !== section; });
   }
 
   function showLogin() {
@@ -133,7 +133,9 @@
     if (!state.me) return;
     stopTimer();
     const match = location.hash.match(/^#\/runs\/([^/?]+)/);
-    if (match) {
+    if (location.hash === '#/start') {
+      showStart();
+    } else if (match) {
       showRun(decodeURIComponent(match[1]), true);
     } else {
       showRuns(true);
@@ -327,13 +329,93 @@
   function comparison(report) {
     const tables = report.tables || [];
     const rows = tables.map((t) => el('tr', {},
-      el('td', {}, t.name || ''), el('td', {}, t.status || ''), el('td', {}, t.sourceRows ?? ''), el('td', {}, t.destinationRows ?? ''),
+      el('td', {}, t.name || '', t.destinationName ? el('div', { class: 'small' }, '→ ' + t.destinationName) : ''),
+      el('td', {}, t.status || ''), el('td', {}, t.sourceRows ?? ''), el('td', {}, t.destinationRows ?? ''),
       el('td', {}, t.missingInDestination ?? ''), el('td', {}, t.missingInSource ?? ''), el('td', {}, t.different ?? ''),
       el('td', {}, t.progress ? (t.progress.chunksDone ?? '') + ' / ' + (t.progress.chunksTotal ?? '') : ''),
-      el('td', { class: 'small' }, t.error || (t.samples ? JSON.stringify(t.samples) : ''))));
-    return el('div', {}, el('p', {}, 'State: ', report.state || ''),
+      el('td', { class: 'small' }, t.error || samples(t.samples))));
+    const differing = tables.filter((t) => (t.columnsDiffering || []).length);
+    const link = report.links && report.links.report
+      ? el('p', {}, el('a', { href: report.links.report, id: 'comparison-report' }, 'Comparison report (Markdown)')) : '';
+    return el('div', {}, el('p', { id: 'comparison-verdict' }, report.verdict || ('State: ' + (report.state || ''))), link,
       el('table', {}, el('thead', {}, el('tr', {}, ...['Table', 'Status', 'Source rows', 'Destination rows', 'Missing in destination',
-        'Missing in source', 'Different', 'Chunks', 'Samples or error'].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows)));
+        'Missing in source', 'Different', 'Chunks', 'Sample keys or error'].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows)),
+      ...differing.map(columnsDiffering));
+  }
+
+  /** Sample keys by kind, as words: "different: 7, 8; missing in source: 101". */
+  function samples(s) {
+    if (!s) return '';
+    const kinds = [['missingInDestination', 'missing in destination'], ['missingInSource', 'missing in source'], ['different', 'different']];
+    return kinds.filter(([key]) => (s[key] || []).length).map(([key, words]) => words + ': ' + s[key].join(', ')).join('; ');
+  }
+
+  /** For one table, the columns that differ in its first different rows, with both values (or withheld). */
+  function columnsDiffering(t) {
+    const shown = (value, withheld) => withheld ? el('em', {}, 'withheld') : value === null || value === undefined ? el('em', {}, 'NULL') : el('code', {}, value);
+    const rows = [];
+    for (const row of t.columnsDiffering) {
+      if (!row.columns.length) rows.push(el('tr', {}, el('td', {}, el('code', {}, row.key)), el('td', { colspan: '3' }, 'no column differs as text')));
+      for (const c of row.columns) {
+        rows.push(el('tr', {}, el('td', {}, el('code', {}, row.key)), el('td', {}, c.column), el('td', {}, shown(c.source, c.withheld)),
+          el('td', {}, shown(c.destination, c.withheld))));
+      }
+    }
+    return el('div', { class: 'columns-differing', 'data-table': t.name },
+      el('h3', {}, 'Columns that differ in ' + t.name),
+      el('table', {}, el('thead', {}, el('tr', {}, ...['Key', 'Column', 'Source', 'Destination'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, rows)));
+  }
+
+  // --- requesting a schema restore -------------------------------------------------------------------
+
+  /** The start page: the targets that restore schemas and the dump files of the one picked, from /api/targets. */
+  async function showStart() {
+    show('start');
+    $('start-error').textContent = '';
+    try {
+      const targets = (await api('/api/targets')).filter((t) => t.supports && t.supports.schemaRestore);
+      $('start-target').replaceChildren(...targets.map((t) => el('option', { value: t.name }, t.name + ' (' + t.dialect + ')')));
+      if (!targets.length) $('start-error').textContent = 'No target has a dump directory.';
+      await showDumps();
+    } catch (e) {
+      $('start-error').textContent = e.message;
+    }
+  }
+
+  async function showDumps() {
+    const target = $('start-target').value;
+    $('start-dump').replaceChildren();
+    if (!target) return;
+    try {
+      const dumps = await api('/api/targets/' + encodeURIComponent(target) + '/dumps');
+      $('start-dump').replaceChildren(...dumps.map((d) => el('option', { value: d.name }, d.name + ' (' + bytes(d.size) + ', ' + when(d.modifiedAt) + ')')));
+      if (!dumps.length) $('start-error').textContent = 'The dump directory of ' + target + ' holds no file.';
+    } catch (e) {
+      $('start-error').textContent = e.message;
+    }
+  }
+
+  function bytes(size) {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let value = size;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+    return (unit ? value.toFixed(1) : String(value)) + ' ' + units[unit];
+  }
+
+  async function requestRestore(event) {
+    event.preventDefault();
+    $('start-error').textContent = '';
+    const body = { target: $('start-target').value, dumpFile: $('start-dump').value, safetyExport: $('start-safety').checked };
+    const profile = $('start-profile').value.trim();
+    if (profile) body.profile = profile;
+    try {
+      const started = await api('/api/schema-restores', { method: 'POST', body: JSON.stringify(body) });
+      location.hash = '#/runs/' + encodeURIComponent(started.id);
+    } catch (e) {
+      $('start-error').textContent = 'Not requested: ' + e.message;
+    }
   }
 
   async function cancel(id) {
@@ -361,6 +443,8 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     $('login-form').addEventListener('submit', login);
+    $('start-form').addEventListener('submit', requestRestore);
+    $('start-target').addEventListener('change', () => { $('start-error').textContent = ''; showDumps(); });
     $('logout-button').addEventListener('click', logout);
     $('filters').addEventListener('submit', (event) => { event.preventDefault(); state.page = 0; showRuns(true); });
     $('live').addEventListener('change', () => { if ($('live').checked) showRuns(false); else stopTimer(); });

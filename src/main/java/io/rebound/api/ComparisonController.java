@@ -8,6 +8,7 @@ import io.rebound.compare.ComparisonStore;
 import io.rebound.compare.ComparisonStore.Comparison;
 import io.rebound.compare.TableCompareProcess;
 import io.rebound.config.ReboundGroups;
+import io.rebound.runbook.Inputs;
 import io.rebound.runbook.InvalidInputException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -93,12 +95,12 @@ class ComparisonController {
     for (String id : ids) {
       store.comparison(id).ifPresent(comparison -> {
         Map<String, Object> view = report(comparison);
-        view.put("links", Map.of("self", "/api/comparisons/" + id));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> tables = (List<Map<String, Object>>) view.get("tables");
         view.put("tables", tables.stream().map(t -> {
           Map<String, Object> brief = new LinkedHashMap<>(t);
           brief.remove("samples");
+          brief.remove("columnsDiffering");
           return brief;
         }).toList());
         comparisons.add(view);
@@ -114,12 +116,29 @@ class ComparisonController {
     return report(comparison);
   }
 
-  /** The comparison's report, with {@code identical}: true only when every table was compared and found equal. */
+  /** The comparison as a report to read ({@code format=md}, the one format): verdict, counts, sample keys, columns that differ. */
+  @GetMapping("/{id}/report")
+  ResponseEntity<String> readable(@PathVariable String id, @RequestParam(defaultValue = "md") String format) {
+    callers.requireGroup("reading a comparison", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
+    if (!format.equals("md")) {
+      throw new InvalidInputException("'format' must be md (Markdown), not " + Inputs.shape(format));
+    }
+    Comparison comparison = store.comparison(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
+    return ResponseEntity.ok().contentType(MediaType.valueOf("text/markdown;charset=UTF-8"))
+        .body(ComparisonMarkdown.markdown(comparison, store.tables(id), running(id)));
+  }
+
+  /**
+   * The comparison's report, with {@code identical}: true only when every table was compared and found equal, and
+   * {@code verdict}, the same in words.
+   */
   private Map<String, Object> report(Comparison comparison) {
     List<ComparisonStore.TableRow> tables = store.tables(comparison.id());
     boolean running = running(comparison.id());
     Map<String, Object> view = new LinkedHashMap<>(ComparisonReport.of(comparison, tables, running, Instant.now()));
     view.put("identical", Verdict.identical(tables, running));
+    view.put("verdict", ComparisonMarkdown.verdict(tables, running));
+    view.put("links", Map.of("self", "/api/comparisons/" + comparison.id(), "report", "/api/comparisons/" + comparison.id() + "/report?format=md"));
     return view;
   }
 

@@ -28,12 +28,20 @@ class Recoveries {
   /** Where a run stands: still going, or how it ended (see {@link io.rebound.runbook.RunOutcome}). */
   enum State { RUNNING, WAITING_FOR_APPROVAL, COMPLETED, COMPLETED_WITH_FAILURES, REJECTED, EXPIRED, FAILED, CANCELLED }
 
-  /** One run as the API shows it. */
+  /**
+   * One run as the API shows it: {@code currentStep} by the model's names, {@code currentStepIds} the same steps by
+   * their ids; {@code requester} whoever the run's trail says asked for it (a schedule, or the caller of a run that
+   * called this one), where {@code startedBy} is the engine's start user, empty for those.
+   */
   record Recovery(
       String id,
       String process,
       String state,
+      String target,
+      JsonNode inputs,
+      String requester,
       List<String> currentStep,
+      List<String> currentStepIds,
       Integer progress,
       String jobHost,
       String startedBy,
@@ -46,11 +54,13 @@ class Recoveries {
   private final HistoryService history;
   private final RuntimeService runtime;
   private final Runbooks runbooks;
+  private final Runs runs;
 
-  Recoveries(HistoryService history, RuntimeService runtime, Runbooks runbooks) {
+  Recoveries(HistoryService history, RuntimeService runtime, Runbooks runbooks, Runs runs) {
     this.history = history;
     this.runtime = runtime;
     this.runbooks = runbooks;
+    this.runs = runs;
   }
 
   /** The runs of the runbooks that destroy (a comparison is not a recovery: it has its own API), newest first. */
@@ -78,7 +88,9 @@ class Recoveries {
     String outcome = ended == null || ended.outcome() == null ? null : ended.outcome();
     String state = outcome == null ? "UNKNOWN" : outcome.split(":", 2)[0];
     String failureReason = outcome != null && outcome.contains(": ") ? outcome.substring(outcome.indexOf(": ") + 2) : null;
-    return Optional.of(new Recovery(id, detail(requested, "runbook"), state, List.of(), null, null, requested.actor(),
+    JsonNode request = request(requested);
+    return Optional.of(new Recovery(id, detail(requested, "runbook"), state, Runs.target(request), Runs.summary(request), requested.actor(),
+        List.of(), List.of(), null, null, requested.actor(),
         Date.from(Instant.parse(requested.at())), ended == null ? null : Date.from(Instant.parse(ended.at())), null, failureReason,
         Map.of("audit", "/api/recoveries/" + id + "/audit")));
   }
@@ -92,26 +104,28 @@ class Recoveries {
     }
   }
 
+  private static JsonNode request(AuditEvent event) {
+    try {
+      JsonNode node = event.details() == null ? null : JSON.readTree(event.details()).get("request");
+      return node == null || node.isNull() ? null : node;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Recovery view(HistoricProcessInstance instance) {
     String id = instance.getId();
-    Runbook<?> runbook = runbooks.get(instance.getProcessDefinitionKey());
-    Integer progress = number(variable(id, RunVariables.PROGRESS));
     Object job = variable(id, RunVariables.JOB_HOST);
     String jobHost = job == null ? null : job.toString();
-    Object failure = variable(id, RunVariables.FAILURE_REASON);
-    String failureReason = failure == null ? null : failure.toString();
     Map<String, String> links = Map.of("self", "/api/recoveries/" + id, "audit", "/api/recoveries/" + id + "/audit");
+    // What the runs list shows (state, target, inputs, requester, steps by name, why it ended), read one way for both.
+    Runs.Run run = runs.of(instance).orElseThrow(() -> new IllegalStateException("run " + id + " is of no registered runbook"));
     if (instance.getEndTime() != null) {
-      State state = switch (instance.getState()) {
-        case HistoricProcessInstance.STATE_COMPLETED -> State.valueOf(runbook.outcome(instance.getEndActivityId()).name());
-        case HistoricProcessInstance.STATE_EXTERNALLY_TERMINATED, HistoricProcessInstance.STATE_INTERNALLY_TERMINATED -> State.CANCELLED;
-        default -> State.FAILED;
-      };
-      return new Recovery(id, instance.getProcessDefinitionKey(), state.name(), List.of(), progress, jobHost, instance.getStartUserId(),
-          instance.getStartTime(), instance.getEndTime(), null,
-          state == State.CANCELLED && failureReason == null ? "run was cancelled: " + instance.getDeleteReason() : failureReason, links);
+      return new Recovery(id, instance.getProcessDefinitionKey(), run.state(), run.target(), run.inputs(), run.requester(), List.of(),
+          List.of(), run.progress(), jobHost, instance.getStartUserId(), instance.getStartTime(), instance.getEndTime(), null,
+          run.failureReason(), links);
     }
     List<String> active;
     try {
@@ -121,12 +135,9 @@ class Recoveries {
       return view(history.createHistoricProcessInstanceQuery().processInstanceId(id).singleResult());
     }
     Incident incident = runtime.createIncidentQuery().processInstanceId(id).list().stream().findFirst().orElse(null);
-    State state = incident != null ? State.FAILED
-        : runbook.approval().map(a -> active.contains(a.taskId())).orElse(false) ? State.WAITING_FOR_APPROVAL
-        : State.RUNNING;
-    return new Recovery(id, instance.getProcessDefinitionKey(), state.name(), active, progress, jobHost, instance.getStartUserId(),
-        instance.getStartTime(), null, incident == null ? null : incident.getActivityId() + ": " + incident.getIncidentMessage(),
-        failureReason, links);
+    return new Recovery(id, instance.getProcessDefinitionKey(), run.state(), run.target(), run.inputs(), run.requester(),
+        run.currentStep(), active, run.progress(), jobHost, instance.getStartUserId(), instance.getStartTime(), null,
+        incident == null ? null : incident.getActivityId() + ": " + incident.getIncidentMessage(), run.failureReason(), links);
   }
 
   private Object variable(String processInstanceId, String name) {
@@ -134,9 +145,5 @@ class Recoveries {
         .processInstanceId(processInstanceId).variableName(name).disableCustomObjectDeserialization().list()
         .stream().findFirst().orElse(null);
     return variable == null ? null : variable.getValue();
-  }
-
-  private static Integer number(Object value) {
-    return value instanceof Number n ? n.intValue() : null;
   }
 }

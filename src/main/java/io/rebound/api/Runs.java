@@ -154,7 +154,9 @@ class Runs {
     for (int first = 0; first < SCAN_LIMIT && !more; first += PAGE_READ) {
       HistoricProcessInstanceQuery query = history.createHistoricProcessInstanceQuery().processDefinitionKeyIn(keys.toArray(String[]::new));
       if (filter.requester() != null) {
-        query.startedBy(filter.requester());
+        // The requester the core records on every run, not the engine's start user: that is empty for a run a
+        // schedule started and for a comparison a restore called, whose requester is the schedule or the restore's.
+        query.variableValueEquals(RunVariables.REQUESTER, filter.requester());
       }
       if (filter.state() != null) {
         boolean going = filter.state().equals(Recoveries.State.RUNNING.name()) || filter.state().equals(Recoveries.State.WAITING_FOR_APPROVAL.name());
@@ -194,7 +196,12 @@ class Runs {
   }
 
   Optional<Run> get(String id) {
-    return instance(id).flatMap(i -> view(i, new Filter(null, null, null, null)));
+    return instance(id).flatMap(this::of);
+  }
+
+  /** One run of a registered runbook as the list shows it; empty for a process that is no runbook. */
+  Optional<Run> of(HistoricProcessInstance instance) {
+    return view(instance, new Filter(null, null, null, null));
   }
 
   /** Everything about one run; {@code retryAllowed}, {@code caller} and {@code admin} decide what the caller is offered. */
@@ -244,11 +251,13 @@ class Runs {
           boolean running = comparisonRunning(c.id());
           Map<String, Object> report = new LinkedHashMap<>(ComparisonReport.of(c, tables, running, Instant.now()));
           report.put("identical", Verdict.identical(tables, running));
+          report.put("verdict", ComparisonMarkdown.verdict(tables, running));
+          report.put("links", Map.of("report", "/api/comparisons/" + c.id() + "/report?format=md"));
           return report;
         }).orElse(null);
     boolean cancellable = CancelRule.check(caller, admin, Optional.ofNullable(run.requester()), run.state()).isEmpty();
     return Optional.of(new Detail(run, timeline(id, open), plan, planHash, decision, approvalTask, incidents, called, comparison,
-        toolLogs.of(id), cancellable));
+        toolLogs.of(id, run.runbook(), run.target()), cancellable));
   }
 
   private boolean comparisonRunning(String comparisonId) {

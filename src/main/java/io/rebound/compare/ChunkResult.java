@@ -13,10 +13,12 @@ import java.util.List;
  * @param different rows with the key on both sides and other values
  * @param sourceBytes bytes read back from the source (hashes, keys, row hashes)
  * @param destinationBytes the same from the destination
+ * @param differentRows for the first of the sampled different rows ({@link RowDifferences#MAX_ROWS} at most), the
+ *     columns that differ and both values, secrets withheld; empty in results stored before it was recorded
  */
 public record ChunkResult(long sourceRows, long destinationRows, long missingInDestination, long missingInSource, long different,
     List<String> missingInDestinationKeys, List<String> missingInSourceKeys, List<String> differentKeys,
-    long sourceBytes, long destinationBytes, long chunksHashed, long rowsFetched) {
+    long sourceBytes, long destinationBytes, long chunksHashed, long rowsFetched, List<RowDifferences.Row> differentRows) {
 
   public static final ChunkResult EMPTY = new ChunkResult(0, 0, 0, 0, 0, List.of(), List.of(), List.of(), 0, 0, 0, 0);
 
@@ -24,6 +26,21 @@ public record ChunkResult(long sourceRows, long destinationRows, long missingInD
     missingInDestinationKeys = List.copyOf(missingInDestinationKeys);
     missingInSourceKeys = List.copyOf(missingInSourceKeys);
     differentKeys = List.copyOf(differentKeys);
+    differentRows = differentRows == null ? List.of() : List.copyOf(differentRows);
+  }
+
+  /** A result without the columns of its different rows. */
+  public ChunkResult(long sourceRows, long destinationRows, long missingInDestination, long missingInSource, long different,
+      List<String> missingInDestinationKeys, List<String> missingInSourceKeys, List<String> differentKeys,
+      long sourceBytes, long destinationBytes, long chunksHashed, long rowsFetched) {
+    this(sourceRows, destinationRows, missingInDestination, missingInSource, different, missingInDestinationKeys, missingInSourceKeys,
+        differentKeys, sourceBytes, destinationBytes, chunksHashed, rowsFetched, List.of());
+  }
+
+  /** The same result with the columns of its different rows. */
+  public ChunkResult withDifferentRows(List<RowDifferences.Row> rows) {
+    return new ChunkResult(sourceRows, destinationRows, missingInDestination, missingInSource, different, missingInDestinationKeys,
+        missingInSourceKeys, differentKeys, sourceBytes, destinationBytes, chunksHashed, rowsFetched, rows);
   }
 
   public boolean identical() {
@@ -41,15 +58,16 @@ public record ChunkResult(long sourceRows, long destinationRows, long missingInD
         missingInDestination + other.missingInDestination, missingInSource + other.missingInSource, different + other.different,
         capped(missingInDestinationKeys, other.missingInDestinationKeys, maxSamples), capped(missingInSourceKeys, other.missingInSourceKeys, maxSamples),
         capped(differentKeys, other.differentKeys, maxSamples), sourceBytes + other.sourceBytes, destinationBytes + other.destinationBytes,
-        chunksHashed + other.chunksHashed, rowsFetched + other.rowsFetched);
+        chunksHashed + other.chunksHashed, rowsFetched + other.rowsFetched,
+        capped(differentRows, other.differentRows, Math.min(maxSamples, RowDifferences.MAX_ROWS)));
   }
 
-  private static List<String> capped(List<String> a, List<String> b, int max) {
+  private static <T> List<T> capped(List<T> a, List<T> b, int max) {
     if (a.size() >= max || b.isEmpty()) {
       return a.size() > max ? a.subList(0, max) : a;
     }
-    List<String> all = new ArrayList<>(a);
-    for (String key : b) {
+    List<T> all = new ArrayList<>(a);
+    for (T key : b) {
       if (all.size() >= max) {
         break;
       }

@@ -38,7 +38,7 @@ public class ComparisonInputs {
   static final Set<String> ACCEPTED = Set.of(SOURCE, DESTINATION, TABLES, CHUNK_SIZE, PARALLELISM, MAX_DIFFERENCES, RETRY_OF);
 
   /** The keys of a table given as an object. */
-  static final Set<String> TABLE_KEYS = Set.of("name", "primaryKey", "columns", "where", "chunkSize");
+  static final Set<String> TABLE_KEYS = Set.of("name", "destinationName", "primaryKey", "columns", "where", "chunkSize");
 
   /** Both databases allow at most 32 columns in a primary key. */
   static final int MAX_KEY_COLUMNS = 32;
@@ -71,7 +71,18 @@ public class ComparisonInputs {
     List<TableSpec> checked = new ArrayList<>();
     for (TableSpec table : tables) {
       TableRef sourceTable = TableRef.parse(sourceDialect, table.name());
-      TableRef.parse(destinationDialect, table.name());
+      String destinationName = null;
+      if (table.destinationName() == null) {
+        TableRef.parse(destinationDialect, table.name());
+      } else {
+        TableRef destinationTable;
+        try {
+          destinationTable = TableRef.parse(destinationDialect, table.destinationName());
+        } catch (InvalidInputException e) {
+          throw new InvalidInputException("destinationName of " + table.name() + ": " + e.getMessage());
+        }
+        destinationName = destinationTable.schema().toLowerCase(Locale.ROOT) + "." + destinationTable.table().toLowerCase(Locale.ROOT);
+      }
       String name = sourceTable.schema().toLowerCase(Locale.ROOT) + "." + sourceTable.table().toLowerCase(Locale.ROOT);
       if (!seen.add(name)) {
         throw new InvalidInputException("table " + table.name() + " is named twice");
@@ -84,7 +95,9 @@ public class ComparisonInputs {
       } catch (InvalidInputException e) {
         throw new InvalidInputException(table.name() + ": " + e.getMessage());
       }
-      checked.add(new TableSpec(name, table.primaryKey(), table.columns(), where, table.chunkSize()));
+      // The same name on the destination is no other name: kept as one, so results show only real renames.
+      checked.add(new TableSpec(name, table.primaryKey(), table.columns(), where, table.chunkSize(),
+          name.equals(destinationName) ? null : destinationName));
     }
     // Hashing makes a chunk cheap to compare whole: large chunks keep the per-job cost small, and differing
     // chunks are split further anyway.
@@ -135,7 +148,7 @@ public class ComparisonInputs {
     try {
       items = json.readValue(text, new TypeReference<List<Object>>() {});
     } catch (IOException e) {
-      throw new InvalidInputException("tables is not a JSON list of table names or {name, primaryKey, columns, where, chunkSize}");
+      throw new InvalidInputException("tables is not a JSON list of table names or {name, destinationName, primaryKey, columns, where, chunkSize}");
     }
     return tables(items == null ? List.of() : items);
   }
@@ -146,7 +159,7 @@ public class ComparisonInputs {
       return new TableSpec(name, null, null, null, null);
     }
     if (!(item instanceof Map<?, ?> fields)) {
-      throw new InvalidInputException(what + " must be a table name or an object {name, primaryKey, columns, where, chunkSize}, not "
+      throw new InvalidInputException(what + " must be a table name or an object {name, destinationName, primaryKey, columns, where, chunkSize}, not "
           + shape(item));
     }
     for (Object key : fields.keySet()) {
@@ -164,7 +177,12 @@ public class ComparisonInputs {
       throw new InvalidInputException("where of " + name + " must be a condition as text, not " + shape(where));
     }
     Integer chunkSize = number(fields.get("chunkSize"), null, 100, 1_000_000, "chunkSize of " + name);
-    return new TableSpec(name, primaryKey, columns, (String) where, chunkSize);
+    Object destinationName = fields.get("destinationName");
+    if (destinationName != null && !(destinationName instanceof String)) {
+      throw new InvalidInputException("destinationName of " + name + " must be the table's name on the destination as schema.table, not "
+          + shape(destinationName));
+    }
+    return new TableSpec(name, primaryKey, columns, (String) where, chunkSize, (String) destinationName);
   }
 
   /** A list of column names, at most {@code max} of them. */

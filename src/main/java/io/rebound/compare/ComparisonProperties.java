@@ -2,7 +2,11 @@ package io.rebound.compare;
 
 import io.rebound.compare.CompareSql.SessionLimits;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -20,20 +24,38 @@ import org.springframework.util.unit.DataSize;
  *     reading a table another session holds exclusively, during a restore, fails fast instead of queueing
  *     every later reader behind it). Oracle's queries never wait for locks
  * @param maxTables the most tables one comparison may name
+ * @param secretColumns columns whose values a comparison's results never show, only their names: regular
+ *     expressions matched, ignoring case, against a column's name and its {@code schema.table.column}, besides
+ *     {@link RowDifferences.Withholding#DEFAULT_PATTERNS} (passwords, tokens, keys...)
  */
 @ConfigurationProperties("rebound.comparison")
 public record ComparisonProperties(
     @DefaultValue("256MB") DataSize maxChunkSize,
     @DefaultValue("90s") Duration statementTimeout,
     @DefaultValue("10s") Duration lockTimeout,
-    @DefaultValue("1000") int maxTables) {
+    @DefaultValue("1000") int maxTables,
+    List<String> secretColumns) {
 
+  @ConstructorBinding
   public ComparisonProperties {
     // Checked when the application starts: a zero or negative timeout would turn the limit off.
     new SessionLimits(statementTimeout, lockTimeout);
     if (maxTables < 1) {
       throw new IllegalArgumentException("rebound.comparison.max-tables must be at least 1");
     }
+    secretColumns = secretColumns == null ? List.of() : List.copyOf(secretColumns);
+    for (String pattern : secretColumns) {
+      try {
+        Pattern.compile(pattern);
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException("rebound.comparison.secret-columns: '" + pattern + "' is no regular expression: "
+            + e.getDescription());
+      }
+    }
+  }
+
+  public ComparisonProperties(DataSize maxChunkSize, Duration statementTimeout, Duration lockTimeout, int maxTables) {
+    this(maxChunkSize, statementTimeout, lockTimeout, maxTables, List.of());
   }
 
   /** The limits every comparison session runs under. */

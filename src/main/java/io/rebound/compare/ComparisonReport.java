@@ -39,6 +39,9 @@ public final class ComparisonReport {
     ChunkResult result = row.result();
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("name", row.name());
+    if (row.spec() != null && row.spec().destinationName() != null) {
+      view.put("destinationName", row.spec().destinationName());
+    }
     view.put("status", row.status().name());
     view.put("sourceRows", result.sourceRows());
     view.put("destinationRows", result.destinationRows());
@@ -47,6 +50,7 @@ public final class ComparisonReport {
     view.put("different", result.different());
     view.put("samples", Map.of("missingInDestination", result.missingInDestinationKeys(), "missingInSource", result.missingInSourceKeys(),
         "different", result.differentKeys()));
+    view.put("columnsDiffering", result.differentRows());
     view.put("error", row.error());
     view.put("progress", progress(row, now));
     view.put("bytesRead", Map.of("source", result.sourceBytes(), "destination", result.destinationBytes()));

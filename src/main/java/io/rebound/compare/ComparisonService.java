@@ -1,5 +1,6 @@
 package io.rebound.compare;
 
+import io.rebound.audit.Redactor;
 import io.rebound.compare.ComparisonStore.Comparison;
 import io.rebound.compare.ComparisonStore.TableRow;
 import io.rebound.compare.TableComparator.Options;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
@@ -28,6 +31,7 @@ public class ComparisonService {
   private final ComparisonProperties properties;
   private final ByDialect<CompareSql> dialects;
   private final TableComparator comparator;
+  private final RowDifferences.Withholding withholding;
   /** Prepared tables by comparison and name: the catalog is read once per node, not once per chunk. */
   private final Map<String, PreparedTable> prepared = new ConcurrentHashMap<>();
   /** How each table running on this node goes on: see {@link Pace}. */
@@ -45,11 +49,20 @@ public class ComparisonService {
 
   public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls, ComparisonProperties properties,
       @Qualifier(ComparisonExecutors.SIDES) Executor sides) {
+    this(targets, store, sqls, properties, sides, null);
+  }
+
+  /** With the audit trail's redactor: a value it would hide is withheld from results as well. */
+  @Autowired
+  public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls, ComparisonProperties properties,
+      @Qualifier(ComparisonExecutors.SIDES) Executor sides, Redactor redactor) {
     this.comparator = new TableComparator(sides);
     this.targets = targets;
     this.store = store;
     this.properties = properties;
     this.dialects = new ByDialect<>(sqls, "comparison");
+    this.withholding = properties == null ? RowDifferences.Withholding.DEFAULT
+        : RowDifferences.Withholding.of(properties.secretColumns(), redactor == null ? UnaryOperator.identity() : redactor::redact);
   }
 
   /** Splits the table into chunks of the comparison's size on the source's keys. */
@@ -96,7 +109,7 @@ public class ComparisonService {
     int size = Math.min(pace.batch(), row.chunksTotal() - row.chunksDone());
     List<KeyRange> ranges = row.ranges().subList(row.chunksDone(), row.chunksDone() + size);
     store.attempt(comparisonId, table, size);
-    Options options = new Options(Options.DEFAULT.buckets(), comparison.maxDifferences());
+    Options options = new Options(Options.DEFAULT.buckets(), comparison.maxDifferences(), Options.DEFAULT.maxRowsFetched(), withholding);
     long started = System.nanoTime();
     List<ChunkResult> chunks = withSides(comparison, (source, destination) ->
         comparator.compare(source, destination, prepared(comparison, row, source, destination), ranges, options, pace.expectDifferences()));

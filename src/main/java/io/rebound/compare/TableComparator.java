@@ -50,11 +50,15 @@ public class TableComparator {
    * @param maxRowsFetched rows of differing buckets fetched at once from a side, about: more buckets are
    *     fetched in further batches, so that memory stays bounded however much of a chunk differs
    */
-  public record Options(int buckets, int maxSamples, long maxRowsFetched) {
+  public record Options(int buckets, int maxSamples, long maxRowsFetched, RowDifferences.Withholding withholding) {
     public static final Options DEFAULT = new Options(4096, 20, DEFAULT_MAX_ROWS_FETCHED);
 
     public Options(int buckets, int maxSamples) {
       this(buckets, maxSamples, DEFAULT_MAX_ROWS_FETCHED);
+    }
+
+    public Options(int buckets, int maxSamples, long maxRowsFetched) {
+      this(buckets, maxSamples, maxRowsFetched, RowDifferences.Withholding.DEFAULT);
     }
   }
 
@@ -85,7 +89,7 @@ public class TableComparator {
   public PreparedTable prepare(Side source, Side destination, TableSpec spec) throws SQLException {
     WhereFilter filter = WhereFilter.parse(spec.where(), source.sql().dialect(), destination.sql().dialect());
     TableRef sourceTable = TableRef.parse(source.sql().dialect(), spec.name());
-    TableRef destinationTable = TableRef.parse(destination.sql().dialect(), spec.name());
+    TableRef destinationTable = TableRef.parse(destination.sql().dialect(), spec.nameOnDestination());
     Map<String, Column> sourceColumns = columns(source, sourceTable);
     Map<String, Column> destinationColumns = columns(destination, destinationTable);
     String sourceWhere = filter == null ? null
@@ -339,7 +343,7 @@ public class TableComparator {
       }
       results.add(new ChunkResult(bucketed.sourceRows(), bucketed.destinationRows(), diff.missingInDestination(), diff.missingInSource(),
           diff.different(), diff.missingInDestinationKeys(), diff.missingInSourceKeys(), diff.differentKeys(),
-          sourceBytes + diff.sourceBytes(), destinationBytes + diff.destinationBytes(), 1, diff.rowsFetched()));
+          sourceBytes + diff.sourceBytes(), destinationBytes + diff.destinationBytes(), 1, diff.rowsFetched(), diff.differentRows()));
     }
     LOG.debug("{}: {} differing buckets of {} chunk(s) drilled in {} ms", table.source(), differingBuckets, ranges.size(),
         (System.nanoTime() - drillStarted) / 1_000_000);
@@ -438,9 +442,48 @@ public class TableComparator {
         addSample(missingInSource, key, options);
       }
     }
+    List<RowDifferences.Row> rows = List.of();
+    int detailed = Math.min(different.size(), Math.min(options.maxSamples(), RowDifferences.MAX_ROWS));
+    if (detailed > 0) {
+      List<String> keys = different.subList(0, detailed);
+      rows = differentRows(source, mine, destination, theirs, keys, keys.stream().map(sourceRows.keys()::get).toList(), options);
+    }
     return new ChunkResult(sourceRows.hashes().size(), otherRows.hashes().size(), missingInDestinationCount, missingInSourceCount, differentCount,
         missingInDestination, missingInSource, different, sourceRows.bytes(), otherRows.bytes(), 0,
-        sourceRows.hashes().size() + otherRows.hashes().size());
+        sourceRows.hashes().size() + otherRows.hashes().size(), rows);
+  }
+
+  /** The sampled different rows read again by key on both sides, to name the columns that differ (see {@link RowDifferences}). */
+  private List<RowDifferences.Row> differentRows(Side source, SideTable mine, Side destination, SideTable theirs, List<String> keys,
+      List<List<String>> keyValues, Options options) throws SQLException {
+    String sourceSql = RowDifferences.query(mine, keys.size());
+    String destinationSql = RowDifferences.query(theirs, keys.size());
+    List<Object> sourceBinds = RowDifferences.binds(mine, keyValues);
+    List<Object> destinationBinds = RowDifferences.binds(theirs, keyValues);
+    CompletableFuture<Map<String, List<String>>> theirRows = async(() -> rowValues(destination, destinationSql, destinationBinds, theirs.keyCount()));
+    Map<String, List<String>> myRows = join(async(() -> rowValues(source, sourceSql, sourceBinds, mine.keyCount())));
+    return RowDifferences.of(mine.table(), mine.columns(), mine.keyCount(), keys, myRows, join(theirRows), options.withholding());
+  }
+
+  /** Rows' normalised values by their key's text. */
+  private static Map<String, List<String>> rowValues(Side side, String sql, List<Object> binds, int keyCount) {
+    try (PreparedStatement statement = side.connection().prepareStatement(sql)) {
+      Jdbc.bind(statement, binds.toArray());
+      Map<String, List<String>> rows = new HashMap<>();
+      try (ResultSet result = statement.executeQuery()) {
+        int count = result.getMetaData().getColumnCount();
+        while (result.next()) {
+          List<String> values = new ArrayList<>(count);
+          for (int i = 1; i <= count; i++) {
+            values.add(result.getString(i));
+          }
+          rows.put(keyText(values.subList(0, keyCount)), values);
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new CompletionException(e);
+    }
   }
 
   private static void addSample(List<String> samples, String key, Options options) {
@@ -449,14 +492,15 @@ public class TableComparator {
     }
   }
 
-  /** Keys (normalised) to row hashes of one side's range, and the bytes they took. */
-  private record RowHashes(Map<String, String> hashes, long bytes) {}
+  /** Keys (normalised) to row hashes of one side's range, each key's values by its text, and the bytes they took. */
+  private record RowHashes(Map<String, String> hashes, Map<String, List<String>> keys, long bytes) {}
 
   private static RowHashes rowHashes(Side side, String sql, List<Object> binds, int keyCount) {
     try (PreparedStatement statement = side.connection().prepareStatement(sql)) {
       Jdbc.bind(statement, binds.toArray());
       statement.setFetchSize(1000);
       Map<String, String> hashes = new HashMap<>();
+      Map<String, List<String>> keys = new HashMap<>();
       long bytes = 0;
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
@@ -468,10 +512,12 @@ public class TableComparator {
           }
           String hash = rows.getString(keyCount + 1);
           bytes += hash.length();
-          hashes.put(keyText(key), hash);
+          String text = keyText(key);
+          hashes.put(text, hash);
+          keys.put(text, key);
         }
       }
-      return new RowHashes(hashes, bytes);
+      return new RowHashes(hashes, keys, bytes);
     } catch (SQLException e) {
       throw new CompletionException(e);
     }

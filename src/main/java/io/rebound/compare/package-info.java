@@ -4,7 +4,9 @@
  * hashes differ split and drilled into, and only keys and row hashes fetched where a chunk is small
  * enough. What a user types that reaches the databases, a table's WHERE filter, is parsed and written
  * anew through an allow-listed grammar ({@link io.rebound.compare.WhereFilter}); the sessions are read-only,
- * bounded by statement and lock timeouts, and use the targets' comparison accounts where configured.
+ * bounded by statement and lock timeouts, and use the targets' comparison accounts where configured. For the
+ * first rows found different, the columns that differ are named with both values, secret ones withheld
+ * ({@link io.rebound.compare.RowDifferences}).
  * Nothing here knows about Camunda.
  */
 package io.rebound.compare;

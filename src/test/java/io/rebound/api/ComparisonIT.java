@@ -149,6 +149,48 @@ class ComparisonIT {
   }
 
   @Test
+  void shouldCompareWithAnotherNameShowTheColumnsThatDifferAndReportInMarkdown() throws Exception {
+    try (Connection connection = destination.getPostgresDatabase().getConnection()) {
+      run(connection, "CREATE TABLE shop.lines_2025 AS SELECT * FROM shop.lines", "ALTER TABLE shop.lines_2025 ADD PRIMARY KEY (order_id, line_no)",
+          "UPDATE shop.lines_2025 SET qty = 1 WHERE order_id = 5 AND line_no = 1");
+    }
+    TestUsers.create(identity);
+    Http http = new Http(port);
+    Http.Answer started = http.post("/api/comparisons", TestUsers.OPERATOR, PW, Map.of("source", "src", "destination", "dst", "chunkSize", 1000,
+        "tables", List.of(Map.of("name", "shop.items"), Map.of("name", "shop.lines", "destinationName", "shop.lines_2025"))));
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    String id = started.json().get("id").asText();
+
+    JsonNode done = awaitState(http, id, "COMPLETED");
+    assertThat(done.get("verdict").asText()).isEqualTo("DIFFERENT: 2 tables differ");
+    JsonNode items = table(done, "shop.items");
+    assertThat(items.has("destinationName")).isFalse();
+    List<String> itemColumns = new java.util.ArrayList<>();
+    items.get("columnsDiffering").forEach(row -> row.get("columns").forEach(c -> itemColumns.add(row.get("key").asText() + " "
+        + c.get("column").asText() + ": " + c.get("source").asText() + " -> " + c.get("destination").asText())));
+    assertThat(itemColumns).containsExactlyInAnyOrder("11 note: n11 -> changed", "17000 note: n17000 -> changed");
+    JsonNode lines = table(done, "shop.lines");
+    assertThat(lines.get("destinationName").asText()).isEqualTo("shop.lines_2025");
+    assertThat(texts(lines.get("samples").get("different"))).containsExactlyInAnyOrder("(250, 6)", "(5, 1)");
+    JsonNode listed = http.get("/api/comparisons", TestUsers.OPERATOR, PW).json();
+    for (JsonNode comparison : listed) {
+      comparison.get("tables").forEach(t -> assertThat(t.has("columnsDiffering")).as("a list without the rows").isFalse());
+    }
+    assertThat(done.get("links").get("report").asText()).isEqualTo("/api/comparisons/" + id + "/report?format=md");
+
+    Http.Answer report = http.get("/api/comparisons/" + id + "/report?format=md", TestUsers.APPROVER, PW);
+    assertThat(report.status()).as(report.body()).isEqualTo(200);
+    assertThat(report.body()).contains("# Comparison " + id, "| Verdict | DIFFERENT: 2 tables differ |", "| Source | src |",
+        "| shop.lines | shop.lines_2025 | COMPLETED | 3000 | 3000 | 0 | 0 | 2 |", "| `11` | note | `n11` | `changed` |",
+        "| `(5, 1)` | qty | `5` | `1` |");
+    Http.Answer html = http.get("/api/comparisons/" + id + "/report?format=html", TestUsers.APPROVER, PW);
+    assertThat(html.status()).as(html.body()).isEqualTo(400);
+    assertThat(html.json().get("message").asText()).isEqualTo("'format' must be md (Markdown), not 'html'");
+    assertThat(http.get("/api/comparisons/no-such/report?format=md", TestUsers.APPROVER, PW).status()).isEqualTo(404);
+    assertThat(http.get("/api/comparisons/" + id + "/report?format=md", TestUsers.OUTSIDER, PW).status()).isEqualTo(403);
+  }
+
+  @Test
   void shouldRefuseBadComparisonInputs() {
     TestUsers.create(identity);
     Http http = new Http(port);
@@ -156,7 +198,8 @@ class ComparisonIT {
         Map.<String, Object>of("source", "src", "destination", "nowhere", "tables", List.of("shop.items")),
         Map.<String, Object>of("source", "src", "destination", "dst", "tables", List.of("items")),
         Map.<String, Object>of("source", "src", "destination", "dst", "tables", List.of(Map.of("name", "shop.items", "where", "1=1; DELETE FROM shop.items"))),
-        Map.<String, Object>of("source", "src", "destination", "dst", "tables", List.of("shop.items"), "parallelism", 99))) {
+        Map.<String, Object>of("source", "src", "destination", "dst", "tables", List.of("shop.items"), "parallelism", 99),
+        Map.<String, Object>of("source", "src", "destination", "dst", "tables", List.of(Map.of("name", "shop.items", "destinationName", "items"))))) {
       Http.Answer answer = http.post("/api/comparisons", TestUsers.OPERATOR, PW, body);
       assertThat(answer.status()).as(answer.body()).isEqualTo(400);
     }

@@ -82,10 +82,14 @@ class ConsoleIT {
     wait.until(ExpectedConditions.textToBe(By.id("user-name"), user));
   }
 
-  /** A bounded wait whose failure shows what the page said then. */
+  /**
+   * A bounded wait whose failure shows what the page said then. The run's page draws itself again every 2 seconds
+   * and after each action, so an element found may be replaced before it is read: the wait looks again.
+   */
   WebDriverWait waiting() {
     WebDriverWait wait = new WebDriverWait(browser, WAIT);
     wait.withMessage(() -> "the page showed: " + browser.findElement(By.tagName("body")).getText());
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     return wait;
   }
 
@@ -182,6 +186,59 @@ class ConsoleIT {
     waiting().until(ExpectedConditions.attributeToBe(By.id("run-state"), "data-state", "WAITING_FOR_APPROVAL"));
     assertThat(browser.findElements(By.id("cancel-button"))).isEmpty();
     assertThat(browser.findElement(By.id("approval-link")).getAttribute("href")).contains("/camunda/app/tasklist/default/#/?task=");
+  }
+
+  @Test
+  void shouldRequestARestoreFromTheStartPagePickingTheTargetAndTheDumpFile() {
+    http();
+    logIn(TestUsers.OPERATOR);
+    waiting().until(ExpectedConditions.elementToBeClickable(By.id("start-link"))).click();
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#start-dump option[value='" + DUMP + "']")));
+    List<String> targets = browser.findElements(By.cssSelector("#start-target option")).stream().map(o -> o.getAttribute("value")).toList();
+    assertThat(targets).as("only targets with a dump directory").containsExactly(PostgresServers.TARGET);
+
+    browser.findElement(By.id("start-profile")).sendKeys("no-such-profile");
+    browser.findElement(By.id("start-button")).click();
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("start-error"), "Not requested: "));
+    assertThat(browser.findElement(By.id("start-error")).getText()).contains("no-such-profile");
+
+    browser.findElement(By.id("start-profile")).clear();
+    browser.findElement(By.id("start-profile")).sendKeys("winstore");
+    browser.findElement(By.id("start-button")).click();
+    waiting().until(ExpectedConditions.attributeToBe(By.id("run-state"), "data-state", "WAITING_FOR_APPROVAL"));
+    String id = browser.getCurrentUrl().substring(browser.getCurrentUrl().indexOf("#/runs/") + "#/runs/".length());
+    JsonNode run = http().get("/api/recoveries/" + id, TestUsers.APPROVER, PW).json();
+    assertThat(run.get("requester").asText()).isEqualTo(TestUsers.OPERATOR);
+    assertThat(run.get("inputs").get("dumpFile").asText()).isEqualTo(DUMP);
+  }
+
+  @Test
+  void shouldShowAComparisonsVerdictAndTheColumnsThatDifferWithSecretsWithheld() throws Exception {
+    for (java.sql.Connection connection : List.of(servers.targetConnection(), servers.referenceConnection())) {
+      try (connection) {
+        PostgresServers.execute(connection, "CREATE SCHEMA IF NOT EXISTS console_cmp");
+        PostgresServers.execute(connection, "CREATE TABLE console_cmp.accounts (id int PRIMARY KEY, login text, api_token text)");
+        PostgresServers.execute(connection, "INSERT INTO console_cmp.accounts SELECT i, 'user' || i, 'token' || i FROM generate_series(1, 20) i");
+      }
+    }
+    try (java.sql.Connection reference = servers.referenceConnection()) {
+      PostgresServers.execute(reference, "UPDATE console_cmp.accounts SET login = 'someone', api_token = 'leaked' WHERE id = 7");
+    }
+    Http http = http();
+    Http.Answer started = http.post("/api/comparisons", TestUsers.OPERATOR, PW, Map.of("source", PostgresServers.TARGET, "destination", "ref",
+        "tables", List.of(Map.of("name", "console_cmp.accounts"))));
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    String id = started.json().get("id").asText();
+    logIn(TestUsers.APPROVER);
+    browser.get("http://localhost:" + port + "/#/runs/" + id);
+
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("comparison-verdict"), "DIFFERENT: 1 table differs"));
+    WebElement columns = waiting().until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector(".columns-differing[data-table='console_cmp.accounts']")));
+    List<String> rows = columns.findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText).toList();
+    assertThat(rows).containsExactly("7 login user7 someone", "7 api_token withheld withheld");
+    assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("leaked", "token7");
+    assertThat(browser.findElement(By.id("comparison-report")).getAttribute("href")).endsWith("/api/comparisons/" + id + "/report?format=md");
   }
 
   private void markPage() {

@@ -153,6 +153,34 @@ class RunsIT {
   }
 
   @Test
+  void shouldShowARecoveryWithItsTargetInputsRequesterStepInWordsAndTheRejectionComment() {
+    Http http = http();
+    String id = Runs.startRestore(http, TestUsers.OPERATOR, DUMP);
+
+    JsonNode waiting = http.get("/api/recoveries/" + id, TestUsers.APPROVER, PW).json();
+    assertThat(waiting.get("target").asText()).isEqualTo(PostgresServers.TARGET);
+    assertThat(waiting.get("inputs").get("dumpFile").asText()).isEqualTo(DUMP);
+    assertThat(waiting.get("inputs").get("profile").asText()).isEqualTo("winstore");
+    assertThat(waiting.get("requester").asText()).isEqualTo(TestUsers.OPERATOR);
+    assertThat(waiting.get("currentStep").toString()).contains("Approve reset").doesNotContain("UserTask_");
+    assertThat(waiting.get("currentStepIds").toString()).contains("UserTask_");
+    JsonNode listed = null;
+    for (JsonNode recovery : http.get("/api/recoveries", TestUsers.APPROVER, PW).json()) {
+      listed = recovery.get("id").asText().equals(id) ? recovery : listed;
+    }
+    assertThat(listed).as("listed").isNotNull();
+    assertThat(listed.get("target").asText()).isEqualTo(PostgresServers.TARGET);
+    assertThat(listed.get("requester").asText()).isEqualTo(TestUsers.OPERATOR);
+
+    assertThat(http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW,
+        Map.of("approved", false, "comment", "wrong dump, take last night's")).status()).isEqualTo(200);
+    JsonNode rejected = Runs.awaitState(http, id, "REJECTED");
+    assertThat(rejected.get("failureReason").asText()).isEqualTo("rejected: wrong dump, take last night's");
+    assertThat(rejected.get("currentStep")).isEmpty();
+    assertThat(rejected.get("requester").asText()).isEqualTo(TestUsers.OPERATOR);
+  }
+
+  @Test
   void shouldShowAStepBeingRetriedThenItsIncidentAndLetAnAdministratorRetryIt() throws Exception {
     Http http = http();
     Http.Answer started = http.post("/api/schema-restores", TestUsers.OPERATOR, PW,

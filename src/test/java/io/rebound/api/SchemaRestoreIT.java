@@ -218,6 +218,13 @@ class SchemaRestoreIT {
     String matching = restoreWithReference(http);
     awaitState(http, matching, "COMPLETED");
     assertThat(http.get("/api/recoveries/" + matching + "/audit", TestUsers.OPERATOR, PW).body()).contains("matches reference ref");
+    // The comparison the restore called was started by a job, so the engine knows no start user; its requester is the restore's.
+    String called = http.get("/api/runs/" + matching, TestUsers.OPERATOR, PW).json().get("calledRuns").get(0).get("id").asText();
+    assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(called).singleResult().getStartUserId()).isNull();
+    assertThat(runIds(http.get("/api/runs?runbook=table-compare&requester=" + TestUsers.OPERATOR, TestUsers.APPROVER, PW).json()))
+        .contains(called);
+    assertThat(runIds(http.get("/api/runs?runbook=table-compare&requester=" + TestUsers.APPROVER, TestUsers.APPROVER, PW).json()))
+        .doesNotContain(called);
 
     try (Connection reference = servers.referenceConnection()) {
       execute(reference, "UPDATE winstore_admin.products SET price = price + 1 WHERE product_id = 3");
@@ -228,6 +235,12 @@ class SchemaRestoreIT {
     try (Connection reference = servers.referenceConnection()) {
       execute(reference, "UPDATE winstore_admin.products SET price = price - 1 WHERE product_id = 3");
     }
+  }
+
+  private static List<String> runIds(JsonNode page) {
+    List<String> ids = new ArrayList<>();
+    page.get("runs").forEach(r -> ids.add(r.get("id").asText()));
+    return ids;
   }
 
   private String restoreWithReference(Http http) {

@@ -52,6 +52,33 @@ class ComparisonInputsTest {
   }
 
   @Test
+  void shouldCompareATableWithAnotherNameOnTheDestinationCheckedAsAName() {
+    ComparisonRequest request = inputs.parse(Map.of("source", "pg", "destination", "ora", "tables",
+        List.of(Map.of("name", "shop.items", "destinationName", "Archive.Items_2025"), Map.of("name", "shop.lines", "destinationName", "SHOP.LINES"))));
+
+    assertThat(request.tables().get(0).destinationName()).isEqualTo("archive.items_2025");
+    assertThat(request.tables().get(0).nameOnDestination()).isEqualTo("archive.items_2025");
+    assertThat(request.tables().get(1).destinationName()).as("the same name is no other name").isNull();
+    assertThat(request.tables().get(1).nameOnDestination()).isEqualTo("shop.lines");
+    assertThat(new TableSpec("a.b", null, null, null, null).nameOnDestination()).isEqualTo("a.b");
+
+    assertThatThrownBy(() -> inputs.parse(Map.of("source", "pg", "destination", "pg", "tables",
+        List.of(Map.of("name", "shop.items", "destinationName", "items")))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("destinationName of shop.items: table 'items' must be schema-qualified: schema.table");
+    assertThatThrownBy(() -> inputs.parse(Map.of("source", "pg", "destination", "pg", "tables",
+        List.of(Map.of("name", "shop.items", "destinationName", "shop.\"x; drop table y\"")))))
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("destinationName of shop.items: ");
+    assertThatThrownBy(() -> inputs.parse(Map.of("source", "pg", "destination", "pg", "tables",
+        List.of(Map.of("name", "shop.items", "destinationName", List.of("a.b"))))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("destinationName of shop.items must be the table's name on the destination as schema.table, not a list");
+    assertThatThrownBy(() -> inputs.parse(Map.of("source", "pg", "destination", "pg", "tables",
+        List.of(Map.of("name", "shop.items", "destinationName", "")))))
+        .isInstanceOf(InvalidInputException.class).hasMessage("destinationName of shop.items: a table name is required");
+  }
+
+  @Test
   void shouldKeepTheFilterAsChecked() {
     ComparisonRequest request = inputs.parse(Map.of("source", "pg", "destination", "ora", "tables",
         List.of(Map.of("name", "shop.items", "where", "Price > 10 and name like 'p%'"))));
@@ -131,11 +158,11 @@ class ComparisonInputsTest {
   void shouldAnswerWrongShapesWithTheReason() {
     assertThatThrownBy(() -> inputs.parse(Map.of("source", "pg", "destination", "pg", "tables", List.of(123))))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessage("tables[0] must be a table name or an object {name, primaryKey, columns, where, chunkSize}, not 123");
+        .hasMessage("tables[0] must be a table name or an object {name, destinationName, primaryKey, columns, where, chunkSize}, not 123");
     assertThatThrownBy(() -> inputs.parse(Map.of("source", "pg", "destination", "pg", "tables", "[\"shop.a\", [1]]")))
         .hasMessageStartingWith("tables[1] must be a table name or an object").hasMessageEndingWith("not a list");
     assertThatThrownBy(() -> inputs.parse(request(Map.of("name", "shop.t", "wher", "id > 1"))))
-        .hasMessage("tables[0]: unknown key 'wher'; accepted: [chunkSize, columns, name, primaryKey, where]");
+        .hasMessage("tables[0]: unknown key 'wher'; accepted: [chunkSize, columns, destinationName, name, primaryKey, where]");
     assertThatThrownBy(() -> inputs.parse(request(Map.of("primaryKey", List.of("id")))))
         .hasMessage("tables[0]: name must be the table's name as schema.table, not nothing");
     assertThatThrownBy(() -> inputs.parse(request(Map.of("name", Map.of("a", 1)))))

@@ -118,6 +118,76 @@ class TableComparatorIT {
   }
 
   @Test
+  void shouldNameTheColumnsThatDifferInSampledRowsWithBothValues() throws Exception {
+    createItems(source, 3_000);
+    createItems(destination, 3_000);
+    run(destination, "UPDATE shop.items SET price = 99.5, name = 'renamed' WHERE id = 7",
+        "UPDATE shop.items SET note = NULL WHERE id = 2500",
+        "UPDATE shop.items SET created = created + interval '1 second' WHERE id = 1200");
+
+    ChunkResult result = compareAll(new TableSpec("shop.items", List.of(), List.of(), null, 1000), SMALL_DRILL);
+
+    assertThat(result.differentRows()).extracting(RowDifferences.Row::key).containsExactlyInAnyOrder("7", "2500", "1200");
+    assertThat(row(result, "7").columns()).containsExactly(
+        new RowDifferences.ColumnValues("name", "item 7", "renamed", false),
+        new RowDifferences.ColumnValues("price", "0.7", "99.5", false));
+    assertThat(row(result, "2500").columns()).containsExactly(new RowDifferences.ColumnValues("note", "n2500", null, false));
+    assertThat(row(result, "1200").columns()).singleElement().satisfies(c -> {
+      assertThat(c.column()).isEqualTo("created");
+      assertThat(c.source()).isEqualTo("2026-01-01T20:00:00.000000");
+      assertThat(c.destination()).isEqualTo("2026-01-01T20:00:01.000000");
+    });
+
+    ChunkResult capped = compareAll(new TableSpec("shop.items", List.of(), List.of(), null, 1000), new Options(64, 2));
+    assertThat(capped.differentRows()).as("no more rows than sample keys").hasSize(2);
+    assertThat(capped.differentKeys()).hasSize(2);
+  }
+
+  @Test
+  void shouldNameSecretColumnsThatDifferButWithholdTheirValues() throws Exception {
+    for (Connection connection : List.of(source, destination)) {
+      run(connection, "CREATE TABLE shop.accounts (id int PRIMARY KEY, login text, password_hash text, pin text, note text)",
+          "INSERT INTO shop.accounts SELECT i, 'user' || i, 'hash' || i, '0000', 'plain' FROM generate_series(1, 50) i");
+    }
+    run(destination, "UPDATE shop.accounts SET login = 'someone', password_hash = 'changed', pin = '1234' WHERE id = 3",
+        "UPDATE shop.accounts SET note = 'set to hunter22 by mistake' WHERE id = 4");
+    Options withholding = new Options(64, 1000, 1000, RowDifferences.Withholding.of(List.of("shop\\.accounts\\.pin"),
+        text -> text.replace("hunter22", "***")));
+
+    ChunkResult result = compareAll(new TableSpec("shop.accounts", List.of(), List.of(), null, 100), withholding);
+
+    assertThat(row(result, "3").columns()).containsExactly(
+        new RowDifferences.ColumnValues("login", "user3", "someone", false),
+        new RowDifferences.ColumnValues("password_hash", null, null, true),
+        new RowDifferences.ColumnValues("pin", null, null, true));
+    assertThat(row(result, "4").columns()).as("a value the redactor would hide")
+        .containsExactly(new RowDifferences.ColumnValues("note", null, null, true));
+    assertThat(result.toString()).doesNotContain("hunter22", "changed", "1234", "hash3");
+  }
+
+  @Test
+  void shouldCompareATableWithAnotherOfAnotherNameOnTheDestination() throws Exception {
+    createItems(source, 500);
+    createItems(destination, 500);
+    run(destination, "CREATE SCHEMA archive", "ALTER TABLE shop.items SET SCHEMA archive", "ALTER TABLE archive.items RENAME TO items_2025",
+        "DELETE FROM archive.items_2025 WHERE id = 9");
+
+    ChunkResult result = compareAll(new TableSpec("shop.items", List.of(), List.of(), null, 100, "archive.items_2025"), SMALL_DRILL);
+
+    assertThat(result.sourceRows()).isEqualTo(500);
+    assertThat(result.destinationRows()).isEqualTo(499);
+    assertThat(result.missingInDestinationKeys()).containsExactly("9");
+    assertThat(result.different()).isZero();
+    assertThatThrownBy(() -> compareAll(new TableSpec("shop.items", List.of(), List.of(), null, 100, "archive.nothing"), SMALL_DRILL))
+        .hasMessageContaining("archive.nothing");
+  }
+
+  private static RowDifferences.Row row(ChunkResult result, String key) {
+    return result.differentRows().stream().filter(r -> r.key().equals(key)).findFirst()
+        .orElseThrow(() -> new AssertionError("no row " + key + " in " + result.differentRows()));
+  }
+
+  @Test
   void shouldCompareCompositeKeys() throws Exception {
     for (Connection connection : List.of(source, destination)) {
       run(connection, "CREATE TABLE shop.lines (order_id int, line_no int, qty int, PRIMARY KEY (order_id, line_no))",

@@ -181,6 +181,16 @@ class OracleSchemaRestoreIT {
     try (Connection app = DriverManager.getConnection(oracle.getJdbcUrl(), "WINSTORE_APP", "Winstore_Pw_2026")) {
       assertThat(queryLong(app, "SELECT COUNT(*) FROM WINSTORE_ADMIN.PRODUCTS")).isEqualTo(productsBefore);
     }
+    // The Data Pump logs stay in the DIRECTORY on the database host: the run's page shows their ends, read over JDBC.
+    com.fasterxml.jackson.databind.JsonNode logs = http.get("/api/runs/" + id, TestUsers.OPERATOR, PW).json().get("toolLogs");
+    List<String> jobs = new java.util.ArrayList<>();
+    logs.forEach(log -> jobs.add(log.get("job").asText()));
+    assertThat(jobs).containsExactly("safety-export", "import");
+    assertThat(logs.get(1).get("file").asText()).isEqualTo("rebound_import_" + OracleSchemaRestore.jobId(id).toLowerCase(java.util.Locale.ROOT) + ".log");
+    List<String> importLines = new java.util.ArrayList<>();
+    logs.get(1).get("lines").forEach(line -> importLines.add(line.asText()));
+    assertThat(importLines.get(importLines.size() - 1)).contains("\"REBOUND_IMP_" + OracleSchemaRestore.jobId(id) + "\"", "completed");
+    assertThat(String.join("\n", importLines)).doesNotContain("Winstore_Pw_2026", oracle.getPassword());
   }
 
   /** Makes the dump the runbook restores, with Rebound's own Data Pump export. */

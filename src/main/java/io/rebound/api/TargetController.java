@@ -1,0 +1,95 @@
+package io.rebound.api;
+
+import io.rebound.api.ApiExceptionHandler.RunNotFoundException;
+import io.rebound.config.ReboundGroups;
+import io.rebound.storage.ObjectStore;
+import io.rebound.target.Target;
+import io.rebound.target.Targets;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/targets}: the configured databases by name, dialect and what Rebound can do with each, and the dump
+ * files a schema restore can name. Never a URL, an account or a password: what a requester needs to fill in a
+ * request, nothing to connect with.
+ */
+@RestController
+@RequestMapping("/api/targets")
+class TargetController {
+
+  private final Targets targets;
+  private final Callers callers;
+  private final DumpFiles dumps;
+  private final Environment environment;
+  private final ObjectProvider<ObjectStore> bucket;
+
+  TargetController(Targets targets, Callers callers, DumpFiles dumps, Environment environment, ObjectProvider<ObjectStore> bucket) {
+    this.targets = targets;
+    this.callers = callers;
+    this.dumps = dumps;
+    this.environment = environment;
+    this.bucket = bucket;
+  }
+
+  /** One target as a requester sees it. */
+  record TargetView(String name, String dialect, Map<String, Boolean> supports, Map<String, String> links) {}
+
+  @GetMapping
+  List<TargetView> list() {
+    callers.requireGroup("reading targets", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
+    boolean bucketConfigured = bucket.getIfAvailable() != null;
+    return targets.all().stream().sorted(Comparator.comparing(Target::name)).map(target -> {
+      boolean dumpsHere = target.dumpDirectory() != null;
+      boolean backsUp = bucketConfigured && hasBackupSection(target.name());
+      Map<String, Boolean> supports = new LinkedHashMap<>();
+      supports.put("schemaRestore", dumpsHere);
+      supports.put("comparison", true);
+      supports.put("backups", backsUp);
+      supports.put("pointInTimeRestore", backsUp);
+      Map<String, String> links = new LinkedHashMap<>();
+      if (dumpsHere) {
+        links.put("dumps", "/api/targets/" + target.name() + "/dumps");
+      }
+      if (backsUp) {
+        links.put("backups", "/api/backups?target=" + target.name());
+      }
+      return new TargetView(target.name(), target.dialect().name().toLowerCase(Locale.ROOT), supports, links);
+    }).toList();
+  }
+
+  /** The dump files of a target's dump directory, newest first: regular files directly inside it, nothing else. */
+  @GetMapping("/{name}/dumps")
+  List<DumpFiles.DumpFile> dumps(@PathVariable String name) throws IOException {
+    callers.requireGroup("reading targets", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
+    Target target = targets.find(name).orElseThrow(() -> new RunNotFoundException("no target " + name + "; configured targets: " + targets.names()));
+    if (target.dumpDirectory() == null) {
+      throw new RunNotFoundException("target " + name + " has no dump directory (rebound.targets." + name + ".dump-directory)");
+    }
+    return dumps.in(target.dumpDirectory()).orElseThrow(() -> new RunNotFoundException("the dump directory of target " + name
+        + " cannot be read from this node"));
+  }
+
+  /**
+   * Whether the configuration gives the target a {@code backup} section, as its schedules decide: read through the
+   * targets as a map, as they are bound (a target's name may hold what a property name may not).
+   */
+  private boolean hasBackupSection(String target) {
+    Map<String, Map<String, Object>> configured = Binder.get(environment).bind("rebound.targets",
+        Bindable.<Map<String, Map<String, Object>>>of(ResolvableType.forClassWithGenerics(Map.class, ResolvableType.forClass(String.class),
+            ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class)))).orElse(Map.of());
+    return configured.getOrDefault(target, Map.of()).containsKey("backup");
+  }
+}
