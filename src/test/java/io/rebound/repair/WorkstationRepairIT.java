@@ -197,6 +197,7 @@ class WorkstationRepairIT {
 
     assertThat(databases.workingDirectory("a1").resolve("repair-started")).doesNotExist();
     assertThat(databases.shop("a1")).contains("Dan, after the backup", "Nice", "30.00", "Fay, never sent", "Eve", "20.00").doesNotContain("Ben");
+    assertThat(databases.shop("a1").lines()).as("every row a1 held before the failure, as it was").containsAll(before.lines().toList());
     assertGeneratorsPastTheirKeys("a1", 1);
     JsonNode after = http.get("/api/workstations/a1/diagnosis", TestUsers.OPERATOR, PW).json();
     assertThat(reasons(after)).as(after.toString()).isEmpty();
