@@ -22,13 +22,15 @@ import java.util.SplittableRandom;
 
 /**
  * QueIn apply throughput, side by side in one run on one server:
- *   P  the floor: the same rows upserted by a plain batched JDBC statement (typed binds, 1000 rows a batch,
- *      a commit per batch), read from memory
+ *   P  the floor: the same changes by plain batched JDBC statements, an upsert and a delete (typed binds, a
+ *      batch sent whenever the kind of change switches, a commit per 1000 changes), read from memory
  *   Q  the reference workstation's apply of QueIn (what the repair's apply-que-in step runs), from the
  *      replicas stored in replication.que_in to the end, its connections opened as Target.connect opens them
  * Each measurement starts from an empty table, the applied mark at 0 and a checkpoint; P and Q take turns
  * at coming first. Prints each run and the medians: replicas/s, rows/s and Q/P (goal >= 0.7).
- * Usage: java -cp <classes and dependencies> bench/src/QueInApplyBench.java URL REPLICAS ROWS_PER_REPLICA RUNS
+ * The changes are upserts and, a share of them (default 0.2), deletes of keys drawn from the same range, in
+ * one order both ways apply.
+ * Usage: java -cp <classes and dependencies> bench/src/QueInApplyBench.java URL REPLICAS ROWS_PER_REPLICA RUNS [DELETE_SHARE]
  */
 public final class QueInApplyBench {
 
@@ -38,13 +40,17 @@ public final class QueInApplyBench {
       + " ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, amount = EXCLUDED.amount, at = EXCLUDED.at, flag = EXCLUDED.flag,"
       + " note = EXCLUDED.note";
 
-  record Row(long id, String kind, BigDecimal amount, Instant at, boolean flag, String note) {}
+  private static final String DELETE = "DELETE FROM bench.items WHERE id = ?";
+
+  /** One change: an upsert of the whole row, or (delete) the row of its id removed. */
+  record Row(long id, String kind, BigDecimal amount, Instant at, boolean flag, String note, boolean delete) {}
 
   public static void main(String[] args) throws Exception {
     String url = args[0];
     int replicas = Integer.parseInt(args[1]);
     int perReplica = Integer.parseInt(args[2]);
     int runs = Integer.parseInt(args[3]);
+    double deleteShare = args.length > 4 ? Double.parseDouble(args[4]) : 0.2;
 
     // Keys drawn from a range half the number of changes: about half the upserts update a row an earlier replica inserted.
     SplittableRandom random = new SplittableRandom(42);
@@ -53,7 +59,8 @@ public final class QueInApplyBench {
     for (int i = 0; i < replicas * perReplica; i++) {
       long id = 1 + random.nextLong(keys);
       rows.add(new Row(id, "kind-" + (id % 37), BigDecimal.valueOf(random.nextLong(10_000_000), 2),
-          Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i), i % 2 == 0, Long.toHexString(random.nextLong()) + "-" + i));
+          Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i), i % 2 == 0, Long.toHexString(random.nextLong()) + "-" + i,
+          random.nextDouble() < deleteShare));
     }
 
     try (Connection c = connect(url); Statement s = c.createStatement()) {
@@ -69,6 +76,10 @@ public final class QueInApplyBench {
         for (int n = 1; n <= replicas; n++) {
           List<Replica.Change> changes = new ArrayList<>(perReplica);
           for (Row row : rows.subList((n - 1) * perReplica, n * perReplica)) {
+            if (row.delete()) {
+              changes.add(Replica.Change.delete(TABLE, row.id()));
+              continue;
+            }
             ObjectNode json = JSON.createObjectNode();
             json.put("id", row.id()).put("kind", row.kind()).put("amount", row.amount()).put("at", row.at().toString())
                 .put("flag", row.flag()).put("note", row.note());
@@ -91,7 +102,8 @@ public final class QueInApplyBench {
       c.setAutoCommit(true);
       s.execute("VACUUM ANALYZE replication.que_in");
     }
-    System.out.printf("%d replicas of %d rows in QueIn (%d rows, %d distinct keys at most)%n", replicas, perReplica, rows.size(), keys);
+    System.out.printf("%d replicas of %d row changes in QueIn (%d changes, %d of them deletes, %d distinct keys at most)%n", replicas, perReplica,
+        rows.size(), rows.stream().filter(Row::delete).count(), keys);
 
     ReferenceWorkstation workstation = new ReferenceWorkstation("hub-a", () -> connect(url),
         new WorkingDirectory(Files.createTempDirectory("bench-workstation")), new Mailbox(null, "bench"));
@@ -142,32 +154,49 @@ public final class QueInApplyBench {
   static void plainUpsert(String url, List<Row> rows) throws SQLException {
     try (Connection c = connect(url)) {
       c.setAutoCommit(false);
-      try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
-        int pending = 0;
+      try (PreparedStatement upsert = c.prepareStatement(UPSERT); PreparedStatement delete = c.prepareStatement(DELETE)) {
+        PreparedStatement pending = null;
+        int count = 0;
         for (Row row : rows) {
-          upsert.setLong(1, row.id());
-          upsert.setString(2, row.kind());
-          upsert.setBigDecimal(3, row.amount());
-          upsert.setTimestamp(4, Timestamp.from(row.at()));
-          upsert.setBoolean(5, row.flag());
-          upsert.setString(6, row.note());
-          upsert.addBatch();
-          if (++pending == 1000) {
-            upsert.executeBatch();
+          PreparedStatement statement = row.delete() ? delete : upsert;
+          // Order matters between an upsert and a delete of the same key: a switch sends what is batched first.
+          if (pending != null && pending != statement) {
+            pending.executeBatch();
+          }
+          pending = statement;
+          statement.setLong(1, row.id());
+          if (!row.delete()) {
+            upsert.setString(2, row.kind());
+            upsert.setBigDecimal(3, row.amount());
+            upsert.setTimestamp(4, Timestamp.from(row.at()));
+            upsert.setBoolean(5, row.flag());
+            upsert.setString(6, row.note());
+          }
+          statement.addBatch();
+          if (++count % 1000 == 0) {
+            pending.executeBatch();
+            pending = null;
             c.commit();
-            pending = 0;
           }
         }
-        upsert.executeBatch();
+        if (pending != null) {
+          pending.executeBatch();
+        }
         c.commit();
       }
     }
   }
 
-  /** Both ways must leave the same table: the last upsert of each key wins. */
+  /** Both ways must leave the same table: the last change of each key wins, a delete leaving no row. */
   static void verify(String url, List<Row> rows) throws SQLException {
     java.util.Map<Long, Row> last = new java.util.HashMap<>();
-    rows.forEach(row -> last.put(row.id(), row));
+    rows.forEach(row -> {
+      if (row.delete()) {
+        last.remove(row.id());
+      } else {
+        last.put(row.id(), row);
+      }
+    });
     try (Connection c = connect(url); Statement s = c.createStatement();
         var result = s.executeQuery("SELECT count(*), coalesce(sum(extract(epoch FROM at - timestamptz '2026-01-01T00:00:00Z')::bigint), 0)"
             + " FROM bench.items")) {

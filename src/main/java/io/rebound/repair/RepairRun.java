@@ -1,7 +1,6 @@
 package io.rebound.repair;
 
 import io.rebound.runbook.ApprovedPass;
-import io.rebound.runbook.RunLedger;
 import io.rebound.runbook.RunbookRequests;
 import io.rebound.runbook.StepGuard;
 import java.time.Duration;
@@ -11,19 +10,19 @@ import org.springframework.stereotype.Component;
 /**
  * A repair run's request as the model and the steps read it ({@code ${repairRun.approvalRequired(execution)}}),
  * and the guard of its steps: under the standing approval, or, for a workstation configured without approval,
- * on its own.
+ * once each in order from its request.
  */
 @Component("repairRun")
 public class RepairRun {
 
   private final RunbookRequests requests;
   private final WorkstationRepairRunbook runbook;
-  private final StepGuard approved;
+  private final StepGuard guard;
 
   public RepairRun(RunbookRequests requests, WorkstationRepairRunbook runbook, ApprovedPass pass) {
     this.requests = requests;
     this.runbook = runbook;
-    this.approved = pass.of(runbook);
+    this.guard = pass.of(runbook, WorkstationRepairRequest::approvalRequired);
   }
 
   public WorkstationRepairRequest request(DelegateExecution execution) {
@@ -42,9 +41,11 @@ public class RepairRun {
     return Duration.parse(request(execution).retransmissionGiveUp());
   }
 
-  /** The guard of the steps that change the workstation. */
+  /**
+   * The guard of the steps that change the workstation: one pass, each step once and in order, under the standing
+   * approval or, for a workstation configured without approval, counted from the run's request.
+   */
   StepGuard guard() {
-    return (execution, step) -> approvalRequired(execution) ? approved.authorise(execution, step)
-        : new RunLedger.GivenApproval(0, "nobody: workstation " + request(execution).workstation() + " repairs without approval", "", "");
+    return guard;
   }
 }

@@ -27,7 +27,7 @@ public interface Workstation {
   /**
    * Takes from the server the replicas QueIn lacks up to {@code queInUpTo} and QueOut lacks up to
    * {@code queOutUpTo}, as far as the server holds them (its mailbox and its answers to retransmission
-   * requests); returns what is still missing.
+   * requests), and the replicas either lacks between its first and its last; returns what is still missing.
    */
   List<Gap> fetchFromServer(long queInUpTo, long queOutUpTo);
 
@@ -42,16 +42,25 @@ public interface Workstation {
 
   /**
    * Applies QueIn from the applied-up-to mark to its end, our own replicas included; returns how many it
-   * applied. Stops between two replicas once {@code stopping} says so: the mark says where to go on.
+   * applied. Stops between two replicas once {@code stopping} says so: the mark says where to go on. Refuses,
+   * naming them, to apply past replicas QueIn lacks.
    */
   long applyQueIn(BooleanSupplier stopping);
 
-  /** Applies the QueOut replicas the server never received (after {@code serverSentUpTo}); returns how many it applied. */
+  /**
+   * Applies the QueOut replicas the server never received (after {@code serverSentUpTo}); returns how many it
+   * applied. Refuses, naming them, to apply past replicas QueOut lacks.
+   */
   long applyUnsentQueOut(long serverSentUpTo);
 
   /** Moves every generator past the highest key it made that its table holds; returns what it moved. */
   List<String> repairGenerators();
 
-  /** Repairs the sent mark and the audit marks to the state after the repair; says what moved. */
+  /**
+   * Repairs the sent mark and the audit marks to the state after the repair; says what moved. The sent mark
+   * becomes {@code serverSentUpTo}, what the server really received (backwards too, when it claimed more): the
+   * replicas after it were never received, and only the normal cycle sending them lets the other workstations
+   * see them.
+   */
   String repairMarks(long serverSentUpTo);
 }

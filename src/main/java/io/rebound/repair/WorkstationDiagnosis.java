@@ -19,7 +19,18 @@ public class WorkstationDiagnosis {
   }
 
   Diagnosis diagnose(Workstation workstation) {
-    WorkstationReadings readings = workstation.read();
+    return diagnose(workstation, workstation.read());
+  }
+
+  /**
+   * The diagnosis read again after an approval: the repair mark set since then is the run's own, so the
+   * workstation is judged with the mark as the approved plan found it.
+   */
+  Diagnosis again(Workstation workstation, boolean repairMarkedBefore) {
+    return diagnose(workstation, workstation.read().withRepairMarked(repairMarkedBefore));
+  }
+
+  private Diagnosis diagnose(Workstation workstation, WorkstationReadings readings) {
     var reasons = table.reasons(readings);
     return new Diagnosis(workstation.id(), !reasons.isEmpty(), reasons, readings.asMap());
   }

@@ -22,6 +22,13 @@ import java.util.Map;
  * @param repairMarked whether the "repair started" mark is set
  * @param serverReadUpTo what the server says we read of the common stream
  * @param serverSentUpTo what the server says it received of our own replicas
+ * @param serverStreamLast the newest entry of the common stream the server offers us now (0 for none): how far the
+ *     stream got, not what we read of it
+ * @param serverReceivedLast the newest of our replicas the server holds and has not yet put in the stream (0 for none)
+ * @param queInMissing how many numbers QueIn lacks between its first and its last replica
+ * @param queInFirstMissing the first of them, 0 when it lacks none
+ * @param queOutMissing how many numbers QueOut lacks between its first and its last replica
+ * @param queOutFirstMissing the first of them, 0 when it lacks none
  */
 public record WorkstationReadings(
     long queInLast,
@@ -38,7 +45,20 @@ public record WorkstationReadings(
     long directoryOutLast,
     boolean repairMarked,
     long serverReadUpTo,
-    long serverSentUpTo) {
+    long serverSentUpTo,
+    long serverStreamLast,
+    long serverReceivedLast,
+    long queInMissing,
+    long queInFirstMissing,
+    long queOutMissing,
+    long queOutFirstMissing) {
+
+  /** The same readings with the repair mark as given: a recheck judges the workstation as it was before its own mark. */
+  public WorkstationReadings withRepairMarked(boolean marked) {
+    return new WorkstationReadings(queInLast, queInApplied, queInOwnLast, queOutLast, queOutLastAge, queOutSent, auditAge, auditAgePackaged,
+        auditRows, directoryPresent, directoryInLast, directoryOutLast, marked, serverReadUpTo, serverSentUpTo, serverStreamLast,
+        serverReceivedLast, queInMissing, queInFirstMissing, queOutMissing, queOutFirstMissing);
+  }
 
   /** The readings by name, as the decision table and the diagnosis answer take them. */
   public Map<String, Object> asMap() {
@@ -58,6 +78,12 @@ public record WorkstationReadings(
     map.put("repairMarked", repairMarked);
     map.put("serverReadUpTo", serverReadUpTo);
     map.put("serverSentUpTo", serverSentUpTo);
+    map.put("serverStreamLast", serverStreamLast);
+    map.put("serverReceivedLast", serverReceivedLast);
+    map.put("queInMissing", queInMissing);
+    map.put("queInFirstMissing", queInFirstMissing);
+    map.put("queOutMissing", queOutMissing);
+    map.put("queOutFirstMissing", queOutFirstMissing);
     return map;
   }
 }

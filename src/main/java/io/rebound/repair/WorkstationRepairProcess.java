@@ -19,6 +19,10 @@ public final class WorkstationRepairProcess {
     public static final String APPROVED = "Gateway_Approved";
     public static final String WITHDRAW_MARK = "Task_WithdrawRepairMark";
     public static final String WITHDRAW_MARK_AFTER_EXPIRY = "Task_WithdrawRepairMarkAfterExpiry";
+    public static final String RECHECK_PLAN = "Task_RecheckPlan";
+    public static final String PLAN_UNCHANGED = "Gateway_PlanUnchanged";
+    public static final String WITHDRAW_MARK_AFTER_CHANGE = "Task_WithdrawRepairMarkAfterChange";
+    public static final String END_PLAN_CHANGED = "EndEvent_PlanChanged";
     public static final String TO_REPAIR = "Gateway_ToRepair";
     public static final String RESTORE_QUEUES = "Task_RestoreQueues";
     public static final String FETCH_FROM_SERVER = "Task_FetchFromServer";

@@ -84,10 +84,33 @@ public final class RunLedger {
     if (!pass.contains(step)) {
       throw new StepRefusedException(step + " refused: it is not part of this run's approved pass " + pass);
     }
-    Set<String> finished = finishedAfter(approval.eventId());
+    inOrder(pass, step, approval.eventId(), "under the approval " + approval.eventId(),
+        " given by " + approval.approver() + "; one approval authorises one pass");
+    return approval;
+  }
+
+  /**
+   * Whether {@code step} may run now in a run whose request says it needs no approval: the same pass, each
+   * step once and in order, counted from the run's REQUESTED event instead of an approval. Returns that event
+   * as what the step runs under (its approver is nobody), or throws {@link StepRefusedException}.
+   */
+  public GivenApproval authoriseUnattended(List<String> pass, String step) {
+    if (ended()) {
+      throw new StepRefusedException(step + " refused: the run has ended, nothing of it runs again");
+    }
+    AuditEvent requested = first(AuditEventType.REQUESTED).orElseThrow(() -> new StepRefusedException(
+        step + " refused: the audit trail holds no request for this run"));
+    if (!pass.contains(step)) {
+      throw new StepRefusedException(step + " refused: it is not part of this run's pass " + pass);
+    }
+    inOrder(pass, step, requested.id(), "since the request " + requested.id(), "; an unattended run passes each step once");
+    return new GivenApproval(requested.id(), "nobody (runs without approval)", requested.at(), "");
+  }
+
+  private void inOrder(List<String> pass, String step, long since, String under, String once) {
+    Set<String> finished = finishedAfter(since);
     if (finished.contains(step)) {
-      throw new StepRefusedException(step + " refused: it already ran under the approval " + approval.eventId() + " given by "
-          + approval.approver() + "; one approval authorises one pass");
+      throw new StepRefusedException(step + " refused: it already ran " + under + once);
     }
     List<String> missing = new ArrayList<>();
     for (String before : pass.subList(0, pass.indexOf(step))) {
@@ -96,10 +119,8 @@ public final class RunLedger {
       }
     }
     if (!missing.isEmpty()) {
-      throw new StepRefusedException(step + " refused: " + String.join(", ", missing) + " must finish first under the approval "
-          + approval.eventId());
+      throw new StepRefusedException(step + " refused: " + String.join(", ", missing) + " must finish first " + under);
     }
-    return approval;
   }
 
   /** Steps finished after the event {@code id}. */

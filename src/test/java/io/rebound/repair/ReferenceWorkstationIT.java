@@ -117,4 +117,92 @@ class ReferenceWorkstationIT {
     assertThat(databases.shop("rep_a")).isEqualTo(databases.shop("rep_b")).contains("from a 2", "unsent", "after the repair", "3.00");
     assertThat(databases.queryLong("rep_a", "SELECT count(*) FROM shop.customers WHERE name LIKE 'from a%'")).isEqualTo(4);
   }
+
+  @Test
+  void shouldSetASentMarkPastTheEndOfQueOutBackToWhatTheServerReceivedSoThatTheUnsentReplicasStillGoOut() throws Exception {
+    ReplicationServer server = new ReplicationServer(store);
+    ReferenceWorkstation a = databases.create("past_a", 1, store, server.mailbox("past_a"));
+    ReferenceWorkstation b = databases.create("past_b", 2, store, server.mailbox("past_b"));
+    databases.execute("past_a", "INSERT INTO shop.customers (name) VALUES ('sent')");
+    everyone(server, a, b);
+    // Packaged, never sent; and a mark that claims replicas up to 5, which QueOut (ending at 2) never held.
+    databases.execute("past_a", "INSERT INTO shop.customers (name) VALUES ('packaged, never sent')");
+    a.packageAudit();
+    databases.execute("past_a", "UPDATE replication.marks SET value = 5 WHERE name = 'que_out_sent'");
+    WorkstationReadings before = a.read();
+    assertThat(before.queOutLast()).isEqualTo(2);
+    assertThat(before.serverSentUpTo()).isEqualTo(1);
+
+    a.markRepairStarted("run-past");
+    String moved = a.repairMarks(before.serverSentUpTo());
+    assertThat(moved).contains("sent up to 5 -> 1");
+    assertThat(a.read().queOutSent()).isEqualTo(1);
+    assertThat(a.repairMarks(before.serverSentUpTo())).as("run again, the same").contains("sent up to 1 -> 1");
+    a.removeRepairMark();
+
+    // Replica 2 goes out, and so does the next one packaged (number 3, which the old mark called sent).
+    databases.execute("past_a", "INSERT INTO shop.customers (name) VALUES ('after the repair')");
+    everyone(server, a, b);
+    assertThat(databases.shop("past_b")).contains("packaged, never sent", "after the repair").isEqualTo(databases.shop("past_a"));
+    assertThat(a.read().serverSentUpTo()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldSeeAGapInsideQueInRefuseToApplyPastItAndFillItFromTheServer() throws Exception {
+    ReplicationServer server = new ReplicationServer(store);
+    ReferenceWorkstation a = databases.create("gap_a", 1, store, server.mailbox("gap_a"));
+    ReferenceWorkstation b = databases.create("gap_b", 2, store, server.mailbox("gap_b"));
+    databases.execute("gap_b", "INSERT INTO shop.customers (name) VALUES ('b 0')");
+    everyone(server, a, b);
+    databases.backup("gap_a");
+    long restoredLast = a.read().queInLast();
+    for (int i = 1; i <= 3; i++) {
+      databases.execute("gap_b", "INSERT INTO shop.customers (name) VALUES ('b " + i + "')");
+      everyone(server, a, b);
+    }
+    databases.restoreFromBackup("gap_a");
+    long missing = restoredLast + 2;
+    java.nio.file.Files.delete(databases.workingDirectory("gap_a").resolve("in").resolve(io.rebound.repair.reference.Mailbox.replicaName(missing)));
+
+    a.markRepairStarted("run-gap");
+    assertThat(a.restoreQueuesFromDirectory()).contains("still missing inside the queues: QueIn " + missing + ".." + missing);
+    WorkstationReadings holed = a.read();
+    assertThat(holed.queInMissing()).isEqualTo(1);
+    assertThat(holed.queInFirstMissing()).isEqualTo(missing);
+    assertThat(new NeedsRepairTable().reasons(holed)).extracting(Diagnosis.Reason::code).contains("QUE_IN_HAS_GAP");
+
+    assertThatThrownBy(() -> a.applyQueIn(() -> false)).hasMessageContaining("QueIn lacks QueIn " + missing + ".." + missing);
+    assertThat(a.read().queInApplied()).as("applied up to the gap, not past it").isEqualTo(missing - 1);
+
+    // The server dropped what gap_a had read: the gap is asked for again and filled from the answer.
+    List<Gap> gaps = a.fetchFromServer(holed.serverReadUpTo(), holed.serverSentUpTo());
+    assertThat(gaps).containsExactly(new Gap(Gap.QUE_IN, missing, missing));
+    a.requestRetransmission(gaps);
+    server.answerRetransmissions();
+    assertThat(a.fetchFromServer(holed.serverReadUpTo(), holed.serverSentUpTo())).isEmpty();
+    assertThat(a.read().queInMissing()).isZero();
+    a.applyQueIn(() -> false);
+    a.repairMarks(holed.serverSentUpTo());
+    a.removeRepairMark();
+    everyone(server, a, b);
+    assertThat(databases.shop("gap_a")).contains("b 3").isEqualTo(databases.shop("gap_b"));
+  }
+
+  @Test
+  void shouldRefuseToApplyUnsentQueOutPastAGapNamingIt() throws Exception {
+    ReplicationServer server = new ReplicationServer(store);
+    ReferenceWorkstation a = databases.create("outgap_a", 1, store, server.mailbox("outgap_a"));
+    for (int i = 1; i <= 3; i++) {
+      databases.execute("outgap_a", "INSERT INTO shop.customers (name) VALUES ('a " + i + "')");
+      a.packageAudit();
+    }
+    databases.execute("outgap_a", "DELETE FROM replication.que_out WHERE no = 2");
+    WorkstationReadings holed = a.read();
+    assertThat(holed.queOutMissing()).isEqualTo(1);
+    assertThat(holed.queOutFirstMissing()).isEqualTo(2);
+    assertThat(new NeedsRepairTable().reasons(holed)).extracting(Diagnosis.Reason::code).contains("QUE_OUT_HAS_GAP");
+
+    assertThatThrownBy(() -> a.applyUnsentQueOut(0)).hasMessageContaining("QueOut lacks QueOut 2..2");
+    assertThat(databases.queryLong("outgap_a", "SELECT value FROM replication.marks WHERE name = 'repair_que_out_applied'")).isEqualTo(1);
+  }
 }

@@ -2,6 +2,7 @@ package io.rebound.repair;
 
 import static io.rebound.testsupport.Runs.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +27,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import io.rebound.runbook.RunLedger;
+import io.rebound.runbook.StepRefusedException;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +89,7 @@ class WorkstationRepairIT {
     registry.add("rebound.storage.s3.region", () -> "us-east-1");
     registry.add("rebound.storage.s3.access-key-id", () -> S3Server.ACCESS_KEY);
     registry.add("rebound.storage.s3.secret-access-key", () -> S3Server.SECRET_KEY);
-    for (String id : List.of("a1", "b1", "c1", "h1")) {
+    for (String id : List.of("a1", "b1", "c1", "h1", "r1", "u1")) {
       registry.add("rebound.targets.ws_" + id + ".dialect", () -> "postgresql");
       registry.add("rebound.targets.ws_" + id + ".url", () -> databases.url(id));
       registry.add("rebound.targets.ws_" + id + ".username", () -> "postgres");
@@ -95,6 +100,7 @@ class WorkstationRepairIT {
     }
     registry.add("rebound.workstations.b1.approval", () -> "false");
     registry.add("rebound.workstations.c1.approval", () -> "false");
+    registry.add("rebound.workstations.u1.approval", () -> "false");
     registry.add("rebound.workstations.c1.retransmission-give-up", () -> "PT4S");
   }
 
@@ -108,6 +114,8 @@ class WorkstationRepairIT {
   @Autowired IdentityService identity;
   @Autowired RuntimeService runtime;
   @Autowired AuditTrail audit;
+  @Autowired RepairRun repairRun;
+  @Autowired ProcessEngine processEngine;
   @LocalServerPort int port;
 
   Http http() {
@@ -174,7 +182,14 @@ class WorkstationRepairIT {
     assertThat(databases.workingDirectory("a1").resolve("repair-started")).exists();
     assertThatCycleRefused(a1);
     String plan = http.get("/api/recoveries/" + id + "/plan", TestUsers.APPROVER, PW).body();
-    assertThat(plan).contains("Repair of workstation a1", "QUE_IN_BEHIND_SERVER", "serverSentUpTo = 3", "apply QueIn");
+    assertThat(plan).contains("Repair of workstation a1", "QUE_IN_BEHIND_SERVER", "serverSentUpTo = 3", "serverStreamLast = ", "apply QueIn");
+    // While the approval waits the others go on: the common stream grows past what a1 read, a2's replica with it.
+    // What the repair does for a1 is bound to a1's own figures, which did not move: the approved plan still holds.
+    long streamBefore = server.mailbox("a1").replicas("stream/").lastKey();
+    databases.execute("a2", "INSERT INTO shop.customers (name) VALUES ('Hal, while the approval waited')");
+    a2.cycle();
+    server.cycle();
+    assertThat(server.mailbox("a1").replicas("stream/").lastKey()).isGreaterThan(streamBefore);
     Http.Answer approved = http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW,
         Map.of("approved", true, "comment", "restored from last night's backup"));
     assertThat(approved.status()).as(approved.body()).isEqualTo(200);
@@ -182,17 +197,18 @@ class WorkstationRepairIT {
 
     assertThat(databases.workingDirectory("a1").resolve("repair-started")).doesNotExist();
     assertThat(databases.shop("a1")).contains("Dan, after the backup", "Nice", "30.00", "Fay, never sent", "Eve", "20.00").doesNotContain("Ben");
+    assertThat(databases.shop("a1").lines()).as("every row a1 held before the failure, as it was").containsAll(before.lines().toList());
     assertGeneratorsPastTheirKeys("a1", 1);
     JsonNode after = http.get("/api/workstations/a1/diagnosis", TestUsers.OPERATOR, PW).json();
     assertThat(reasons(after)).as(after.toString()).isEmpty();
     assertEveryRepairStepFinishedOnce(audit.events(id), true);
     assertThat(Runs.trail(http, id)).containsSubsequence("STEP_FINISHED diagnose", "STEP_FINISHED mark-repair-started", "APPROVED approval",
-        "STEP_FINISHED restore-queues", "STEP_FINISHED apply-que-in", "STEP_FINISHED remove-repair-mark", "ENDED end");
+        "STEP_FINISHED recheck-plan", "STEP_FINISHED restore-queues", "STEP_FINISHED apply-que-in", "STEP_FINISHED remove-repair-mark", "ENDED end");
 
     databases.execute("a1", "INSERT INTO shop.customers (name) VALUES ('Gus, after the repair')");
     databases.execute("a2", "INSERT INTO shop.orders (customer_id, amount) VALUES (1, 40.00)");
     replicate(server, a1, a2, a3);
-    assertThat(databases.shop("a1")).contains("Gus, after the repair", "40.00").isEqualTo(databases.shop("a2")).isEqualTo(databases.shop("a3"));
+    assertThat(databases.shop("a1")).contains("Gus, after the repair", "40.00", "Hal").isEqualTo(databases.shop("a2")).isEqualTo(databases.shop("a3"));
     assertThat(databases.queryLong("a2", "SELECT count(*) FROM shop.customers WHERE name LIKE 'Fay%'")).isEqualTo(1);
   }
 
@@ -288,6 +304,95 @@ class WorkstationRepairIT {
   }
 
   @Test
+  void shouldRefuseAnApprovedRepairWhenTheServersFiguresChangedWhileTheApprovalWaited() throws Exception {
+    Http http = http();
+    ReplicationServer server = new ReplicationServer(store);
+    ReferenceWorkstation r1 = databases.create("r1", 1, store, server.mailbox("r1"));
+    ReferenceWorkstation r2 = databases.create("r2", 2, store, server.mailbox("r2"));
+    databases.execute("r1", "INSERT INTO shop.customers (name) VALUES ('r1 first')");
+    replicate(server, r1, r2);
+    databases.backup("r1");
+    databases.execute("r1", "INSERT INTO shop.customers (name) VALUES ('r1 after the backup')");
+    replicate(server, r1, r2);
+    databases.restoreFromBackup("r1");
+    String shop = databases.shop("r1");
+
+    String id = http.post("/api/workstation-repairs", TestUsers.OPERATOR, PW, Map.of("workstation", "r1")).json().get("id").asText();
+    awaitState(http, id, "WAITING_FOR_APPROVAL");
+    assertThat(http.get("/api/recoveries/" + id + "/plan", TestUsers.APPROVER, PW).body()).contains("serverSentUpTo = 2");
+    // The old machine, still running somewhere, sent one more replica of r1's: the server now counts three. Repaired by the
+    // approved plan, r1 would apply that replica's number from QueOut as never sent and set its sent mark below the server's.
+    server.mailbox("r1").setFigure("state/sent-up-to", 3);
+    Http.Answer approved = http.post("/api/recoveries/" + id + "/approval", TestUsers.APPROVER, PW, Map.of("approved", true, "comment", "ok"));
+    assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+
+    JsonNode refused = awaitState(http, id, "FAILED");
+    assertThat(refused.get("failureReason").asText()).contains("refused after approval", "- reading serverSentUpTo = 2",
+        "+ reading serverSentUpTo = 3", "start a new repair");
+    assertThat(Runs.trail(http, id)).containsSubsequence("APPROVED approval", "PLAN_CHANGED recheck-plan", "STEP_FINISHED withdraw-repair-mark",
+        "ENDED end").doesNotContain("STEP_STARTED restore-queues");
+    assertThat(databases.workingDirectory("r1").resolve("repair-started")).doesNotExist();
+    assertThat(databases.shop("r1")).isEqualTo(shop);
+  }
+
+  @Test
+  void shouldGuardTheStepsOfAnUnattendedRepairOnceEachInOrderAgainstEveryWayAroundTheModel() throws Exception {
+    Http http = http();
+    ReplicationServer server = new ReplicationServer(store);
+    ReferenceWorkstation u1 = databases.create("u1", 1, store, server.mailbox("u1"));
+    ReferenceWorkstation u2 = databases.create("u2", 2, store, server.mailbox("u2"));
+    databases.backup("u1");
+    databases.execute("u2", "INSERT INTO shop.customers (name) VALUES ('u2 row')");
+    databases.execute("u1", "INSERT INTO shop.customers (name) VALUES ('u1 row')");
+    replicate(server, u1, u2);
+    databases.restoreFromBackup("u1");
+    databases.loseWorkingDirectory("u1");
+
+    String id = http.post("/api/workstation-repairs", TestUsers.OPERATOR, PW, Map.of("workstation", "u1")).json().get("id").asText();
+    // No approval: the run takes what the server still has and waits on its timer for what it asked to be sent again.
+    await().atMost(Duration.ofSeconds(60)).until(() -> !server.mailbox("u1").requests().isEmpty());
+    assertThat(Runs.trail(http, id)).contains("STEP_FINISHED restore-queues").doesNotContain("STEP_FINISHED fetch-from-server");
+
+    // Through /engine-rest, as an administrator: a token placed before applying QueIn, or a new run started there.
+    Http.Answer modification = http.post("/engine-rest/process-instance/" + id + "/modification", TestUsers.ADMIN, PW,
+        Map.of("instructions", List.of(Map.of("type", "startBeforeActivity", "activityId", WorkstationRepairProcess.Elements.APPLY_QUE_IN))));
+    Http.Answer startedThere = http.post("/engine-rest/process-definition/key/" + WorkstationRepairProcess.KEY + "/start", TestUsers.ADMIN, PW,
+        Map.of("variables", Map.of("workstation", Map.of("value", "u1", "type", "String")),
+            "startInstructions", List.of(Map.of("type", "startBeforeActivity", "activityId", WorkstationRepairProcess.Elements.REPAIR_MARKS))));
+    assertThat(List.of(modification.status(), startedThere.status())).as(modification.body() + " | " + startedThere.body()).containsOnly(400);
+    assertThat(modification.body()).contains("process instance modification is refused");
+    assertThat(startedThere.body()).contains("start instructions is refused");
+
+    // Had a step been reached around the model anyway, its guard counts from the run's request: each step once, in order.
+    assertThatThrownBy(() -> authorise(id, WorkstationRepairRunbook.APPLY_QUE_IN)).isInstanceOf(StepRefusedException.class)
+        .hasMessageContaining("apply-que-in refused: fetch-from-server, await-own-replicas must finish first since the request");
+    assertThatThrownBy(() -> authorise(id, WorkstationRepairRunbook.RESTORE_QUEUES)).isInstanceOf(StepRefusedException.class)
+        .hasMessageContaining("restore-queues refused: it already ran since the request");
+    assertThatThrownBy(() -> authorise(id, WorkstationRepairRunbook.RECHECK_PLAN)).isInstanceOf(StepRefusedException.class)
+        .hasMessageContaining("not part of this run's pass");
+    assertThat(databases.queryLong("u1", "SELECT value FROM replication.marks WHERE name = 'que_in_applied'")).isZero();
+
+    server.answerRetransmissions();
+    awaitState(http, id, "COMPLETED");
+    assertEveryRepairStepFinishedOnce(audit.events(id), false);
+    long requested = audit.events(id).stream().filter(e -> e.type().equals("REQUESTED")).findFirst().orElseThrow().id();
+    assertThat(audit.events(id).stream().filter(e -> e.type().equals("STEP_STARTED") && WorkstationRepairRunbook.PASS.contains(e.step())))
+        .as("every step names the request it runs under").isNotEmpty().allMatch(e -> e.details().contains("\"approval\":" + requested));
+    replicate(server, u1, u2);
+    assertThat(databases.shop("u1")).contains("u1 row", "u2 row").isEqualTo(databases.shop("u2"));
+  }
+
+  /** Asks the run's step guard, inside the engine, whether {@code step} may run now. */
+  RunLedger.GivenApproval authorise(String id, String step) {
+    return ((ProcessEngineConfigurationImpl) engineConfiguration()).getCommandExecutorTxRequired().execute(context ->
+        repairRun.guard().authorise(context.getExecutionManager().findExecutionById(id), step));
+  }
+
+  org.camunda.bpm.engine.ProcessEngineConfiguration engineConfiguration() {
+    return processEngine.getProcessEngineConfiguration();
+  }
+
+  @Test
   void shouldLeaveAHealthyWorkstationUntouched() throws Exception {
     Http http = http();
     ReplicationServer server = new ReplicationServer(store);
@@ -355,5 +460,6 @@ class WorkstationRepairIT {
       assertThat(finished.get(step)).as(step + " in " + finished).isEqualTo(1L);
     }
     assertThat(finished.get("diagnose")).isEqualTo(1L);
+    assertThat(finished.get(WorkstationRepairRunbook.RECHECK_PLAN)).as("the recheck, after an approval only").isEqualTo(approved ? 1L : null);
   }
 }

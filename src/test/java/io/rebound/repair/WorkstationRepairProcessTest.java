@@ -50,6 +50,7 @@ class WorkstationRepairProcessTest {
   private int fetchesUntilComplete = 1;
   private int ownChecksUntilComplete = 1;
   private int applyFailuresLeft;
+  private boolean planChanged;
 
   @BeforeEach
   void registerStandIns() {
@@ -60,6 +61,7 @@ class WorkstationRepairProcessTest {
     Mocks.register("diagnoseWorkstationDelegate", step("diagnose", e -> e.setVariable(Variables.NEEDS_REPAIR, needsRepair)));
     Mocks.register("markRepairStartedDelegate", step("mark", e -> { }));
     Mocks.register("withdrawRepairMarkDelegate", step("withdraw", e -> { }));
+    Mocks.register("recheckRepairPlanDelegate", step("recheck", e -> e.setVariable(io.rebound.runbook.Plans.PLAN_CHANGED, planChanged)));
     Mocks.register("restoreQueuesDelegate", step("restore-queues", e -> { }));
     Mocks.register("fetchFromServerDelegate", step("fetch", e -> e.setVariable(Variables.SERVER_REPLICAS_COMPLETE, --fetchesUntilComplete <= 0)));
     Mocks.register("awaitOwnReplicasDelegate", step("await-own", e -> e.setVariable(Variables.OWN_REPLICAS_COMPLETE, --ownChecksUntilComplete <= 0)));
@@ -97,9 +99,9 @@ class WorkstationRepairProcessTest {
     complete(task(run), withVariables(APPROVED, true, COMMENT, "checked"));
     runJobsUntilWaitingOrEnded(run);
 
-    assertThat(run).hasPassedInOrder(DIAGNOSE, MARK_REPAIR_STARTED, APPROVE_REPAIR, RESTORE_QUEUES, FETCH_FROM_SERVER, AWAIT_OWN_REPLICAS,
-        APPLY_QUE_IN, APPLY_UNSENT_QUE_OUT, REPAIR_GENERATORS, REPAIR_MARKS, REMOVE_REPAIR_MARK, END_REPAIRED).isEnded();
-    assertThat(ran).containsExactly("diagnose", "mark", "restore-queues", "fetch", "await-own", "apply-que-in", "apply-que-out", "generators",
+    assertThat(run).hasPassedInOrder(DIAGNOSE, MARK_REPAIR_STARTED, APPROVE_REPAIR, RECHECK_PLAN, RESTORE_QUEUES, FETCH_FROM_SERVER,
+        AWAIT_OWN_REPLICAS, APPLY_QUE_IN, APPLY_UNSENT_QUE_OUT, REPAIR_GENERATORS, REPAIR_MARKS, REMOVE_REPAIR_MARK, END_REPAIRED).isEnded();
+    assertThat(ran).containsExactly("diagnose", "mark", "recheck", "restore-queues", "fetch", "await-own", "apply-que-in", "apply-que-out", "generators",
         "marks", "remove-mark");
   }
 
@@ -118,7 +120,7 @@ class WorkstationRepairProcessTest {
     ProcessInstance run = start(false);
     runJobsUntilWaitingOrEnded(run);
 
-    assertThat(run).hasPassed(REMOVE_REPAIR_MARK, END_REPAIRED).hasNotPassed(APPROVE_REPAIR).isEnded();
+    assertThat(run).hasPassed(REMOVE_REPAIR_MARK, END_REPAIRED).hasNotPassed(APPROVE_REPAIR, RECHECK_PLAN).isEnded();
   }
 
   @Test
@@ -131,6 +133,19 @@ class WorkstationRepairProcessTest {
 
     assertThat(run).hasPassed(WITHDRAW_MARK, END_REJECTED).hasNotPassed(RESTORE_QUEUES).isEnded();
     assertThat(ran).containsExactly("diagnose", "mark", "withdraw");
+  }
+
+  @Test
+  void shouldRefuseTheRunAndWithdrawTheMarkWhenTheRecheckFindsTheApprovedPlanNoLongerHolds() {
+    planChanged = true;
+    ProcessInstance run = start(true);
+    execute(job(run));
+    execute(job(run));
+    complete(task(run), withVariables(APPROVED, true, COMMENT, "checked"));
+    runJobsUntilWaitingOrEnded(run);
+
+    assertThat(run).hasPassedInOrder(RECHECK_PLAN, WITHDRAW_MARK_AFTER_CHANGE, END_PLAN_CHANGED).hasNotPassed(RESTORE_QUEUES).isEnded();
+    assertThat(ran).containsExactly("diagnose", "mark", "recheck", "withdraw");
   }
 
   @Test

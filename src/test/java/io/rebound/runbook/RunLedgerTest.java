@@ -137,6 +137,40 @@ class RunLedgerTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("table-compare has no approval to guard its steps with");
   }
 
+  @Test
+  void shouldLetTheStepsOfAnUnattendedRunPassOnceEachInOrderCountedFromItsRequest() {
+    add(AuditEventType.REQUESTED, "request", "op", "{}");
+    add(AuditEventType.PLAN_COMPUTED, "preflight", "rebound", "{\"planHash\":\"h1\"}");
+
+    RunLedger.GivenApproval under = ledger().authoriseUnattended(PASS, "recheck-plan");
+    assertThat(under.eventId()).isEqualTo(1);
+    assertThat(under.approver()).startsWith("nobody");
+    assertThat(under.at()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(under.planHash()).isEmpty();
+    assertThatThrownBy(() -> ledger().authoriseUnattended(PASS, "reset")).isInstanceOf(StepRefusedException.class)
+        .hasMessageContaining("reset refused: recheck-plan, safety-export must finish first since the request 1");
+    finished("recheck-plan");
+    add(AuditEventType.STEP_FAILED, "safety-export", "rebound", "{}");
+    ledger().authoriseUnattended(PASS, "safety-export");
+    finished("safety-export");
+    ledger().authoriseUnattended(PASS, "reset");
+    finished("reset");
+
+    assertThatThrownBy(() -> ledger().authoriseUnattended(PASS, "safety-export")).isInstanceOf(StepRefusedException.class)
+        .hasMessageContaining("safety-export refused: it already ran since the request 1; an unattended run passes each step once");
+    assertThatThrownBy(() -> ledger().authoriseUnattended(PASS, "wipe")).hasMessageContaining("wipe refused: it is not part of this run's pass");
+    add(AuditEventType.ENDED, "end", "rebound", "{}");
+    assertThatThrownBy(() -> ledger().authoriseUnattended(PASS, "verify")).hasMessageContaining("the run has ended");
+  }
+
+  @Test
+  void shouldRefuseAnUnattendedStepOfARunWithoutARequest() {
+    finished("recheck-plan");
+
+    assertThatThrownBy(() -> ledger().authoriseUnattended(PASS, "recheck-plan")).isInstanceOf(StepRefusedException.class)
+        .hasMessageContaining("no request for this run");
+  }
+
   private void approvedRun() {
     add(AuditEventType.REQUESTED, "request", "op", "{}");
     add(AuditEventType.PLAN_COMPUTED, "preflight", "rebound", "{\"planHash\":\"h1\"}");

@@ -165,34 +165,40 @@ public final class ReferenceWorkstation implements Workstation {
   /** QueOut → server: every replica after the sent mark, the mark moved with each. */
   public long send() {
     refuseWhileRepairing();
-    long sent = withConnection(connection -> mark(connection, QUE_OUT_SENT, false));
-    TreeMap<Long, byte[]> unsent = withConnection(connection -> queOut(connection, sent + 1, Long.MAX_VALUE));
-    for (Map.Entry<Long, byte[]> replica : unsent.entrySet()) {
-      mailbox.putReplica(Mailbox.RECEIVED, replica.getKey(), replica.getValue());
-      mailbox.setFigure(Mailbox.SENT_UP_TO, Math.max(replica.getKey(), mailbox.figure(Mailbox.SENT_UP_TO)));
-      withConnection(connection -> {
+    return withConnection(connection -> {
+      long sent = mark(connection, QUE_OUT_SENT, false);
+      TreeMap<Long, byte[]> unsent = queOut(connection, sent + 1, Long.MAX_VALUE);
+      for (Map.Entry<Long, byte[]> replica : unsent.entrySet()) {
+        mailbox.putReplica(Mailbox.RECEIVED, replica.getKey(), replica.getValue());
+        mailbox.setFigure(Mailbox.SENT_UP_TO, Math.max(replica.getKey(), mailbox.figure(Mailbox.SENT_UP_TO)));
         setMark(connection, QUE_OUT_SENT, replica.getKey());
-        return null;
-      });
-    }
-    return unsent.size();
+      }
+      return (long) unsent.size();
+    });
   }
 
   /** Server → QueIn: the common stream after QueIn's last replica, each written to the working directory and QueIn. */
   public long receive() {
     refuseWhileRepairing();
-    long last = withConnection(connection -> queryLong(connection, "SELECT coalesce(max(no), 0) FROM replication.que_in"));
-    long received = 0;
-    for (Map.Entry<Long, String> entry : mailbox.replicas(Mailbox.STREAM).tailMap(last, false).entrySet()) {
-      byte[] bytes = mailbox.replica(Mailbox.STREAM, entry.getKey()).orElseThrow();
-      storeQueIn(entry.getKey(), bytes, "server " + entry.getValue());
-      received++;
-      last = entry.getKey();
-    }
-    if (received > 0) {
-      mailbox.setFigure(Mailbox.READ_UP_TO, Math.max(last, mailbox.figure(Mailbox.READ_UP_TO)));
-    }
-    return received;
+    return withConnection(connection -> {
+      long last = queryLong(connection, "SELECT coalesce(max(no), 0) FROM replication.que_in");
+      long received = 0;
+      for (Map.Entry<Long, String> entry : mailbox.replicas(Mailbox.STREAM).tailMap(last, false).entrySet()) {
+        if (entry.getKey() != last + 1) {
+          // Stored past a hole, the stream would be applied past it: the server is asked for the hole instead.
+          mailbox.request(new Gap(Gap.QUE_IN, last + 1, entry.getKey() - 1));
+          break;
+        }
+        byte[] bytes = mailbox.replica(Mailbox.STREAM, entry.getKey()).orElseThrow();
+        storeQueIn(connection, entry.getKey(), bytes, "server " + entry.getValue());
+        received++;
+        last = entry.getKey();
+      }
+      if (received > 0) {
+        mailbox.setFigure(Mailbox.READ_UP_TO, Math.max(last, mailbox.figure(Mailbox.READ_UP_TO)));
+      }
+      return received;
+    });
   }
 
   /**
@@ -223,7 +229,28 @@ public final class ReferenceWorkstation implements Workstation {
         directory.last(WorkingDirectory.OUT),
         directory.repairMark().isPresent(),
         mailbox.figure(Mailbox.READ_UP_TO),
-        mailbox.figure(Mailbox.SENT_UP_TO)));
+        mailbox.figure(Mailbox.SENT_UP_TO),
+        last(mailbox.replicas(Mailbox.STREAM)),
+        last(mailbox.replicas(Mailbox.RECEIVED)),
+        missingInside(connection, "que_in"),
+        firstMissingInside(connection, "que_in"),
+        missingInside(connection, "que_out"),
+        firstMissingInside(connection, "que_out")));
+  }
+
+  private static long last(TreeMap<Long, String> replicas) {
+    return replicas.isEmpty() ? 0 : replicas.lastKey();
+  }
+
+  /** How many numbers a queue lacks between its first and its last replica. */
+  private static long missingInside(Connection connection, String queue) throws SQLException {
+    return queryLong(connection, "SELECT coalesce(max(no) - min(no) + 1 - count(*), 0) FROM replication." + queue);
+  }
+
+  /** The first number a queue lacks between its first and its last replica; 0 when it lacks none. */
+  private static long firstMissingInside(Connection connection, String queue) throws SQLException {
+    return queryLong(connection, "SELECT coalesce(min(q.no) + 1, 0) FROM replication." + queue + " q WHERE q.no < (SELECT max(no) FROM replication."
+        + queue + ") AND NOT EXISTS (SELECT 1 FROM replication." + queue + " n WHERE n.no = q.no + 1)");
   }
 
   @Override
@@ -240,60 +267,88 @@ public final class ReferenceWorkstation implements Workstation {
 
   @Override
   public String restoreQueuesFromDirectory() {
-    long in = 0;
-    for (Map.Entry<Long, Path> file : directory.replicas(WorkingDirectory.IN).entrySet()) {
-      if (storeQueIn(file.getKey(), read(file.getValue()), file.getValue().toString())) {
-        in++;
+    return withConnection(connection -> {
+      long in = 0;
+      for (Map.Entry<Long, Path> file : directory.replicas(WorkingDirectory.IN).entrySet()) {
+        if (storeQueIn(connection, file.getKey(), read(file.getValue()), file.getValue().toString())) {
+          in++;
+        }
       }
-    }
-    long out = 0;
-    for (Map.Entry<Long, Path> file : directory.replicas(WorkingDirectory.OUT).entrySet()) {
-      if (storeQueOut(file.getKey(), read(file.getValue()), file.getValue().toString())) {
-        out++;
+      long out = 0;
+      for (Map.Entry<Long, Path> file : directory.replicas(WorkingDirectory.OUT).entrySet()) {
+        if (storeQueOut(connection, file.getKey(), read(file.getValue()), file.getValue().toString())) {
+          out++;
+        }
       }
-    }
-    // The other way too: a lost or older working directory gets the replicas the database holds.
-    long written = withConnection(connection -> {
-      long count = 0;
+      // The other way too: a lost or older working directory gets the replicas the database holds.
+      long written = 0;
       for (String[] queue : new String[][] {{"que_in", WorkingDirectory.IN}, {"que_out", WorkingDirectory.OUT}}) {
         try (PreparedStatement all = connection.prepareStatement("SELECT no, payload FROM replication." + queue[0] + " ORDER BY no");
             ResultSet rows = all.executeQuery()) {
           while (rows.next()) {
             if (!directory.has(queue[1], rows.getLong(1))) {
               directory.write(queue[1], rows.getLong(1), rows.getBytes(2));
-              count++;
+              written++;
             }
           }
         }
       }
-      return count;
+      String gaps = String.join(", ", gaps(connection).stream().map(Gap::toString).toList());
+      return "restored " + in + " QueIn and " + out + " QueOut replicas from " + directory.root() + "; wrote " + written
+          + " replica files the working directory lacked" + (gaps.isEmpty() ? "" : "; still missing inside the queues: " + gaps
+          + " (taken from the server next)");
     });
-    return "restored " + in + " QueIn and " + out + " QueOut replicas from " + directory.root() + "; wrote " + written
-        + " replica files the working directory lacked";
+  }
+
+  /** The numbers each queue lacks between its first and its last replica. */
+  private static List<Gap> gaps(Connection connection) throws SQLException {
+    List<Gap> gaps = new ArrayList<>();
+    TreeSet<Long> in = numbers(connection, "que_in");
+    if (!in.isEmpty()) {
+      gaps.addAll(RepairRules.gaps(Gap.QUE_IN, in.first(), in.last(), in));
+    }
+    TreeSet<Long> out = numbers(connection, "que_out");
+    if (!out.isEmpty()) {
+      gaps.addAll(RepairRules.gaps(Gap.QUE_OUT, out.first(), out.last(), out));
+    }
+    return gaps;
   }
 
   @Override
   public List<Gap> fetchFromServer(long queInUpTo, long queOutUpTo) {
-    List<Gap> missing = new ArrayList<>();
-    TreeSet<Long> in = withConnection(connection -> numbers(connection, "que_in"));
-    long inFrom = in.isEmpty() ? 1 : in.last() + 1;
-    for (Gap gap : RepairRules.gaps(Gap.QUE_IN, inFrom, queInUpTo, in)) {
-      for (long n = gap.from(); n <= gap.to(); n++) {
-        final long number = n;
-        mailbox.replica(Mailbox.STREAM, number).or(() -> mailboxReplica(Mailbox.ANSWERS_IN, number))
-            .ifPresent(bytes -> storeQueIn(number, bytes, "server"));
+    // What each queue lacks from its first replica up to the server's figure (or its own end, if further): holes
+    // inside a queue as well as its tail, since applying stops at the first hole.
+    return withConnection(connection -> {
+      List<Gap> missing = new ArrayList<>();
+      for (Gap gap : lacking(connection, "que_in", Gap.QUE_IN, queInUpTo)) {
+        for (long n = gap.from(); n <= gap.to(); n++) {
+          final long number = n;
+          Optional<byte[]> replica = mailbox.replica(Mailbox.STREAM, number).or(() -> mailboxReplica(Mailbox.ANSWERS_IN, number));
+          if (replica.isPresent()) {
+            storeQueIn(connection, number, replica.get(), "server");
+          }
+        }
       }
-    }
-    missing.addAll(RepairRules.gaps(Gap.QUE_IN, inFrom, queInUpTo, withConnection(connection -> numbers(connection, "que_in"))));
-    TreeSet<Long> out = withConnection(connection -> numbers(connection, "que_out"));
-    long outFrom = out.isEmpty() ? 1 : out.last() + 1;
-    for (long n = outFrom; n <= queOutUpTo; n++) {
-      final long number = n;
-      Optional<byte[]> replica = mailbox.replica(Mailbox.RECEIVED, number).or(() -> mailboxReplica(Mailbox.ANSWERS_OUT, number));
-      replica.ifPresent(bytes -> storeQueOut(number, bytes, "server"));
-    }
-    missing.addAll(RepairRules.gaps(Gap.QUE_OUT, outFrom, queOutUpTo, withConnection(connection -> numbers(connection, "que_out"))));
-    return missing;
+      missing.addAll(lacking(connection, "que_in", Gap.QUE_IN, queInUpTo));
+      for (Gap gap : lacking(connection, "que_out", Gap.QUE_OUT, queOutUpTo)) {
+        for (long n = gap.from(); n <= gap.to(); n++) {
+          final long number = n;
+          Optional<byte[]> replica = mailbox.replica(Mailbox.RECEIVED, number).or(() -> mailboxReplica(Mailbox.ANSWERS_OUT, number));
+          if (replica.isPresent()) {
+            storeQueOut(connection, number, replica.get(), "server");
+          }
+        }
+      }
+      missing.addAll(lacking(connection, "que_out", Gap.QUE_OUT, queOutUpTo));
+      return missing;
+    });
+  }
+
+  private static List<Gap> lacking(Connection connection, String table, String queue, long upTo) throws SQLException {
+    TreeSet<Long> present = numbers(connection, table);
+    long first = present.isEmpty() ? 1 : present.first();
+    long last = present.isEmpty() ? 0 : present.last();
+    return RepairRules.gaps(queue, first, Math.max(upTo, last), present);
   }
 
   private Optional<byte[]> mailboxReplica(String folder, long number) {
@@ -302,19 +357,20 @@ public final class ReferenceWorkstation implements Workstation {
 
   @Override
   public List<Gap> fetchOwnReplicas(long ownUpTo) {
-    while (true) {
-      long own = withConnection(connection -> queryLong(connection,
-          "SELECT coalesce(max(author_no), 0) FROM replication.que_in WHERE author = ?", id));
-      if (own >= ownUpTo) {
-        return List.of();
+    return withConnection(connection -> {
+      while (true) {
+        long own = queryLong(connection, "SELECT coalesce(max(author_no), 0) FROM replication.que_in WHERE author = ?", id);
+        if (own >= ownUpTo) {
+          return List.<Gap>of();
+        }
+        long next = queryLong(connection, "SELECT coalesce(max(no), 0) + 1 FROM replication.que_in");
+        Optional<byte[]> replica = mailbox.replica(Mailbox.STREAM, next).or(() -> mailboxReplica(Mailbox.ANSWERS_IN, next));
+        if (replica.isEmpty()) {
+          return List.of(new Gap(Gap.QUE_IN, next, Long.MAX_VALUE));
+        }
+        storeQueIn(connection, next, replica.get(), "server");
       }
-      long next = withConnection(connection -> queryLong(connection, "SELECT coalesce(max(no), 0) + 1 FROM replication.que_in"));
-      Optional<byte[]> replica = mailbox.replica(Mailbox.STREAM, next).or(() -> mailboxReplica(Mailbox.ANSWERS_IN, next));
-      if (replica.isEmpty()) {
-        return List.of(new Gap(Gap.QUE_IN, next, Long.MAX_VALUE));
-      }
-      storeQueIn(next, replica.get(), "server");
-    }
+    });
   }
 
   @Override
@@ -336,6 +392,11 @@ public final class ReferenceWorkstation implements Workstation {
       while (!stopping.getAsBoolean()) {
         Batch batch = applyBatch(connection, own, stopping, Long.MAX_VALUE);
         applied += batch.applied();
+        if (batch.gap() != null) {
+          throw new IllegalStateException("workstation " + id + ": QueIn lacks " + batch.gap() + " after the replicas applied so far ("
+              + applied + " this time): applying stops before the gap, since the stream past it would be applied out of order;"
+              + " take the missing replicas from the server, then retry");
+        }
         if (batch.empty()) {
           return applied;
         }
@@ -346,13 +407,15 @@ public final class ReferenceWorkstation implements Workstation {
     }
   }
 
-  private record Batch(long applied, boolean empty) {}
+  /** @param gap the replicas missing where the batch stopped before a hole in QueIn, or null */
+  private record Batch(long applied, boolean empty, Gap gap) {}
 
   /** Applies the replicas after the applied mark and before {@code before}, as many as one batch takes, and commits them with the mark. */
   private Batch applyBatch(Connection connection, boolean own, BooleanSupplier stopping, long before) throws SQLException {
     long mark = 0;
     long last = 0;
     long current = 0;
+    Gap gap = null;
     try (Applier applier = new Applier(connection)) {
       // The mark is read under its lock: a second applier (a job taken over after a crash) waits, then goes on after it.
       mark = mark(connection, QUE_IN_APPLIED, true);
@@ -366,6 +429,10 @@ public final class ReferenceWorkstation implements Workstation {
         entries.setLong(2, before);
         try (ResultSet rows = entries.executeQuery()) {
           while (rows.next()) {
+            if (rows.getLong(1) != last + 1) {
+              gap = new Gap(Gap.QUE_IN, last + 1, rows.getLong(1) - 1);
+              break;
+            }
             current = rows.getLong(1);
             Replica replica = ReplicaCodec.decode(rows.getBytes(3), "QueIn " + current);
             if (own || !rows.getString(2).equals(id)) {
@@ -386,7 +453,7 @@ public final class ReferenceWorkstation implements Workstation {
         setMark(connection, QUE_IN_APPLIED, last);
       }
       connection.commit();
-      return new Batch(ran, last == mark);
+      return new Batch(ran, last == mark, gap);
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
       if (last > mark) {
@@ -404,32 +471,43 @@ public final class ReferenceWorkstation implements Workstation {
 
   @Override
   public long applyUnsentQueOut(long serverSentUpTo) {
-    long applied = 0;
-    while (true) {
-      Optional<Long> next = withConnection(connection -> {
-        long first = RepairRules.firstUnsent(serverSentUpTo, mark(connection, REPAIR_QUE_OUT_APPLIED, false));
-        return Optional.ofNullable(queryNullableLong(connection, "SELECT min(no) FROM replication.que_out WHERE no >= ?", first));
-      });
-      if (next.isEmpty()) {
-        return applied;
-      }
-      long number = next.get();
-      inTransaction(connection -> {
-        if (mark(connection, REPAIR_QUE_OUT_APPLIED, true) >= number) {
-          return null;
-        }
-        try (PreparedStatement entry = connection.prepareStatement("SELECT payload FROM replication.que_out WHERE no = ?")) {
-          entry.setLong(1, number);
-          try (ResultSet row = entry.executeQuery(); Applier applier = new Applier(connection)) {
-            row.next();
-            applier.apply(ReplicaCodec.decode(row.getBytes(1), "QueOut " + number));
-            applier.finish();
+    // The unsent tail is short (what was packaged since the last send): one connection, a transaction per
+    // replica with its mark, so a retry goes on after the last one applied.
+    try (Connection connection = connections.open()) {
+      connection.setAutoCommit(false);
+      long applied = 0;
+      while (true) {
+        try {
+          long done = mark(connection, REPAIR_QUE_OUT_APPLIED, true);
+          long first = RepairRules.firstUnsent(serverSentUpTo, done);
+          Long next = queryNullableLong(connection, "SELECT min(no) FROM replication.que_out WHERE no >= ?", first);
+          if (next == null) {
+            connection.commit();
+            return applied;
           }
+          if (next != first) {
+            throw new IllegalStateException("workstation " + id + ": QueOut lacks " + new Gap(Gap.QUE_OUT, first, next - 1) + " after "
+                + applied + " unsent replicas applied: applying stops before the gap; take the missing replicas from the working"
+                + " directory or the server, then retry");
+          }
+          try (PreparedStatement entry = connection.prepareStatement("SELECT payload FROM replication.que_out WHERE no = ?")) {
+            entry.setLong(1, next);
+            try (ResultSet row = entry.executeQuery(); Applier applier = new Applier(connection)) {
+              row.next();
+              applier.apply(ReplicaCodec.decode(row.getBytes(1), "QueOut " + next));
+              applier.finish();
+            }
+          }
+          setMark(connection, REPAIR_QUE_OUT_APPLIED, next);
+          connection.commit();
+          applied++;
+        } catch (SQLException | RuntimeException e) {
+          connection.rollback();
+          throw e;
         }
-        setMark(connection, REPAIR_QUE_OUT_APPLIED, number);
-        return null;
-      });
-      applied++;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("workstation " + id + ": " + e.getMessage(), e);
     }
   }
 
@@ -479,7 +557,7 @@ public final class ReferenceWorkstation implements Workstation {
       long queOutLast = queryLong(connection, "SELECT coalesce(max(no), 0) FROM replication.que_out");
       long queOutLastAge = queryLong(connection, "SELECT coalesce((SELECT age FROM replication.que_out ORDER BY no DESC LIMIT 1), 0)");
       long sent = mark(connection, QUE_OUT_SENT, true);
-      long newSent = RepairRules.sentMark(sent, serverSentUpTo, queOutLast);
+      long newSent = RepairRules.sentMark(serverSentUpTo, queOutLast);
       long packaged = mark(connection, AUDIT_AGE_PACKAGED, true);
       long newPackaged = RepairRules.auditPackaged(packaged, queOutLastAge);
       // Audit rows up to the packaged age are in QueOut replicas already: packaged again they would be duplicates.
@@ -493,7 +571,7 @@ public final class ReferenceWorkstation implements Workstation {
       // New audit rows must get ages past every packaged one.
       queryString(connection, "SELECT setval('replication.audit_age_seq', greatest(?, (SELECT last_value FROM replication.audit_age_seq)), true)::text",
           Math.max(newAge, 1));
-      return "sent up to " + sent + " -> " + newSent + "; audit packaged up to " + packaged + " -> " + newPackaged + " (" + dropped
+      return "sent up to " + sent + " -> " + newSent + " (what the server received; QueOut ends at " + queOutLast + ")" + "; audit packaged up to " + packaged + " -> " + newPackaged + " (" + dropped
           + " audit rows already packaged dropped); audit age " + age + " -> " + newAge;
     });
     long queInLast = withConnection(connection -> queryLong(connection, "SELECT coalesce(max(no), 0) FROM replication.que_in"));
@@ -506,7 +584,7 @@ public final class ReferenceWorkstation implements Workstation {
   // ---------------------------------------------------------------- queues
 
   /** Stores a common-stream replica in QueIn and the working directory; false when QueIn already held it. */
-  private boolean storeQueIn(long number, byte[] bytes, String source) {
+  private boolean storeQueIn(Connection connection, long number, byte[] bytes, String source) throws SQLException {
     Replica replica = ReplicaCodec.decode(bytes, source);
     if (replica.streamNo() != number) {
       throw new CorruptReplicaException(source + " holds stream replica " + replica.streamNo() + ", not " + number);
@@ -514,12 +592,12 @@ public final class ReferenceWorkstation implements Workstation {
     if (!directory.has(WorkingDirectory.IN, number)) {
       directory.write(WorkingDirectory.IN, number, bytes);
     }
-    return withConnection(connection -> update(connection,
+    return update(connection,
         "INSERT INTO replication.que_in (no, author, author_no, age, payload) VALUES (?, ?, ?, ?, ?) ON CONFLICT (no) DO NOTHING",
-        number, replica.author(), replica.authorNo(), replica.age(), bytes) == 1);
+        number, replica.author(), replica.authorNo(), replica.age(), bytes) == 1;
   }
 
-  private boolean storeQueOut(long number, byte[] bytes, String source) {
+  private boolean storeQueOut(Connection connection, long number, byte[] bytes, String source) throws SQLException {
     Replica replica = ReplicaCodec.decode(bytes, source);
     if (replica.authorNo() != number || !replica.author().equals(id)) {
       throw new CorruptReplicaException(source + " is replica " + replica.authorNo() + " of " + replica.author() + ", not QueOut " + number + " of " + id);
@@ -527,7 +605,7 @@ public final class ReferenceWorkstation implements Workstation {
     if (!directory.has(WorkingDirectory.OUT, number)) {
       directory.write(WorkingDirectory.OUT, number, bytes);
     }
-    return withConnection(connection -> insertQueOut(connection, number, replica.age(), bytes) == 1);
+    return insertQueOut(connection, number, replica.age(), bytes) == 1;
   }
 
   private static int insertQueOut(Connection connection, long number, long age, byte[] bytes) throws SQLException {

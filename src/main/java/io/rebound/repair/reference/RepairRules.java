@@ -35,12 +35,31 @@ public final class RepairRules {
   }
 
   /**
-   * The "sent up to" mark after a repair: at least what the server says it received (a restored mark lags
-   * behind it), never past the end of QueOut, and otherwise left where it is. The replicas after it are
-   * sent by the normal cycle, so none is lost and none sent twice.
+   * The "sent up to" mark after a repair: what the server says it received. This is how the repair reads the
+   * seed's "the real size of QueOut" for a queue whose tail never reached the server: moved to QueOut's end,
+   * the mark would claim that tail sent, the normal cycle would never send it, and the other workstations
+   * would never see those changes (their tables would diverge from ours for good). The replicas after the
+   * mark are sent by the normal cycle once the repair mark is gone; a server takes an author's replica once
+   * by its number, so one it held without counting it is not taken twice.
+   *
+   * <p>A restored mark lags behind the server, and the rule moves it up. A mark ahead of the server, and in
+   * particular one past the end of QueOut, claims replicas the server never received: those after the
+   * server's figure were applied by the repair as never sent (see {@link #firstUnsent}), and past QueOut's end
+   * the next replicas packaged would take numbers the mark already calls sent and be skipped by the cycle.
+   * The mark then moves back to the server's figure, the one place from which nothing is lost and nothing
+   * sent twice. Both inputs stay as they are while the repair mark holds the normal cycle, so the step run
+   * again (a retry, a restart) sets the same value.
+   *
+   * @throws IllegalStateException when QueOut ends before what the server received: the repair brings those
+   *     replicas back from the server first, and a mark set to QueOut's end would let the next replica packaged
+   *     reuse a number the server already holds
    */
-  public static long sentMark(long current, long serverSentUpTo, long queOutLast) {
-    return Math.min(Math.max(current, serverSentUpTo), queOutLast);
+  public static long sentMark(long serverSentUpTo, long queOutLast) {
+    if (serverSentUpTo > queOutLast) {
+      throw new IllegalStateException("QueOut ends at " + queOutLast + " but the server received our replicas up to " + serverSentUpTo
+          + ": the sent mark is not moved until QueOut holds them (take them from the server first)");
+    }
+    return serverSentUpTo;
   }
 
   /** The "audit packaged up to" mark: the age of the newest replica QueOut holds, or the mark if further. */

@@ -1,6 +1,7 @@
 package io.rebound.repair.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rebound.repair.Gap;
 import java.util.List;
@@ -31,11 +32,16 @@ class RepairRulesTest {
   }
 
   @Test
-  void shouldMoveTheSentMarkUpToWhatTheServerReceivedButNotPastQueOut() {
-    assertThat(RepairRules.sentMark(3, 7, 9)).isEqualTo(7);
-    assertThat(RepairRules.sentMark(8, 7, 9)).as("ahead of the server: kept").isEqualTo(8);
-    assertThat(RepairRules.sentMark(12, 7, 9)).as("past QueOut: nothing there to have sent").isEqualTo(9);
-    assertThat(RepairRules.sentMark(3, 7, 7)).isEqualTo(7);
+  void shouldSetTheSentMarkToWhatTheServerReceivedSoThatTheUnsentTailIsStillSent() {
+    assertThat(RepairRules.sentMark(7, 9)).as("restored mark behind the server; 8 and 9 are sent by the normal cycle").isEqualTo(7);
+    assertThat(RepairRules.sentMark(7, 7)).isEqualTo(7);
+    assertThat(RepairRules.sentMark(0, 4)).as("the server received nothing: everything goes out").isZero();
+  }
+
+  @Test
+  void shouldRefuseToSetTheSentMarkWhileQueOutLacksWhatTheServerReceived() {
+    assertThatThrownBy(() -> RepairRules.sentMark(8, 7)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("QueOut ends at 7 but the server received our replicas up to 8");
   }
 
   @Test
