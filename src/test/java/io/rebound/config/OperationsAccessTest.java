@@ -108,6 +108,7 @@ class OperationsAccessTest {
     Answer refused = call("/actuator/prometheus", OPERATOR, true);
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.response().getContentAsString()).contains("camunda-admin", "/actuator/prometheus");
+    assertThat(refused.response().getContentType()).isEqualTo("application/json");
     assertThat(refused.reached()).isFalse();
     assertThat(call("/actuator", OPERATOR, true).status()).isEqualTo(403);
 
@@ -117,5 +118,32 @@ class OperationsAccessTest {
     Answer docs = call("/v3/api-docs", OPERATOR, true);
     assertThat(docs.status()).isEqualTo(200);
     assertThat(docs.reached()).isTrue();
+  }
+
+  @Test
+  void shouldHandItsConfigurationAndItsEndToTheAuthentication() throws Exception {
+    List<String> calls = new java.util.ArrayList<>();
+    Filter authentication = new Filter() {
+      @Override
+      public void init(jakarta.servlet.FilterConfig config) {
+        calls.add("init " + config.getInitParameter("authentication-provider"));
+      }
+
+      @Override
+      public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response, jakarta.servlet.FilterChain chain) {}
+
+      @Override
+      public void destroy() {
+        calls.add("destroy");
+      }
+    };
+    org.springframework.mock.web.MockFilterConfig config = new org.springframework.mock.web.MockFilterConfig();
+    config.addInitParameter("authentication-provider", "basic");
+    OperationsAccess access = new OperationsAccess(authentication, () -> null);
+
+    access.init(config);
+    access.destroy();
+
+    assertThat(calls).containsExactly("init basic", "destroy");
   }
 }

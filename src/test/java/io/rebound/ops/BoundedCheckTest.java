@@ -135,4 +135,15 @@ class BoundedCheckTest {
     queued.get(0).run();
     assertThat(check.result()).isEqualTo("failed: no route to host");
   }
+
+  @Test
+  void shouldAnswerAndKeepTheInterruptWhenTheWaitingThreadIsInterrupted() {
+    BoundedCheck<String> check = check(() -> "never", held, Duration.ofSeconds(30));
+
+    Thread.currentThread().interrupt();
+    String answer = check.result();
+
+    assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+    assertThat(answer).startsWith("failed: ");
+  }
 }
