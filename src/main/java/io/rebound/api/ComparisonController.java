@@ -10,6 +10,9 @@ import io.rebound.compare.TableCompareProcess;
 import io.rebound.config.ReboundGroups;
 import io.rebound.runbook.Inputs;
 import io.rebound.runbook.InvalidInputException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -56,6 +59,11 @@ class ComparisonController {
     this.json = json;
   }
 
+  @Operation(summary = "Start a table comparison",
+      description = "Compares tables between two targets by primary-key chunks hashed inside each database.",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "source, destination, tables (names or objects with name, destinationName, primaryKey, where, chunkSize), chunkSize, parallelism, maxReportedDifferences"))
+  @ApiResponse(responseCode = "201", description = "started: id, state, links")
+  @ApiResponse(responseCode = "400", description = "invalid input; nothing started")
   @PostMapping
   ResponseEntity<Map<String, Object>> start(@RequestBody(required = false) Map<String, Object> body) throws JsonProcessingException {
     if (body == null) {
@@ -76,6 +84,11 @@ class ComparisonController {
    * Comparisons newest first, as the caller may see their runs, each with its state, {@code identical} and its
    * tables' counts (not their samples: those are in {@code GET /api/comparisons/{id}}).
    */
+  @Operation(summary = "List comparisons, newest first",
+      description = "Each with its state, identical and its tables' counts, without sample keys.")
+  @Parameter(name = "max", description = "how many, 1-1000 (default 50)")
+  @ApiResponse(responseCode = "200", description = "the comparisons")
+  @ApiResponse(responseCode = "400", description = "max out of range")
   @GetMapping
   List<Map<String, Object>> list(@RequestParam(defaultValue = "50") int max) {
     callers.requireGroup("reading comparisons", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
@@ -109,6 +122,11 @@ class ComparisonController {
     return comparisons;
   }
 
+  @Operation(summary = "One comparison with per-table results",
+      description = "identical is true only when every table was compared to its end and no row is missing or different on either side.")
+  @Parameter(name = "id", description = "the comparison's id")
+  @ApiResponse(responseCode = "200", description = "state, per-table counts, progress, samples")
+  @ApiResponse(responseCode = "404", description = "no such comparison")
   @GetMapping("/{id}")
   Map<String, Object> get(@PathVariable String id) {
     callers.requireGroup("reading a comparison", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
@@ -142,6 +160,11 @@ class ComparisonController {
     return view;
   }
 
+  @Operation(summary = "Compare the failed tables again")
+  @Parameter(name = "id", description = "the comparison's id")
+  @ApiResponse(responseCode = "202", description = "a run comparing the failed tables started")
+  @ApiResponse(responseCode = "404", description = "no such comparison")
+  @ApiResponse(responseCode = "409", description = "the comparison is still running")
   @PostMapping("/{id}/retry-failed")
   ResponseEntity<Map<String, Object>> retryFailed(@PathVariable String id) {
     // Asked first, so that someone who may not compare cannot tell from the answer whether a comparison exists.

@@ -13,6 +13,9 @@ import io.rebound.runbook.ApprovalRefusedException;
 import io.rebound.runbook.Inputs;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.runbook.Runbooks;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,16 +57,30 @@ class RecoveryController {
     this.tasks = tasks;
   }
 
+  @Operation(summary = "List schema restores, newest first")
+  @Parameter(name = "max", description = "how many, 1-1000 (default 100)")
+  @ApiResponse(responseCode = "200", description = "the runs")
   @GetMapping
   List<Recoveries.Recovery> list(@RequestParam(defaultValue = "100") int max) {
     return recoveries.list(Math.max(1, Math.min(max, 1000)));
   }
 
+  @Operation(summary = "One schema restore",
+      description = "State, current step (in words, id alongside), progress, incident, failure reason.")
+  @Parameter(name = "processInstanceId", description = "the run's id")
+  @ApiResponse(responseCode = "200", description = "the run")
+  @ApiResponse(responseCode = "404", description = "no such run")
   @GetMapping("/{processInstanceId}")
   Recoveries.Recovery get(@PathVariable String processInstanceId) {
     return recoveries.get(processInstanceId).orElseThrow(() -> new RunNotFoundException("no run " + processInstanceId));
   }
 
+  @Operation(summary = "A run's audit trail",
+      description = "Events oldest first with their hashes; format=md a readable report. Served from the trail even once the engine's history of the run is gone.")
+  @Parameter(name = "processInstanceId", description = "the run's id")
+  @Parameter(name = "format", description = "md for a Markdown report; JSON events otherwise")
+  @ApiResponse(responseCode = "200", description = "the events, or the report")
+  @ApiResponse(responseCode = "404", description = "no such run")
   @GetMapping("/{processInstanceId}/audit")
   ResponseEntity<?> audit(@PathVariable String processInstanceId, @RequestParam(required = false) String format) {
     callers.requireGroup("reading the audit trail", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
@@ -85,6 +102,10 @@ class RecoveryController {
   }
 
   /** The whole plan last computed for the run, as the approver reads it. */
+  @Operation(summary = "The plan last computed for a run, as the approver reads it")
+  @Parameter(name = "processInstanceId", description = "the run's id")
+  @ApiResponse(responseCode = "200", description = "the plan as text")
+  @ApiResponse(responseCode = "404", description = "no such run, or no plan yet")
   @GetMapping(value = "/{processInstanceId}/plan", produces = MediaType.TEXT_PLAIN_VALUE)
   String plan(@PathVariable String processInstanceId) {
     callers.requireGroup("reading the plan", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
@@ -107,6 +128,14 @@ class RecoveryController {
    * The decision on a run's approval: {@code approved} (true or false) and an optional {@code comment},
    * nothing else. An approver decides on what was asked; they cannot change it.
    */
+  @Operation(summary = "Approve or reject a run",
+      description = "Four eyes: the requester of a run can never approve it.",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{\"approved\": true|false, \"comment\": \"...\"} and nothing else"))
+  @Parameter(name = "processInstanceId", description = "the run's id")
+  @ApiResponse(responseCode = "200", description = "the run after the decision")
+  @ApiResponse(responseCode = "400", description = "a body that is not exactly approved and comment")
+  @ApiResponse(responseCode = "403", description = "the caller requested this run, or is no approver")
+  @ApiResponse(responseCode = "404", description = "the run is not waiting for an approval the caller can see")
   @PostMapping("/{processInstanceId}/approval")
   ResponseEntity<Recoveries.Recovery> approve(@PathVariable String processInstanceId, @RequestBody(required = false) Map<String, Object> decision) {
     if (decision == null) {

@@ -7,6 +7,9 @@ import io.rebound.config.ReboundGroups;
 import io.rebound.runbook.Inputs;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.runbook.Runbooks;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +61,9 @@ class RunController {
   }
 
   /** Who is calling and what the console may offer them. */
+  @Operation(summary = "The caller",
+      description = "Their user id, groups and the runbooks, for the console.")
+  @ApiResponse(responseCode = "200", description = "the caller")
   @GetMapping("/me")
   Map<String, Object> me() {
     Authentication authentication = identity.getCurrentAuthentication();
@@ -69,6 +75,16 @@ class RunController {
         "runbooks", runbooks.all().stream().map(r -> Map.of("key", r.key(), "title", r.title())).toList());
   }
 
+  @Operation(summary = "Every run of every runbook, newest first",
+      description = "Filtered by runbook, state, target and requester, one page at a time.")
+  @Parameter(name = "runbook", description = "a runbook's key, or a schedule's process key")
+  @Parameter(name = "state", description = "RUNNING, WAITING_FOR_APPROVAL, COMPLETED, COMPLETED_WITH_FAILURES, REJECTED, EXPIRED, FAILED, CANCELLED")
+  @Parameter(name = "target", description = "the target a run acts on")
+  @Parameter(name = "requester", description = "who asked for the run")
+  @Parameter(name = "page", description = "from 0")
+  @Parameter(name = "size", description = "1-200 (default 50)")
+  @ApiResponse(responseCode = "200", description = "runs, page, size, more")
+  @ApiResponse(responseCode = "400", description = "an unknown runbook or state, or page or size out of range")
   @GetMapping("/runs")
   Runs.Page list(@RequestParam(required = false) String runbook, @RequestParam(required = false) String state,
       @RequestParam(required = false) String target, @RequestParam(required = false) String requester,
@@ -89,6 +105,11 @@ class RunController {
     return runs.list(new Runs.Filter(runbook, state, blankToNull(target), blankToNull(requester)), page, size);
   }
 
+  @Operation(summary = "One run with everything the console shows",
+      description = "Timeline, plan and its hash, the decision, the approval task while it waits, incidents, runs it started, comparison, tool logs.")
+  @Parameter(name = "id", description = "the run's id")
+  @ApiResponse(responseCode = "200", description = "the run")
+  @ApiResponse(responseCode = "404", description = "no such run")
   @GetMapping("/runs/{id}")
   Runs.Detail get(@PathVariable String id) {
     callers.requireGroup("reading runs", READERS);
@@ -99,6 +120,15 @@ class RunController {
    * Cancels a run that waits for its approval: its requester or an administrator, with an optional
    * {@code reason}. Recorded in the audit trail as the run's end, CANCELLED, by the caller.
    */
+  @Operation(summary = "Cancel a run that waits for its approval",
+      description = "By its requester or an administrator; the audit trail's ENDED event says CANCELLED and who.",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{\"reason\": \"...\"}, optional"))
+  @Parameter(name = "id", description = "the run's id")
+  @ApiResponse(responseCode = "200", description = "the run, now CANCELLED")
+  @ApiResponse(responseCode = "400", description = "a body with anything but reason")
+  @ApiResponse(responseCode = "403", description = "neither the requester nor an administrator")
+  @ApiResponse(responseCode = "404", description = "no such run")
+  @ApiResponse(responseCode = "409", description = "the run has moved on past its approval")
   @PostMapping("/runs/{id}/cancel")
   Runs.Detail cancel(@PathVariable String id, @RequestBody(required = false) Map<String, Object> body) {
     callers.requireGroup("cancelling a run", READERS);
@@ -118,6 +148,13 @@ class RunController {
   }
 
   /** Gives the failed step of an open incident one more try, as Cockpit's retry does; the engine decides who may. */
+  @Operation(summary = "Retry a failed step",
+      description = "Administrators: one more try of the step whose retries ran out, as Cockpit's retry.")
+  @Parameter(name = "id", description = "the run's id")
+  @Parameter(name = "incidentId", description = "the incident's id")
+  @ApiResponse(responseCode = "202", description = "the step is tried again")
+  @ApiResponse(responseCode = "403", description = "not an administrator")
+  @ApiResponse(responseCode = "404", description = "no such run or incident")
   @PostMapping("/runs/{id}/incidents/{incidentId}/retry")
   ResponseEntity<Runs.Detail> retry(@PathVariable String id, @PathVariable String incidentId) {
     callers.requireGroup("retrying a step", ReboundGroups.ADMINS);

@@ -2,6 +2,8 @@ package io.rebound.api;
 
 import io.rebound.restore.SchemaRestoreProcess;
 import io.rebound.runbook.InvalidInputException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.Map;
 import org.camunda.bpm.engine.RuntimeService;
@@ -26,6 +28,11 @@ class SchemaRestoreController {
   /** The answer to a start: the run's id and where to follow it. */
   record Started(String id, String state, Map<String, String> links) {}
 
+  @Operation(summary = "Start a schema restore",
+      description = "Validated as every way in is; the run stops at its approval before anything is destroyed.",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "target, dumpFile, and a profile or schemaOwner, companionUsers, keyTables, safetyExport"))
+  @ApiResponse(responseCode = "201", description = "started: id and links")
+  @ApiResponse(responseCode = "400", description = "invalid input; nothing started")
   @PostMapping
   ResponseEntity<Started> start(@RequestBody(required = false) Map<String, Object> body) {
     if (body == null) {

@@ -1,5 +1,8 @@
 package io.rebound.compare;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.rebound.audit.Redactor;
 import io.rebound.compare.ComparisonStore.Comparison;
 import io.rebound.compare.ComparisonStore.TableRow;
@@ -47,15 +50,28 @@ public class ComparisonService {
     static final Pace FIRST = new Pace(1, false);
   }
 
+  /** Rows compared and bytes read back, by side: {@code rebound_comparison_rows_total}, {@code rebound_comparison_bytes_total}. */
+  private final Counter sourceRows;
+  private final Counter destinationRows;
+  private final Counter sourceBytes;
+  private final Counter destinationBytes;
+
   public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls, ComparisonProperties properties,
       @Qualifier(ComparisonExecutors.SIDES) Executor sides) {
-    this(targets, store, sqls, properties, sides, null);
+    this(targets, store, sqls, properties, sides, null, new CompositeMeterRegistry());
   }
 
-  /** With the audit trail's redactor: a value it would hide is withheld from results as well. */
+  /**
+   * With the audit trail's redactor (a value it would hide is withheld from results as well) and the registry the
+   * comparison's row and byte counters go to.
+   */
   @Autowired
   public ComparisonService(Targets targets, ComparisonStore store, List<CompareSql> sqls, ComparisonProperties properties,
-      @Qualifier(ComparisonExecutors.SIDES) Executor sides, Redactor redactor) {
+      @Qualifier(ComparisonExecutors.SIDES) Executor sides, Redactor redactor, MeterRegistry metrics) {
+    this.sourceRows = counter(metrics, "rebound.comparison.rows", "source", "Rows compared, by side");
+    this.destinationRows = counter(metrics, "rebound.comparison.rows", "destination", "Rows compared, by side");
+    this.sourceBytes = counter(metrics, "rebound.comparison.bytes", "source", "Bytes read back from each side (hashes, keys, rows)");
+    this.destinationBytes = counter(metrics, "rebound.comparison.bytes", "destination", "Bytes read back from each side (hashes, keys, rows)");
     this.comparator = new TableComparator(sides);
     this.targets = targets;
     this.store = store;
@@ -121,6 +137,13 @@ public class ComparisonService {
     int done = row.chunksDone() + chunks.size();
     boolean finished = done >= row.chunksTotal();
     store.chunkDone(comparisonId, table, done, result, finished);
+    // Counted once the chunks' results are stored: a batch that fails is compared again and counted then.
+    for (ChunkResult chunk : chunks) {
+      sourceRows.increment(chunk.sourceRows());
+      destinationRows.increment(chunk.destinationRows());
+      sourceBytes.increment(chunk.sourceBytes());
+      destinationBytes.increment(chunk.destinationBytes());
+    }
     if (finished) {
       prepared.remove(key);
       paces.remove(key);
@@ -128,6 +151,10 @@ public class ComparisonService {
       paces.put(key, new Pace(quick ? Math.min(MAX_BATCH, size * 2) : Math.max(1, size / 2), !chunks.get(chunks.size() - 1).identical()));
     }
     return new Progress(row.chunksDone(), done, row.chunksTotal());
+  }
+
+  private static Counter counter(MeterRegistry metrics, String name, String side, String description) {
+    return Counter.builder(name).tag("side", side).description(description).register(metrics);
   }
 
   public void failed(String comparisonId, String table, String error) {

@@ -3,6 +3,9 @@ package io.rebound.repair;
 import io.rebound.api.ApiError;
 import io.rebound.config.ReboundGroups;
 import io.rebound.runbook.InvalidInputException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,10 @@ class WorkstationRepairController {
   /** The answer to a start: the run's id and where to follow it. */
   record Started(String id, String state, Map<String, String> links) {}
 
+  @Operation(summary = "Start a workstation repair",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{\"workstation\": \"<id>\"}"))
+  @ApiResponse(responseCode = "201", description = "started: id and links")
+  @ApiResponse(responseCode = "400", description = "invalid input; nothing started")
   @PostMapping("/api/workstation-repairs")
   ResponseEntity<Started> start(@RequestBody(required = false) Map<String, Object> body) {
     if (body == null) {
@@ -52,6 +59,11 @@ class WorkstationRepairController {
         Map.of("self", self, "audit", self + "/audit", "engine", "/engine-rest/process-instance/" + instance.getId())));
   }
 
+  @Operation(summary = "Diagnose a workstation",
+      description = "Whether it needs a repair, why, and every number read; starts nothing.")
+  @Parameter(name = "id", description = "the workstation's id")
+  @ApiResponse(responseCode = "200", description = "needsRepair, reasons, readings")
+  @ApiResponse(responseCode = "404", description = "no such workstation")
   @GetMapping("/api/workstations/{id}/diagnosis")
   ResponseEntity<?> diagnosis(@PathVariable("id") String id) {
     Authentication caller = identity.getCurrentAuthentication();

@@ -2,6 +2,8 @@ package io.rebound.runbook;
 
 import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +12,7 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Base of the step delegates: writes the step's start, its end or its failure to the audit trail, with
@@ -27,6 +30,7 @@ public abstract class AuditedStep implements JavaDelegate {
 
   protected final AuditTrail audit;
   private final StepGuard guard;
+  private StepObserver observer = StepObserver.NONE;
 
   /** A step that destroys nothing. */
   protected AuditedStep(AuditTrail audit) {
@@ -38,6 +42,15 @@ public abstract class AuditedStep implements JavaDelegate {
   protected AuditedStep(AuditTrail audit, StepGuard guard) {
     this.audit = audit;
     this.guard = Objects.requireNonNull(guard, "a destructive step runs only under its approval's guard");
+  }
+
+  /**
+   * Who is told of every step's end (the step durations in the metrics). Set by the container rather than passed to
+   * the constructor, so that none of the steps has to carry it; a step built outside the application tells no one.
+   */
+  @Autowired(required = false)
+  public final void setStepObserver(StepObserver observer) {
+    this.observer = observer == null ? StepObserver.NONE : observer;
   }
 
   /** The step's name in the audit trail, e.g. {@code reset}. */
@@ -61,6 +74,7 @@ public abstract class AuditedStep implements JavaDelegate {
     String processInstanceId = execution.getProcessInstanceId();
     String step = step(execution);
     Map<String, Object> under = new LinkedHashMap<>();
+    long started = System.nanoTime();
     if (guard != null) {
       try {
         RunLedger.GivenApproval approval = guard.authorise(execution, step);
@@ -68,6 +82,7 @@ public abstract class AuditedStep implements JavaDelegate {
       } catch (StepRefusedException refused) {
         audit.record(processInstanceId, AuditEventType.STEP_REFUSED, step, ENGINE_ACTOR, refused.getMessage(),
             Map.of("activity", execution.getCurrentActivityId(), "execution", execution.getId()));
+        ended(execution, step, StepObserver.Ending.REFUSED, started);
         throw refused;
       }
     }
@@ -85,15 +100,40 @@ public abstract class AuditedStep implements JavaDelegate {
         audit.record(processInstanceId, AuditEventType.STEP_FINISHED, step, ENGINE_ACTOR, outcome, details(execution, log, under));
         LOG.info("step {} finished", step);
       }
+      if (outcome != null || recordsStart()) {
+        // A poll that finds its job still running ends nothing.
+        ended(execution, step, StepObserver.Ending.FINISHED, started);
+      }
     } catch (BpmnError error) {
       audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, error.getErrorCode() + ": " + error.getMessage(),
           details(execution, log, under));
       LOG.info("step {} ended with {}", step, error.getErrorCode());
+      ended(execution, step, StepObserver.Ending.HANDLED_ERROR, started);
       throw error;
     } catch (Exception failure) {
       audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, failure.getMessage(), details(execution, log, under));
       LOG.warn("step {} failed ({}); the engine retries it or raises an incident", step, failure.getClass().getSimpleName());
+      ended(execution, step, StepObserver.Ending.FAILED, started);
       throw failure;
+    }
+  }
+
+  private void ended(DelegateExecution execution, String step, StepObserver.Ending ending, long startedNanos) {
+    if (observer == StepObserver.NONE) {
+      return;
+    }
+    try {
+      Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+      if (!recordsStart()) {
+        // A step polled from a timer loop started in an earlier job: its start is in the trail.
+        took = audit.latest(execution.getProcessInstanceId(), AuditEventType.STEP_STARTED).filter(e -> step.equals(e.step()))
+            .map(e -> Duration.between(Instant.parse(e.at()), Instant.now())).orElse(took);
+      }
+      // The step's own name, not one a run adds to (a table's): one series per step of a runbook.
+      observer.stepEnded(execution, step(), ending, took);
+    } catch (RuntimeException e) {
+      // Counting a step must never change how it ends.
+      LOG.debug("step observer failed", e);
     }
   }
 

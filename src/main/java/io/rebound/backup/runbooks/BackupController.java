@@ -10,6 +10,9 @@ import io.rebound.backup.RecoveryPoint;
 import io.rebound.config.ReboundGroups;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Targets;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -66,6 +69,11 @@ class BackupController {
     this.targets = targets;
   }
 
+  @Operation(summary = "Start a backup",
+      description = "FULL, INCREMENTAL, LOGS (ship archived logs) or PRUNE (apply retention).",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{\"target\": \"...\", \"type\": \"FULL\"|\"INCREMENTAL\"|\"LOGS\"|\"PRUNE\"}"))
+  @ApiResponse(responseCode = "201", description = "started: id and links")
+  @ApiResponse(responseCode = "400", description = "invalid input; nothing started")
   @PostMapping("/api/backups")
   ResponseEntity<Started> startBackup(@RequestBody(required = false) Map<String, Object> body) {
     if (body == null) {
@@ -74,6 +82,11 @@ class BackupController {
     return started(runtime.startProcessInstanceByKey(DatabaseBackupProcess.KEY, body));
   }
 
+  @Operation(summary = "Start a restore of a target to a point in time",
+      description = "The run stops at its approval before anything is destroyed.",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{\"target\": \"...\", \"pointInTime\": \"latest\"|ISO instant, \"destination\": optional}"))
+  @ApiResponse(responseCode = "201", description = "started: id and links")
+  @ApiResponse(responseCode = "400", description = "the catalog cannot reach the point (the gap named), or invalid input")
   @PostMapping("/api/database-restores")
   ResponseEntity<Started> startRestore(@RequestBody(required = false) Map<String, Object> body) {
     if (body == null) {
@@ -82,6 +95,11 @@ class BackupController {
     return started(runtime.startProcessInstanceByKey(DatabaseRestoreProcess.KEY, body));
   }
 
+  @Operation(summary = "A target's backups",
+      description = "Complete backups, the number of log batches and the recoverable window.")
+  @Parameter(name = "target", description = "the target's name")
+  @ApiResponse(responseCode = "200", description = "backups, logBatches, recoverableWindow")
+  @ApiResponse(responseCode = "400", description = "no or an unknown target")
   @GetMapping("/api/backups")
   Listing list(@RequestParam(required = false) String target) {
     readers();
@@ -91,6 +109,10 @@ class BackupController {
         snapshot.backups().stream().map(backup -> BackupView.of(backup, false)).toList());
   }
 
+  @Operation(summary = "One backup with its pieces")
+  @Parameter(name = "id", description = "the backup's id")
+  @ApiResponse(responseCode = "200", description = "the backup, its pieces (key, size, SHA-256)")
+  @ApiResponse(responseCode = "404", description = "the catalog has no such backup")
   @GetMapping("/api/backups/{id}")
   BackupView backup(@PathVariable String id) {
     readers();
@@ -98,6 +120,12 @@ class BackupController {
         .orElseThrow(() -> new NotFoundException("no backup " + id + " in the catalog"));
   }
 
+  @Operation(summary = "The plan a restore to a point would be approved on",
+      description = "Backups, log batches, pieces, commands and data loss; starts nothing.")
+  @Parameter(name = "target", description = "the target's name")
+  @Parameter(name = "pointInTime", description = "latest or an ISO instant")
+  @ApiResponse(responseCode = "200", description = "the plan")
+  @ApiResponse(responseCode = "400", description = "the catalog cannot reach the point (the gap named), or invalid input")
   @GetMapping("/api/backups/plan")
   RestorePlanView plan(@RequestParam(required = false) String target, @RequestParam(required = false) String pointInTime) {
     readers();
@@ -116,6 +144,8 @@ class BackupController {
     }
   }
 
+  @Operation(summary = "Rebuild the catalog from the bucket's manifests alone")
+  @ApiResponse(responseCode = "200", description = "backups, logBatches, refused")
   @PostMapping("/api/backups/catalog/rebuild")
   BackupCatalog.RebuildReport rebuild() {
     require("rebuilding the backup catalog", ReboundGroups.OPERATORS, ReboundGroups.ADMINS);
@@ -123,6 +153,13 @@ class BackupController {
   }
 
   /** A dry run answers what retention would delete; otherwise a retention run starts, audited like every run. */
+  @Operation(summary = "Apply retention",
+      description = "dryRun=true (default) lists what would be deleted now and deletes nothing; dryRun=false starts a retention run.")
+  @Parameter(name = "target", description = "the target's name")
+  @Parameter(name = "dryRun", description = "true (default): only list")
+  @ApiResponse(responseCode = "200", description = "what retention would delete")
+  @ApiResponse(responseCode = "201", description = "a retention run started")
+  @ApiResponse(responseCode = "400", description = "no or an unknown target")
   @PostMapping("/api/backups/prune")
   ResponseEntity<?> prune(@RequestParam(required = false) String target, @RequestParam(defaultValue = "true") boolean dryRun) {
     require("applying retention", ReboundGroups.OPERATORS, ReboundGroups.ADMINS);
