@@ -18,7 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 /**
@@ -46,19 +49,25 @@ class DatabaseRecoveryService {
 
   private final Targets targets;
   private final ByDialect<MediaRecovery> dialects;
-  private final BackupCatalog catalog;
-  private final ObjectProvider<ObjectStore> store;
+  private final Function<Target, CatalogSnapshot> catalog;
+  private final BooleanSupplier bucketConfigured;
   private final RecoveryStrategyTable table = new RecoveryStrategyTable();
 
+  @Autowired
   DatabaseRecoveryService(Targets targets, List<MediaRecovery> dialects, BackupCatalog catalog, ObjectProvider<ObjectStore> store) {
-    this(targets, new ByDialect<>(dialects, "media recovery"), catalog, store);
+    this(targets, dialects, target -> catalog.snapshot(target.name(), target.dialect()), () -> store.getIfAvailable() != null);
   }
 
-  DatabaseRecoveryService(Targets targets, ByDialect<MediaRecovery> dialects, BackupCatalog catalog, ObjectProvider<ObjectStore> store) {
+  /**
+   * @param catalog a target's backups and shipped logs as the catalog holds them now
+   * @param bucketConfigured whether a bucket is configured, so that backups can be read at all
+   */
+  DatabaseRecoveryService(Targets targets, List<MediaRecovery> dialects, Function<Target, CatalogSnapshot> catalog,
+      BooleanSupplier bucketConfigured) {
     this.targets = targets;
-    this.dialects = dialects;
+    this.dialects = new ByDialect<>(dialects, "media recovery");
     this.catalog = catalog;
-    this.store = store;
+    this.bucketConfigured = bucketConfigured;
   }
 
   static String recoveryJob(String runId) {
@@ -178,7 +187,7 @@ class DatabaseRecoveryService {
     if (!assessment.decision().mediaRecoveryNeeded()) {
       throw new IllegalStateException(request.target() + " needs no media recovery: " + assessment.summary());
     }
-    if (store.getIfAvailable() == null) {
+    if (!bucketConfigured.getAsBoolean()) {
       throw new NotRecoverableException(request.target() + " needs " + assessment.decision().strategy() + " but no bucket is configured"
           + " (rebound.storage.s3.bucket): its backups cannot be read");
     }
@@ -232,6 +241,6 @@ class DatabaseRecoveryService {
   }
 
   private CatalogSnapshot snapshot(Target target) {
-    return catalog.snapshot(target.name(), target.dialect());
+    return catalog.apply(target);
   }
 }
