@@ -114,6 +114,22 @@ class DatabaseRecoveryEndToEndIT {
   }
 
   @Test
+  void shouldRefuseBadInputWith400AndStartNothing() {
+    Http http = new Http(port);
+    int before = http.get("/api/runs?runbook=database-recovery", TestUsers.OPERATOR, PW).json().get("runs").size();
+
+    Http.Answer unknown = http.post("/api/database-recoveries", TestUsers.OPERATOR, PW, Map.of("target", "nope"));
+    Http.Answer point = http.post("/api/database-recoveries", TestUsers.OPERATOR, PW, Map.of("target", TARGET, "pointInTime", "soon"));
+    Http.Answer extra = http.post("/api/database-recoveries", TestUsers.OPERATOR, PW, Map.of("target", TARGET, "dataDirectory", "/tmp"));
+
+    assertThat(List.of(unknown.status(), point.status(), extra.status())).containsOnly(400);
+    assertThat(unknown.json().get("message").asText()).startsWith("unknown target 'nope'");
+    assertThat(point.json().get("message").asText()).contains("pointInTime 'soon' is neither 'latest' nor an ISO-8601 instant");
+    assertThat(extra.json().get("message").asText()).startsWith("unknown input 'dataDirectory'");
+    assertThat(http.get("/api/runs?runbook=database-recovery", TestUsers.OPERATOR, PW).json().get("runs").size()).isEqualTo(before);
+  }
+
+  @Test
   void shouldEndWithInstanceRecoveryOnlyWhenAClusterKilledWithKill9RecoversByItself() throws Exception {
     Http http = new Http(port);
     sql("CREATE TABLE crash_orders (id int PRIMARY KEY)", "INSERT INTO crash_orders VALUES (1), (2)");

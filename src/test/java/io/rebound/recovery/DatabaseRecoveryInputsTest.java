@@ -77,7 +77,9 @@ class DatabaseRecoveryInputsTest {
     assertThatThrownBy(() -> inputs.parse(variables("target", "pg", "pointInTime", "yesterday"))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("pointInTime 'yesterday' is neither 'latest' nor an ISO-8601 instant");
     assertThatThrownBy(() -> inputs.parse(variables("target", "pg", "pointInTime", "2".repeat(41))))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("is neither 'latest' nor an ISO-8601 instant");
+        .isInstanceOf(InvalidInputException.class).hasMessageEndingWith("is neither 'latest' nor an ISO-8601 instant");
+    assertThatThrownBy(() -> inputs.parse(variables("target", "pg", "pointInTime", "2".repeat(40))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("nor an ISO-8601 instant such as");
     assertThat(inputs.parse(variables("target", "pg", "pointInTime", "2026-11-30T14:05:00.000Z")).pointInTime())
         .isEqualTo("2026-11-30T14:05:00Z");
     assertThatThrownBy(() -> inputs.parse(variables("target", "pg", "destination", "other"))).isInstanceOf(InvalidInputException.class)

@@ -188,9 +188,12 @@ class DatabaseRecoveryServiceTest {
   }
 
   @Test
-  void shouldFindTheApprovedPictureAgainThoughLogsWereShippedSince() {
+  void shouldFindTheApprovedPictureAgainThoughLogsAndABackupWereTakenSince() {
     RecoveryPlanView approved = service.plan(LATEST, new StepLog());
     logs.add(logs("logs-2", T0.plusSeconds(900), "0/4000000"));
+
+    backups.add(new BackupManifest("full-2", "pg", Dialect.POSTGRESQL, BackupType.FULL, null, 1, "7300", T0.plusSeconds(800),
+        T0.plusSeconds(850), "0/3800028", "0/3800100", List.of(new Piece("base.tar", "pg/full-2/base.tar", 1000, "cc"))));
 
     RecoveryPlanView again = service.recheck(LATEST, approved, new StepLog());
 

@@ -56,7 +56,10 @@ class RecoveryPlanViewTest {
     assertThat(first.canonicalLines()).contains("strategy RESTORE_DATABASE", "mount needed true", "rename needed false", "complete true",
         "restore unit WHOLE", "logs archived true", "file " + ORDERS.describe(), "restore to latest", "backup FULL full-1 (" + T0 + " to "
             + T0.plusSeconds(60) + ", positions 0/2000028 to 0/2000100)", "piece pg/full-1/base.tar 1000 sha256 aa",
-        "command pg_ctl -D /data start", "data loss none");
+        "command pg_ctl -D /data start", "data loss none", "recover to position 0/3000000",
+        "logs logs-1 (" + T0 + " to " + T0.plusSeconds(600) + ", positions 0/2000000 to 0/3000000)");
+    assertThat(view(triage(null, List.of(), ORDERS), WHOLE, restore(RecoveryPoint.at(T0.plusSeconds(300)), T0.plusSeconds(600)), "none")
+        .restoreLines()).contains("restore to " + T0.plusSeconds(300), "recover to position -");
   }
 
   @Test
@@ -85,7 +88,8 @@ class RecoveryPlanViewTest {
         .contains("FILES AFFECTED (1, restored as whole)\n  " + ORDERS.describe(), "  opened\n", "instance recovery: crash recovery",
             "logs: archived (archive_mode on", "amcheck bt_index_check on 3", "server: ERROR:  could not open file",
             "RESTORE TO latest (recovery stops at " + T0.plusSeconds(600) + ", position 0/3000000, timeline 1 of database 7300)",
-            "LOG BATCHES (1)\n  logs-1", "PIECES TO DOWNLOAD (2, 1016 bytes)", "COMMANDS ON pg\n  restore the whole cluster\n  pg_ctl",
+            "LOG BATCHES (1)\n  logs-1", "PIECES TO DOWNLOAD (2, 1016 bytes)\n  pg/full-1/base.tar  1000 bytes  sha256 aa\n",
+            "BACKUPS\n  FULL full-1 (" + T0 + " to ", "COMMANDS ON pg\n  restore the whole cluster\n  pg_ctl",
             "The catalog says: Changes made after")
         .endsWith("PLAN HASH " + plan.hash() + "\n");
     RecoveryPlanView incomplete = view(new Triage(false, false, null, List.of(ORDERS), RestoreUnit.WHOLE, new LogArchiving(false, "none"),
