@@ -88,6 +88,7 @@ class ModelConventionsTest {
   static List<Runbook<?>> runbooks() {
     List<Runbook<?>> runbooks = new java.util.ArrayList<>(List.of(new SchemaRestoreRunbook(null), new TableCompareRunbook(null, null), new WorkstationRepairRunbook(null)));
     runbooks.addAll(io.rebound.backup.runbooks.BackupRunbookDescriptors.all());
+    runbooks.addAll(io.rebound.recovery.RecoveryRunbookDescriptors.all());
     return runbooks;
   }
 
