@@ -135,6 +135,13 @@ class ComparisonController {
   }
 
   /** The comparison as a report to read ({@code format=md}, the one format): verdict, counts, sample keys, columns that differ. */
+  @Operation(summary = "A comparison as a report to read (Markdown)",
+      description = "Verdict, per-table counts, sample keys and, for sampled rows, the columns that differ (secret values withheld).")
+  @Parameter(name = "id", description = "the comparison's id")
+  @Parameter(name = "format", description = "md, the one format")
+  @ApiResponse(responseCode = "200", description = "the report as text/markdown")
+  @ApiResponse(responseCode = "400", description = "another format")
+  @ApiResponse(responseCode = "404", description = "no such comparison")
   @GetMapping("/{id}/report")
   ResponseEntity<String> readable(@PathVariable String id, @RequestParam(defaultValue = "md") String format) {
     callers.requireGroup("reading a comparison", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);

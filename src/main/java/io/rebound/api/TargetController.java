@@ -1,5 +1,8 @@
 package io.rebound.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.rebound.api.ApiExceptionHandler.RunNotFoundException;
 import io.rebound.config.ReboundGroups;
 import io.rebound.storage.ObjectStore;
@@ -47,6 +50,9 @@ class TargetController {
   /** One target as a requester sees it. */
   record TargetView(String name, String dialect, Map<String, Boolean> supports, Map<String, String> links) {}
 
+  @Operation(summary = "The configured targets: name, dialect and what each supports",
+      description = "Nothing to connect with: no URL, account or password. Links to a target's dumps and backups where it has them.")
+  @ApiResponse(responseCode = "200", description = "the targets, by name")
   @GetMapping
   List<TargetView> list() {
     callers.requireGroup("reading targets", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
@@ -71,6 +77,11 @@ class TargetController {
   }
 
   /** The dump files of a target's dump directory, newest first: regular files directly inside it, nothing else. */
+  @Operation(summary = "The dump files in a target's dump directory, newest first",
+      description = "Regular files directly inside the directory, with size and time; no folders, links or hidden files.")
+  @Parameter(name = "name", description = "the target's name")
+  @ApiResponse(responseCode = "200", description = "the dump files")
+  @ApiResponse(responseCode = "404", description = "no such target, or it has no dump directory")
   @GetMapping("/{name}/dumps")
   List<DumpFiles.DumpFile> dumps(@PathVariable String name) throws IOException {
     callers.requireGroup("reading targets", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);

@@ -1,5 +1,7 @@
 package io.rebound.recovery;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.rebound.runbook.InvalidInputException;
 import java.net.URI;
 import java.util.Map;
@@ -23,6 +25,10 @@ class DatabaseRecoveryController {
   /** The answer to a start: the run's id and where to follow it. */
   record Started(String id, String state, Map<String, String> links) {}
 
+  @Operation(summary = "Start a database recovery of a target",
+      description = "Triage first; media recovery waits for a second person's approval of its plan. Followed at /api/runs/{id}.")
+  @ApiResponse(responseCode = "201", description = "started: the run's id and links")
+  @ApiResponse(responseCode = "400", description = "bad input (unknown target, a point that is neither latest nor an instant): nothing runs")
   @PostMapping("/api/database-recoveries")
   ResponseEntity<Started> start(@RequestBody(required = false) Map<String, Object> body) {
     if (body == null) {

@@ -232,7 +232,7 @@ class ComparisonIT {
 
   private static EmbeddedPostgres start() {
     try {
-      return EmbeddedPostgres.builder().start();
+      return EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -32,9 +32,9 @@ class ComparisonResumeIT {
 
   @Test
   void shouldContinueAtTheFirstUnfinishedChunkAfterARestart() throws Exception {
-    try (EmbeddedPostgres engine = EmbeddedPostgres.builder().start();
-        EmbeddedPostgres source = EmbeddedPostgres.builder().start();
-        EmbeddedPostgres destination = EmbeddedPostgres.builder().start()) {
+    try (EmbeddedPostgres engine = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
+        EmbeddedPostgres source = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
+        EmbeddedPostgres destination = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start()) {
       for (EmbeddedPostgres server : List.of(source, destination)) {
         try (Connection connection = server.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
           statement.execute("CREATE SCHEMA big");

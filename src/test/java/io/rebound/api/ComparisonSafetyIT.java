@@ -242,7 +242,7 @@ class ComparisonSafetyIT {
 
   private static EmbeddedPostgres start() {
     try {
-      return EmbeddedPostgres.builder().start();
+      return EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -45,7 +45,7 @@ class BackupCatalogIT {
   @BeforeAll
   static void start() throws Exception {
     server = S3Server.start();
-    engine = EmbeddedPostgres.builder().start();
+    engine = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
   }
 
   @AfterAll

@@ -45,7 +45,7 @@ class OracleComparisonIT {
 
   @BeforeAll
   static void createTables() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
+    postgres = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
     try (Connection ora = system(); Statement statement = ora.createStatement()) {
       statement.execute("CREATE USER shop IDENTIFIED BY \"Shop-Pw-1\" QUOTA UNLIMITED ON users");
       for (String account : List.of(COMPARE, NO_CRYPTO)) {

@@ -32,7 +32,7 @@ class OraclePrivilegesIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server = EmbeddedPostgres.builder().start();
+    server = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
   }
 
   @AfterAll

@@ -28,7 +28,7 @@ class SessionLimitsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server = EmbeddedPostgres.builder().start();
+    server = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
     try (Connection connection = server.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE held (id int PRIMARY KEY)");
     }

@@ -48,8 +48,8 @@ class TableComparatorIT {
 
   @BeforeAll
   static void startServers() throws Exception {
-    sourceServer = EmbeddedPostgres.builder().start();
-    destinationServer = EmbeddedPostgres.builder().start();
+    sourceServer = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
+    destinationServer = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
   }
 
   @AfterAll

@@ -32,7 +32,7 @@ class StartLockTest {
 
   @BeforeAll
   static void startPostgres() throws IOException {
-    postgres = EmbeddedPostgres.builder().start();
+    postgres = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
     engine = postgres.getPostgresDatabase();
   }
 

@@ -30,7 +30,7 @@ final class WorkstationDatabases implements AutoCloseable {
 
   WorkstationDatabases() {
     try {
-      server = EmbeddedPostgres.builder().start();
+      server = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
       directories = Files.createTempDirectory("rebound-workstations");
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -56,7 +56,7 @@ class WorkstationRepairIT {
 
   static final String PW = TestUsers.PASSWORD;
   static final S3Server s3 = start(S3Server::start);
-  static final EmbeddedPostgres engine = start(() -> EmbeddedPostgres.builder().start());
+  static final EmbeddedPostgres engine = start(() -> EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start());
   static final WorkstationDatabases databases = new WorkstationDatabases();
   static final ObjectStore store = s3.store("rebound", TransferSettings.DEFAULT);
   static final Path work = start(() -> Files.createTempDirectory("rebound-repair-jobs"));

@@ -36,7 +36,7 @@ class WorkstationRepairRestartIT {
 
   @Test
   void shouldFinishTheRepairAfterARestartInTheMiddleOfApplyingQueInWithoutApplyingAnythingTwice() throws Exception {
-    try (S3Server s3 = S3Server.start(); EmbeddedPostgres engine = EmbeddedPostgres.builder().start();
+    try (S3Server s3 = S3Server.start(); EmbeddedPostgres engine = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
         WorkstationDatabases databases = new WorkstationDatabases(); ObjectStore store = s3.store("rebound", TransferSettings.DEFAULT)) {
       ReplicationServer server = new ReplicationServer(store);
       ReferenceWorkstation d1 = databases.create("d1", 1, store, server.mailbox("d1"));

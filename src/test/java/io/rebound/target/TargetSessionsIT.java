@@ -31,7 +31,7 @@ class TargetSessionsIT {
 
   @BeforeAll
   static void start() throws IOException {
-    postgres = EmbeddedPostgres.builder().start();
+    postgres = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
     targets = new Targets(new io.rebound.config.ReboundProperties(null, null, null, null));
   }
 

@@ -46,9 +46,9 @@ public final class PostgresServers implements AutoCloseable {
         }
       }));
       Files.createDirectories(dumpDirectory());
-      engine = EmbeddedPostgres.builder().start();
-      target = EmbeddedPostgres.builder().start();
-      reference = EmbeddedPostgres.builder().start();
+      engine = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
+      target = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
+      reference = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
