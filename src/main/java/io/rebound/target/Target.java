@@ -148,7 +148,7 @@ public final class Target {
 
   /** The configured password of a user the bootstrap step creates, if any. */
   public Optional<String> userPassword(String user) {
-    Optional<Path> file = findIgnoringCase(properties.userPasswordFiles(), user);
+    Optional<Path> file = findIgnoringCase(properties.userPasswordFiles(), user).filter(name -> !name.isBlank()).map(Path::of);
     if (file.isPresent()) {
       return Optional.of(readSecret(file.get()));
     }

@@ -25,7 +25,9 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  *     (parallel Data Pump is an Enterprise Edition feature)
  * @param userPasswords passwords for the users the bootstrap step creates, by user name; a user without
  *     one is created locked, for a DBA to unlock deliberately
- * @param userPasswordFiles the same, as files holding the password
+ * @param userPasswordFiles the same, as files holding the password; paths bound as text, so that an environment variable
+ *     such as {@code REBOUND_TARGETS_XE_USERPASSWORDFILES_WINSTORE_ADMIN} binds a user whose name holds '_' (a map of
+ *     {@code Path} values takes the name's parts as nested keys and binds nothing)
  * @param comparisonUsername a read-only account that comparisons connect as instead of the privileged user
  *     (recommended: a comparison then can only read); unset, comparisons use the privileged user
  * @param comparisonPassword its password; prefer {@code comparison-password-file} or an environment variable
@@ -48,7 +50,7 @@ public record TargetProperties(
     Path binDirectory,
     Integer parallelism,
     Map<String, String> userPasswords,
-    Map<String, Path> userPasswordFiles,
+    Map<String, String> userPasswordFiles,
     String comparisonUsername,
     String comparisonPassword,
     Path comparisonPasswordFile,
@@ -77,7 +79,7 @@ public record TargetProperties(
 
   /** A target with the default backup settings. */
   public TargetProperties(Dialect dialect, String url, String username, String password, Path passwordFile, Path dumpDirectory,
-      String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, Path> userPasswordFiles,
+      String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, String> userPasswordFiles,
       String comparisonUsername, String comparisonPassword, Path comparisonPasswordFile, Duration connectTimeout,
       Duration statementTimeout, Duration lockTimeout) {
     this(dialect, url, username, password, passwordFile, dumpDirectory, directoryName, binDirectory, parallelism, userPasswords,
@@ -87,7 +89,7 @@ public record TargetProperties(
 
   /** A target with the default timeouts. */
   public TargetProperties(Dialect dialect, String url, String username, String password, Path passwordFile, Path dumpDirectory,
-      String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, Path> userPasswordFiles,
+      String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, String> userPasswordFiles,
       String comparisonUsername, String comparisonPassword, Path comparisonPasswordFile) {
     this(dialect, url, username, password, passwordFile, dumpDirectory, directoryName, binDirectory, parallelism, userPasswords,
         userPasswordFiles, comparisonUsername, comparisonPassword, comparisonPasswordFile, null, null, null, null);
@@ -95,7 +97,7 @@ public record TargetProperties(
 
   /** A target whose comparisons connect as the privileged user. */
   public TargetProperties(Dialect dialect, String url, String username, String password, Path passwordFile, Path dumpDirectory,
-      String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, Path> userPasswordFiles) {
+      String directoryName, Path binDirectory, Integer parallelism, Map<String, String> userPasswords, Map<String, String> userPasswordFiles) {
     this(dialect, url, username, password, passwordFile, dumpDirectory, directoryName, binDirectory, parallelism, userPasswords,
         userPasswordFiles, null, null, null, null, null, null, null);
   }

@@ -22,7 +22,7 @@ class RedactorTest {
     Path file = Files.writeString(secrets.resolve("app"), "From-A-File-77\n");
     Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), Path.of("w"), new ReboundProperties.Steps("R1/PT1S", Duration.ZERO, Duration.ZERO)));
     targets.register("t", new TargetProperties(Dialect.ORACLE, "jdbc:oracle:thin:@//h/s", "system", "Sys-Pw-123", null, Path.of("/d"), null, null, null,
-        Map.of("WINSTORE_ADMIN", "Admin-Pw-456"), Map.of("WINSTORE_APP", file)));
+        Map.of("WINSTORE_ADMIN", "Admin-Pw-456"), Map.of("WINSTORE_APP", file.toString())));
     Redactor redactor = new Redactor(targets);
 
     String text = redactor.redact("connect system/Sys-Pw-123; created with Admin-Pw-456 and From-A-File-77");

@@ -25,6 +25,7 @@ class TargetBindingTest {
   void shouldBindATargetFromEnvironmentVariablesOnly() throws Exception {
     Path systemPassword = Files.writeString(secrets.resolve("system"), "From-Secret-File\n");
     Path comparePassword = Files.writeString(secrets.resolve("compare"), "Compare-From-File\n");
+    Path appPassword = Files.writeString(secrets.resolve("app"), "App-From-File\n");
     StandardEnvironment environment = new StandardEnvironment();
     environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
         new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(
@@ -35,6 +36,7 @@ class TargetBindingTest {
         "REBOUND_TARGETS_XE_DUMPDIRECTORY", "/opt/oracle/dumps",
         "REBOUND_TARGETS_XE_DIRECTORYNAME", "WINSTORE_DUMP",
         "REBOUND_TARGETS_XE_USERPASSWORDS_WINSTORE_ADMIN", "Admin-From-Env",
+        "REBOUND_TARGETS_XE_USERPASSWORDFILES_WINSTORE_APP", appPassword.toString(),
         "REBOUND_TARGETS_XE_COMPARISONUSERNAME", "rebound_compare",
         "REBOUND_TARGETS_XE_COMPARISONPASSWORDFILE", comparePassword.toString())));
 
@@ -46,7 +48,8 @@ class TargetBindingTest {
     assertThat(target.dumpDirectory()).isEqualTo(Path.of("/opt/oracle/dumps"));
     assertThat(target.properties().directoryName()).isEqualTo("WINSTORE_DUMP");
     assertThat(target.userPassword("WINSTORE_ADMIN")).contains("Admin-From-Env");
-    assertThat(target.userPassword("WINSTORE_APP")).isEmpty();
+    assertThat(target.userPassword("WINSTORE_APP")).as("a password file for a user whose name holds '_'").contains("App-From-File");
+    assertThat(target.userPassword("WINSTORE_READ")).isEmpty();
     assertThat(target.comparisonUsername()).isEqualTo("rebound_compare");
     assertThat(target.comparisonPassword()).isEqualTo("Compare-From-File");
     assertThat(target.username()).as("the restore keeps the privileged account").isEqualTo("system");
