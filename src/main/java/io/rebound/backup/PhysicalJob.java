@@ -1,5 +1,9 @@
 package io.rebound.backup;
 
+import io.rebound.runbook.DetachedProcess;
+import io.rebound.runbook.DetachedWork;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
@@ -20,5 +24,34 @@ public record PhysicalJob<T>(State state, T result, String failure, String progr
 
   public boolean isDone() {
     return state == State.SUCCEEDED || state == State.FAILED;
+  }
+
+  /** Reads a succeeded job's stored result. */
+  public interface ResultReader<T> {
+    T read(String text) throws IOException;
+  }
+
+  /**
+   * How a dialect's detached work stands, as a physical job: a job whose node ended without finishing reads as
+   * running (the next call takes it again), a succeeded one carries its result read by {@code reader}.
+   */
+  public static <T> PhysicalJob<T> of(DetachedWork work, DetachedWork.State state, ResultReader<T> reader) {
+    State mapped = switch (state.status()) {
+      case NOT_STARTED -> State.NOT_STARTED;
+      case RUNNING, VANISHED -> State.RUNNING;
+      case SUCCEEDED -> State.SUCCEEDED;
+      case FAILED -> State.FAILED;
+    };
+    T result = null;
+    if (mapped == State.SUCCEEDED) {
+      try {
+        result = reader.read(state.result());
+      } catch (IOException e) {
+        throw new UncheckedIOException("the result in " + work.directory() + " cannot be read", e);
+      }
+    }
+    String progress = state.status() == DetachedProcess.Status.VANISHED
+        ? "stopped without finishing (its node ended); the next call takes it again" : state.progress();
+    return new PhysicalJob<>(mapped, result, state.failure(), progress, work.log(), state.host(), state.startedNow());
   }
 }

@@ -177,7 +177,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
           + manifest.endPosition());
       return JSON.writeValueAsString(new TakenJson(manifest, files.stream().map(Path::toString).toList()));
     });
-    return job(work, state, text -> {
+    return PhysicalJob.of(work, state, text -> {
       TakenJson taken = JSON.readValue(text, TakenJson.class);
       return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
     });
@@ -265,7 +265,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       beat.progress("collected archived logs " + describe(batch.sequences()) + ", SCN " + batch.startScn() + " to " + batch.endScn());
       return JSON.writeValueAsString(new CollectedJson(manifest, files.stream().map(Path::toString).toList()));
     });
-    return job(work, state, text -> {
+    return PhysicalJob.of(work, state, text -> {
       CollectedJson collected = JSON.readValue(text, CollectedJson.class);
       return new CollectedLogs(Optional.ofNullable(collected.batch()), collected.files().stream().map(Path::of).toList(), List.of());
     });
@@ -457,7 +457,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       RmanLog log = runRman(destination, job.resolve(RMAN), script, beat, "restore to " + plan.point());
       return JSON.writeValueAsString(reached(destination, plan, script, log, beat));
     });
-    return job(work, state, text -> JSON.readValue(text, RestoredPoint.class));
+    return PhysicalJob.of(work, state, text -> JSON.readValue(text, RestoredPoint.class));
   }
 
   private static void download(RecoveryPlan plan, Path downloads, ObjectStore objects, Beat beat) throws IOException {
@@ -507,7 +507,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   @Override
   public PhysicalJob<Void> look(Target target, String jobKey) {
     DetachedWork work = work(target, jobKey);
-    return job(work, work.state(), text -> null);
+    return PhysicalJob.of(work, work.state(), text -> null);
   }
 
   @Override
@@ -535,30 +535,6 @@ public class OraclePhysicalBackups implements PhysicalBackups {
 
   private DetachedWork work(Target target, String jobKey) {
     return new DetachedWork(jobDirectory(target, jobKey), host);
-  }
-
-  private interface Reader<T> {
-    T read(String text) throws IOException;
-  }
-
-  private static <T> PhysicalJob<T> job(DetachedWork work, DetachedWork.State state, Reader<T> reader) {
-    PhysicalJob.State mapped = switch (state.status()) {
-      case NOT_STARTED -> PhysicalJob.State.NOT_STARTED;
-      case RUNNING, VANISHED -> PhysicalJob.State.RUNNING;
-      case SUCCEEDED -> PhysicalJob.State.SUCCEEDED;
-      case FAILED -> PhysicalJob.State.FAILED;
-    };
-    T result = null;
-    if (mapped == PhysicalJob.State.SUCCEEDED) {
-      try {
-        result = reader.read(state.result());
-      } catch (IOException e) {
-        throw new UncheckedIOException("the result in " + work.directory() + " cannot be read", e);
-      }
-    }
-    String progress = state.status() == DetachedProcess.Status.VANISHED
-        ? "stopped without finishing (its node ended); the next call takes it again" : state.progress();
-    return new PhysicalJob<>(mapped, result, state.failure(), progress, work.log(), state.host(), state.startedNow());
   }
 
   private interface Preparation<T> {

@@ -126,7 +126,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
           taken.endTime(), taken.startPosition(), taken.endPosition(), List.of());
       return JSON.writeValueAsString(new TakenJson(manifest, taken.pieces().stream().map(Path::toString).toList()));
     });
-    return job(work, state, text -> {
+    return PhysicalJob.of(work, state, text -> {
       TakenJson taken = JSON.readValue(text, TakenJson.class);
       return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
     });
@@ -176,7 +176,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
           + batch.startPosition() + " to " + batch.endPosition());
       return JSON.writeValueAsString(new CollectedJson(batch, files, selection.gaps()));
     });
-    return job(work, state, text -> {
+    return PhysicalJob.of(work, state, text -> {
       CollectedJson collected = JSON.readValue(text, CollectedJson.class);
       return new CollectedLogs(Optional.ofNullable(collected.batch()), collected.files().stream().map(Path::of).toList(),
           collected.gaps());
@@ -279,7 +279,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
           settings.archiveDirectory(), context.server(), settings.keepOldDataDirectory()), objects, beat, request.jobKey());
       return JSON.writeValueAsString(restore.run());
     });
-    return job(work, state, text -> JSON.readValue(text, RestoredPoint.class));
+    return PhysicalJob.of(work, state, text -> JSON.readValue(text, RestoredPoint.class));
   }
 
   // ---------------------------------------------------------------- jobs
@@ -287,7 +287,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
   @Override
   public PhysicalJob<Void> look(Target target, String jobKey) {
     DetachedWork work = work(target, jobKey);
-    return job(work, work.state(), text -> null);
+    return PhysicalJob.of(work, work.state(), text -> null);
   }
 
   @Override
@@ -316,30 +316,6 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
 
   private DetachedWork work(Target target, String jobKey) {
     return new DetachedWork(jobDirectory(target, jobKey), host);
-  }
-
-  private interface Reader<T> {
-    T read(String text) throws IOException;
-  }
-
-  private static <T> PhysicalJob<T> job(DetachedWork work, DetachedWork.State state, Reader<T> reader) {
-    PhysicalJob.State mapped = switch (state.status()) {
-      case NOT_STARTED -> PhysicalJob.State.NOT_STARTED;
-      case RUNNING, VANISHED -> PhysicalJob.State.RUNNING;
-      case SUCCEEDED -> PhysicalJob.State.SUCCEEDED;
-      case FAILED -> PhysicalJob.State.FAILED;
-    };
-    T result = null;
-    if (mapped == PhysicalJob.State.SUCCEEDED) {
-      try {
-        result = reader.read(state.result());
-      } catch (IOException e) {
-        throw new UncheckedIOException("the result in " + work.directory() + " cannot be read", e);
-      }
-    }
-    String progress = state.status() == Status.VANISHED ? "stopped without finishing (its node ended); the next call runs it again"
-        : state.progress();
-    return new PhysicalJob<>(mapped, result, state.failure(), progress, work.log(), state.host(), state.startedNow());
   }
 
   // ---------------------------------------------------------------- settings
