@@ -25,8 +25,15 @@ public class Plans {
   /** Whether the recheck found a plan other than the approved one, and what changed. */
   public static final String PLAN_CHANGED = "planChanged";
   public static final String PLAN_CHANGES = "planChanges";
+  /**
+   * The plan and what changed, as the approval forms show them: each a Markdown code block, which Tasklist shows whole
+   * at its natural height, where a text area would show a few lines in a box to scroll.
+   */
+  public static final String PLAN_VIEW = "planView";
+  public static final String PLAN_CHANGES_VIEW = "planChangesView";
 
   private static final int FORM_LIMIT = 3800;
+  private static final String CODE_INDENT = "    ";
 
   private final AuditTrail audit;
   private final ApprovalLedger ledger;
@@ -42,6 +49,7 @@ public class Plans {
   public void present(DelegateExecution execution, ApprovablePlan plan, String step) {
     store(execution, plan);
     execution.setVariable(PLAN_CHANGES, "");
+    execution.setVariable(PLAN_CHANGES_VIEW, "");
     audit.record(execution.getProcessInstanceId(), AuditEventType.PLAN_COMPUTED, step, AuditedStep.ENGINE_ACTOR, "plan " + plan.hash(),
         Map.of("planHash", plan.hash(), "plan", plan.text()));
   }
@@ -58,7 +66,9 @@ public class Plans {
     }
     String changes = approved.changesTo(current);
     store(execution, current);
-    execution.setVariable(PLAN_CHANGES, fitForForm(changes, execution.getProcessInstanceId()));
+    String shownChanges = fitForForm(changes, execution.getProcessInstanceId());
+    execution.setVariable(PLAN_CHANGES, shownChanges);
+    execution.setVariable(PLAN_CHANGES_VIEW, codeBlock(changes, execution.getProcessInstanceId()));
     execution.removeVariable(Approval.APPROVED);
     audit.record(execution.getProcessInstanceId(), AuditEventType.PLAN_CHANGED, step, AuditedStep.ENGINE_ACTOR,
         "plan " + current.hash() + " replaces approved " + approved.hash(),
@@ -94,16 +104,46 @@ public class Plans {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    execution.setVariable(PLAN_TEXT, fitForForm(plan.text(), execution.getProcessInstanceId()));
+    String shown = fitForForm(plan.text(), execution.getProcessInstanceId());
+    execution.setVariable(PLAN_TEXT, shown);
+    execution.setVariable(PLAN_VIEW, codeBlock(plan.text(), execution.getProcessInstanceId()));
     execution.setVariable(PLAN_HASH, plan.hash());
+  }
+
+  /**
+   * {@code text} as a Markdown code block that shows it literally, whatever it holds: every line indented by four
+   * spaces, so no line of it can end the block or be read as Markdown or HTML (a fence could be closed by a line of the
+   * text). Shortened like {@link #fitForForm}, whole lines first, so that the block fits a text variable.
+   */
+  static String codeBlock(String text, String processInstanceId) {
+    String shortened = shortenedNote(processInstanceId);
+    StringBuilder block = new StringBuilder();
+    String[] lines = text.split("\n", -1);
+    int last = text.endsWith("\n") ? lines.length - 1 : lines.length;
+    for (int i = 0; i < last; i++) {
+      String line = CODE_INDENT + lines[i] + "\n";
+      int room = FORM_LIMIT - block.length();
+      if (line.length() > room) {
+        if (room > CODE_INDENT.length() + 1) {
+          block.append(line, 0, room - 1).append('\n');
+        }
+        return block.append('\n').append(shortened.strip()).toString();
+      }
+      block.append(line);
+    }
+    return block.toString();
   }
 
   /** Engine text variables hold 4000 characters; longer text is cut with a pointer to where it is whole. */
   static String fitForForm(String text, String processInstanceId) {
-    if (text.length() <= FORM_LIMIT) {
+    int limit = FORM_LIMIT;
+    if (text.length() <= limit) {
       return text;
     }
-    return text.substring(0, FORM_LIMIT) + "\n… (shortened; the whole text is in GET /api/recoveries/" + processInstanceId
-        + "/plan and in the audit trail)";
+    return text.substring(0, limit) + shortenedNote(processInstanceId);
+  }
+
+  private static String shortenedNote(String processInstanceId) {
+    return "\n… (shortened; the whole text is in GET /api/recoveries/" + processInstanceId + "/plan and in the audit trail)";
   }
 }

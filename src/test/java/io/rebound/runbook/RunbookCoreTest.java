@@ -318,6 +318,8 @@ class RunbookCoreTest {
     assertThat(runtime.getVariable(run, Plans.PLAN_HASH)).isEqualTo(new TestPlan("db1").hash());
     assertThat(runtime.getVariable(run, Plans.PLAN_TEXT)).isEqualTo("Destroy db1");
     assertThat(runtime.getVariable(run, Plans.PLAN_CHANGES)).as("a plan shown first has no changes").isEqualTo("");
+    assertThat(runtime.getVariable(run, Plans.PLAN_VIEW)).as("as the approval form shows it").isEqualTo("    Destroy db1\n");
+    assertThat(runtime.getVariable(run, Plans.PLAN_CHANGES_VIEW)).isEqualTo("");
     // The start keeps what the request shows as it was given once: no remove-and-set of the shown inputs.
     assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(run).variableName("target")
         .includeDeleted().count()).isEqualTo(1);
@@ -516,6 +518,7 @@ class RunbookCoreTest {
     assertThat(destroyed).hasValue(0);
     assertThat(runtime.getActiveActivityIds(run)).containsExactly("UserTask_Approve");
     assertThat(runtime.getVariable(run, Plans.PLAN_CHANGES)).isEqualTo("- target=db1\n+ target=db1-grown\n");
+    assertThat(runtime.getVariable(run, Plans.PLAN_CHANGES_VIEW)).isEqualTo("    - target=db1\n    + target=db1-grown\n");
     assertThat(runtime.getVariable(run, Plans.PLAN_HASH)).isEqualTo(new TestPlan("db1-grown").hash());
     assertThat(runtime.getVariable(run, Approval.APPROVED)).isNull();
     AuditEvent changed = audit.events(run).stream().filter(e -> e.type().equals("PLAN_CHANGED")).findFirst().orElseThrow();
