@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /** Builds the SDK's client from {@code rebound.storage.s3.*}. */
-final class S3Clients {
+public final class S3Clients {
 
   private S3Clients() {}
 
@@ -21,7 +21,7 @@ final class S3Clients {
    * part) rather than on every request by default: several S3-compatible stores refuse the SDK's default CRC32
    * trailers, and Rebound checks every download against the SHA-256 itself.
    */
-  static S3Client create(S3StorageProperties settings, List<ExecutionInterceptor> interceptors) {
+  public static S3Client create(S3StorageProperties settings, List<ExecutionInterceptor> interceptors) {
     S3ClientBuilder builder = S3Client.builder()
         .forcePathStyle(settings.pathStyleAccess())
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
