@@ -50,6 +50,12 @@ public final class Target {
   }
 
   private volatile com.zaxxer.hikari.HikariDataSource pool;
+  private volatile com.zaxxer.hikari.metrics.MetricsTrackerFactory poolMetrics;
+
+  /** Where the comparison pool reports its figures (connections in use, waits), once it is created. */
+  void measurePoolWith(com.zaxxer.hikari.metrics.MetricsTrackerFactory metrics) {
+    this.poolMetrics = metrics;
+  }
 
   /**
    * A connection for a comparison, from a small pool (a comparison opens many short connections, one per
@@ -76,6 +82,9 @@ public final class Target {
           config.setMaximumPoolSize(8);
           config.setMinimumIdle(0);
           config.setIdleTimeout(60_000);
+          if (poolMetrics != null) {
+            config.setMetricsTrackerFactory(poolMetrics);
+          }
           pool = new com.zaxxer.hikari.HikariDataSource(config);
         }
         current = pool;

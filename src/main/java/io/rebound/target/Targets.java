@@ -1,11 +1,16 @@
 package io.rebound.target;
 
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rebound.config.ReboundProperties;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** The configured targets, by name. */
@@ -13,8 +18,17 @@ import org.springframework.stereotype.Component;
 public class Targets implements org.springframework.beans.factory.DisposableBean {
 
   private final Map<String, Target> targets = new LinkedHashMap<>();
+  private final MetricsTrackerFactory poolMetrics;
 
   public Targets(ReboundProperties properties) {
+    this(properties, null);
+  }
+
+  /** Targets whose connection pools report to {@code registry} ({@code hikaricp_*}, tagged with the pool's name). */
+  @Autowired
+  public Targets(ReboundProperties properties, ObjectProvider<MeterRegistry> registry) {
+    MeterRegistry meters = registry == null ? null : registry.getIfAvailable();
+    this.poolMetrics = meters == null ? null : new MicrometerMetricsTrackerFactory(meters);
     properties.targets().forEach((name, target) -> register(name, target));
   }
 
@@ -38,7 +52,11 @@ public class Targets implements org.springframework.beans.factory.DisposableBean
     if (properties.lockTimeout().isNegative()) {
       throw new IllegalStateException("rebound.targets." + name + ".lock-timeout must be 0 (none) or positive, e.g. 1m");
     }
-    targets.put(name, new Target(name, properties));
+    Target target = new Target(name, properties);
+    if (poolMetrics != null) {
+      target.measurePoolWith(poolMetrics);
+    }
+    targets.put(name, target);
   }
 
   public synchronized Optional<Target> find(String name) {

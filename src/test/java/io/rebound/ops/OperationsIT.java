@@ -183,6 +183,11 @@ class OperationsIT {
       assertThat(sample(after, "rebound_comparison_rows_total", "side=\"source\"")).isGreaterThan(rowsBefore);
       assertThat(sample(after, "rebound_comparison_bytes_total", "side=\"destination\"")).isGreaterThan(0);
     });
+    // The targets' comparison pools, one per side, report their connections.
+    String pools = http.get("/actuator/prometheus", TestUsers.ADMIN, PW).body();
+    assertThat(sample(pools, "hikaricp_connections_max", "pool=\"rebound-compare-" + PostgresServers.TARGET + "\"")).isEqualTo(8);
+    assertThat(sample(pools, "hikaricp_connections_max", "pool=\"rebound-compare-ref\"")).isEqualTo(8);
+    assertThat(sample(pools, "hikaricp_connections_acquire_seconds_count", "pool=\"rebound-compare-ref\"")).isGreaterThanOrEqualTo(1);
   }
 
   @Test
