@@ -87,10 +87,10 @@ class RowDifferencesTest {
     SideTable table = new SideTable(new PostgresCompareSql(), TABLE, List.of(new Column("id", "integer", ColumnKind.NUMBER),
         new Column("region", "text", ColumnKind.TEXT), new Column("login", "text", ColumnKind.TEXT)), 2, List.of(), false, null, List.of(), true);
 
-    assertThat(RowDifferences.query(table, 2)).isEqualTo("SELECT \"id\"::text, NULLIF(\"region\"::text, ''), NULLIF(\"login\"::text, '')"
+    assertThat(table.sql().rowsByKeyQuery(table, 2)).isEqualTo("SELECT \"id\"::text, NULLIF(\"region\"::text, ''), NULLIF(\"login\"::text, '')"
         + " FROM \"shop\".\"accounts\" WHERE (\"id\" = CAST(? AS integer) AND \"region\" = CAST(? AS text))"
         + " OR (\"id\" = CAST(? AS integer) AND \"region\" = CAST(? AS text))");
-    assertThat(RowDifferences.binds(table, List.of(List.of("1", "eu"), List.of("2", "us")))).containsExactly("1", "eu", "2", "us");
+    assertThat(ChunkSql.keyBinds(table, List.of(List.of("1", "eu"), List.of("2", "us")))).containsExactly("1", "eu", "2", "us");
     assertThat(new Row("k", null).columns()).isEmpty();
   }
 
