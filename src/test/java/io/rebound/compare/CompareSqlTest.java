@@ -183,6 +183,10 @@ class CompareSqlTest {
         .endsWith(" FROM \"shop\".\"t\" WHERE \"id\" >= CAST(? AS bigint) AND \"id\" < CAST(? AS bigint)"
             + " AND \"id\" >= CAST(LEAST(1000 + s.b * 3994::numeric, 160745) AS bigint)"
             + " AND \"id\" < CAST(LEAST(1000 + (s.b + 1) * 3994::numeric, 160745) AS bigint)) s) AS x(z, c, h1, h2) WHERE x.c > 0");
+    assertThat(postgres.hashQuery(postgresTable, 40, new KeyRange(List.of("1000"), List.of("2280")))).as("slices of 32 keys summed each on its own")
+        .startsWith("SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, 39) AS s(b)");
+    assertThat(postgres.hashQuery(postgresTable, 40, new KeyRange(List.of("1000"), List.of("2240")))).as("slices of 31 keys grouped")
+        .endsWith("GROUP BY b");
     assertThat(postgres.hashQuery(postgresTable, 4096, wide)).as("no more slices than the range has keys for")
         .startsWith("SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, 3993) AS s(b)");
     assertThat(oracle.hashQuery(oracleTable, 40, wide)).as("Oracle groups rows by slice").contains("FLOOR((\"ID\" - 1000) / 3994) AS b")
