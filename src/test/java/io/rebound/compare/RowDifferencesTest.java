@@ -65,6 +65,8 @@ class RowDifferencesTest {
     assertThat(WITHHOLDING.secretColumn(TABLE, "PIN")).isTrue();
     assertThat(WITHHOLDING.secretColumn(new TableRef("shop", "other"), "pin")).as("configured for one table only").isFalse();
     assertThat(Withholding.of(List.of("pin"), UnaryOperator.identity()).secretColumn(new TableRef("a", "b"), "pin")).isTrue();
+    assertThat(Withholding.of(List.of("pin"), UnaryOperator.identity()).secretColumn(TABLE, "password")).as("the defaults kept beside a pattern")
+        .isTrue();
     assertThat(Withholding.of(List.of("pi"), UnaryOperator.identity()).secretColumn(TABLE, "pin")).as("matched whole").isFalse();
     assertThat(defaults.secretValue("hunter22")).isFalse();
     assertThat(WITHHOLDING.secretValue("hunter22")).isTrue();
