@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rebound.api.ApiExceptionHandler.RunNotFoundException;
 import io.rebound.compare.ComparisonReport;
-import io.rebound.compare.ComparisonStore;
-import io.rebound.compare.ComparisonStore.Comparison;
+import io.rebound.compare.ComparisonRuns;
+import io.rebound.compare.ComparisonRuns.Standing;
 import io.rebound.compare.TableCompareProcess;
 import io.rebound.config.ReboundGroups;
 import io.rebound.runbook.Inputs;
@@ -16,18 +16,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.history.HistoricProcessInstance;
-import org.camunda.bpm.engine.history.HistoricVariableInstance;
-import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -40,21 +32,21 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/comparisons}: start a table comparison, follow it, retry its failed tables. */
+/**
+ * {@code /api/comparisons}: start a table comparison, follow it, retry its failed tables. Where a comparison
+ * stands and its runs are the comparison package's ({@link ComparisonRuns}, {@link ComparisonReport}); this
+ * asks who may, checks the request, and writes the answer.
+ */
 @RestController
 @RequestMapping("/api/comparisons")
 class ComparisonController {
 
-  private final ComparisonStore store;
-  private final RuntimeService runtime;
+  private final ComparisonRuns runs;
   private final Callers callers;
   private final ObjectMapper json;
-  private final HistoryService history;
 
-  ComparisonController(ComparisonStore store, RuntimeService runtime, Callers callers, ObjectMapper json, HistoryService history) {
-    this.history = history;
-    this.store = store;
-    this.runtime = runtime;
+  ComparisonController(ComparisonRuns runs, Callers callers, ObjectMapper json) {
+    this.runs = runs;
     this.callers = callers;
     this.json = json;
   }
@@ -75,9 +67,9 @@ class ComparisonController {
     // As bytes: a list of tables with their filters can pass the 4000 characters of a text variable.
     variables.put(TableCompareProcess.Variables.TABLES, Variables.byteArrayValue(
         json.writeValueAsString(body.get(TableCompareProcess.Variables.TABLES)).getBytes(StandardCharsets.UTF_8)));
-    ProcessInstance run = runtime.startProcessInstanceByKey(TableCompareProcess.KEY, variables);
-    String self = "/api/comparisons/" + run.getId();
-    return ResponseEntity.created(URI.create(self)).body(Map.of("id", run.getId(), "state", "RUNNING", "links", Map.of("self", self)));
+    String run = runs.start(variables);
+    String self = "/api/comparisons/" + run;
+    return ResponseEntity.created(URI.create(self)).body(Map.of("id", run, "state", "RUNNING", "links", Map.of("self", self)));
   }
 
   /**
@@ -95,31 +87,13 @@ class ComparisonController {
     if (max < 1 || max > 1000) {
       throw new InvalidInputException("'max' must be between 1 and 1000");
     }
-    Set<String> ids = new LinkedHashSet<>();
-    for (HistoricProcessInstance run : history.createHistoricProcessInstanceQuery().processDefinitionKey(TableCompareProcess.KEY)
-        .orderByProcessInstanceStartTime().desc().listPage(0, max * 2)) {
-      HistoricVariableInstance comparisonId = history.createHistoricVariableInstanceQuery().processInstanceId(run.getId())
-          .variableName(TableCompareProcess.Variables.COMPARISON_ID).singleResult();
-      if (comparisonId != null && comparisonId.getValue() != null && ids.size() < max) {
-        ids.add(comparisonId.getValue().toString());
-      }
-    }
-    List<Map<String, Object>> comparisons = new ArrayList<>();
-    for (String id : ids) {
-      store.comparison(id).ifPresent(comparison -> {
-        Map<String, Object> view = report(comparison);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> tables = (List<Map<String, Object>>) view.get("tables");
-        view.put("tables", tables.stream().map(t -> {
-          Map<String, Object> brief = new LinkedHashMap<>(t);
-          brief.remove("samples");
-          brief.remove("columnsDiffering");
-          return brief;
-        }).toList());
-        comparisons.add(view);
-      });
-    }
-    return comparisons;
+    return runs.newest(max).stream().map(standing -> {
+      Map<String, Object> view = report(standing);
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> tables = (List<Map<String, Object>>) view.get("tables");
+      view.put("tables", tables.stream().map(ComparisonReport::withoutSamples).toList());
+      return view;
+    }).toList();
   }
 
   @Operation(summary = "One comparison with per-table results",
@@ -130,8 +104,7 @@ class ComparisonController {
   @GetMapping("/{id}")
   Map<String, Object> get(@PathVariable String id) {
     callers.requireGroup("reading a comparison", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
-    Comparison comparison = store.comparison(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
-    return report(comparison);
+    return report(standing(id));
   }
 
   /** The comparison as a report to read ({@code format=md}, the one format): verdict, counts, sample keys, columns that differ. */
@@ -148,23 +121,26 @@ class ComparisonController {
     if (!format.equals("md")) {
       throw new InvalidInputException("'format' must be md (Markdown), not " + Inputs.shape(format));
     }
-    Comparison comparison = store.comparison(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
+    Standing standing = standing(id);
     return ResponseEntity.ok().contentType(MediaType.valueOf("text/markdown;charset=UTF-8"))
-        .body(ComparisonMarkdown.markdown(comparison, store.tables(id), running(id)));
+        .body(ComparisonMarkdown.markdown(standing.comparison(), standing.tables(), standing.running()));
   }
 
   /**
    * The comparison's report, with {@code identical}: true only when every table was compared and found equal, and
    * {@code verdict}, the same in words.
    */
-  private Map<String, Object> report(Comparison comparison) {
-    List<ComparisonStore.TableRow> tables = store.tables(comparison.id());
-    boolean running = running(comparison.id());
-    Map<String, Object> view = new LinkedHashMap<>(ComparisonReport.of(comparison, tables, running, Instant.now()));
-    view.put("identical", Verdict.identical(tables, running));
-    view.put("verdict", ComparisonMarkdown.verdict(tables, running));
-    view.put("links", Map.of("self", "/api/comparisons/" + comparison.id(), "report", "/api/comparisons/" + comparison.id() + "/report?format=md"));
+  private static Map<String, Object> report(Standing standing) {
+    String id = standing.comparison().id();
+    Map<String, Object> view = new LinkedHashMap<>(ComparisonReport.of(standing.comparison(), standing.tables(), standing.running(), Instant.now()));
+    view.put("identical", Verdict.identical(standing.tables(), standing.running()));
+    view.put("verdict", ComparisonMarkdown.verdict(standing.tables(), standing.running()));
+    view.put("links", Map.of("self", "/api/comparisons/" + id, "report", "/api/comparisons/" + id + "/report?format=md"));
     return view;
+  }
+
+  private Standing standing(String id) {
+    return runs.standing(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
   }
 
   @Operation(summary = "Compare the failed tables again")
@@ -176,18 +152,10 @@ class ComparisonController {
   ResponseEntity<Map<String, Object>> retryFailed(@PathVariable String id) {
     // Asked first, so that someone who may not compare cannot tell from the answer whether a comparison exists.
     callers.requireGroup("retrying a comparison", ReboundGroups.OPERATORS, ReboundGroups.ADMINS);
-    store.comparison(id).orElseThrow(() -> new RunNotFoundException("no comparison " + id));
-    if (running(id)) {
+    if (standing(id).running()) {
       return ResponseEntity.status(HttpStatus.CONFLICT)
           .body(Map.of("status", 409, "error", "Conflict", "message", "comparison " + id + " is still running"));
     }
-    ProcessInstance run = runtime.startProcessInstanceByKey(TableCompareProcess.KEY, Map.of(TableCompareProcess.Variables.RETRY_OF, id));
-    return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("id", id, "run", run.getId(), "state", "RUNNING"));
-  }
-
-  /** Whether a run of the comparison (the first or a retry) is still going. */
-  private boolean running(String id) {
-    return runtime.createProcessInstanceQuery().processDefinitionKey(TableCompareProcess.KEY)
-        .variableValueEquals(TableCompareProcess.Variables.COMPARISON_ID, id).count() > 0;
+    return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("id", id, "run", runs.retryFailed(id), "state", "RUNNING"));
   }
 }

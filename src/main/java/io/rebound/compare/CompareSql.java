@@ -1,19 +1,19 @@
 package io.rebound.compare;
 
+import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.target.DialectSpecific;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BinaryOperator;
 
 /**
- * The SQL a comparison runs on one dialect. Every value a user gives is a bind variable; identifiers are
- * validated and quoted; the WHERE filter is checked by {@link WhereFilter} and run read-only.
+ * The SQL a comparison runs on one dialect: every statement, from the catalog's columns to a chunk's hashes
+ * and the rows read again by key, and the expressions they are written from. Nothing else in the comparison
+ * writes SQL: it asks the side's dialect for each statement. Every value a user gives is a bind variable;
+ * identifiers are validated and quoted; the WHERE filter is checked by {@link WhereFilter} and run read-only.
  */
 public interface CompareSql extends DialectSpecific {
-
 
   /** Columns of a table in order: binds schema, table; rows name, declared type, catalog type name. */
   String columnsQuery();
@@ -91,38 +91,14 @@ public interface CompareSql extends DialectSpecific {
     return null;
   }
 
-  /** The smallest and the largest value of a column of a table, each found through an index where there is one. */
-  String keyEndsQuery(String table, String column);
+  /**
+   * The smallest and the largest key of a table bucketed by modulo (its one whole-number column), each found
+   * through an index where there is one.
+   */
+  String keyEndsQuery(SideTable table);
 
   /** The slice a whole-number key is in: (key - lower) / width, rounded down (key &ge; lower). */
   String slice(String key, String lower, String width);
-
-  /**
-   * Per slice of a bounded whole-number key range, rows {@code slice, count, sum, sum} for the slices with
-   * rows: each slice summed on its own by {@code flat}, given the expressions of the slice's first key and
-   * of the key past its end, through the key's index, rather than every row grouped by its slice. Null
-   * where the dialect groups instead.
-   *
-   * @param count slices, numbered from 0
-   * @param lower the range's first key, where slice 0 starts
-   * @param width keys in a slice
-   * @param upper the key past the range's end, where the last slice ends
-   */
-  default String slicedSums(int count, String lower, String width, String upper, BinaryOperator<String> flat) {
-    return null;
-  }
-
-  /** Keys of a whole-number key from {@code from} to before {@code to}. */
-  record Span(BigInteger from, BigInteger to) {}
-
-  /**
-   * The rows of several spans of a whole-number key, each span read on its own through the key's index,
-   * by {@code rows} given the expressions of a span's first key and of the key past its end. Null where
-   * the dialect reads the rows of every span with one condition instead.
-   */
-  default String rowsInSpans(List<Span> spans, BinaryOperator<String> rows) {
-    return null;
-  }
 
   /** The number in the first {@code digits} hex digits (at most 7) of a hex text. */
   String hexPrefixNumber(String hex, int digits);
@@ -158,6 +134,50 @@ public interface CompareSql extends DialectSpecific {
    */
   default String typedHash(List<TypedValue> values, int seed) {
     throw new UnsupportedOperationException(dialect() + " does not hash typed values");
+  }
+
+  // The statements a comparison runs on a table, each asked of the side's own dialect: the form both
+  // dialects share is ChunkSql's, which a dialect replaces where it can do better.
+
+  /**
+   * Per bucket of a key range of the table: bucket, rows, and the hash sums (one 64-bit sum for typed hashes
+   * and a zero, two 60-bit sums for MD5). With no buckets, one row for the whole range, as bucket 0. Binds
+   * {@link ChunkSql#rangeBinds(SideTable, KeyRange)}.
+   */
+  default String hashQuery(SideTable table, int buckets, KeyRange range) {
+    return ChunkSql.hashQuery(table, buckets, range);
+  }
+
+  /**
+   * The normalised keys and row hashes of the rows of some buckets (as {@link #hashQuery} numbers them) of a
+   * key range. Binds {@link ChunkSql#rangeBinds(SideTable, KeyRange)}.
+   */
+  default String drillQuery(SideTable table, int buckets, KeyRange range, List<Long> wanted) {
+    return ChunkSql.drillQuery(table, buckets, range, wanted);
+  }
+
+  /**
+   * The smallest and the largest key of the rows the user's filter picks and their count, for a table bucketed
+   * by modulo whose rows the statistics do not tell (or not of the rows the filter picks). Binds nothing.
+   */
+  default String keyEndsAndCountQuery(SideTable table) {
+    return ChunkSql.keyEndsAndCountQuery(table);
+  }
+
+  /**
+   * The normalised keys at every n-th row of a key range in key order, but the first: the keys that cut the
+   * range into parts of n rows. Binds {@link ChunkSql#rangeBinds(SideTable, KeyRange)}, then n.
+   */
+  default String boundariesQuery(SideTable table, KeyRange range) {
+    return ChunkSql.boundariesQuery(table, range);
+  }
+
+  /**
+   * Some rows read again by key, the normalised key columns first, then every compared column normalised.
+   * Binds {@link ChunkSql#keyBinds} of {@code keys} keys.
+   */
+  default String rowsByKeyQuery(SideTable table, int keys) {
+    return ChunkSql.rowsByKeyQuery(table, keys);
   }
 
   /**

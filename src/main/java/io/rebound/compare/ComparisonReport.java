@@ -57,6 +57,17 @@ public final class ComparisonReport {
     return view;
   }
 
+  /**
+   * A table's view ({@link #table}) without its sample keys and the columns of its different rows, as a list
+   * of comparisons shows it: those are in the comparison's own report.
+   */
+  public static Map<String, Object> withoutSamples(Map<String, Object> table) {
+    Map<String, Object> brief = new LinkedHashMap<>(table);
+    brief.remove("samples");
+    brief.remove("columnsDiffering");
+    return brief;
+  }
+
   /** Chunks done and in all, attempts, when it started and ended; rows a second and, while it runs, seconds left. */
   static Map<String, Object> progress(TableRow row, Instant now) {
     ChunkResult result = row.result();

@@ -11,7 +11,6 @@ import io.rebound.compare.TableComparator.Side;
 import io.rebound.target.ByDialect;
 import io.rebound.target.Target;
 import io.rebound.target.Targets;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -173,38 +172,14 @@ public class ComparisonService {
     return ready;
   }
 
-  private interface SideWork<T> {
-    T run(Side source, Side destination) throws SQLException;
-  }
-
   /**
    * Runs work with a read-only transaction on each side, rolled back after, as the targets' comparison
    * accounts and within the configured statement and lock timeouts.
    */
-  private <T> T withSides(Comparison comparison, SideWork<T> work) throws SQLException {
+  private <T> T withSides(Comparison comparison, BothSides.SessionWork<T> work) throws SQLException {
     Target sourceTarget = targets.get(comparison.source());
     Target destinationTarget = targets.get(comparison.destination());
-    CompareSql sourceSql = sql(sourceTarget);
-    CompareSql destinationSql = sql(destinationTarget);
-    try (Connection source = sourceTarget.pooledConnection(); Connection destination = destinationTarget.pooledConnection()) {
-      try {
-        Connection sourceSession = sourceSql.beginReadOnly(source, properties.sessionLimits());
-        Connection destinationSession = destinationSql.beginReadOnly(destination, properties.sessionLimits());
-        return work.run(new Side(sourceSession, sourceSql), new Side(destinationSession, destinationSql));
-      } finally {
-        rollbackQuietly(source);
-        rollbackQuietly(destination);
-      }
-    }
-  }
-
-  private static void rollbackQuietly(Connection connection) {
-    try {
-      connection.rollback();
-      connection.setAutoCommit(true);
-    } catch (SQLException e) {
-      // the pool discards a broken connection
-    }
+    return BothSides.inReadOnlySessions(sourceTarget, sql(sourceTarget), destinationTarget, sql(destinationTarget), properties.sessionLimits(), work);
   }
 
   private CompareSql sql(Target target) {

@@ -1,5 +1,6 @@
 package io.rebound.compare;
 
+import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.target.Dialect;
 import io.rebound.target.Jdbc;
 import io.rebound.target.QueryTimeouts;
@@ -274,8 +275,10 @@ public class OracleCompareSql implements CompareSql {
 
   /** Separate subqueries: Oracle reads one end of an index (MIN/MAX) per query block. */
   @Override
-  public String keyEndsQuery(String table, String column) {
-    return "SELECT (SELECT MIN(" + column + ") FROM " + table + "), (SELECT MAX(" + column + ") FROM " + table + ") FROM DUAL";
+  public String keyEndsQuery(SideTable table) {
+    String key = ChunkSql.quotedKey(table);
+    String from = table.table().sql();
+    return "SELECT (SELECT MIN(" + key + ") FROM " + from + "), (SELECT MAX(" + key + ") FROM " + from + ") FROM DUAL";
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.rebound.compare;
 
+import io.rebound.compare.ChunkSql.Slices;
+import io.rebound.compare.PreparedTable.SideTable;
 import io.rebound.target.Dialect;
 import io.rebound.target.Jdbc;
 import java.sql.Connection;
@@ -9,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BinaryOperator;
 import org.springframework.stereotype.Component;
 
 /** Comparison SQL for PostgreSQL (13 and later: {@code trim_scale}). */
@@ -239,8 +240,9 @@ public class PostgresCompareSql implements CompareSql {
   }
 
   @Override
-  public String keyEndsQuery(String table, String column) {
-    return "SELECT MIN(" + column + "), MAX(" + column + ") FROM " + table;
+  public String keyEndsQuery(SideTable table) {
+    String key = ChunkSql.quotedKey(table);
+    return "SELECT MIN(" + key + "), MAX(" + key + ") FROM " + table.table().sql();
   }
 
   @Override
@@ -250,27 +252,49 @@ public class PostgresCompareSql implements CompareSql {
   }
 
   /**
-   * A series of slice numbers, each joined LATERALly to its own aggregate. The bounds are computed as
-   * numeric (the slice past the last could pass bigint's end), held to the range's end, and compared as
-   * bigint, which the key's index serves whatever its integer width.
+   * The slices of a bounded whole-number key range wide enough to be worth an index descent each are summed
+   * each on its own, rather than every row grouped by its slice: that costs what hashing the range whole does,
+   * where grouping costs about a third more. A series of slice numbers, each joined LATERALly to its own
+   * aggregate. The bounds are computed as numeric (the slice past the last could pass bigint's end), held to
+   * the range's end, and compared as bigint, which the key's index serves whatever its integer width.
    */
   @Override
-  public String slicedSums(int count, String lower, String width, String upper, BinaryOperator<String> flat) {
+  public String hashQuery(SideTable table, int buckets, KeyRange range) {
+    Slices slices = ChunkSql.summedSlices(table, buckets, range);
+    if (slices == null) {
+      return ChunkSql.hashQuery(table, buckets, range);
+    }
+    String lower = slices.lower().toString();
+    String width = slices.width().toString();
+    String upper = slices.upper().toString();
     String from = "CAST(LEAST(" + lower + " + s.b * " + width + "::numeric, " + upper + ") AS bigint)";
     String to = "CAST(LEAST(" + lower + " + (s.b + 1) * " + width + "::numeric, " + upper + ") AS bigint)";
-    return "SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, " + (count - 1) + ") AS s(b) CROSS JOIN LATERAL ("
-        + flat.apply(from, to) + ") AS x(z, c, h1, h2) WHERE x.c > 0";
+    return "SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, " + (slices.count() - 1) + ") AS s(b) CROSS JOIN LATERAL ("
+        + ChunkSql.flatHashQuery(table, ChunkSql.where(table, range) + ChunkSql.and(table, range) + between(table, from, to))
+        + ") AS x(z, c, h1, h2) WHERE x.c > 0";
   }
 
   /**
-   * A list of spans joined LATERALly to their rows: one index range scan a span. The planner would
-   * otherwise often read the whole chunk once and filter it by the spans, which costs what hashing the
-   * chunk does for a few dozen rows.
+   * The differing slices of a bounded whole-number key range as spans of keys (neighbours joined), each read
+   * on its own: a list of spans joined LATERALly to their rows, one index range scan a span. The planner would
+   * otherwise often read the whole chunk once and filter it by the spans, which costs what hashing the chunk
+   * does for a few dozen rows.
    */
   @Override
-  public String rowsInSpans(List<Span> spans, BinaryOperator<String> rows) {
-    List<String> values = spans.stream().map(span -> "(" + span.from() + "::bigint, " + span.to() + "::bigint)").toList();
-    return "SELECT x.* FROM (VALUES " + String.join(", ", values) + ") AS r(f, t) CROSS JOIN LATERAL (" + rows.apply("r.f", "r.t") + ") AS x";
+  public String drillQuery(SideTable table, int buckets, KeyRange range, List<Long> wanted) {
+    Slices slices = table.byModulo() ? Slices.of(range, buckets) : null;
+    if (slices == null) {
+      return ChunkSql.drillQuery(table, buckets, range, wanted);
+    }
+    List<String> values = slices.spans(wanted).stream().map(span -> "(" + span.from() + "::bigint, " + span.to() + "::bigint)").toList();
+    return "SELECT x.* FROM (VALUES " + String.join(", ", values) + ") AS r(f, t) CROSS JOIN LATERAL ("
+        + ChunkSql.rowHashesQuery(table, range) + ChunkSql.and(table, range) + between(table, "r.f", "r.t") + ") AS x";
+  }
+
+  /** The key from {@code from} to before {@code to}. */
+  private static String between(SideTable table, String from, String to) {
+    String key = ChunkSql.quotedKey(table);
+    return key + " >= " + from + " AND " + key + " < " + to;
   }
 
   @Override

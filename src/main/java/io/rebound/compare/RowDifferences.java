@@ -1,6 +1,5 @@
 package io.rebound.compare;
 
-import io.rebound.compare.PreparedTable.SideTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,36 +71,6 @@ public final class RowDifferences {
     boolean secretValue(String value) {
       return value != null && !value.equals(redactor.apply(value));
     }
-  }
-
-  /**
-   * The query reading the given rows of one side by key: the normalised key columns, then every compared column
-   * normalised, for {@code keys} keys (bound as {@link #binds} gives them).
-   */
-  static String query(SideTable table, int keys) {
-    List<String> selected = new ArrayList<>();
-    table.columns().forEach(column -> selected.add(table.sql().normalised(column)));
-    List<String> equal = new ArrayList<>();
-    for (Column column : table.key()) {
-      equal.add("\"" + column.name() + "\" = " + table.sql().fromNormalised(column));
-    }
-    String one = "(" + String.join(" AND ", equal) + ")";
-    List<String> any = new ArrayList<>();
-    for (int i = 0; i < keys; i++) {
-      any.add(one);
-    }
-    return "SELECT " + String.join(", ", selected) + " FROM " + table.table().sql() + " WHERE " + String.join(" OR ", any);
-  }
-
-  /** The binds of {@link #query}: each key's values in order, as the side binds its key columns. */
-  static List<Object> binds(SideTable table, List<List<String>> keys) {
-    List<Object> binds = new ArrayList<>();
-    for (List<String> key : keys) {
-      for (int i = 0; i < key.size(); i++) {
-        binds.add(table.sql().bindValue(table.key().get(i), key.get(i)));
-      }
-    }
-    return binds;
   }
 
   /**

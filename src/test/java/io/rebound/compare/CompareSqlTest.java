@@ -96,7 +96,7 @@ class CompareSqlTest {
   @Test
   void shouldHashAChunkByBucketWithOneQueryPerSide() {
     List<Column> key = List.of(new Column("ORDER_ID", "NUMBER(10,0)", ColumnKind.NUMBER), new Column("LINE_NO", "NUMBER(4,0)", ColumnKind.NUMBER));
-    String sql = TableComparator.hashQuery(new SideTable(oracle, new TableRef("SHOP", "LINES"), key, 2, List.of(), false, "QTY > 0", List.of(66, 66), false), 4096,
+    String sql = oracle.hashQuery(new SideTable(oracle, new TableRef("SHOP", "LINES"), key, 2, List.of(), false, "QTY > 0", List.of(66, 66), false), 4096,
         new KeyRange(List.of("17", "3"), List.of("250", "1")));
 
     assertThat(sql).startsWith("SELECT b, COUNT(*), SUM(TO_NUMBER(SUBSTR(h, 1, 15), 'XXXXXXXXXXXXXXX')),")
@@ -105,20 +105,20 @@ class CompareSqlTest {
         .contains(" FROM \"SHOP\".\"LINES\" WHERE (\"ORDER_ID\" > ? OR (\"ORDER_ID\" = ? AND \"LINE_NO\" >= ?))"
             + " AND (\"ORDER_ID\" < ? OR (\"ORDER_ID\" = ? AND \"LINE_NO\" < ?)) AND (QTY > 0)")
         .endsWith(") GROUP BY b");
-    assertThat(TableComparator.rangeBinds(new KeyRange(List.of("17", "3"), List.of("250", "1")))).containsExactly("17", "17", "3", "250", "250", "1");
+    assertThat(ChunkSql.rangeBinds(new KeyRange(List.of("17", "3"), List.of("250", "1")))).containsExactly("17", "17", "3", "250", "250", "1");
   }
 
   @Test
   void shouldBucketWholeNumberKeysByModuloOnBothDialects() {
-    assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
+    assertThat(ChunkSql.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
         List.of(new TypedValue("hashint8extended", "\"id\"::bigint")), true, null, List.of(66), false), 4096, KeyRange.ALL)).isEqualTo("MOD(\"id\", 4096)");
-    assertThat(TableComparator.bucket(new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), 1,
+    assertThat(ChunkSql.bucket(new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), 1,
         List.of(), true, null, List.of(66), false), 4096, KeyRange.ALL)).isEqualTo("MOD(\"ID\", 4096)");
     assertThat(oracle.isInteger(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER))).isTrue();
     assertThat(oracle.isInteger(new Column("PRICE", "NUMBER(10,2)", ColumnKind.NUMBER))).isFalse();
     assertThat(postgres.isInteger(new Column("id", "bigint", ColumnKind.NUMBER))).isTrue();
     assertThat(postgres.hexPrefixNumber("h", 7)).isEqualTo("('x' || substr(h, 1, 7))::bit(28)::int");
-    assertThat(TableComparator.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("code", "text", ColumnKind.TEXT)), 1,
+    assertThat(ChunkSql.bucket(new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("code", "text", ColumnKind.TEXT)), 1,
         List.of(new TypedValue("hashtextextended", "\"code\"::text COLLATE \"C\"")), false, null, List.of(RowText.UNBOUNDED), false), 4096,
         KeyRange.ALL))
         .as("a key's bucket hash has seeds of its own, unrelated to the row's")
@@ -166,56 +166,114 @@ class CompareSqlTest {
     KeyRange range = new KeyRange(List.of("1000"), List.of("2001"));
 
     // 1001 keys in 40 buckets: slices of 26, the last one shorter.
-    assertThat(TableComparator.bucket(postgresTable, 40, range)).isEqualTo("(\"id\" - 1000) / 26");
-    assertThat(TableComparator.bucket(oracleTable, 40, range)).isEqualTo("FLOOR((\"ID\" - 1000) / 26)");
-    assertThat(TableComparator.drillQuery(postgresTable, 40, range, List.of(9L, 3L, 4L, 5L, 38L)))
+    assertThat(ChunkSql.bucket(postgresTable, 40, range)).isEqualTo("(\"id\" - 1000) / 26");
+    assertThat(ChunkSql.bucket(oracleTable, 40, range)).isEqualTo("FLOOR((\"ID\" - 1000) / 26)");
+    assertThat(postgres.drillQuery(postgresTable, 40, range, List.of(9L, 3L, 4L, 5L, 38L)))
         .as("neighbouring buckets joined into one key range, the last held to the range's end, each read on its own")
         .startsWith("SELECT x.* FROM (VALUES (1078::bigint, 1156::bigint), (1234::bigint, 1260::bigint), (1988::bigint, 2001::bigint)) AS r(f, t)"
             + " CROSS JOIN LATERAL (SELECT \"id\"::text, ")
         .endsWith(" FROM \"shop\".\"t\" WHERE \"id\" >= CAST(? AS bigint) AND \"id\" < CAST(? AS bigint) AND \"id\" >= r.f AND \"id\" < r.t) AS x");
-    assertThat(TableComparator.drillQuery(oracleTable, 40, range, List.of(9L, 3L, 4L, 5L)))
+    assertThat(oracle.drillQuery(oracleTable, 40, range, List.of(9L, 3L, 4L, 5L)))
         .endsWith(" AND ((\"ID\" >= 1078 AND \"ID\" < 1156) OR (\"ID\" >= 1234 AND \"ID\" < 1260))");
-    assertThat(TableComparator.bucket(postgresTable, 40, new KeyRange(List.of("1000"), null))).as("open ranges by MOD").isEqualTo("MOD(\"id\", 40)");
-    assertThat(TableComparator.hashQuery(postgresTable, 40, range)).as("slices of 26 keys grouped").endsWith("GROUP BY b");
+    assertThat(ChunkSql.bucket(postgresTable, 40, new KeyRange(List.of("1000"), null))).as("open ranges by MOD").isEqualTo("MOD(\"id\", 40)");
+    assertThat(postgres.hashQuery(postgresTable, 40, range)).as("slices of 26 keys grouped").endsWith("GROUP BY b");
     KeyRange wide = new KeyRange(List.of("1000"), List.of("160745"));
-    assertThat(TableComparator.hashQuery(postgresTable, 40, wide)).as("on PostgreSQL wider slices summed each on its own, no row grouped")
+    assertThat(postgres.hashQuery(postgresTable, 40, wide)).as("on PostgreSQL wider slices summed each on its own, no row grouped")
         .startsWith("SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, 39) AS s(b) CROSS JOIN LATERAL (SELECT 0, count(*), sum(h), 0 FROM (SELECT ")
         .endsWith(" FROM \"shop\".\"t\" WHERE \"id\" >= CAST(? AS bigint) AND \"id\" < CAST(? AS bigint)"
             + " AND \"id\" >= CAST(LEAST(1000 + s.b * 3994::numeric, 160745) AS bigint)"
             + " AND \"id\" < CAST(LEAST(1000 + (s.b + 1) * 3994::numeric, 160745) AS bigint)) s) AS x(z, c, h1, h2) WHERE x.c > 0");
-    assertThat(TableComparator.hashQuery(postgresTable, 4096, wide)).as("no more slices than the range has keys for")
-        .startsWith("SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, 3993) AS s(b)");
-    assertThat(TableComparator.hashQuery(oracleTable, 40, wide)).as("Oracle groups rows by slice").contains("FLOOR((\"ID\" - 1000) / 3994) AS b")
+    assertThat(postgres.hashQuery(postgresTable, 40, new KeyRange(List.of("1000"), List.of("2280")))).as("slices of 32 keys summed each on its own")
+        .startsWith("SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, 39) AS s(b)");
+    assertThat(postgres.hashQuery(postgresTable, 40, new KeyRange(List.of("1000"), List.of("2240")))).as("slices of 31 keys grouped")
         .endsWith("GROUP BY b");
-    assertThat(TableComparator.hashQuery(postgresTable, 40, new KeyRange(List.of("1000"), null))).endsWith("GROUP BY b");
-    assertThat(oracle.keyEndsQuery("\"SHOP\".\"T\"", "\"ID\"")).isEqualTo(
+    assertThat(postgres.hashQuery(postgresTable, 4096, wide)).as("no more slices than the range has keys for")
+        .startsWith("SELECT s.b, x.c, x.h1, x.h2 FROM generate_series(0, 3993) AS s(b)");
+    assertThat(oracle.hashQuery(oracleTable, 40, wide)).as("Oracle groups rows by slice").contains("FLOOR((\"ID\" - 1000) / 3994) AS b")
+        .endsWith("GROUP BY b");
+    assertThat(postgres.hashQuery(postgresTable, 40, new KeyRange(List.of("1000"), null))).endsWith("GROUP BY b");
+    assertThat(oracle.keyEndsQuery(oracleTable)).isEqualTo(
         "SELECT (SELECT MIN(\"ID\") FROM \"SHOP\".\"T\"), (SELECT MAX(\"ID\") FROM \"SHOP\".\"T\") FROM DUAL");
   }
 
   @Test
+  void shouldAskEachDialectForTheKeyEndsOfAWholeNumberKey() {
+    SideTable postgresTable = new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
+        List.of(new TypedValue("hashint8extended", "\"id\"::bigint")), true, "qty > 0", List.of(66), false);
+    SideTable oracleTable = new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(19,0)", ColumnKind.NUMBER)), 1,
+        List.of(), true, null, List.of(66), false);
+
+    assertThat(postgres.keyEndsQuery(postgresTable)).as("the statistics tell the rows: the ends only, the filter aside")
+        .isEqualTo("SELECT MIN(\"id\"), MAX(\"id\") FROM \"shop\".\"t\"");
+    assertThat(postgres.keyEndsAndCountQuery(postgresTable)).as("the rows the filter picks, counted")
+        .isEqualTo("SELECT MIN(\"id\"), MAX(\"id\"), COUNT(*) FROM \"shop\".\"t\" WHERE (qty > 0)");
+    assertThat(oracle.keyEndsAndCountQuery(oracleTable)).isEqualTo("SELECT MIN(\"ID\"), MAX(\"ID\"), COUNT(*) FROM \"SHOP\".\"T\"");
+  }
+
+  @Test
+  void shouldCutATableAtEveryNthKeyInTheOrderItsRangesCompareKeys() {
+    SideTable codes = new SideTable(postgres, new TableRef("shop", "codes"), List.of(new Column("code", "character varying(20)", ColumnKind.TEXT),
+        new Column("label", "text", ColumnKind.TEXT)), 1, List.of(), false, "label <> 'x'", List.of(162, RowText.UNBOUNDED), false);
+
+    assertThat(postgres.boundariesQuery(codes, new KeyRange(List.of("a"), null))).isEqualTo("SELECT k0 FROM (SELECT NULLIF(\"code\"::text, '') AS k0,"
+        + " ROW_NUMBER() OVER (ORDER BY \"code\" COLLATE \"C\") AS rn FROM \"shop\".\"codes\""
+        + " WHERE \"code\" COLLATE \"C\" >= CAST(? AS character varying(20)) COLLATE \"C\" AND (label <> 'x'))"
+        + " b WHERE MOD(rn - 1, ?) = 0 AND rn > 1 ORDER BY rn");
+    SideTable lines = new SideTable(oracle, new TableRef("SHOP", "LINES"), List.of(new Column("ORDER_ID", "NUMBER(10,0)", ColumnKind.NUMBER),
+        new Column("CODE", "CHAR(4)", ColumnKind.CHAR)), 2, List.of(), false, null, List.of(66, 34), true);
+    assertThat(oracle.boundariesQuery(lines, KeyRange.ALL)).as("every key column, in the collation both sides share")
+        .startsWith("SELECT k0, k1 FROM (SELECT REGEXP_REPLACE(TO_CHAR(\"ORDER_ID\", ")
+        .contains(" AS k0, RTRIM(\"CODE\") AS k1, ROW_NUMBER() OVER (ORDER BY \"ORDER_ID\", \"CODE\") AS rn FROM \"SHOP\".\"LINES\") b WHERE");
+  }
+
+  @Test
+  void shouldReadRowsAgainByTheirKeysOnOracleWithNumbersBoundAsNumbers() {
+    SideTable table = new SideTable(oracle, new TableRef("SHOP", "T"), List.of(new Column("ID", "NUMBER(10,0)", ColumnKind.NUMBER),
+        new Column("AT", "DATE", ColumnKind.DATE)), 1, List.of(), true, null, List.of(66, 26), false);
+
+    assertThat(oracle.rowsByKeyQuery(table, 2)).startsWith("SELECT REGEXP_REPLACE(TO_CHAR(\"ID\", ")
+        .endsWith(", TO_CHAR(\"AT\", 'YYYY-MM-DD\"T\"HH24:MI:SS\".000000\"') FROM \"SHOP\".\"T\" WHERE (\"ID\" = ?) OR (\"ID\" = ?)");
+    assertThat(ChunkSql.keyBinds(table, List.of(List.of("7"), List.of("12")))).containsExactly(new java.math.BigDecimal("7"),
+        new java.math.BigDecimal("12"));
+  }
+
+  @Test
+  void shouldDrillIntoAnOpenRangeOnPostgresByItsBucketsAsOracleDoes() {
+    SideTable postgresTable = new SideTable(postgres, new TableRef("shop", "t"), List.of(new Column("id", "bigint", ColumnKind.NUMBER)), 1,
+        List.of(new TypedValue("hashint8extended", "\"id\"::bigint")), true, null, List.of(66), false);
+
+    assertThat(postgres.drillQuery(postgresTable, 40, new KeyRange(List.of("1000"), null), List.of(1L, 2L)))
+        .isEqualTo("SELECT \"id\"::text, (coalesce(hashint8extended(\"id\"::bigint, 1), " + PostgresCompareSql.nullHash(1) + "))::text"
+            + " FROM \"shop\".\"t\" WHERE \"id\" >= CAST(? AS bigint) AND MOD(\"id\", 40) IN (1, 2)");
+    assertThat(postgres.hashQuery(postgresTable, 0, new KeyRange(List.of("1000"), List.of("900000")))).as("a range hashed whole is not sliced")
+        .isEqualTo("SELECT 0, count(*), sum(h), 0 FROM (SELECT (coalesce(hashint8extended(\"id\"::bigint, 1), " + PostgresCompareSql.nullHash(1)
+            + ")) AS h FROM \"shop\".\"t\" WHERE \"id\" >= CAST(? AS bigint) AND \"id\" < CAST(? AS bigint)) s");
+  }
+
+  @Test
   void shouldTakeAsManyRowsAChunkAsFitItsBytes() {
-    assertThat(TableComparator.rowsPerChunk(250_000, 1_000_000L, 128_000_000L, 256L << 20)).as("narrow rows: as asked").isEqualTo(250_000);
-    assertThat(TableComparator.rowsPerChunk(250_000, 1_000_000L, 100_000_000_000L, 256L << 20)).as("100 KB rows").isEqualTo(2684);
-    assertThat(TableComparator.rowsPerChunk(250_000, 10L, 10_000_000_000L, 1024)).as("at least one row").isEqualTo(1);
-    assertThat(TableComparator.rowsPerChunk(250_000, null, null, 1024)).as("no statistics: as asked").isEqualTo(250_000);
+    assertThat(KeyRanges.rowsPerChunk(250_000, 1_000_000L, 128_000_000L, 256L << 20)).as("narrow rows: as asked").isEqualTo(250_000);
+    assertThat(KeyRanges.rowsPerChunk(250_000, 1_000_000L, 100_000_000_000L, 256L << 20)).as("100 KB rows").isEqualTo(2684);
+    assertThat(KeyRanges.rowsPerChunk(250_000, 10L, 10_000_000_000L, 1024)).as("at least one row").isEqualTo(1);
+    assertThat(KeyRanges.rowsPerChunk(250_000, null, null, 1024)).as("no statistics: as asked").isEqualTo(250_000);
   }
 
   @Test
   void shouldBatchDifferingBucketsByTheirRows() {
     Map<Long, Long> rows = Map.of(1L, 60L, 2L, 50L, 3L, 500L, 4L, 10L);
 
-    assertThat(TableComparator.batches(List.of(1L, 2L, 3L, 4L), rows, 100))
+    assertThat(ChunkDiff.batches(List.of(1L, 2L, 3L, 4L), rows, 100))
         .as("a bucket larger than a batch goes alone").containsExactly(List.of(1L), List.of(2L), List.of(3L), List.of(4L));
-    assertThat(TableComparator.batches(List.of(1L, 2L, 4L), rows, 120)).containsExactly(List.of(1L, 2L, 4L));
-    assertThat(TableComparator.batches(List.of(), rows, 120)).isEmpty();
+    assertThat(ChunkDiff.batches(List.of(1L, 2L, 4L), rows, 120)).containsExactly(List.of(1L, 2L, 4L));
+    assertThat(ChunkDiff.batches(List.of(), rows, 120)).isEmpty();
   }
 
   @Test
   void shouldCompareTextKeysInByteOrderOnPostgres() {
     List<Column> key = List.of(new Column("code", "character varying(20)", ColumnKind.TEXT));
-    assertThat(TableComparator.where(postgres, key, new KeyRange(List.of("a"), null), null, false))
+    assertThat(ChunkSql.where(postgres, key, new KeyRange(List.of("a"), null), null, false))
         .isEqualTo(" WHERE \"code\" COLLATE \"C\" >= CAST(? AS character varying(20)) COLLATE \"C\"");
-    assertThat(TableComparator.where(postgres, key, new KeyRange(List.of("a"), null), null, true))
+    assertThat(ChunkSql.where(postgres, key, new KeyRange(List.of("a"), null), null, true))
         .as("in the collation both sides share, which the key's index is in").isEqualTo(" WHERE \"code\" >= CAST(? AS character varying(20))");
   }
 

@@ -44,6 +44,19 @@ class ComparisonReportTest {
         .containsEntry("bytesRead", Map.of("source", 10L, "destination", 20L));
   }
 
+  @Test
+  void shouldLeaveSamplesAndColumnsOutOfATableInAList() {
+    Map<String, Object> table = ComparisonReport.table(row(Status.COMPLETED, 3, 3, START.plusSeconds(20)), START);
+
+    Map<String, Object> brief = ComparisonReport.withoutSamples(table);
+
+    assertThat(brief).doesNotContainKeys("samples", "columnsDiffering").containsEntry("missingInDestination", 1L)
+        .containsEntry("different", 1L).containsKeys("progress", "bytesRead");
+    assertThat(List.copyOf(brief.keySet())).as("in the order the report has them")
+        .isEqualTo(table.keySet().stream().filter(k -> !k.equals("samples") && !k.equals("columnsDiffering")).toList());
+    assertThat(table).as("the report itself unchanged").containsKeys("samples", "columnsDiffering");
+  }
+
   private static TableRow row(Status status, int done, int total, Instant finished) {
     ChunkResult result = new ChunkResult(1000, 900, 1, 0, 1, List.of("k1"), List.of(), List.of("k2"), 10, 20, done, 0);
     return new TableRow("c", "s.t", null, status, total, done, List.of(), result, status == Status.FAILED ? "boom" : null, done, START,

@@ -31,7 +31,7 @@ class OracleCompareSqlTest {
         List.of(162), false);
     List<Long> wanted = LongStream.range(0, 2500).boxed().toList();
 
-    String sql = TableComparator.drillQuery(byKeyHash, 4096, KeyRange.ALL, wanted);
+    String sql = oracle.drillQuery(byKeyHash, 4096, KeyRange.ALL, wanted);
 
     // ORA-01795: a list holds at most 1000 expressions.
     Matcher lists = Pattern.compile(" IN \\(([^)]*)\\)").matcher(sql);
@@ -42,9 +42,9 @@ class OracleCompareSqlTest {
     }
     assertThat(count).isEqualTo(3);
     assertThat(sql).contains(", 999) OR MOD(").contains(", 1999) OR MOD(").endsWith(", 2499))");
-    assertThat(TableComparator.inLists("b", LongStream.range(0, 1000).boxed().toList())).as("a thousand fit one list")
+    assertThat(ChunkSql.inLists("b", LongStream.range(0, 1000).boxed().toList())).as("a thousand fit one list")
         .startsWith("b IN (0, 1, ").doesNotContain(" OR ");
-    assertThat(TableComparator.inLists("b", List.of(7L))).isEqualTo("b IN (7)");
+    assertThat(ChunkSql.inLists("b", List.of(7L))).isEqualTo("b IN (7)");
   }
 
   @Test
@@ -58,10 +58,10 @@ class OracleCompareSqlTest {
         .contains("CASE WHEN data_type_owner IS NOT NULL THEN data_type_owner || '.' END || data_type");
 
     List<Column> columns = List.of(new Column("ID", "NUMBER(10,0)", ColumnKind.NUMBER), new Column("BODY", "LONG", ColumnKind.UNSUPPORTED));
-    assertThatThrownBy(() -> TableComparator.refuseUnsupported(columns, "source's", ITEMS)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> TablePreparation.refuseUnsupported(columns, "source's", ITEMS)).isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("column BODY of the source's SHOP.ITEMS has type LONG, which cannot be compared")
         .hasMessageContaining("leave it out of \"columns\"");
-    TableComparator.refuseUnsupported(columns.subList(0, 1), "source's", ITEMS);
+    TablePreparation.refuseUnsupported(columns.subList(0, 1), "source's", ITEMS);
     assertThatThrownBy(() -> oracle.normalised(columns.get(1))).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -73,14 +73,14 @@ class OracleCompareSqlTest {
     assertThat(oracle.normalised(new Column("RATIO", "BINARY_DOUBLE", ColumnKind.OTHER)))
         .isEqualTo("TO_CHAR(\"RATIO\", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''')");
     KeyRange range = new KeyRange(List.of("1.5"), List.of("-0.25"));
-    assertThat(TableComparator.where(oracle, List.of(price), range, null, false))
+    assertThat(ChunkSql.where(oracle, List.of(price), range, null, false))
         .as("no text turned into a number by the session's settings (ORA-01722 with a comma)").isEqualTo(" WHERE \"PRICE\" >= ? AND \"PRICE\" < ?");
     SideTable onOracle = new SideTable(oracle, ITEMS, List.of(price), 1, List.of(), false, null, List.of(66), false);
-    assertThat(TableComparator.rangeBinds(onOracle, range)).as("bound as numbers").containsExactly(new BigDecimal("1.5"), new BigDecimal("-0.25"));
+    assertThat(ChunkSql.rangeBinds(onOracle, range)).as("bound as numbers").containsExactly(new BigDecimal("1.5"), new BigDecimal("-0.25"));
     SideTable onPostgres = new SideTable(postgres, new TableRef("shop", "items"), List.of(new Column("price", "numeric(10,2)", ColumnKind.NUMBER)), 1,
         List.of(), false, null, List.of(66), false);
-    assertThat(TableComparator.rangeBinds(onPostgres, range)).containsExactly("1.5", "-0.25");
-    assertThat(TableComparator.rangeBinds(onOracle, new KeyRange(List.of("3"), null))).containsExactly(new BigDecimal("3"));
+    assertThat(ChunkSql.rangeBinds(onPostgres, range)).containsExactly("1.5", "-0.25");
+    assertThat(ChunkSql.rangeBinds(onOracle, new KeyRange(List.of("3"), null))).containsExactly(new BigDecimal("3"));
   }
 
   @Test
@@ -129,29 +129,29 @@ class OracleCompareSqlTest {
     String row = RowText.of(oracle, List.of(new Column("NAME", "NVARCHAR2(40)", ColumnKind.TEXT)), List.of(322));
     assertThat(row).as("no national text in the row's text, which would make it all UTF-16").doesNotContain("REPLACE(\"NAME\"");
 
-    assertThat(TableComparator.characterSetRefusal(Dialect.ORACLE, "WE8MSWIN1252", Dialect.POSTGRESQL, null))
+    assertThat(TablePreparation.characterSetRefusal(Dialect.ORACLE, "WE8MSWIN1252", Dialect.POSTGRESQL, null))
         .isEqualTo("the source's Oracle database character set is WE8MSWIN1252: its text hashes as PostgreSQL's UTF-8 text only in AL32UTF8,"
             + " so it cannot be compared with PostgreSQL");
-    assertThat(TableComparator.characterSetRefusal(Dialect.POSTGRESQL, null, Dialect.ORACLE, "UTF8")).as("CESU-8 is not UTF-8")
+    assertThat(TablePreparation.characterSetRefusal(Dialect.POSTGRESQL, null, Dialect.ORACLE, "UTF8")).as("CESU-8 is not UTF-8")
         .startsWith("the destination's Oracle database character set is UTF8");
-    assertThat(TableComparator.characterSetRefusal(Dialect.POSTGRESQL, null, Dialect.ORACLE, "AL32UTF8")).isNull();
-    assertThat(TableComparator.characterSetRefusal(Dialect.ORACLE, "AL32UTF8", Dialect.POSTGRESQL, null)).isNull();
-    assertThat(TableComparator.characterSetRefusal(Dialect.ORACLE, "WE8ISO8859P1", Dialect.ORACLE, "WE8ISO8859P1")).isNull();
-    assertThat(TableComparator.characterSetRefusal(Dialect.ORACLE, "WE8ISO8859P1", Dialect.ORACLE, "AL32UTF8"))
+    assertThat(TablePreparation.characterSetRefusal(Dialect.POSTGRESQL, null, Dialect.ORACLE, "AL32UTF8")).isNull();
+    assertThat(TablePreparation.characterSetRefusal(Dialect.ORACLE, "AL32UTF8", Dialect.POSTGRESQL, null)).isNull();
+    assertThat(TablePreparation.characterSetRefusal(Dialect.ORACLE, "WE8ISO8859P1", Dialect.ORACLE, "WE8ISO8859P1")).isNull();
+    assertThat(TablePreparation.characterSetRefusal(Dialect.ORACLE, "WE8ISO8859P1", Dialect.ORACLE, "AL32UTF8"))
         .isEqualTo("the source's database character set is WE8ISO8859P1 and the destination's AL32UTF8: their text hashes differently,"
             + " so they cannot be compared");
-    assertThat(TableComparator.characterSetRefusal(Dialect.POSTGRESQL, null, Dialect.POSTGRESQL, null)).isNull();
+    assertThat(TablePreparation.characterSetRefusal(Dialect.POSTGRESQL, null, Dialect.POSTGRESQL, null)).isNull();
   }
 
   @Test
   void shouldBoundCharKeysWithBlankPaddedComparison() {
     KeyRange range = new KeyRange(List.of("AB"), null);
 
-    assertThat(TableComparator.where(oracle, List.of(new Column("CODE", "CHAR(6)", ColumnKind.CHAR)), range, null, false))
+    assertThat(ChunkSql.where(oracle, List.of(new Column("CODE", "CHAR(6)", ColumnKind.CHAR)), range, null, false))
         .isEqualTo(" WHERE \"CODE\" >= CAST(? AS CHAR(6 CHAR))");
-    assertThat(TableComparator.where(oracle, List.of(new Column("CODE", "NCHAR(4)", ColumnKind.CHAR)), range, null, false))
+    assertThat(ChunkSql.where(oracle, List.of(new Column("CODE", "NCHAR(4)", ColumnKind.CHAR)), range, null, false))
         .isEqualTo(" WHERE \"CODE\" >= CAST(? AS NCHAR(4))");
-    assertThat(TableComparator.where(oracle, List.of(new Column("CODE", "VARCHAR2(6)", ColumnKind.TEXT)), range, null, false))
+    assertThat(ChunkSql.where(oracle, List.of(new Column("CODE", "VARCHAR2(6)", ColumnKind.TEXT)), range, null, false))
         .isEqualTo(" WHERE \"CODE\" >= ?");
   }
 

@@ -65,6 +65,8 @@ class RowDifferencesTest {
     assertThat(WITHHOLDING.secretColumn(TABLE, "PIN")).isTrue();
     assertThat(WITHHOLDING.secretColumn(new TableRef("shop", "other"), "pin")).as("configured for one table only").isFalse();
     assertThat(Withholding.of(List.of("pin"), UnaryOperator.identity()).secretColumn(new TableRef("a", "b"), "pin")).isTrue();
+    assertThat(Withholding.of(List.of("pin"), UnaryOperator.identity()).secretColumn(TABLE, "password")).as("the defaults kept beside a pattern")
+        .isTrue();
     assertThat(Withholding.of(List.of("pi"), UnaryOperator.identity()).secretColumn(TABLE, "pin")).as("matched whole").isFalse();
     assertThat(defaults.secretValue("hunter22")).isFalse();
     assertThat(WITHHOLDING.secretValue("hunter22")).isTrue();
@@ -87,10 +89,10 @@ class RowDifferencesTest {
     SideTable table = new SideTable(new PostgresCompareSql(), TABLE, List.of(new Column("id", "integer", ColumnKind.NUMBER),
         new Column("region", "text", ColumnKind.TEXT), new Column("login", "text", ColumnKind.TEXT)), 2, List.of(), false, null, List.of(), true);
 
-    assertThat(RowDifferences.query(table, 2)).isEqualTo("SELECT \"id\"::text, NULLIF(\"region\"::text, ''), NULLIF(\"login\"::text, '')"
+    assertThat(table.sql().rowsByKeyQuery(table, 2)).isEqualTo("SELECT \"id\"::text, NULLIF(\"region\"::text, ''), NULLIF(\"login\"::text, '')"
         + " FROM \"shop\".\"accounts\" WHERE (\"id\" = CAST(? AS integer) AND \"region\" = CAST(? AS text))"
         + " OR (\"id\" = CAST(? AS integer) AND \"region\" = CAST(? AS text))");
-    assertThat(RowDifferences.binds(table, List.of(List.of("1", "eu"), List.of("2", "us")))).containsExactly("1", "eu", "2", "us");
+    assertThat(ChunkSql.keyBinds(table, List.of(List.of("1", "eu"), List.of("2", "us")))).containsExactly("1", "eu", "2", "us");
     assertThat(new Row("k", null).columns()).isEmpty();
   }
 

@@ -242,8 +242,8 @@ class TableComparatorIT {
       assertThat(table.ownKeyOrder()).isTrue();
       KeyRange range = new KeyRange(List.of("tag-1"), List.of("tag-2"));
       run(source, "SET LOCAL enable_seqscan = off");
-      List<String> plan = Jdbc.queryStrings(source, "EXPLAIN " + TableComparator.hashQuery(table.onSource(sql), 0, range),
-          TableComparator.rangeBinds(range).toArray());
+      List<String> plan = Jdbc.queryStrings(source, "EXPLAIN " + sql.hashQuery(table.onSource(sql), 0, range),
+          ChunkSql.rangeBinds(range).toArray());
       assertThat(String.join("\n", plan)).as("the range is read through the primary key").contains("Index");
     } finally {
       source.rollback();
@@ -408,12 +408,12 @@ class TableComparatorIT {
       PreparedTable table = comparator.prepare(new Side(source, sql), new Side(destination, sql), new TableSpec("shop.items", List.of(),
           List.of(), null, 10_000));
       KeyRange range = new KeyRange(List.of("10001"), List.of("20001"));
-      String plan = String.join("\n", Jdbc.queryStrings(source, "EXPLAIN " + TableComparator.hashQuery(table.onSource(sql), 256, range),
-          TableComparator.rangeBinds(range).toArray()));
+      String plan = String.join("\n", Jdbc.queryStrings(source, "EXPLAIN " + sql.hashQuery(table.onSource(sql), 256, range),
+          ChunkSql.rangeBinds(range).toArray()));
       assertThat(plan).as("each slice summed through the primary key, no row grouped").contains("Nested Loop", "Index")
           .doesNotContain("HashAggregate", "Sort", "Seq Scan");
-      String drill = String.join("\n", Jdbc.queryStrings(source, "EXPLAIN " + TableComparator.drillQuery(table.onSource(sql), 256, range,
-          List.of(3L, 4L, 90L, 200L)), TableComparator.rangeBinds(range).toArray()));
+      String drill = String.join("\n", Jdbc.queryStrings(source, "EXPLAIN " + sql.drillQuery(table.onSource(sql), 256, range,
+          List.of(3L, 4L, 90L, 200L)), ChunkSql.rangeBinds(range).toArray()));
       assertThat(drill).as("each differing slice's rows read on their own through the primary key, not the chunk filtered")
           .contains("Nested Loop", "Index").doesNotContain("Filter", "Seq Scan");
     } finally {
