@@ -1,5 +1,7 @@
 package io.rebound.storage;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -63,6 +65,8 @@ public class ObjectStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectStore.class);
   private static final String PARTIAL = ".partial";
   private static final String PROGRESS = ".progress";
+  /** The name the transfer threads' figures carry. */
+  public static final String TRANSFERS = "rebound.s3.transfers";
 
   private final S3Client s3;
   private final S3StorageProperties settings;
@@ -71,16 +75,25 @@ public class ObjectStore implements AutoCloseable {
   private final Clock clock;
 
   public ObjectStore(S3Client s3, S3StorageProperties settings, TransferSettings transfers, Clock clock) {
+    this(s3, settings, transfers, clock, null);
+  }
+
+  /**
+   * A store whose transfer threads report to {@code registry} (when not null) as the executor {@value #TRANSFERS}:
+   * parts and ranges in flight, queued and done ({@code executor_*}).
+   */
+  public ObjectStore(S3Client s3, S3StorageProperties settings, TransferSettings transfers, Clock clock, MeterRegistry registry) {
     this.s3 = s3;
     this.settings = settings;
     this.transfers = transfers;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(transfers.parallelism(), runnable -> {
+    ExecutorService threadPool = Executors.newFixedThreadPool(transfers.parallelism(), runnable -> {
       Thread thread = new Thread(runnable, "rebound-s3-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
+    this.pool = registry == null ? threadPool : ExecutorServiceMetrics.monitor(registry, threadPool, TRANSFERS);
   }
 
   /** The full key of a path under the configured prefix. */

@@ -2,7 +2,9 @@ package io.rebound.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +71,26 @@ class ObjectStoreTransfersIT {
       store.download(stored.key(), copy, stored.sha256());
       assertThat(Files.mismatch(file, copy)).isEqualTo(-1L);
       assertThat(store.list(store.key("a/"))).containsEntry(stored.key(), Files.size(file));
+    }
+  }
+
+  @Test
+  void shouldReportItsTransferThreadsToTheMetricsRegistry() throws IOException {
+    Path file = randomFile("measured", 3 * PART + 17, 11);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    S3StorageProperties settings = server.settings("measured");
+    try (ObjectStore store = new ObjectStore(S3Clients.create(settings, List.of()), settings, new TransferSettings(PART, 2),
+        Clock.systemUTC(), registry)) {
+      StoredObject stored = store.upload(file, store.key("measured/piece"));
+      store.download(stored.key(), directory.resolve("measured.back"), stored.sha256());
+
+      // Four parts up and four ranges down, each a task of the transfer threads (a thread counts its task done just
+      // after the task's caller was answered).
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(registry.get("executor.completed").tag("name", ObjectStore.TRANSFERS).functionCounter().count()).isEqualTo(8));
+      assertThat(registry.get("executor.pool.max").tag("name", ObjectStore.TRANSFERS).gauge().value()).isEqualTo(2);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(registry.get("executor").tag("name", ObjectStore.TRANSFERS).timer().count()).isEqualTo(8));
     }
   }
 
