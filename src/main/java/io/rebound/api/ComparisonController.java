@@ -130,7 +130,7 @@ class ComparisonController {
    * The comparison's report, with {@code identical}: true only when every table was compared and found equal, and
    * {@code verdict}, the same in words.
    */
-  private static Map<String, Object> report(Standing standing) {
+  static Map<String, Object> report(Standing standing) {
     String id = standing.comparison().id();
     Map<String, Object> view = new LinkedHashMap<>(ComparisonReport.of(standing.comparison(), standing.tables(), standing.running(), Instant.now()));
     view.put("identical", Verdict.identical(standing.tables(), standing.running()));

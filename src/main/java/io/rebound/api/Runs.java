@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rebound.audit.AuditEvent;
 import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
-import io.rebound.compare.ComparisonReport;
+import io.rebound.compare.ComparisonRuns;
 import io.rebound.compare.ComparisonStore;
 import io.rebound.compare.TableCompareProcess;
 import io.rebound.runbook.Runbook;
@@ -123,13 +123,15 @@ class Runs {
   private final Runbooks runbooks;
   private final AuditTrail audit;
   private final ComparisonStore comparisons;
+  private final ComparisonRuns comparisonRuns;
   private final ToolLogs toolLogs;
   private final RepositoryService repository;
   /** Deployed models never change: read once per definition. */
   private final Map<String, BpmnModelInstance> models = new ConcurrentHashMap<>();
 
   Runs(HistoryService history, RuntimeService runtime, TaskService tasks, ManagementService management, Runbooks runbooks,
-      AuditTrail audit, ComparisonStore comparisons, ToolLogs toolLogs, RepositoryService repository) {
+      AuditTrail audit, ComparisonStore comparisons, ComparisonRuns comparisonRuns, ToolLogs toolLogs, RepositoryService repository) {
+    this.comparisonRuns = comparisonRuns;
     this.toolLogs = toolLogs;
     this.repository = repository;
     this.history = history;
@@ -245,24 +247,11 @@ class Runs {
         .map(c -> view(c, new Filter(null, null, null, null)).orElse(null)).filter(c -> c != null)
         .map(c -> new CalledRun(c.id(), c.runbook(), c.state(), Map.of("self", "/api/runs/" + c.id()))).toList();
     Object comparisonId = variable(id, TableCompareProcess.Variables.COMPARISON_ID);
-    Map<String, Object> comparison = comparisonId == null ? null : comparisons.comparison(comparisonId.toString())
-        .map(c -> {
-          List<ComparisonStore.TableRow> tables = comparisons.tables(c.id());
-          boolean running = comparisonRunning(c.id());
-          Map<String, Object> report = new LinkedHashMap<>(ComparisonReport.of(c, tables, running, Instant.now()));
-          report.put("identical", Verdict.identical(tables, running));
-          report.put("verdict", ComparisonMarkdown.verdict(tables, running));
-          report.put("links", Map.of("report", "/api/comparisons/" + c.id() + "/report?format=md"));
-          return report;
-        }).orElse(null);
+    Map<String, Object> comparison = comparisonId == null ? null
+        : comparisonRuns.standing(comparisonId.toString()).map(ComparisonController::report).orElse(null);
     boolean cancellable = CancelRule.check(caller, admin, Optional.ofNullable(run.requester()), run.state()).isEmpty();
     return Optional.of(new Detail(run, timeline(id, open), plan, planHash, decision, approvalTask, incidents, called, comparison,
         toolLogs.of(id, run.runbook(), run.target()), cancellable));
-  }
-
-  private boolean comparisonRunning(String comparisonId) {
-    return runtime.createProcessInstanceQuery().processDefinitionKey(TableCompareProcess.KEY)
-        .variableValueEquals(TableCompareProcess.Variables.COMPARISON_ID, comparisonId).count() > 0;
   }
 
   /** The run as the list shows it, or empty when it does not pass the filter. */
