@@ -5,9 +5,7 @@ import io.rebound.runbook.JobLiveness.Sighting;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,9 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A command run outside the JVM (pg_restore, pg_dump) whose state lives in a job directory, so that it
@@ -56,7 +51,6 @@ public final class DetachedProcess {
   private static final String LOG = "log";
   private static final String EXIT = "exit";
   private static final String HEARTBEAT = "heartbeat";
-  private static final Pattern START = Pattern.compile("start-(\\d+)");
 
   /**
    * Runs {@code "$@"}, beats while it lives, then writes its exit code. The child is started in the background
@@ -87,6 +81,7 @@ public final class DetachedProcess {
       "");
 
   private final Path directory;
+  private final JobDirectory jobDirectory;
   private final JobHost host;
   private final JobLiveness.LocalProcesses processes;
 
@@ -105,6 +100,7 @@ public final class DetachedProcess {
 
   DetachedProcess(Path directory, JobHost host, JobLiveness.LocalProcesses processes) {
     this.directory = directory;
+    this.jobDirectory = new JobDirectory(directory);
     this.host = host;
     this.processes = processes;
   }
@@ -136,7 +132,7 @@ public final class DetachedProcess {
     }
     try {
       Files.createDirectories(directory);
-      if (!lock(before.attempt() + 1)) {
+      if (!jobDirectory.lock(before.attempt() + 1, new Runner(host.id(), host.boot(), 0, Instant.now().toString()).format())) {
         return state(look(), false);
       }
       // The exit file may have been written after the look (a command that ended as its heartbeat went stale).
@@ -155,7 +151,7 @@ public final class DetachedProcess {
       }
       Process process = launch(command, environment);
       String startedAt = process.info().startInstant().map(Instant::toString).orElse("");
-      writeAtomically(PID, new Runner(host.id(), host.boot(), process.pid(), startedAt).format());
+      jobDirectory.writeAtomically(PID, new Runner(host.id(), host.boot(), process.pid(), startedAt).format());
       return new State(Status.RUNNING, null, log(), host.id(), true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command.get(0) + " in " + directory, e);
@@ -167,13 +163,7 @@ public final class DetachedProcess {
    * so that the next start runs the job afresh instead of finding the old exit code.
    */
   public Path moveAside() {
-    Path aside = directory.resolveSibling(directory.getFileName() + ".failed-" + Instant.now().toEpochMilli());
-    try {
-      Files.move(directory, aside);
-      return aside;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot move " + directory + " aside", e);
-    }
+    return jobDirectory.moveAside();
   }
 
   /** The running job's wrapper process, when it runs on this host (only then can it be watched from here). */
@@ -220,70 +210,19 @@ public final class DetachedProcess {
     // Each file is opened by name, which makes a shared file system (NFS: close-to-open) fetch it anew. A file gone
     // between two reads was moved by a node restarting the job: it counts as absent, and the start lock keeps the
     // verdict safe.
-    String exit = readIfPresent(EXIT);
+    String exit = jobDirectory.read(EXIT);
     Integer exitCode = exit == null ? null : Integer.valueOf(exit.strip());
-    int attempt = attempts();
-    String pid = readIfPresent(PID);
+    int attempt = jobDirectory.attempts();
+    String pid = jobDirectory.read(PID);
     Runner runner = pid == null ? null : Runner.parse(pid);
     // There is no start-0: a job never started has no lock to read.
-    String lock = readIfPresent(start(attempt));
+    String lock = jobDirectory.read(JobDirectory.start(attempt));
     String startedBy = lock == null ? null : Runner.parse(lock).host();
     boolean started = attempt > 0 || runner != null;
-    Duration sinceLastSign = started ? Duration.between(newestSign(attempt), fileSystemNow()) : Duration.ZERO;
+    Duration sinceLastSign = started
+        ? Duration.between(jobDirectory.newestWrite(HEARTBEAT, PID, JobDirectory.start(attempt)), jobDirectory.now()) : Duration.ZERO;
     Status status = JobLiveness.judge(new Sighting(exitCode, started, runner, sinceLastSign), host, processes);
     return new Look(status, exitCode, runner, attempt, startedBy);
-  }
-
-  private Instant newestSign(int attempt) {
-    Instant newest = Instant.EPOCH;
-    for (String name : List.of(HEARTBEAT, PID, start(attempt))) {
-      Path file = directory.resolve(name);
-      try {
-        // Read before its time is taken: opening makes a shared file system fetch the file's attributes anew.
-        Files.readAllBytes(file);
-        Instant written = Files.getLastModifiedTime(file).toInstant();
-        newest = written.isAfter(newest) ? written : newest;
-      } catch (IOException e) {
-        // Absent, gone since, or not a file a wrapper could have written: no sign of life.
-      }
-    }
-    return newest;
-  }
-
-  /**
-   * The file system's own clock, from a file written now: the heartbeat's age is measured on the clock that
-   * stamped it, so hosts whose clocks disagree still agree on whether it is stale. A node that cannot write in
-   * the job directory cannot run jobs either: that is an error, not a reason to fall back on its own clock.
-   */
-  private Instant fileSystemNow() {
-    try {
-      Path probe = Files.createTempFile(directory, ".clock-", "");
-      try {
-        return Files.getLastModifiedTime(probe).toInstant();
-      } finally {
-        Files.deleteIfExists(probe);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write in " + directory, e);
-    }
-  }
-
-  /**
-   * Takes start number {@code attempt}, or learns that another node took it. The lock is written whole under a
-   * name of this node's own, then linked to {@code start-<n>}: a link is created whole or not at all, and fails
-   * when the name exists, also on NFS, so no node ever reads a half-written lock or takes one twice.
-   */
-  private boolean lock(int attempt) throws IOException {
-    Path mine = Files.createTempFile(directory, ".start-" + attempt + "-", ".tmp");
-    try {
-      Files.writeString(mine, new Runner(host.id(), host.boot(), 0, Instant.now().toString()).format());
-      Files.createLink(directory.resolve(start(attempt)), mine);
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return false;
-    } finally {
-      Files.deleteIfExists(mine);
-    }
   }
 
   private Process launch(List<String> command, Map<String, String> environment) throws IOException {
@@ -314,42 +253,9 @@ public final class DetachedProcess {
         "REBOUND_FENCE_SECONDS", Long.toString(Math.max(1, host.staleAfter().toSeconds() / 2)));
   }
 
-  /** The number of the latest start, 0 when none was taken. */
-  private int attempts() {
-    if (!Files.isDirectory(directory)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(directory)) {
-      return files.map(file -> START.matcher(file.getFileName().toString())).filter(Matcher::matches)
-          .mapToInt(start -> Integer.parseInt(start.group(1))).max().orElse(0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private void writeAtomically(String name, String content) throws IOException {
-    Path temporary = directory.resolve(name + ".tmp");
-    Files.writeString(temporary, content);
-    Files.move(temporary, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static String start(int attempt) {
-    return "start-" + attempt;
-  }
-
   private static void writePrivate(Path file, String content) throws IOException {
     Files.deleteIfExists(file);
     Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, content);
-  }
-
-  private String readIfPresent(String name) {
-    try {
-      return Files.readString(directory.resolve(name));
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

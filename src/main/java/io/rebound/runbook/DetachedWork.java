@@ -6,15 +6,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,9 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Work done inside this JVM (copying a data directory, laying one down) whose state lives in a job directory the
@@ -84,7 +77,6 @@ public final class DetachedWork {
   private static final String FAILURE = "failure";
   private static final String EXIT = "exit";
   private static final String LOG = "log";
-  private static final Pattern START = Pattern.compile("start-(\\d+)");
 
   /** The job directories whose work runs in this JVM now. */
   private static final Set<Path> RUNNING_HERE = ConcurrentHashMap.newKeySet();
@@ -100,11 +92,13 @@ public final class DetachedWork {
   });
 
   private final Path directory;
+  private final JobDirectory jobDirectory;
   private final JobHost host;
   private final Runner self;
 
   public DetachedWork(Path directory, JobHost host) {
     this.directory = directory.toAbsolutePath().normalize();
+    this.jobDirectory = new JobDirectory(this.directory);
     this.host = host;
     ProcessHandle jvm = ProcessHandle.current();
     this.self = new Runner(host.id(), host.boot(), jvm.pid(), jvm.info().startInstant().map(Instant::toString).orElse(""));
@@ -130,7 +124,7 @@ public final class DetachedWork {
   public State startOrAttach(Work work) {
     // The start number comes from the same look as the verdict: a caller that saw the work not started competes for
     // start-1 with every other such caller, and only one of them gets it.
-    int attempt = attempts();
+    int attempt = jobDirectory.attempts();
     Status before = look();
     if (before != Status.NOT_STARTED && before != Status.VANISHED) {
       return state(before, false);
@@ -140,14 +134,14 @@ public final class DetachedWork {
       if (!lock(attempt + 1)) {
         return state(look(), false);
       }
-      if (read(EXIT) != null) {
+      if (jobDirectory.read(EXIT) != null) {
         return state(look(), false);
       }
       // Known as running here before the pid record says this JVM has it: another caller in this JVM that looks in
       // between must see it running, not vanished, or it would start the work a second time.
       RUNNING_HERE.add(directory);
       try {
-        writeAtomically(PID, self.format());
+        jobDirectory.writeAtomically(PID, self.format());
         beat();
         launch(work);
       } catch (IOException | RuntimeException e) {
@@ -165,13 +159,7 @@ public final class DetachedWork {
    * start runs the work afresh.
    */
   public Path moveAside() {
-    Path aside = directory.resolveSibling(directory.getFileName() + ".failed-" + Instant.now().toEpochMilli());
-    try {
-      Files.move(directory, aside);
-      return aside;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot move " + directory + " aside", e);
-    }
+    return jobDirectory.moveAside();
   }
 
   private void launch(Work work) {
@@ -186,7 +174,7 @@ public final class DetachedWork {
       @Override
       public void progress(String text) {
         try {
-          writeAtomically(PROGRESS, text);
+          jobDirectory.writeAtomically(PROGRESS, text);
           Files.writeString(log(), Instant.now() + " " + text + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -246,8 +234,8 @@ public final class DetachedWork {
 
   private void end(String file, String content, int exit) {
     try {
-      writeAtomically(file, content);
-      writeAtomically(EXIT, Integer.toString(exit));
+      jobDirectory.writeAtomically(file, content);
+      jobDirectory.writeAtomically(EXIT, Integer.toString(exit));
     } catch (IOException e) {
       // Without its end recorded the work counts as vanished once its heartbeat is stale, and runs again.
       throw new UncheckedIOException("cannot record the end of the work in " + directory, e);
@@ -273,12 +261,12 @@ public final class DetachedWork {
   }
 
   private Status look() {
-    String exit = read(EXIT);
+    String exit = jobDirectory.read(EXIT);
     if (exit != null) {
       return "0".equals(exit.strip()) ? Status.SUCCEEDED : Status.FAILED;
     }
-    int attempt = attempts();
-    String pid = read(PID);
+    int attempt = jobDirectory.attempts();
+    String pid = jobDirectory.read(PID);
     if (attempt == 0 && pid == null) {
       return Status.NOT_STARTED;
     }
@@ -287,7 +275,8 @@ public final class DetachedWork {
       // This very JVM runs it, or ran it and lost it without an end: no need to wait for the heartbeat to age.
       return RUNNING_HERE.contains(directory) ? Status.RUNNING : Status.VANISHED;
     }
-    Duration sinceLastSign = Duration.between(newestSign(attempt), fileSystemNow());
+    Duration sinceLastSign = Duration.between(jobDirectory.newestWrite(HEARTBEAT, PID, JobDirectory.start(attempt)),
+        jobDirectory.now());
     return sinceLastSign.compareTo(host.staleAfter()) < 0 ? Status.RUNNING : Status.VANISHED;
   }
 
@@ -300,89 +289,19 @@ public final class DetachedWork {
   }
 
   private State state(Status status, boolean startedNow) {
-    String pid = read(PID);
+    String pid = jobDirectory.read(PID);
     String by = pid == null ? null : Runner.parse(pid).host();
-    String progress = read(PROGRESS);
-    return new State(status, status == Status.SUCCEEDED ? read(RESULT) : null, status == Status.FAILED ? read(FAILURE) : null,
-        progress, by, startedNow);
+    String progress = jobDirectory.read(PROGRESS);
+    return new State(status, status == Status.SUCCEEDED ? jobDirectory.read(RESULT) : null,
+        status == Status.FAILED ? jobDirectory.read(FAILURE) : null, progress, by, startedNow);
+  }
+
+  /** Takes start number {@code attempt} for this JVM, or learns that another node took it. */
+  boolean lock(int attempt) throws IOException {
+    return jobDirectory.lock(attempt, self.format());
   }
 
   private void beat() throws IOException {
     Files.writeString(directory.resolve(HEARTBEAT), Instant.now().toString());
-  }
-
-  private Instant newestSign(int attempt) {
-    Instant newest = Instant.EPOCH;
-    for (String name : List.of(HEARTBEAT, PID, "start-" + attempt)) {
-      Path file = directory.resolve(name);
-      try {
-        Files.readAllBytes(file);
-        Instant written = Files.getLastModifiedTime(file).toInstant();
-        newest = written.isAfter(newest) ? written : newest;
-      } catch (IOException e) {
-        // absent: no sign of life
-      }
-    }
-    return newest;
-  }
-
-  /** The file system's own clock, as {@link DetachedProcess} reads it: hosts whose clocks disagree still agree. */
-  private Instant fileSystemNow() {
-    try {
-      Path probe = Files.createTempFile(directory, ".clock-", "");
-      try {
-        return Files.getLastModifiedTime(probe).toInstant();
-      } finally {
-        Files.deleteIfExists(probe);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write in " + directory, e);
-    }
-  }
-
-  /** Takes start number {@code attempt} by a hard link, created whole or not at all, also on NFS. */
-  boolean lock(int attempt) throws IOException {
-    Path mine = Files.createTempFile(directory, ".start-" + attempt + "-", ".tmp");
-    try {
-      Files.writeString(mine, self.format());
-      Files.createLink(directory.resolve("start-" + attempt), mine);
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return false;
-    } finally {
-      Files.deleteIfExists(mine);
-    }
-  }
-
-  private int attempts() {
-    if (!Files.isDirectory(directory)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(directory)) {
-      return files.map(file -> START.matcher(file.getFileName().toString())).filter(Matcher::matches)
-          .mapToInt(start -> Integer.parseInt(start.group(1))).max().orElse(0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private void writeAtomically(String name, String content) throws IOException {
-    Path temporary = Files.createTempFile(directory, "." + name + "-", ".tmp");
-    try {
-      Files.writeString(temporary, content);
-      Files.move(temporary, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
-  }
-
-  private String read(String name) {
-    try {
-      return Files.readString(directory.resolve(name));
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
