@@ -9,6 +9,8 @@ import io.rebound.audit.AuditEventType;
 import io.rebound.audit.AuditTrail;
 import io.rebound.audit.AuditTrails;
 import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.RunbookCoreTest.TestPlan;
+import io.rebound.runbook.RunbookCoreTest.TestRequest;
 import io.rebound.target.Targets;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -31,58 +33,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunbookStepsTest {
 
-  record Request(String target) {}
-
-  record Plan(String target) implements ApprovablePlan {
-    @Override
-    public List<String> canonicalLines() {
-      return List.of("target " + target);
-    }
-
-    @Override
-    public String text() {
-      return "Destroy " + target;
-    }
-  }
-
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Request ASKED = new Request("db");
-  static final Plan PLAN = new Plan("db");
+  static final TestRequest ASKED = new TestRequest("db");
+  static final TestPlan PLAN = new TestPlan("db");
+  /** A runbook whose approval authorises the pass recheck, destroy. */
+  static final Runbook<TestRequest> DESTROYS = new RunbookCoreTest.TestRunbook();
+  static final Runbook<TestRequest> KEEPS = new RunbookCoreTest.TestRunbook() {
+    @Override
+    public Optional<Approval<TestRequest>> approval() {
+      return Optional.empty();
+    }
+  };
 
   static AuditTrail audit;
   static RunbookSteps.Services services;
-
-  static Runbook<Request> runbook(Optional<Approval<Request>> approval) {
-    return new Runbook<>() {
-      @Override
-      public String key() {
-        return "steps-runbook";
-      }
-
-      @Override
-      public String title() {
-        return "steps";
-      }
-
-      @Override
-      public RunbookInputs<Request> inputs() {
-        return null;
-      }
-
-      @Override
-      public Optional<Approval<Request>> approval() {
-        return approval;
-      }
-
-      @Override
-      public Map<String, RunOutcome> outcomes() {
-        return Map.of();
-      }
-    };
-  }
-
-  static final Runbook<Request> DESTROYS = runbook(Optional.of(new Approval<>("UserTask_Approve", request -> List.of("destroy", "check"))));
-  static final Runbook<Request> KEEPS = runbook(Optional.empty());
 
   @BeforeAll
   static void services(@TempDir Path anchors) {
@@ -150,34 +114,34 @@ class RunbookStepsTest {
   void shouldRefuseAStepOfTheApprovedPassBeforeItsWorkWhenNoApprovalStands() {
     Run run = Run.start();
     AtomicInteger worked = new AtomicInteger();
-    RunbookStep destroy = services.of(DESTROYS).guarded("destroy", (execution, log) -> "destroyed " + worked.incrementAndGet());
+    RunbookStep recheck = services.of(DESTROYS).guarded("recheck", (execution, log) -> "rechecked " + worked.incrementAndGet());
 
-    assertThatThrownBy(() -> destroy.execute(run.execution())).isInstanceOf(StepRefusedException.class)
+    assertThatThrownBy(() -> recheck.execute(run.execution())).isInstanceOf(StepRefusedException.class)
         .hasMessageContaining("no approval stands");
-    assertThatThrownBy(() -> destroy.poll().execute(run.execution())).isInstanceOf(StepRefusedException.class);
+    assertThatThrownBy(() -> recheck.poll().execute(run.execution())).isInstanceOf(StepRefusedException.class);
 
     assertThat(worked).hasValue(0);
-    assertThat(run.trail()).containsExactly("REQUESTED request", "STEP_REFUSED destroy", "STEP_REFUSED destroy");
+    assertThat(run.trail()).containsExactly("REQUESTED request", "STEP_REFUSED recheck", "STEP_REFUSED recheck");
   }
 
   @Test
   void shouldRunAStepOfTheApprovedPassOnceUnderTheStandingApproval() throws Exception {
     Run run = Run.start().approved();
     AtomicInteger worked = new AtomicInteger();
-    RunbookStep destroy = services.of(DESTROYS).guarded("destroy", (execution, log) -> "destroyed " + worked.incrementAndGet());
+    RunbookStep recheck = services.of(DESTROYS).guarded("recheck", (execution, log) -> "rechecked " + worked.incrementAndGet());
 
-    destroy.execute(run.execution());
+    recheck.execute(run.execution());
 
-    assertThat(run.trail()).endsWith("APPROVED approval", "STEP_STARTED destroy", "STEP_FINISHED destroy");
+    assertThat(run.trail()).endsWith("APPROVED approval", "STEP_STARTED recheck", "STEP_FINISHED recheck");
     assertThat(run.last(AuditEventType.STEP_STARTED).orElseThrow().details()).contains("\"approval\"");
-    assertThatThrownBy(() -> destroy.execute(run.execution())).isInstanceOf(StepRefusedException.class)
+    assertThatThrownBy(() -> recheck.execute(run.execution())).isInstanceOf(StepRefusedException.class)
         .hasMessageContaining("already ran");
     assertThat(worked).hasValue(1);
   }
 
   @Test
   void shouldRefuseToGuardAStepOfARunbookThatHasNoApproval() {
-    assertThatThrownBy(() -> services.of(KEEPS).guarded("destroy", (execution, log) -> "destroyed"))
+    assertThatThrownBy(() -> services.of(KEEPS).guarded("recheck", (execution, log) -> "destroyed"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no approval");
   }
 
@@ -185,13 +149,13 @@ class RunbookStepsTest {
   void shouldPollAStartedStepWithoutStartingItAgainAndEndItOnlyWhenItsJobIsDone() throws Exception {
     Run run = Run.start().approved();
     AtomicInteger polls = new AtomicInteger();
-    RunbookStep start = services.of(DESTROYS).guarded("destroy", (execution, log) -> polls.incrementAndGet() < 3 ? null : "done");
+    RunbookStep start = services.of(DESTROYS).guarded("recheck", (execution, log) -> polls.incrementAndGet() < 3 ? null : "done");
 
     start.execute(run.execution());
     start.poll().execute(run.execution());
     start.poll().execute(run.execution());
 
-    assertThat(run.trail()).endsWith("APPROVED approval", "STEP_STARTED destroy", "STEP_FINISHED destroy");
+    assertThat(run.trail()).endsWith("APPROVED approval", "STEP_STARTED recheck", "STEP_FINISHED recheck");
     assertThat(polls).hasValue(3);
   }
 
@@ -207,14 +171,14 @@ class RunbookStepsTest {
   @Test
   void shouldGiveTheStepsTheRunsRequestAndTheApprovedPlan() throws Exception {
     Run run = Run.start();
-    RunbookSteps<Request> steps = services.of(DESTROYS);
+    RunbookSteps<TestRequest> steps = services.of(DESTROYS);
     assertThat(steps.plans()).isSameAs(services.plans());
     assertThat(steps.request(run.execution())).isEqualTo(ASKED);
-    assertThatThrownBy(() -> steps.approved(run.execution(), Plan.class)).isInstanceOf(StepRefusedException.class);
+    assertThatThrownBy(() -> steps.approved(run.execution(), TestPlan.class)).isInstanceOf(StepRefusedException.class);
 
     run.approved();
 
-    assertThat(steps.approved(run.execution(), Plan.class)).isEqualTo(PLAN);
+    assertThat(steps.approved(run.execution(), TestPlan.class)).isEqualTo(PLAN);
   }
 
   @Test
