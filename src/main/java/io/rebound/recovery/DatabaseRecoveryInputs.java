@@ -22,6 +22,7 @@ final class DatabaseRecoveryInputs implements RunbookInputs<DatabaseRecoveryRequ
 
   static final Set<String> ACCEPTED = Set.of(TARGET, POINT_IN_TIME);
   private static final int MAX_POINT_LENGTH = 40;
+  private static final String NOT_A_POINT = "neither 'latest' nor an ISO-8601 instant";
 
   private final Targets targets;
   private final Consumer<Target> supported;
@@ -42,22 +43,9 @@ final class DatabaseRecoveryInputs implements RunbookInputs<DatabaseRecoveryRequ
   @Override
   public DatabaseRecoveryRequest parse(Map<String, ?> variables) {
     Inputs.onlyAccepted(variables, ACCEPTED);
-    String name = Inputs.text(variables.get(TARGET), TARGET);
-    if (name == null) {
-      throw new InvalidInputException("target is required; configured targets: " + targets.names());
-    }
-    Target target = targets.find(name).orElseThrow(() -> new InvalidInputException("unknown target '" + Inputs.abbreviate(name)
-        + "'; configured targets: " + targets.names()));
-    String pointText = Inputs.text(variables.get(POINT_IN_TIME), POINT_IN_TIME);
-    if (pointText != null && pointText.length() > MAX_POINT_LENGTH) {
-      throw new InvalidInputException("pointInTime '" + Inputs.abbreviate(pointText) + "' is neither 'latest' nor an ISO-8601 instant");
-    }
-    RecoveryPoint point;
-    try {
-      point = RecoveryPoint.parse(pointText);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(e.getMessage());
-    }
+    String name = Inputs.oneOf(variables.get(TARGET), TARGET, "configured targets", targets.names());
+    Target target = targets.get(name);
+    RecoveryPoint point = Inputs.parsed(variables.get(POINT_IN_TIME), POINT_IN_TIME, MAX_POINT_LENGTH, NOT_A_POINT, RecoveryPoint::parse);
     try {
       supported.accept(target);
     } catch (IllegalArgumentException e) {

@@ -1,10 +1,8 @@
 package io.rebound.recovery;
 
-import io.rebound.backup.BackupManifest;
-import io.rebound.backup.LogManifest;
 import io.rebound.backup.Piece;
 import io.rebound.backup.RecoveryPlan;
-import io.rebound.runbook.ApprovablePlan;
+import io.rebound.backup.runbooks.RestoreFromBackups;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.Locale;
  */
 record RecoveryPlanView(String target, String dialect, String pointInTime, Triage triage, StrategyDecision decision, String restorePoint,
     Instant recoverToTime, String recoverToPosition, long timeline, String databaseIdentity, List<String> backups, List<String> logBatches,
-    List<Piece> pieces, long totalBytes, List<String> commands, String dataLoss, List<String> notes) implements ApprovablePlan {
+    List<Piece> pieces, long totalBytes, List<String> commands, String dataLoss, List<String> notes) implements RestoreFromBackups {
 
   RecoveryPlanView {
     backups = List.copyOf(backups);
@@ -37,30 +35,15 @@ record RecoveryPlanView(String target, String dialect, String pointInTime, Triag
       List<String> commands, String dataLoss, List<String> notes) {
     return new RecoveryPlanView(request.target(), dialect, request.pointInTime(), triage, decision, plan.point().toString(),
         plan.recoverToTime(), plan.recoverToPosition(), plan.timeline(), plan.databaseIdentity(),
-        plan.backups().stream().map(RecoveryPlanView::describe).toList(), plan.logs().stream().map(RecoveryPlanView::describe).toList(),
+        RestoreFromBackups.backups(plan), RestoreFromBackups.logBatches(plan),
         plan.pieces(), plan.totalBytes(), commands, dataLoss, notes);
-  }
-
-  private static String describe(BackupManifest backup) {
-    return backup.type() + " " + backup.id() + " (" + backup.startTime() + " to " + backup.endTime() + ", positions "
-        + backup.startPosition() + " to " + backup.endPosition() + ")";
-  }
-
-  private static String describe(LogManifest batch) {
-    return batch.id() + " (" + batch.startTime() + " to " + batch.endTime() + ", positions " + batch.startPosition() + " to "
-        + batch.endPosition() + ")";
   }
 
   /** The lines of the restore part alone: what the steps after the approval check the catalog still gives. */
   List<String> restoreLines() {
     List<String> lines = new ArrayList<>();
     lines.add("restore to " + restorePoint);
-    lines.add("recover to time " + recoverToTime);
-    lines.add("recover to position " + (recoverToPosition == null ? "-" : recoverToPosition));
-    lines.add("timeline " + timeline + " of database " + databaseIdentity);
-    backups.forEach(backup -> lines.add("backup " + backup));
-    logBatches.forEach(batch -> lines.add("logs " + batch));
-    pieces.forEach(piece -> lines.add("piece " + piece.key() + " " + piece.size() + " sha256 " + piece.sha256()));
+    addRestoreLines(lines);
     return lines;
   }
 
@@ -107,13 +90,7 @@ record RecoveryPlanView(String target, String dialect, String pointInTime, Triag
     text.append("\nRESTORE TO ").append(restorePoint).append(" (recovery stops at ").append(recoverToTime)
         .append(recoverToPosition == null ? "" : ", position " + recoverToPosition).append(", timeline ").append(timeline)
         .append(" of database ").append(databaseIdentity).append(")\n");
-    text.append("\nBACKUPS\n");
-    backups.forEach(backup -> text.append("  ").append(backup).append('\n'));
-    text.append("\nLOG BATCHES (").append(logBatches.size()).append(")\n");
-    logBatches.forEach(batch -> text.append("  ").append(batch).append('\n'));
-    text.append("\nPIECES TO DOWNLOAD (").append(pieces.size()).append(", ").append(totalBytes).append(" bytes)\n");
-    pieces.forEach(piece -> text.append("  ").append(piece.key()).append("  ").append(piece.size()).append(" bytes  sha256 ")
-        .append(piece.sha256()).append('\n'));
+    appendRestore(text);
     text.append("\nCOMMANDS ON ").append(target).append('\n');
     commands.forEach(command -> text.append("  ").append(command).append('\n'));
     text.append("\nPLAN HASH ").append(hash()).append('\n');

@@ -1,38 +1,32 @@
 package io.rebound.recovery;
 
 import static io.rebound.recovery.DatabaseRecoveryProcess.Variables.*;
+import static io.rebound.recovery.DatabaseRecoveryRunbook.*;
+import static io.rebound.runbook.AuditedStep.fail;
 
-import io.rebound.audit.AuditTrail;
-import io.rebound.runbook.ApprovedPass;
-import io.rebound.runbook.AuditedStep;
-import io.rebound.runbook.Plans;
-import io.rebound.runbook.RunVariables;
-import io.rebound.runbook.RunbookRequests;
+import io.rebound.recovery.DatabaseRecoveryProcess.Errors;
+import io.rebound.runbook.RunbookStep;
+import io.rebound.runbook.RunbookSteps;
 import io.rebound.runbook.StepLog;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.springframework.stereotype.Component;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * The steps of the database-recovery process: thin delegates over {@link DatabaseRecoveryService}. Triage, its verify
- * and the plan change nothing a database holds; every step after the approval is guarded by it ({@link ApprovedPass}):
- * it runs once, in order, only for the plan whose hash the audit trail records as approved.
+ * The steps of the database-recovery process, one bean each under the name the model calls: thin delegates over
+ * {@link DatabaseRecoveryService}. Triage, its verify and the plan change nothing a database holds; every step after
+ * the approval is guarded by it: it runs once, in order, only for the plan whose hash the audit trail records as
+ * approved.
  */
-final class RecoverySteps {
+@Configuration(proxyBeanMethods = false)
+class RecoverySteps {
 
-  private RecoverySteps() {}
+  private final RunbookSteps<DatabaseRecoveryRequest> steps;
+  private final DatabaseRecoveryService service;
 
-  /** What every step needs, injected once. */
-  @Component
-  record Services(AuditTrail audit, DatabaseRecoveryService service, Plans plans, RunbookRequests requests,
-      DatabaseRecoveryRunbook runbook, ApprovedPass pass) {
-
-    DatabaseRecoveryRequest request(DelegateExecution execution) {
-      return requests.read(execution, runbook);
-    }
-
-    RecoveryPlanView approved(DelegateExecution execution) {
-      return plans.approved(execution, RecoveryPlanView.class);
-    }
+  RecoverySteps(RunbookSteps.Services services, DatabaseRecoveryRunbook runbook, DatabaseRecoveryService service) {
+    this.service = service;
+    this.steps = services.of(runbook);
   }
 
   /** What the model's gateway and the people following the run read of a decision. Shown, never trusted by a step. */
@@ -47,192 +41,87 @@ final class RecoverySteps {
     execution.setVariable(TRIAGE_SUMMARY, assessment.summary());
   }
 
-  /** A step of the approved pass. */
-  abstract static class GuardedStep extends AuditedStep {
-    final Services services;
-
-    GuardedStep(Services services) {
-      super(services.audit(), services.pass().of(services.runbook()));
-      this.services = services;
-    }
-  }
-
-  @Component("triageDatabaseDelegate")
-  static class TriageDatabaseDelegate extends AuditedStep {
-    private final Services services;
-
-    TriageDatabaseDelegate(Services services) {
-      super(services.audit());
-      this.services = services;
-    }
-
-    @Override
-    protected String step() {
-      return "triage";
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
+  @Bean
+  RunbookStep triageDatabaseDelegate() {
+    return steps.step("triage", (execution, log) -> {
       DatabaseRecoveryService.Assessment assessment;
       try {
-        assessment = services.service().assess(services.request(execution), log);
+        assessment = service.assess(steps.request(execution), log);
       } catch (NotRecoverableException e) {
-        throw fail(execution, DatabaseRecoveryProcess.Errors.NOT_RECOVERABLE, e.getMessage());
+        throw fail(execution, Errors.NOT_RECOVERABLE, e.getMessage());
       }
       record(execution, assessment);
       return assessment.summary();
-    }
+    });
   }
 
-  @Component("verifyInstanceRecoveryDelegate")
-  static class VerifyInstanceRecoveryDelegate extends AuditedStep {
-    private final Services services;
-
-    VerifyInstanceRecoveryDelegate(Services services) {
-      super(services.audit());
-      this.services = services;
-    }
-
-    @Override
-    protected String step() {
-      return "verify-instance";
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      String summary = services.service().verifyInstance(services.request(execution), log);
-      execution.setVariable(VERIFY_SUMMARY, summary);
-      return summary;
-    }
+  @Bean
+  RunbookStep verifyInstanceRecoveryDelegate() {
+    return steps.step("verify-instance", (execution, log) -> summary(execution, service.verifyInstance(steps.request(execution), log)));
   }
 
-  @Component("planDatabaseRecoveryDelegate")
-  static class PlanDatabaseRecoveryDelegate extends AuditedStep {
-    private final Services services;
-
-    PlanDatabaseRecoveryDelegate(Services services) {
-      super(services.audit());
-      this.services = services;
-    }
-
-    @Override
-    protected String step() {
-      return "plan";
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
+  @Bean
+  RunbookStep planDatabaseRecoveryDelegate() {
+    return steps.step("plan", (execution, log) -> {
       RecoveryPlanView plan;
       try {
-        plan = services.service().plan(services.request(execution), log);
+        plan = service.plan(steps.request(execution), log);
       } catch (NotRecoverableException e) {
-        throw fail(execution, DatabaseRecoveryProcess.Errors.NOT_RECOVERABLE, e.getMessage());
+        throw fail(execution, Errors.NOT_RECOVERABLE, e.getMessage());
       }
-      services.plans().present(execution, plan, step());
+      steps.plans().present(execution, plan, "plan");
       return "plan computed: " + plan.decision().strategy() + ", " + plan.triage().files().size() + " file(s) affected, "
           + plan.backups().size() + " backups, " + plan.logBatches().size() + " log batches, data loss " + plan.dataLoss();
-    }
+    });
   }
 
-  @Component("recheckDatabaseRecoveryDelegate")
-  static class RecheckDatabaseRecoveryDelegate extends GuardedStep {
-
-    RecheckDatabaseRecoveryDelegate(Services services) {
-      super(services);
-    }
-
-    @Override
-    protected String step() {
-      return DatabaseRecoveryRunbook.RECHECK;
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      RecoveryPlanView approved = services.approved(execution);
+  @Bean
+  RunbookStep recheckDatabaseRecoveryDelegate() {
+    return steps.guarded(RECHECK, (execution, log) -> {
+      RecoveryPlanView approved = approved(execution);
       RecoveryPlanView current;
       try {
-        current = services.service().recheck(services.request(execution), approved, log);
+        current = service.recheck(steps.request(execution), approved, log);
       } catch (NotRecoverableException e) {
-        throw fail(execution, DatabaseRecoveryProcess.Errors.PICTURE_CHANGED, e.getMessage());
+        throw fail(execution, Errors.PICTURE_CHANGED, e.getMessage());
       }
       if (!current.hash().equals(approved.hash())) {
-        throw fail(execution, DatabaseRecoveryProcess.Errors.PICTURE_CHANGED, "the triage after the approval finds another picture"
-            + " than the approved one (" + approved.hash() + " approved, " + current.hash() + " now); nothing was recovered:\n"
-            + approved.changesTo(current));
+        throw fail(execution, Errors.PICTURE_CHANGED, "the triage after the approval finds another picture than the approved one ("
+            + approved.hash() + " approved, " + current.hash() + " now); nothing was recovered:\n" + approved.changesTo(current));
       }
       return "the triage finds the approved picture again (" + approved.hash() + ")";
-    }
+    });
   }
 
-  @Component("startMediaRecoveryDelegate")
-  static class StartMediaRecoveryDelegate extends GuardedStep {
-
-    StartMediaRecoveryDelegate(Services services) {
-      super(services);
-    }
-
-    @Override
-    protected String step() {
-      return DatabaseRecoveryRunbook.RECOVER;
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      return progress(execution, services, log);
-    }
-
-    static String progress(DelegateExecution execution, Services services, StepLog log) {
-      DatabaseRecoveryService.Progress progress = services.service().recover(services.request(execution), services.approved(execution),
-          execution.getProcessInstanceId(), log);
-      execution.setVariable(RECOVERY_DONE, progress.done());
-      if (progress.host() != null) {
-        execution.setVariable(RunVariables.JOB_HOST, progress.host());
-      }
-      return progress.done() ? "recovery finished" + (progress.detail() == null ? "" : " (" + progress.detail() + ")") : null;
-    }
+  @Bean
+  RunbookStep startMediaRecoveryDelegate() {
+    return steps.guarded(RECOVER, this::recover);
   }
 
-  @Component("checkMediaRecoveryDelegate")
-  static class CheckMediaRecoveryDelegate extends GuardedStep {
-
-    CheckMediaRecoveryDelegate(Services services) {
-      super(services);
-    }
-
-    @Override
-    protected String step() {
-      return DatabaseRecoveryRunbook.RECOVER;
-    }
-
-    @Override
-    protected boolean recordsStart() {
-      return false;
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      return StartMediaRecoveryDelegate.progress(execution, services, log);
-    }
+  /** Starts the recovery's job, or polls it; the model waits on {@code recoveryDone}. */
+  private String recover(DelegateExecution execution, StepLog log) {
+    DatabaseRecoveryService.Progress progress = service.recover(steps.request(execution), approved(execution),
+        execution.getProcessInstanceId(), log);
+    return RunbookSteps.job(execution, RECOVERY_DONE, progress.done(), progress.host(), RunbookSteps.finished("recovery", progress.detail()));
   }
 
-  @Component("verifyDatabaseRecoveryDelegate")
-  static class VerifyDatabaseRecoveryDelegate extends GuardedStep {
+  @Bean
+  RunbookStep checkMediaRecoveryDelegate() {
+    return steps.guarded(RECOVER, this::recover).poll();
+  }
 
-    VerifyDatabaseRecoveryDelegate(Services services) {
-      super(services);
-    }
+  @Bean
+  RunbookStep verifyDatabaseRecoveryDelegate() {
+    return steps.guarded(VERIFY, (execution, log) -> summary(execution, service.verify(steps.request(execution), approved(execution),
+        execution.getProcessInstanceId(), log)));
+  }
 
-    @Override
-    protected String step() {
-      return DatabaseRecoveryRunbook.VERIFY;
-    }
+  private RecoveryPlanView approved(DelegateExecution execution) {
+    return steps.approved(execution, RecoveryPlanView.class);
+  }
 
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      String summary = services.service().verify(services.request(execution), services.approved(execution),
-          execution.getProcessInstanceId(), log);
-      execution.setVariable(VERIFY_SUMMARY, summary);
-      return summary;
-    }
+  private static String summary(DelegateExecution execution, String summary) {
+    execution.setVariable(VERIFY_SUMMARY, summary);
+    return summary;
   }
 }

@@ -139,9 +139,9 @@ public abstract class AuditedStep implements JavaDelegate {
 
   /**
    * Ends the step with an outcome the model handles: the reason is kept for the people following the run
-   * and the error code is thrown for the model's boundary event.
+   * and the error code is thrown for the model's boundary event. Every step that ends so goes through here.
    */
-  protected static BpmnError fail(DelegateExecution execution, String errorCode, String reason) {
+  public static BpmnError fail(DelegateExecution execution, String errorCode, String reason) {
     execution.setVariable(RunVariables.FAILURE_REASON, reason);
     return new BpmnError(errorCode, reason);
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Reading start variables the same way in every runbook: text, lists, switches and whole numbers. */
@@ -60,6 +61,39 @@ public final class Inputs {
       throw tooMany(what, max);
     }
     return tokens;
+  }
+
+  /**
+   * A required name that must be one of {@code names} (the configured targets, say); a refusal names the ones there are.
+   *
+   * @param among what the names are, for the refusal: {@code configured targets}
+   */
+  public static String oneOf(Object value, String what, String among, List<String> names) {
+    String name = text(value, what);
+    if (name == null) {
+      throw new InvalidInputException(what + " is required; " + among + ": " + names);
+    }
+    if (!names.contains(name)) {
+      throw new InvalidInputException("unknown " + what + " '" + abbreviate(name) + "'; " + among + ": " + names);
+    }
+    return name;
+  }
+
+  /**
+   * Text read by {@code parser}, which refuses what it cannot read with an {@link IllegalArgumentException} saying why;
+   * text longer than {@code maxLength} is refused before it is read, as {@code <what> '<text>' is <expected>}. Absent or
+   * blank text reaches the parser as null.
+   */
+  public static <T> T parsed(Object value, String what, int maxLength, String expected, Function<String, T> parser) {
+    String text = text(value, what);
+    if (text != null && text.length() > maxLength) {
+      throw new InvalidInputException(what + " '" + abbreviate(text) + "' is " + expected);
+    }
+    try {
+      return parser.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(e.getMessage());
+    }
   }
 
   /** Absent, blank text or an empty list: the input was left out. */

@@ -13,7 +13,10 @@
  *   <li>The ledger: {@link io.rebound.runbook.RunLedger} reads requester, plans, approvals and finished
  *       steps from the audit trail; {@link io.rebound.runbook.ApprovedPass} guards each destructive step.</li>
  *   <li>Steps: {@link io.rebound.runbook.AuditedStep} records every step in the audit trail with what it
- *       ran ({@link io.rebound.runbook.StepLog}); {@link io.rebound.runbook.DetachedProcess} runs commands
+ *       ran ({@link io.rebound.runbook.StepLog}); a runbook builds its steps with {@link io.rebound.runbook.RunbookSteps}
+ *       from a name and a call of its service, guarded by its approval when they belong to the approved pass
+ *       ({@link io.rebound.runbook.RunbookStep}), and ends one with an outcome its model handles through
+ *       {@link io.rebound.runbook.AuditedStep#fail}; {@link io.rebound.runbook.DetachedProcess} runs commands
  *       that outlive the application, judged alive or gone the same way from every host by
  *       {@link io.rebound.runbook.JobLiveness} ({@link io.rebound.runbook.DetachedJobs} hands them out with this
  *       node's {@link io.rebound.runbook.JobHost}); {@link io.rebound.runbook.ShutdownSignal} lets long loops

@@ -10,13 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rebound.storage.S3Server;
 import io.rebound.testsupport.ArchivingPostgres;
+import io.rebound.testsupport.BackupBench;
 import io.rebound.testsupport.Http;
-import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -52,57 +50,20 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class DatabaseRecoveryEndToEndIT {
 
-  static final PostgresServers servers = new PostgresServers();
-  static final S3Server s3 = s3();
-  static final ArchivingPostgres cluster = cluster();
+  static final BackupBench bench = BackupBench.withArchivingCluster("recovery");
+  static final ArchivingPostgres cluster = bench.cluster();
   static final String PW = TestUsers.PASSWORD;
   static final String TARGET = "pg";
 
-  static S3Server s3() {
-    try {
-      return S3Server.start();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static ArchivingPostgres cluster() {
-    try {
-      return ArchivingPostgres.available() ? ArchivingPostgres.start() : null;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    servers.properties().forEach((key, value) -> registry.add(key, () -> value));
-    registry.add("rebound.storage.s3.endpoint", () -> s3.endpoint().toString());
-    registry.add("rebound.storage.s3.region", () -> "us-east-1");
-    registry.add("rebound.storage.s3.bucket", () -> S3Server.BUCKET);
-    registry.add("rebound.storage.s3.prefix", () -> "recovery");
-    registry.add("rebound.storage.s3.path-style-access", () -> "true");
-    registry.add("rebound.storage.s3.access-key-id", () -> S3Server.ACCESS_KEY);
-    registry.add("rebound.storage.s3.secret-access-key", () -> S3Server.SECRET_KEY);
-    String prefix = "rebound.targets." + TARGET + ".";
-    registry.add(prefix + "dialect", () -> "postgresql");
-    registry.add(prefix + "url", cluster::url);
-    registry.add(prefix + "username", () -> "postgres");
-    registry.add(prefix + "bin-directory", ArchivingPostgres.BIN::toString);
-    registry.add(prefix + "backup.archive-directory", () -> cluster.archiveDirectory().toString());
-    registry.add(prefix + "backup.data-directory", () -> cluster.dataDirectory().toString());
-    registry.add(prefix + "backup.work-directory", () -> cluster.workDirectory().toString());
-    registry.add(prefix + "backup.os-user", cluster::osUser);
-    registry.add(prefix + "backup.local-archive-retention", () -> "PT0S");
-    registry.add(prefix + "backup.archive-shipping-interval", () -> "PT6H");
+    bench.register(registry);
+    bench.registerCluster(registry, TARGET);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    s3.close();
+    bench.close();
   }
 
   @Autowired IdentityService identity;
@@ -132,7 +93,7 @@ class DatabaseRecoveryEndToEndIT {
   @Test
   void shouldEndWithInstanceRecoveryOnlyWhenAClusterKilledWithKill9RecoversByItself() throws Exception {
     Http http = new Http(port);
-    sql("CREATE TABLE crash_orders (id int PRIMARY KEY)", "INSERT INTO crash_orders VALUES (1), (2)");
+    bench.sql("CREATE TABLE crash_orders (id int PRIMARY KEY)", "INSERT INTO crash_orders VALUES (1), (2)");
     try (Connection open = cluster.connect(); Statement uncommitted = open.createStatement()) {
       open.setAutoCommit(false);
       uncommitted.execute("INSERT INTO crash_orders VALUES (3)");
@@ -155,18 +116,18 @@ class DatabaseRecoveryEndToEndIT {
     JsonNode run = http.get("/api/runs/" + id, TestUsers.OPERATOR, PW).json().get("run");
     assertThat(run.get("runbook").asText()).isEqualTo("database-recovery");
     assertThat(run.get("state").asText()).isEqualTo("COMPLETED");
-    assertThat(ids("crash_orders")).as("committed rows rolled forward, the uncommitted one rolled back").containsExactly(1, 2);
+    assertThat(bench.ids("crash_orders")).as("committed rows rolled forward, the uncommitted one rolled back").containsExactly(1, 2);
   }
 
   @Test
   void shouldRestoreAClusterThatLostARelationFileToLatestWithNoCommittedRowLost() throws Exception {
     Http http = new Http(port);
-    sql("CREATE EXTENSION IF NOT EXISTS amcheck", "CREATE TABLE orders (id int PRIMARY KEY, note text)",
+    bench.sql("CREATE EXTENSION IF NOT EXISTS amcheck", "CREATE TABLE orders (id int PRIMARY KEY, note text)",
         "INSERT INTO orders VALUES (1, 'before the FULL'), (2, 'before the FULL')");
-    backup(http, "FULL");
-    sql("INSERT INTO orders VALUES (3, 'after the FULL')", "INSERT INTO orders VALUES (4, 'after the FULL')", "CHECKPOINT");
+    BackupBench.backup(http, TARGET, "FULL");
+    bench.sql("INSERT INTO orders VALUES (3, 'after the FULL')", "INSERT INTO orders VALUES (4, 'after the FULL')", "CHECKPOINT");
     cluster.switchAndArchive();
-    backup(http, "LOGS");
+    BackupBench.backup(http, TARGET, "LOGS");
     Path lost = cluster.dataDirectory().resolve(query("SELECT pg_relation_filepath('orders')"));
     Files.delete(lost);
 
@@ -201,13 +162,7 @@ class DatabaseRecoveryEndToEndIT {
         "STEP_FINISHED recheck", "STEP_FINISHED recover", "STEP_FINISHED verify");
     assertThat(event(http, id, "STEP_FINISHED", "verify").get("outcome").asText()).contains("data loss none", "pg is open, no file"
         + " affected");
-    assertThat(ids("orders")).containsExactly(1, 2, 3, 4);
-  }
-
-  private void backup(Http http, String type) {
-    Http.Answer started = http.post("/api/backups", TestUsers.OPERATOR, PW, Map.of("target", TARGET, "type", type));
-    assertThat(started.status()).as(started.body()).isEqualTo(201);
-    awaitState(http, started.json().get("id").asText(), "COMPLETED");
+    assertThat(bench.ids("orders")).containsExactly(1, 2, 3, 4);
   }
 
   /** The whole instance dies at once, as on a power loss: the postmaster and every server process, with SIGKILL. */
@@ -220,30 +175,11 @@ class DatabaseRecoveryEndToEndIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> all.stream().noneMatch(ProcessHandle::isAlive));
   }
 
-  private static void sql(String... statements) throws SQLException {
-    try (Connection connection = cluster.connect(); Statement statement = connection.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
-      }
-    }
-  }
-
   private static String query(String sql) throws SQLException {
     try (Connection connection = cluster.connect(); Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getString(1);
     }
-  }
-
-  private static List<Integer> ids(String table) throws SQLException {
-    List<Integer> ids = new ArrayList<>();
-    try (Connection connection = cluster.connect(); Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT id FROM " + table + " ORDER BY id")) {
-      while (rows.next()) {
-        ids.add(rows.getInt(1));
-      }
-    }
-    return ids;
   }
 }

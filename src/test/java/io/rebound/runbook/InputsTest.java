@@ -112,4 +112,27 @@ class InputsTest {
     assertThat(Inputs.abbreviate("x".repeat(40))).isEqualTo("x".repeat(40));
     assertThat(Inputs.abbreviate("x".repeat(41))).isEqualTo("x".repeat(40) + "…");
   }
+
+  @Test
+  void shouldTakeOnlyANameAmongTheKnownOnesAndNameThemWhenRefusing() {
+    List<String> targets = List.of("prod", "dr");
+    assertThat(Inputs.oneOf(" dr ", "destination", "configured targets", targets)).isEqualTo("dr");
+    assertThatThrownBy(() -> Inputs.oneOf(" ", "target", "configured targets", targets)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("target is required; configured targets: [prod, dr]");
+    assertThatThrownBy(() -> Inputs.oneOf("x".repeat(41), "target", "configured targets", targets))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("unknown target '" + "x".repeat(40) + "…'; configured targets: [prod, dr]");
+  }
+
+  @Test
+  void shouldParseTextUpToItsLengthAndGiveTheParsersReasonAsTheRefusal() {
+    Integer size = Inputs.parsed(" 12 ", "size", 2, "not a size", Integer::valueOf);
+    Integer absent = Inputs.parsed(" ", "size", 2, "not a size", text -> text == null ? -1 : 0);
+    assertThat(List.of(size, absent)).containsExactly(12, -1);
+    assertThatThrownBy(() -> Inputs.parsed("123", "size", 2, "not a size", Integer::valueOf)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("size '123' is not a size");
+    assertThatThrownBy(() -> Inputs.parsed("1x", "size", 2, "not a size", text -> {
+      throw new IllegalArgumentException("size '" + text + "' is not a whole number");
+    })).isInstanceOf(InvalidInputException.class).hasMessage("size '1x' is not a whole number");
+  }
 }

@@ -59,13 +59,6 @@ final class BackupInputs implements RunbookInputs<BackupRunRequest> {
 
   /** A configured target's name, or a refusal naming the ones there are. */
   static String knownTarget(Targets targets, Object value, String what) {
-    String name = Inputs.text(value, what);
-    if (name == null) {
-      throw new InvalidInputException(what + " is required; configured targets: " + targets.names());
-    }
-    if (targets.find(name).isEmpty()) {
-      throw new InvalidInputException("unknown " + what + " '" + Inputs.abbreviate(name) + "'; configured targets: " + targets.names());
-    }
-    return name;
+    return Inputs.oneOf(value, what, "configured targets", targets.names());
   }
 }

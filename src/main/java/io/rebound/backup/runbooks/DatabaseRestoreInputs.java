@@ -20,6 +20,7 @@ import java.util.Set;
 final class DatabaseRestoreInputs implements RunbookInputs<DatabaseRestoreRequest> {
 
   private static final int MAX_POINT_LENGTH = 40;
+  private static final String NOT_A_POINT = "neither 'latest' nor an ISO-8601 instant";
 
   private final Targets targets;
   private final BucketAccess bucket;
@@ -38,16 +39,7 @@ final class DatabaseRestoreInputs implements RunbookInputs<DatabaseRestoreReques
   public DatabaseRestoreRequest parse(Map<String, ?> variables) {
     Inputs.onlyAccepted(variables, Set.of(TARGET, POINT_IN_TIME, DESTINATION));
     String target = BackupInputs.knownTarget(targets, variables.get(TARGET), TARGET);
-    String pointText = Inputs.text(variables.get(POINT_IN_TIME), POINT_IN_TIME);
-    if (pointText != null && pointText.length() > MAX_POINT_LENGTH) {
-      throw new InvalidInputException("pointInTime '" + Inputs.abbreviate(pointText) + "' is neither 'latest' nor an ISO-8601 instant");
-    }
-    RecoveryPoint point;
-    try {
-      point = RecoveryPoint.parse(pointText);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(e.getMessage());
-    }
+    RecoveryPoint point = Inputs.parsed(variables.get(POINT_IN_TIME), POINT_IN_TIME, MAX_POINT_LENGTH, NOT_A_POINT, RecoveryPoint::parse);
     String destination = Inputs.isBlank(variables.get(DESTINATION)) ? target
         : BackupInputs.knownTarget(targets, variables.get(DESTINATION), DESTINATION);
     Target source = targets.get(target);

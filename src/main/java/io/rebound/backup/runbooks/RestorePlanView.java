@@ -1,10 +1,7 @@
 package io.rebound.backup.runbooks;
 
-import io.rebound.backup.BackupManifest;
-import io.rebound.backup.LogManifest;
 import io.rebound.backup.Piece;
 import io.rebound.backup.RecoveryPlan;
-import io.rebound.runbook.ApprovablePlan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +19,7 @@ import java.util.List;
  */
 record RestorePlanView(String target, String destination, String dialect, String point, Instant recoverToTime, String recoverToPosition,
     long timeline, String databaseIdentity, List<String> backups, List<String> logBatches, List<Piece> pieces, long totalBytes,
-    List<String> commands, String dataLoss) implements ApprovablePlan {
+    List<String> commands, String dataLoss) implements RestoreFromBackups {
 
   RestorePlanView {
     backups = List.copyOf(backups);
@@ -36,21 +33,9 @@ record RestorePlanView(String target, String destination, String dialect, String
   }
 
   static RestorePlanView of(RecoveryPlan plan, String destination, List<String> commands) {
-    List<String> backups = plan.backups().stream().map(RestorePlanView::describe).toList();
-    List<String> logs = plan.logs().stream().map(RestorePlanView::describe).toList();
     return new RestorePlanView(plan.target(), destination, plan.dialect().name(), plan.point().toString(), plan.recoverToTime(),
-        plan.recoverToPosition(), plan.timeline(), plan.databaseIdentity(), backups, logs, plan.pieces(), plan.totalBytes(), commands,
-        plan.dataLoss());
-  }
-
-  private static String describe(BackupManifest backup) {
-    return backup.type() + " " + backup.id() + " (" + backup.startTime() + " to " + backup.endTime() + ", positions "
-        + backup.startPosition() + " to " + backup.endPosition() + ")";
-  }
-
-  private static String describe(LogManifest batch) {
-    return batch.id() + " (" + batch.startTime() + " to " + batch.endTime() + ", positions " + batch.startPosition() + " to "
-        + batch.endPosition() + ")";
+        plan.recoverToPosition(), plan.timeline(), plan.databaseIdentity(), RestoreFromBackups.backups(plan),
+        RestoreFromBackups.logBatches(plan), plan.pieces(), plan.totalBytes(), commands, plan.dataLoss());
   }
 
   @Override
@@ -59,12 +44,7 @@ record RestorePlanView(String target, String destination, String dialect, String
     lines.add("target " + target);
     lines.add("destination " + destination);
     lines.add("point " + point);
-    lines.add("recover to time " + recoverToTime);
-    lines.add("recover to position " + (recoverToPosition == null ? "-" : recoverToPosition));
-    lines.add("timeline " + timeline + " of database " + databaseIdentity);
-    backups.forEach(backup -> lines.add("backup " + backup));
-    logBatches.forEach(batch -> lines.add("logs " + batch));
-    pieces.forEach(piece -> lines.add("piece " + piece.key() + " " + piece.size() + " sha256 " + piece.sha256()));
+    addRestoreLines(lines);
     commands.forEach(command -> lines.add("command " + command));
     lines.add("data loss " + dataLoss);
     return lines;
@@ -81,13 +61,7 @@ record RestorePlanView(String target, String destination, String dialect, String
     }
     text.append(", timeline ").append(timeline).append(" of database ").append(databaseIdentity).append('\n');
     text.append("\nDATA LOSS\n").append(dataLoss).append('\n');
-    text.append("\nBACKUPS\n");
-    backups.forEach(backup -> text.append("  ").append(backup).append('\n'));
-    text.append("\nLOG BATCHES (").append(logBatches.size()).append(")\n");
-    logBatches.forEach(batch -> text.append("  ").append(batch).append('\n'));
-    text.append("\nPIECES TO DOWNLOAD (").append(pieces.size()).append(", ").append(totalBytes).append(" bytes)\n");
-    pieces.forEach(piece -> text.append("  ").append(piece.key()).append("  ").append(piece.size()).append(" bytes  sha256 ")
-        .append(piece.sha256()).append('\n'));
+    appendRestore(text);
     if (!commands.isEmpty()) {
       text.append("\nCOMMANDS ON ").append(destination).append('\n');
       commands.forEach(command -> text.append("  ").append(command).append('\n'));

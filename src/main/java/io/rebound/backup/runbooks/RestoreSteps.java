@@ -1,193 +1,95 @@
 package io.rebound.backup.runbooks;
 
 import static io.rebound.backup.runbooks.DatabaseRestoreProcess.Variables.*;
+import static io.rebound.backup.runbooks.DatabaseRestoreRunbook.*;
 
-import io.rebound.audit.AuditTrail;
 import io.rebound.backup.RecoveryPlan;
-import io.rebound.runbook.ApprovedPass;
-import io.rebound.runbook.AuditedStep;
-import io.rebound.runbook.Plans;
-import io.rebound.runbook.RunVariables;
-import io.rebound.runbook.RunbookRequests;
+import io.rebound.runbook.RunbookStep;
+import io.rebound.runbook.RunbookSteps;
 import io.rebound.runbook.StepLog;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.springframework.stereotype.Component;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * The steps of the database-restore process: thin delegates over {@link DatabaseRestoreService}. The plan is shown
- * for approval; every step after the approval is guarded by it ({@link ApprovedPass}): it runs once, in order, only
- * for the plan whose hash the audit trail records as approved.
+ * The steps of the database-restore process, one bean each under the name the model calls: thin delegates over
+ * {@link DatabaseRestoreService}. The plan is shown for approval; every step after the approval is guarded by it: it
+ * runs once, in order, only for the plan whose hash the audit trail records as approved.
  */
-final class RestoreSteps {
+@Configuration(proxyBeanMethods = false)
+class RestoreSteps {
 
-  private RestoreSteps() {}
+  private final RunbookSteps<DatabaseRestoreRequest> steps;
+  private final DatabaseRestoreService service;
 
-  /** What every step needs, injected once. */
-  @Component
-  record Services(AuditTrail audit, DatabaseRestoreService service, Plans plans, RunbookRequests requests, DatabaseRestoreRunbook runbook,
-      ApprovedPass pass) {
-
-    DatabaseRestoreRequest request(DelegateExecution execution) {
-      return requests.read(execution, runbook);
-    }
-
-    RestorePlanView approved(DelegateExecution execution) {
-      return plans.approved(execution, RestorePlanView.class);
-    }
-
-    /** The approved plan as the physical layer takes it, refused when the catalog no longer gives that very plan. */
-    RecoveryPlan approvedPlan(DelegateExecution execution) {
-      return service.approvedPlan(request(execution), approved(execution));
-    }
+  RestoreSteps(RunbookSteps.Services services, DatabaseRestoreRunbook runbook, DatabaseRestoreService service) {
+    this.steps = services.of(runbook);
+    this.service = service;
   }
 
-  /** A step of the approved pass. */
-  abstract static class GuardedStep extends AuditedStep {
-    final Services services;
-
-    GuardedStep(Services services) {
-      super(services.audit(), services.pass().of(services.runbook()));
-      this.services = services;
-    }
-  }
-
-  @Component("planDatabaseRestoreDelegate")
-  static class PlanDatabaseRestoreDelegate extends AuditedStep {
-    private final Services services;
-
-    PlanDatabaseRestoreDelegate(Services services) {
-      super(services.audit());
-      this.services = services;
-    }
-
-    @Override
-    protected String step() {
-      return "plan";
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      RestorePlanView plan = services.service().plan(services.request(execution));
-      services.plans().present(execution, plan, step());
+  @Bean
+  RunbookStep planDatabaseRestoreDelegate() {
+    return steps.step("plan", (execution, log) -> {
+      RestorePlanView plan = service.plan(steps.request(execution));
+      steps.plans().present(execution, plan, "plan");
       return "plan computed: " + plan.backups().size() + " backups, " + plan.logBatches().size() + " log batches, "
           + plan.pieces().size() + " pieces, " + plan.totalBytes() + " bytes";
-    }
+    });
   }
 
-  @Component("recheckDatabaseRestorePlanDelegate")
-  static class RecheckDatabaseRestorePlanDelegate extends GuardedStep {
-
-    RecheckDatabaseRestorePlanDelegate(Services services) {
-      super(services);
-    }
-
-    @Override
-    protected String step() {
-      return DatabaseRestoreRunbook.RECHECK;
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      RestorePlanView approved = services.approved(execution);
-      RestorePlanView current = services.service().recheck(services.request(execution), approved);
-      if (!services.plans().recheck(execution, approved, current, step())) {
-        return "plan unchanged since approval (" + approved.hash() + ")";
-      }
-      return "plan changed since approval; back to approval";
-    }
+  @Bean
+  RunbookStep recheckDatabaseRestorePlanDelegate() {
+    return steps.guarded(RECHECK, (execution, log) -> {
+      RestorePlanView approved = approved(execution);
+      RestorePlanView current = service.recheck(steps.request(execution), approved);
+      return steps.plans().recheck(execution, approved, current, RECHECK) ? "plan changed since approval; back to approval"
+          : "plan unchanged since approval (" + approved.hash() + ")";
+    });
   }
 
-  @Component("checkPiecesDelegate")
-  static class CheckPiecesDelegate extends GuardedStep {
-
-    CheckPiecesDelegate(Services services) {
-      super(services);
-    }
-
-    @Override
-    protected String step() {
-      return DatabaseRestoreRunbook.CHECK_PIECES;
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      RestorePlanView plan = services.approved(execution);
-      services.approvedPlan(execution);
-      services.service().checkPieces(plan, log);
+  @Bean
+  RunbookStep checkPiecesDelegate() {
+    return steps.guarded(CHECK_PIECES, (execution, log) -> {
+      RestorePlanView plan = approved(execution);
+      approvedPlan(execution);
+      service.checkPieces(plan, log);
       return plan.pieces().size() + " pieces in the bucket as their manifests record them";
-    }
+    });
   }
 
-  @Component("startDatabaseRestoreDelegate")
-  static class StartDatabaseRestoreDelegate extends GuardedStep {
-
-    StartDatabaseRestoreDelegate(Services services) {
-      super(services);
-    }
-
-    @Override
-    protected String step() {
-      return DatabaseRestoreRunbook.RESTORE;
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      RecoveryPlan plan = services.approvedPlan(execution);
-      return record(execution, services.service().restore(services.request(execution), plan, execution.getProcessInstanceId(), log));
-    }
-
-    static String record(DelegateExecution execution, DatabaseRestoreService.Progress progress) {
-      execution.setVariable(RESTORE_DONE, progress.done());
-      if (progress.host() != null) {
-        execution.setVariable(RunVariables.JOB_HOST, progress.host());
-      }
-      return progress.done() ? "restore finished" + (progress.detail() == null ? "" : " (" + progress.detail() + ")") : null;
-    }
+  @Bean
+  RunbookStep startDatabaseRestoreDelegate() {
+    return steps.guarded(RESTORE, this::restore);
   }
 
-  @Component("checkDatabaseRestoreDelegate")
-  static class CheckDatabaseRestoreDelegate extends GuardedStep {
-
-    CheckDatabaseRestoreDelegate(Services services) {
-      super(services);
-    }
-
-    @Override
-    protected String step() {
-      return DatabaseRestoreRunbook.RESTORE;
-    }
-
-    @Override
-    protected boolean recordsStart() {
-      return false;
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      RecoveryPlan plan = services.approvedPlan(execution);
-      return StartDatabaseRestoreDelegate.record(execution,
-          services.service().restore(services.request(execution), plan, execution.getProcessInstanceId(), log));
-    }
+  @Bean
+  RunbookStep checkDatabaseRestoreDelegate() {
+    return steps.guarded(RESTORE, this::restore).poll();
   }
 
-  @Component("verifyDatabaseRestoreDelegate")
-  static class VerifyDatabaseRestoreDelegate extends GuardedStep {
-
-    VerifyDatabaseRestoreDelegate(Services services) {
-      super(services);
-    }
-
-    @Override
-    protected String step() {
-      return DatabaseRestoreRunbook.VERIFY;
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      RecoveryPlan plan = services.approvedPlan(execution);
-      String summary = services.service().verify(services.request(execution), plan, execution.getProcessInstanceId(), log);
+  @Bean
+  RunbookStep verifyDatabaseRestoreDelegate() {
+    return steps.guarded(VERIFY, (execution, log) -> {
+      RecoveryPlan plan = approvedPlan(execution);
+      String summary = service.verify(steps.request(execution), plan, execution.getProcessInstanceId(), log);
       execution.setVariable(VERIFY_SUMMARY, summary);
       return summary;
-    }
+    });
+  }
+
+  /** Starts the restore's job, or polls it; the model waits on {@code restoreDone}. */
+  private String restore(DelegateExecution execution, StepLog log) {
+    RecoveryPlan plan = approvedPlan(execution);
+    DatabaseRestoreService.Progress progress = service.restore(steps.request(execution), plan, execution.getProcessInstanceId(), log);
+    return RunbookSteps.job(execution, RESTORE_DONE, progress.done(), progress.host(), RunbookSteps.finished("restore", progress.detail()));
+  }
+
+  private RestorePlanView approved(DelegateExecution execution) {
+    return steps.approved(execution, RestorePlanView.class);
+  }
+
+  /** The approved plan as the physical layer takes it, refused when the catalog no longer gives that very plan. */
+  private RecoveryPlan approvedPlan(DelegateExecution execution) {
+    return service.approvedPlan(steps.request(execution), approved(execution));
   }
 }

@@ -13,6 +13,7 @@ import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
 import io.rebound.storage.TransferSettings;
 import io.rebound.target.Dialect;
+import io.rebound.testsupport.BackupBench;
 import io.rebound.testsupport.Http;
 import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
@@ -61,9 +62,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class BackupApiIT {
 
-  static final PostgresServers servers = new PostgresServers();
-  static final S3Server s3 = start();
   static final String PREFIX = "api-it";
+  static final BackupBench bench = BackupBench.withBucket(PREFIX);
+  static final S3Server s3 = bench.s3();
   static final String PW = TestUsers.PASSWORD;
   static final String TARGET = PostgresServers.TARGET;
   static final String PRUNED = "ref";
@@ -74,14 +75,7 @@ class BackupApiIT {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    servers.properties().forEach((key, value) -> registry.add(key, () -> value));
-    registry.add("rebound.storage.s3.endpoint", () -> s3.endpoint().toString());
-    registry.add("rebound.storage.s3.region", () -> "us-east-1");
-    registry.add("rebound.storage.s3.bucket", () -> S3Server.BUCKET);
-    registry.add("rebound.storage.s3.prefix", () -> PREFIX);
-    registry.add("rebound.storage.s3.path-style-access", () -> "true");
-    registry.add("rebound.storage.s3.access-key-id", () -> S3Server.ACCESS_KEY);
-    registry.add("rebound.storage.s3.secret-access-key", () -> S3Server.SECRET_KEY);
+    bench.register(registry);
     registry.add("rebound.targets." + TARGET + ".backup.full-schedule", () -> "0 0 1 ? * SUN");
     registry.add("rebound.targets." + TARGET + ".backup.archive-shipping-interval", () -> "PT6H");
     registry.add("rebound.targets." + PRUNED + ".backup.recovery-window", () -> "P1D");
@@ -101,14 +95,6 @@ class BackupApiIT {
   Http http() {
     TestUsers.create(identity);
     return new Http(port);
-  }
-
-  static S3Server start() {
-    try {
-      return S3Server.start();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   static Instant minute(long minutes) {

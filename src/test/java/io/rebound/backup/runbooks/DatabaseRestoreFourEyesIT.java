@@ -16,8 +16,8 @@ import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
 import io.rebound.storage.TransferSettings;
 import io.rebound.target.Dialect;
+import io.rebound.testsupport.BackupBench;
 import io.rebound.testsupport.Http;
-import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.TestUsers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,9 +57,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class DatabaseRestoreFourEyesIT {
 
-  static final PostgresServers servers = new PostgresServers();
-  static final S3Server s3 = BackupApiIT.start();
   static final String PREFIX = "four-eyes";
+  static final BackupBench bench = BackupBench.withBucket(PREFIX);
+  static final S3Server s3 = bench.s3();
   static final String PW = TestUsers.PASSWORD;
   static final String TARGET = "ora";
   static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
@@ -68,14 +68,7 @@ class DatabaseRestoreFourEyesIT {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    servers.properties().forEach((key, value) -> registry.add(key, () -> value));
-    registry.add("rebound.storage.s3.endpoint", () -> s3.endpoint().toString());
-    registry.add("rebound.storage.s3.region", () -> "us-east-1");
-    registry.add("rebound.storage.s3.bucket", () -> S3Server.BUCKET);
-    registry.add("rebound.storage.s3.prefix", () -> PREFIX);
-    registry.add("rebound.storage.s3.path-style-access", () -> "true");
-    registry.add("rebound.storage.s3.access-key-id", () -> S3Server.ACCESS_KEY);
-    registry.add("rebound.storage.s3.secret-access-key", () -> S3Server.SECRET_KEY);
+    bench.register(registry);
     registry.add("rebound.targets." + TARGET + ".dialect", () -> "oracle");
     registry.add("rebound.targets." + TARGET + ".url", () -> "jdbc:oracle:thin:@//127.0.0.1:1/NOWHERE");
     registry.add("rebound.targets." + TARGET + ".username", () -> "system");

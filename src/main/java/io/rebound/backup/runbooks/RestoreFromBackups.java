@@ -1,0 +1,77 @@
+package io.rebound.backup.runbooks;
+
+import io.rebound.backup.BackupManifest;
+import io.rebound.backup.LogManifest;
+import io.rebound.backup.Piece;
+import io.rebound.backup.RecoveryPlan;
+import io.rebound.runbook.ApprovablePlan;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A plan that restores a database from the bucket's backups, with its restore part shown and hashed the same way by
+ * every runbook that restores (the database restore, the database recovery): the backups and log batches, every piece
+ * with its size and checksum, and where recovery stops. A plan implements it with record components of these names.
+ */
+public interface RestoreFromBackups extends ApprovablePlan {
+
+  Instant recoverToTime();
+
+  /** The position recovery stops at (an LSN, an SCN), or null when it replays every log it is given. */
+  String recoverToPosition();
+
+  long timeline();
+
+  String databaseIdentity();
+
+  /** {@code TYPE id (start to end, positions start to end)}, FULL first; see {@link #backups(RecoveryPlan)}. */
+  List<String> backups();
+
+  /** {@code id (start to end, positions start to end)}, in replay order; see {@link #logBatches(RecoveryPlan)}. */
+  List<String> logBatches();
+
+  List<Piece> pieces();
+
+  long totalBytes();
+
+  /** The backups a plan restores, as an approver reads them. */
+  static List<String> backups(RecoveryPlan plan) {
+    return plan.backups().stream().map(RestoreFromBackups::describe).toList();
+  }
+
+  /** The log batches a plan replays, as an approver reads them. */
+  static List<String> logBatches(RecoveryPlan plan) {
+    return plan.logs().stream().map(RestoreFromBackups::describe).toList();
+  }
+
+  private static String describe(BackupManifest backup) {
+    return backup.type() + " " + backup.id() + " (" + backup.startTime() + " to " + backup.endTime() + ", positions "
+        + backup.startPosition() + " to " + backup.endPosition() + ")";
+  }
+
+  private static String describe(LogManifest batch) {
+    return batch.id() + " (" + batch.startTime() + " to " + batch.endTime() + ", positions " + batch.startPosition() + " to "
+        + batch.endPosition() + ")";
+  }
+
+  /** Adds the hashed lines of the restore part, after the line that names the point: where recovery stops, what is restored. */
+  default void addRestoreLines(List<String> lines) {
+    lines.add("recover to time " + recoverToTime());
+    lines.add("recover to position " + (recoverToPosition() == null ? "-" : recoverToPosition()));
+    lines.add("timeline " + timeline() + " of database " + databaseIdentity());
+    backups().forEach(backup -> lines.add("backup " + backup));
+    logBatches().forEach(batch -> lines.add("logs " + batch));
+    pieces().forEach(piece -> lines.add("piece " + piece.key() + " " + piece.size() + " sha256 " + piece.sha256()));
+  }
+
+  /** Appends the restore part of the approver's text: the backups, the log batches and every piece to download. */
+  default void appendRestore(StringBuilder text) {
+    text.append("\nBACKUPS\n");
+    backups().forEach(backup -> text.append("  ").append(backup).append('\n'));
+    text.append("\nLOG BATCHES (").append(logBatches().size()).append(")\n");
+    logBatches().forEach(batch -> text.append("  ").append(batch).append('\n'));
+    text.append("\nPIECES TO DOWNLOAD (").append(pieces().size()).append(", ").append(totalBytes()).append(" bytes)\n");
+    pieces().forEach(piece -> text.append("  ").append(piece.key()).append("  ").append(piece.size()).append(" bytes  sha256 ")
+        .append(piece.sha256()).append('\n'));
+  }
+}

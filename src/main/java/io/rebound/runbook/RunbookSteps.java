@@ -1,0 +1,79 @@
+package io.rebound.runbook;
+
+import io.rebound.audit.AuditTrail;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the steps of one runbook are built from: the audit trail every step writes to, the run's request as validated at
+ * its start, the plan its approval covers and the guard of its approved pass. A runbook's steps are thin delegates over
+ * its service, each a {@link RunbookStep} made here from a name and a call; nothing of this is written again by a
+ * runbook.
+ *
+ * @param <R> the runbook's request
+ */
+public final class RunbookSteps<R> {
+
+  /** What every runbook's steps need, injected once; {@link #of} gives one runbook's. */
+  @Component
+  public record Services(AuditTrail audit, RunbookRequests requests, Plans plans, ApprovedPass pass) {
+
+    public <R> RunbookSteps<R> of(Runbook<R> runbook) {
+      return new RunbookSteps<>(this, runbook);
+    }
+  }
+
+  private final Services services;
+  private final Runbook<R> runbook;
+
+  RunbookSteps(Services services, Runbook<R> runbook) {
+    this.services = services;
+    this.runbook = runbook;
+  }
+
+  /** A step that destroys nothing (a triage, a plan, a backup): audited, not guarded. */
+  public RunbookStep step(String name, RunbookStep.Work work) {
+    return RunbookStep.of(services.audit(), new RunbookStep.Definition(name, null, true, work));
+  }
+
+  /**
+   * A step of the approved pass: before it does anything, the runbook's approval must authorise it now (one approval, one
+   * pass, each step once and in order). A runbook without an approval has no such step, and building one is refused.
+   */
+  public RunbookStep guarded(String name, RunbookStep.Work work) {
+    return RunbookStep.of(services.audit(), new RunbookStep.Definition(name, services.pass().of(runbook), true, work));
+  }
+
+  /** The run's request, as validated at its start. */
+  public R request(DelegateExecution execution) {
+    return services.requests().read(execution, runbook);
+  }
+
+  /** The run's plans: shown for approval, rechecked, and read back as the approved one. */
+  public Plans plans() {
+    return services.plans();
+  }
+
+  /** The plan the standing approval was given for; refused when none stands. */
+  public <P extends ApprovablePlan> P approved(DelegateExecution execution, Class<P> type) {
+    return services.plans().approved(execution, type);
+  }
+
+  /**
+   * Records where a detached job stands, for the model's poll loop and the people following the run: whether it is done
+   * (in {@code doneVariable}) and the node that runs it, when known. Returns {@code outcome} once the job is done, and
+   * null while it runs (a poll that ends nothing).
+   */
+  public static String job(DelegateExecution execution, String doneVariable, boolean done, String host, String outcome) {
+    execution.setVariable(doneVariable, done);
+    if (host != null) {
+      execution.setVariable(RunVariables.JOB_HOST, host);
+    }
+    return done ? outcome : null;
+  }
+
+  /** {@code <what> finished}, with the job's last word on it when it has one. */
+  public static String finished(String what, String detail) {
+    return what + " finished" + (detail == null ? "" : " (" + detail + ")");
+  }
+}
