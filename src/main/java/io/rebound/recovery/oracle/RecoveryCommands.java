@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
 /**
  * The RMAN command file a decision of {@code media-recovery-strategy.dmn} runs on an Oracle database, from the approved
  * triage alone (so that the file run is the file approved): one of {@link MediaRecoveryScripts}, with the downloaded
- * pieces catalogued before the first restore ({@code CATALOG START WITH}), since the backups' own directories were
- * released once they were in the bucket.
+ * pieces catalogued before the first restore ({@code CATALOG START WITH}, then {@code CROSSCHECK}), since the backups'
+ * own directories were released once they were in the bucket.
  *
  * <ul>
  *   <li>{@code RESTORE_DATAFILE}: the datafiles offline, restored, recovered, online; a database that did not open is
@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
  */
 final class RecoveryCommands {
 
+  static final List<String> CROSSCHECK = List.of("CROSSCHECK BACKUP;", "CROSSCHECK ARCHIVELOG ALL;");
   private static final Pattern DATAFILE = Pattern.compile("^datafile (\\d{1,5})\\b.*$");
 
   /**
@@ -152,7 +153,11 @@ final class RecoveryCommands {
         last.endTime(), container);
   }
 
-  /** The downloaded pieces catalogued just before the first restore, once the database is at least mounted. */
+  /**
+   * The downloaded pieces catalogued just before the first restore, once the database is at least mounted, then the
+   * pieces and logs the control file knows crosschecked, so that RMAN takes the downloaded copies rather than trying
+   * first a piece whose directory was released or a log pruned since.
+   */
   static Script catalogued(Script script, Path downloads) {
     String catalog = "CATALOG START WITH '" + MediaRecoveryScripts.fileName(downloads.toString(), "download directory") + "/' NOPROMPT;";
     List<String> lines = new ArrayList<>();
@@ -160,6 +165,7 @@ final class RecoveryCommands {
     for (String line : script.rman().split("\n")) {
       if (!added && (line.startsWith("RESTORE ") || line.equals("RUN {"))) {
         lines.add(catalog);
+        lines.addAll(CROSSCHECK);
         added = true;
       }
       lines.add(line);

@@ -209,7 +209,7 @@ class OracleMediaRecoveryTest {
     assertThat(scriptsRun()).hasSize(1);
     assertThat(fake.resolve("refused-1")).doesNotExist();
     assertThat(scriptsRun().get(0)).contains("ALTER DATABASE DATAFILE 7 OFFLINE;\nALTER DATABASE OPEN;\nCATALOG START WITH '" + job
-        + "/download/' NOPROMPT;\nRESTORE DATAFILE 7;\n");
+        + "/download/' NOPROMPT;\nCROSSCHECK BACKUP;\nCROSSCHECK ARCHIVELOG ALL;\nRESTORE DATAFILE 7;\n");
     assertThat(actions).contains("download 2 pieces (3100 bytes) into " + work + "/<job key>/download/<backup or log batch id>/, each"
         + " checked against its SHA-256 in the manifest", fake.resolve("rman") + " target / cmdfile=" + work
         + "/<job key>/rman/rman.cmd log=" + work + "/<job key>/rman/rman.log",

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
 class RecoveryCommandsTest {
 
   static final Path DOWNLOADS = Path.of("/srv/rebound/backup-work/r77-recovery/download");
-  static final String CATALOG = "CATALOG START WITH '/srv/rebound/backup-work/r77-recovery/download/' NOPROMPT;";
+  static final String CATALOG = "CATALOG START WITH '/srv/rebound/backup-work/r77-recovery/download/' NOPROMPT;\nCROSSCHECK BACKUP;\n"
+      + "CROSSCHECK ARCHIVELOG ALL;";
   static final RecoveryCommands.Places PLACES = new RecoveryCommands.Places("orcl", DOWNLOADS, Optional.of(Path.of("/u03/oradata/ORCL")),
       Optional.of(ZoneId.of("Europe/Lisbon")));
   static final Instant T0 = Instant.parse("2026-11-29T01:00:00Z");
@@ -208,7 +209,7 @@ class RecoveryCommandsTest {
         "SET DBID 1613387266;",
         "RESTORE CONTROLFILE FROM '/srv/rebound/backup-work/r77-recovery/download/b20261129f/controlfile_123a1b31_1_1';",
         "ALTER DATABASE MOUNT;",
-        CATALOG,
+        "CATALOG START WITH '/srv/rebound/backup-work/r77-recovery/download/' NOPROMPT;",
         "RESTORE DATABASE;",
         "RECOVER DATABASE NOREDO;",
         "ALTER DATABASE OPEN RESETLOGS;"));
