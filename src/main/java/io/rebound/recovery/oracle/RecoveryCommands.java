@@ -63,8 +63,7 @@ final class RecoveryCommands {
     boolean open = triage.opened();
     Script script = switch (decision.strategy()) {
       case INSTANCE_RECOVERY_ONLY -> throw new IllegalArgumentException("the database needs instance recovery only: nothing to run");
-      case RESTORE_DATAFILE -> decision.renameNeeded() ? MediaRecoveryScripts.relocated(relocations(triage, places), !open, container)
-          : MediaRecoveryScripts.datafilesWhileOpen(numbers(triage), !open);
+      case RESTORE_DATAFILE -> MediaRecoveryScripts.datafilesWhileOpen(numbers(triage), !open);
       case RESTORE_DATAFILE_RELOCATED -> MediaRecoveryScripts.relocated(relocations(triage, places), !open, container);
       case RESTORE_TABLESPACE -> decision.renameNeeded() ? MediaRecoveryScripts.relocated(relocations(triage, places), !open, container)
           : open ? MediaRecoveryScripts.tablespacesWhileOpen(tablespaces(triage), undoTablespace(triage))

@@ -153,7 +153,8 @@ class RecoveryCommandsTest {
         "STARTUP FORCE MOUNT;", CATALOG, "RUN {", "  SET NEWNAME FOR DATAFILE 1 TO '/u03/oradata/ORCL/system01.dbf';"))
         .endsWith(lines("}", "ALTER DATABASE OPEN;"));
     Triage tablespace = triage(OPEN, List.of(missing(12)), null, name -> false);
-    assertThat(script(tablespace)).contains("  SET NEWNAME FOR DATAFILE 12 TO '/u03/oradata/ORCL/app_data01.dbf';");
+    assertThat(script(tablespace)).contains("ALTER DATABASE DATAFILE 12 OFFLINE;",
+        "  SET NEWNAME FOR DATAFILE 12 TO '/u03/oradata/ORCL/app_data01.dbf';").doesNotContain("STARTUP");
     Triage mountedFile = triage(MOUNTED, List.of(missing(7)), null, name -> false);
     assertThat(script(mountedFile)).contains("STARTUP FORCE MOUNT;", "ALTER DATABASE OPEN;").doesNotContain("OFFLINE");
   }
@@ -167,6 +168,25 @@ class RecoveryCommandsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("rebound.targets.orcl.backup.data-directory is not set: on Oracle it is where datafiles are restored when their own"
             + " directory is gone, and /u02/oradata/ORCL/users01.dbf cannot go back where it was");
+  }
+
+  @Test
+  void shouldNameTheFileThatCannotGoBackWhenRefusingToRelocate() {
+    Triage triage = triage(OPEN, List.of(missing(7), missing(12)), null, name -> !name.endsWith("app_data01.dbf"));
+    RecoveryCommands.Places nowhere = new RecoveryCommands.Places("orcl", DOWNLOADS, Optional.empty(), Optional.empty());
+
+    assertThatThrownBy(() -> RecoveryCommands.script(triage, StrategyTables.decide(triage, false), LATEST, nowhere))
+        .hasMessageEndingWith("/u02/oradata/ORCL/app_data01.dbf cannot go back where it was");
+  }
+
+  @Test
+  void shouldRefuseToRestoreTheLastBackupOverAPlaceThatIsGone() {
+    Triage triage = triage(state("NOARCHIVELOG", "MOUNTED", false), List.of(missing(7)), null, name -> false);
+    StrategyDecision decision = StrategyTables.decide(triage, false);
+
+    assertThat(decision.strategy()).isEqualTo(Strategy.RESTORE_LAST_BACKUP);
+    assertThatThrownBy(() -> script(triage, decision, LATEST)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the restore of the last consistent backup restores every datafile where the control file places it");
   }
 
   @Test

@@ -128,6 +128,27 @@ class TriageMappingTest {
   }
 
   @Test
+  void shouldSayOfEachFileOnlyWhatWasSaidOfIt() {
+    Triage triage = triage(picture(MOUNTED, List.of(missing(7), behind(8, "2513500")), OPEN_FAILED_ON_7));
+
+    assertThat(triage.files()).hasSize(2);
+    assertThat(triage.files().get(1).problem()).isEqualTo("behind the control file: recover (V$RECOVER_FILE: needs media recovery,"
+        + " OFFLINE, from SCN 2513500)");
+  }
+
+  @Test
+  void shouldNotCallTheDatabaseWholeWhenAFileOutsideTheControlFileMakesUpTheCount() {
+    List<RecoverFile> recover = new java.util.ArrayList<>(FILES.stream().filter(file -> file.number() != 12)
+        .map(file -> missing(file.number())).toList());
+    recover.add(missing(30));
+
+    Triage triage = triage(picture(MOUNTED, recover, null));
+
+    assertThat(triage.files()).hasSize(FILES.size());
+    assertThat(triage.restoreUnit()).isEqualTo(RestoreUnit.FILE);
+  }
+
+  @Test
   void shouldRecoverSystemAndUndoMountedAndEveryFileAsTheWholeDatabase() {
     Triage system = triage(picture(MOUNTED, List.of(missing(1)), null));
     assertThat(system.files().get(0).kind()).isEqualTo(FileKind.SYSTEM);
