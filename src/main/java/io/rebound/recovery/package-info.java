@@ -17,7 +17,8 @@
  * <p>{@code recovery/postgresql} is the PostgreSQL implementation: PostgreSQL restores a cluster whole, so any damage is
  * recovered by a whole-cluster restore to {@code latest} (or to the last consistent backup without a WAL archive).
  *
- * <p>An Oracle implementation must provide, from the same records: triage from {@code STARTUP}/{@code ALTER DATABASE
+ * <p>{@code recovery/oracle} is the Oracle implementation ({@code OracleMediaRecovery}), restoring only what is damaged.
+ * It provides, from the same records: triage from {@code STARTUP}/{@code ALTER DATABASE
  * OPEN} and the errors it raises (ORA-01157 cannot identify/lock a data file, ORA-01110 naming the file, ORA-01113 file
  * needs media recovery), {@code V$RECOVER_FILE} (files needing recovery and why) joined to {@code V$DATAFILE} and
  * {@code V$TABLESPACE} (name, tablespace, SYSTEM/UNDO, whether the directory is usable), {@code V$DATABASE} (log mode

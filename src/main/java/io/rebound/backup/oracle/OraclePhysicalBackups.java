@@ -460,7 +460,11 @@ public class OraclePhysicalBackups implements PhysicalBackups {
     return PhysicalJob.of(work, state, text -> JSON.readValue(text, RestoredPoint.class));
   }
 
-  private static void download(RecoveryPlan plan, Path downloads, ObjectStore objects, Beat beat) throws IOException {
+  /**
+   * Downloads every piece of the plan's backups and log batches into {@code <downloads>/<backup or batch id>/}, each
+   * checked against its manifest's SHA-256. Public for the database recovery, which restores from the same pieces.
+   */
+  public static void download(RecoveryPlan plan, Path downloads, ObjectStore objects, Beat beat) throws IOException {
     List<Manifest> manifests = new ArrayList<>(plan.backups());
     manifests.addAll(plan.logs());
     for (Manifest manifest : manifests) {
@@ -561,6 +565,15 @@ public class OraclePhysicalBackups implements PhysicalBackups {
    * vanished (its host went down, or it was killed) is not started again: the job fails with what its log shows.
    */
   private RmanLog runRman(Target target, Path directory, String script, Beat beat, String doing) throws InterruptedException {
+    return runRman(target, directory, script, beat, doing, host, pollInterval);
+  }
+
+  /**
+   * {@link #runRman(Target, Path, String, Beat, String)} for detached work of another capability (the database
+   * recovery), on {@code host}, polling every {@code pollInterval}.
+   */
+  public static RmanLog runRman(Target target, Path directory, String script, Beat beat, String doing, JobHost host,
+      Duration pollInterval) throws InterruptedException {
     DetachedProcess process = new DetachedProcess(directory, host);
     TargetProperties.Backup settings = target.properties().backup();
     RmanInvocation.Poll poll = RmanInvocation.poll(process);
@@ -578,6 +591,12 @@ public class OraclePhysicalBackups implements PhysicalBackups {
 
   /** Runs RMAN in {@code directory} and waits for it at most {@code limit}, for work that is not detached. */
   private RmanLog runRmanFor(Target target, Path directory, String script, Duration limit) throws InterruptedException {
+    return runRmanFor(target, directory, script, limit, host, pollInterval);
+  }
+
+  /** {@link #runRmanFor(Target, Path, String, Duration)} for work of another capability (the database recovery's triage). */
+  public static RmanLog runRmanFor(Target target, Path directory, String script, Duration limit, JobHost host, Duration pollInterval)
+      throws InterruptedException {
     DetachedProcess process = new DetachedProcess(directory, host);
     TargetProperties.Backup settings = target.properties().backup();
     RmanInvocation.Poll poll = RmanInvocation.startOrAttach(process, settings.rmanCommand(), settings.environment(), script);
@@ -610,7 +629,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   }
 
   /** The database host's zone when the target's RMAN environment names one ({@code TZ}). */
-  static Optional<ZoneId> configuredZone(Target target) {
+  public static Optional<ZoneId> configuredZone(Target target) {
     String tz = target.properties().backup().environment().get("TZ");
     if (tz == null || tz.isBlank()) {
       return Optional.empty();

@@ -1,10 +1,16 @@
 /**
- * Oracle media recovery as standalone parts with explicit inputs and outputs, for the {@code database-recovery}
- * runbook to wire: triage ({@link io.rebound.recovery.oracle.TriageQueries} reads the control file's views,
- * {@link io.rebound.recovery.oracle.OpenFailure} what a failed {@code ALTER DATABASE OPEN} said,
- * {@link io.rebound.recovery.oracle.Triage} the facts a strategy is decided on), the RMAN command file of each
- * strategy ({@link io.rebound.recovery.oracle.MediaRecoveryScripts}), and the check that the recovery left the
- * database whole ({@link io.rebound.recovery.oracle.RecoveryVerification}). Nothing here knows about Camunda.
+ * Oracle media recovery for the {@code database-recovery} runbook:
+ * {@link io.rebound.recovery.oracle.OracleMediaRecovery} is the Oracle {@link io.rebound.recovery.MediaRecovery}, built
+ * from standalone parts with explicit inputs and outputs: triage ({@link io.rebound.recovery.oracle.TriageQueries}
+ * reads the control file's views, {@link io.rebound.recovery.oracle.OpenFailure} what a failed
+ * {@code ALTER DATABASE OPEN} said, {@link io.rebound.recovery.oracle.Triage} the facts a strategy is decided on, and
+ * {@code TriageMapping} turns them into the runbook's own triage), the RMAN command file of each strategy
+ * ({@link io.rebound.recovery.oracle.MediaRecoveryScripts}, chosen per decision of the table by
+ * {@code RecoveryCommands}), and the check that the recovery left the database whole
+ * ({@link io.rebound.recovery.oracle.RecoveryVerification}). The database is asked through a narrow seam
+ * ({@code RecoveryDictionary}, over JDBC in {@code JdbcRecoveryDictionary}); the pieces are downloaded and RMAN run
+ * detached as the Oracle physical layer does it ({@link io.rebound.backup.oracle.OraclePhysicalBackups}). Nothing here
+ * knows about Camunda.
  *
  * <p>Choices a DBA will look for, and why:
  * <ul>
@@ -19,6 +25,12 @@
  *   backups from before the point, and {@code OPEN RESETLOGS}. Complete recovery loses nothing and says "none".</li>
  *   <li>A NOARCHIVELOG database has no redo to recover with: its last consistent backup is restored whole, control file
  *   included, {@code RECOVER DATABASE NOREDO}, {@code OPEN RESETLOGS}, and what is lost is said in words.</li>
+ *   <li>Triage opens a mounted database itself ({@code ALTER DATABASE OPEN}: that is instance recovery) and starts an
+ *   instance that does not answer with RMAN ({@code STARTUP MOUNT}); it changes nothing the database holds.</li>
+ *   <li>Every command file catalogs the downloaded pieces ({@code CATALOG START WITH}) before its first restore: the
+ *   backups' own directories were released once they were in the bucket.</li>
+ *   <li>A datafile whose directory is gone is restored into {@code backup.data-directory} under its own file name; a
+ *   tablespace cannot be taken offline while the database is only mounted, so its datafiles are instead.</li>
  *   <li>Oracle names only the first file an open fails on; {@code V$RECOVER_FILE} names them all, and triage joins the
  *   two (a file that cannot be opened may not be listed yet). A file listed as {@code OFFLINE NORMAL} needs no
  *   recovery and is left out.</li>
