@@ -1,6 +1,7 @@
 package io.rebound.runbook;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ public final class StepLog {
     return List.copyOf(entries);
   }
 
+  /** The facts in the order they were given; a fact may be null (not known), which is recorded as such. */
   public Map<String, Object> facts() {
-    return Map.copyOf(facts);
+    return Collections.unmodifiableMap(new LinkedHashMap<>(facts));
   }
 }
