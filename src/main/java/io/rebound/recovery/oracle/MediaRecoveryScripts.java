@@ -67,8 +67,15 @@ public final class MediaRecoveryScripts {
    * @param catalogDirectory where the backup's pieces were put, when the restored control file does not know them there
    * @param consistentAt when the backup was taken, for the statement of what is lost
    */
+  /**
+   * The backup a NOARCHIVELOG database goes back to.
+   *
+   * @param untilScn for a backup taken online (with the database open, {@code PLUS ARCHIVELOG}), the SCN its own archived
+   *     logs carry it to, where it becomes consistent; empty for a backup taken consistent (the database mounted after a
+   *     clean shutdown), which needs no redo
+   */
   public record ConsistentBackup(String backupId, String controlfilePiece, Optional<String> catalogDirectory, String dbid,
-      Instant consistentAt, boolean containerDatabase) {}
+      Instant consistentAt, boolean containerDatabase, Optional<String> untilScn) {}
 
   static final int MOST_FILES = 65533;
   private static final Pattern SCN = Pattern.compile("[0-9]{1,20}");
@@ -237,22 +244,34 @@ public final class MediaRecoveryScripts {
   }
 
   /**
-   * A NOARCHIVELOG database: no redo after its last consistent backup exists, so no file can be recovered; the honest
-   * answer is that backup, whole, control file included. {@code RECOVER DATABASE NOREDO} applies what incremental
-   * backups hold and no redo; {@code OPEN RESETLOGS} is required after a restored control file.
+   * A NOARCHIVELOG database: no redo after its last backup exists, so no file can be recovered past it; the honest answer
+   * is that backup, whole, control file included. A backup taken online is made consistent by the archived logs it holds
+   * itself ({@code PLUS ARCHIVELOG}): restored and recovered until its end SCN, and no further. A backup taken consistent
+   * needs no redo ({@code RECOVER DATABASE NOREDO}: only what incremental backups hold). {@code OPEN RESETLOGS} is
+   * required after a restored control file.
    */
   public static Script lastConsistentBackup(ConsistentBackup backup) {
     String piece = fileName(backup.controlfilePiece(), "control file piece");
+    Optional<String> until = backup.untilScn().map(MediaRecoveryScripts::scn);
     List<String> lines = new ArrayList<>();
-    lines.add("# Rebound media recovery: NOARCHIVELOG, the consistent backup " + identifier(backup.backupId()) + " restored whole");
+    lines.add("# Rebound media recovery: NOARCHIVELOG, the backup " + identifier(backup.backupId()) + " restored whole"
+        + until.map(scn -> " and made consistent at SCN " + scn + " by the archived logs it holds").orElse(", taken consistent"));
     lines.add("STARTUP FORCE NOMOUNT;");
     lines.add("SET DBID " + dbid(backup.dbid()) + ";");
     lines.add("RESTORE CONTROLFILE FROM '" + piece + "';");
     lines.add("ALTER DATABASE MOUNT;");
     backup.catalogDirectory().ifPresent(directory -> lines.add("CATALOG START WITH '" + fileName(directory, "catalog directory") + "/'"
         + " NOPROMPT;"));
-    lines.add("RESTORE DATABASE;");
-    lines.add("RECOVER DATABASE NOREDO;");
+    if (until.isPresent()) {
+      lines.add("RUN {");
+      lines.add("  SET UNTIL SCN " + until.get() + ";");
+      lines.add("  RESTORE DATABASE;");
+      lines.add("  RECOVER DATABASE;");
+      lines.add("}");
+    } else {
+      lines.add("RESTORE DATABASE;");
+      lines.add("RECOVER DATABASE NOREDO;");
+    }
     lines.add("ALTER DATABASE OPEN RESETLOGS;");
     if (backup.containerDatabase()) {
       lines.add(OPEN_PLUGGABLES);

@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  *   <li>{@code *_RELOCATED}, and any strategy whose decision renames: every affected file restored into the relocation
  *   directory under its own file name ({@code SET NEWNAME}, {@code SWITCH DATAFILE}).</li>
  *   <li>{@code POINT_IN_TIME}: the whole database until the point, in the database host's zone, {@code OPEN RESETLOGS}.</li>
- *   <li>{@code RESTORE_LAST_BACKUP} (NOARCHIVELOG): the last backup whole, its control file included, {@code NOREDO}.</li>
+ *   <li>{@code RESTORE_LAST_BACKUP} (NOARCHIVELOG): the last backup whole, its control file included, recovered to its end
+ *   with the archived logs it holds and no further.</li>
  * </ul>
  */
 final class RecoveryCommands {
@@ -148,8 +149,10 @@ final class RecoveryCommands {
         .orElseThrow(() -> new IllegalArgumentException("backup " + last.id() + " holds no control file piece ("
             + RmanScripts.CONTROLFILE_PREFIX + "...)"));
     Path piece = RmanScripts.pieceDirectory(places.downloads(), last.id()).resolve(BackupLayout.pieceName(controlfile.name()));
+    // Rebound backs up only open databases in ARCHIVELOG mode (PLUS ARCHIVELOG): its backups are consistent at their end,
+    // by the archived logs they hold, and not before.
     return new ConsistentBackup(last.id(), piece.toString(), Optional.of(places.downloads().toString()), restore.databaseIdentity(),
-        last.endTime(), container);
+        last.endTime(), container, Optional.ofNullable(last.endPosition()));
   }
 
   /**

@@ -23,8 +23,10 @@
  *   statement is built too, for a file already copied.</li>
  *   <li>Incomplete recovery is the whole database: {@code SET UNTIL} in the block of the restore, so that RMAN picks
  *   backups from before the point, and {@code OPEN RESETLOGS}. Complete recovery loses nothing and says "none".</li>
- *   <li>A NOARCHIVELOG database has no redo to recover with: its last consistent backup is restored whole, control file
- *   included, {@code RECOVER DATABASE NOREDO}, {@code OPEN RESETLOGS}, and what is lost is said in words.</li>
+ *   <li>A NOARCHIVELOG database has no redo to recover with past its last backup: that backup is restored whole, control
+ *   file included, made consistent by the archived logs it holds itself ({@code SET UNTIL SCN} its end; Rebound's
+ *   backups are taken open, {@code PLUS ARCHIVELOG}), {@code RECOVER DATABASE NOREDO} for a backup taken consistent,
+ *   then {@code OPEN RESETLOGS}, and what is lost is said in words.</li>
  *   <li>Triage opens a mounted database itself ({@code ALTER DATABASE OPEN}: that is instance recovery) and starts an
  *   instance that does not answer with RMAN ({@code STARTUP MOUNT}); it changes nothing the database holds.</li>
  *   <li>Every command file catalogs the downloaded pieces ({@code CATALOG START WITH}) before its first restore: the

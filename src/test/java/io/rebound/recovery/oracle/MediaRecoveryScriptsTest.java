@@ -221,11 +221,11 @@ class MediaRecoveryScriptsTest {
   @Test
   void shouldRestoreTheLastConsistentBackupOfANoarchivelogDatabaseAndSayWhatIsLost() {
     Script script = MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("cold-20261129", "/srv/restore/j1/cold-20261129/c-1",
-        Optional.of("/srv/restore/j1"), "1613387266", Instant.parse("2026-11-29T01:00:00Z"), true));
+        Optional.of("/srv/restore/j1"), "1613387266", Instant.parse("2026-11-29T01:00:00Z"), true, Optional.empty()));
 
     assertThat(script.strategy()).isEqualTo(Strategy.LAST_CONSISTENT_BACKUP);
     assertThat(script.rman()).isEqualTo("""
-        # Rebound media recovery: NOARCHIVELOG, the consistent backup cold-20261129 restored whole
+        # Rebound media recovery: NOARCHIVELOG, the backup cold-20261129 restored whole, taken consistent
         STARTUP FORCE NOMOUNT;
         SET DBID 1613387266;
         RESTORE CONTROLFILE FROM '/srv/restore/j1/cold-20261129/c-1';
@@ -241,21 +241,46 @@ class MediaRecoveryScriptsTest {
   }
 
   @Test
+  void shouldRecoverAnOnlineBackupToItsEndWithTheLogsItHoldsAndNoFurther() {
+    Script script = MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("b20261129f", "/srv/restore/j1/b20261129f/c-1",
+        Optional.of("/srv/restore/j1"), "1613387266", Instant.parse("2026-11-29T01:00:00Z"), false, Optional.of("3100")));
+
+    assertThat(script.rman()).isEqualTo("""
+        # Rebound media recovery: NOARCHIVELOG, the backup b20261129f restored whole and made consistent at SCN 3100 by the archived logs it holds
+        STARTUP FORCE NOMOUNT;
+        SET DBID 1613387266;
+        RESTORE CONTROLFILE FROM '/srv/restore/j1/b20261129f/c-1';
+        ALTER DATABASE MOUNT;
+        CATALOG START WITH '/srv/restore/j1/' NOPROMPT;
+        RUN {
+          SET UNTIL SCN 3100;
+          RESTORE DATABASE;
+          RECOVER DATABASE;
+        }
+        ALTER DATABASE OPEN RESETLOGS;
+        """);
+    assertThat(script.dataLoss()).startsWith("every change after backup b20261129f (2026-11-29T01:00:00Z) is lost");
+    assertThatThrownBy(() -> MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("b1", "/srv/c-1", Optional.empty(), "42",
+        Instant.parse("2026-11-29T01:00:00Z"), false, Optional.of("3100; SHUTDOWN")))).hasMessageContaining("is not an SCN");
+  }
+
+  @Test
   void shouldRefuseAConsistentBackupWithAnUnsafeValue() {
     Instant at = Instant.parse("2026-11-29T01:00:00Z");
-    assertThat(MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("c1", "/srv/c-1", Optional.empty(), "42", at, false)).rman())
+    assertThat(MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("c1", "/srv/c-1", Optional.empty(), "42", at, false,
+        Optional.empty())).rman())
         .doesNotContain("CATALOG", "PLUGGABLE").contains("SET DBID 42;");
     assertThatThrownBy(() -> MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("c1", "/srv/c-1", Optional.empty(),
-        "42; SHUTDOWN", at, false))).hasMessage("'42; SHUTDOWN' is not a DBID (a number of up to 10 digits)");
+        "42; SHUTDOWN", at, false, Optional.empty()))).hasMessage("'42; SHUTDOWN' is not a DBID (a number of up to 10 digits)");
     assertThatThrownBy(() -> MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("c1", "/srv/c-1", Optional.empty(), null, at,
-        false))).hasMessageContaining("'null' is not a DBID");
+        false, Optional.empty()))).hasMessageContaining("'null' is not a DBID");
     assertThatThrownBy(() -> MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("c1", "/srv/c-1'", Optional.empty(), "42", at,
-        false))).hasMessageStartingWith("control file piece '/srv/c-1''");
+        false, Optional.empty()))).hasMessageStartingWith("control file piece '/srv/c-1''");
     assertThatThrownBy(() -> MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("c1", "/srv/c-1", Optional.of("/srv/x y"),
-        "42", at, false))).hasMessageStartingWith("catalog directory '/srv/x y'");
+        "42", at, false, Optional.empty()))).hasMessageStartingWith("catalog directory '/srv/x y'");
     assertThatThrownBy(() -> MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup("c1\nSHUTDOWN", "/srv/c-1", Optional.empty(),
-        "42", at, false))).hasMessageStartingWith("backup id 'c1");
+        "42", at, false, Optional.empty()))).hasMessageStartingWith("backup id 'c1");
     assertThatThrownBy(() -> MediaRecoveryScripts.lastConsistentBackup(new ConsistentBackup(null, "/srv/c-1", Optional.empty(), "42", at,
-        false))).hasMessageStartingWith("backup id 'null'");
+        false, Optional.empty()))).hasMessageStartingWith("backup id 'null'");
   }
 }

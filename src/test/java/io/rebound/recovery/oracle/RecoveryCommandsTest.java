@@ -216,7 +216,7 @@ class RecoveryCommandsTest {
   }
 
   @Test
-  void shouldRestoreTheLastConsistentBackupWholeWithItsControlFileWithoutArchivedLogs() {
+  void shouldRestoreTheLastBackupWholeWithItsControlFileAndRecoverItOnlyToItsEnd() {
     Triage triage = triage(state("NOARCHIVELOG", "MOUNTED", false), List.of(missing(7)));
     StrategyDecision decision = StrategyTables.decide(triage, false);
     RecoveryPlan last = new RecoveryPlan("orcl", Dialect.ORACLE, RecoveryPoint.at(FULL.endTime()), 1, "1613387266", List.of(FULL),
@@ -224,14 +224,18 @@ class RecoveryCommandsTest {
 
     assertThat(decision.strategy()).isEqualTo(Strategy.RESTORE_LAST_BACKUP);
     assertThat(script(triage, decision, last)).isEqualTo(lines(
-        "# Rebound media recovery: NOARCHIVELOG, the consistent backup b20261129f restored whole",
+        "# Rebound media recovery: NOARCHIVELOG, the backup b20261129f restored whole and made consistent at SCN "
+            + FULL.endPosition() + " by the archived logs it holds",
         "STARTUP FORCE NOMOUNT;",
         "SET DBID 1613387266;",
         "RESTORE CONTROLFILE FROM '/srv/rebound/backup-work/r77-recovery/download/b20261129f/controlfile_123a1b31_1_1';",
         "ALTER DATABASE MOUNT;",
         "CATALOG START WITH '/srv/rebound/backup-work/r77-recovery/download/' NOPROMPT;",
-        "RESTORE DATABASE;",
-        "RECOVER DATABASE NOREDO;",
+        "RUN {",
+        "  SET UNTIL SCN " + FULL.endPosition() + ";",
+        "  RESTORE DATABASE;",
+        "  RECOVER DATABASE;",
+        "}",
         "ALTER DATABASE OPEN RESETLOGS;"));
     BackupManifest noControlfile = new BackupManifest("b1", "orcl", Dialect.ORACLE, BackupType.FULL, null, 1, "1613387266", T0, T0,
         "1", "2", List.of(FULL.pieces().get(0)));
