@@ -72,25 +72,12 @@ class ConsoleIT {
 
   /** Opens the console and logs in with its form. */
   void logIn(String user) {
-    browser = Browsers.headless();
-    browser.get("http://localhost:" + port + "/");
-    WebDriverWait wait = waiting();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-    browser.findElement(By.id("username")).sendKeys(user);
-    browser.findElement(By.id("password")).sendKeys(PW);
-    browser.findElement(By.id("login-button")).click();
-    wait.until(ExpectedConditions.textToBe(By.id("user-name"), user));
+    browser = Browsers.loggedIn(port, user, PW);
   }
 
-  /**
-   * A bounded wait whose failure shows what the page said then. The run's page draws itself again every 2 seconds
-   * and after each action, so an element found may be replaced before it is read: the wait looks again.
-   */
+  /** The run's page draws itself again every 2 seconds and after each action: the wait looks again. */
   WebDriverWait waiting() {
-    WebDriverWait wait = new WebDriverWait(browser, WAIT);
-    wait.withMessage(() -> "the page showed: " + browser.findElement(By.tagName("body")).getText());
-    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-    return wait;
+    return Browsers.waiting(browser, WAIT);
   }
 
   @Test

@@ -102,25 +102,14 @@ class TasklistApprovalFormIT {
 
   /** Logs in through the console's login form; the session is the webapps' one, so Tasklist opens logged in. */
   void logIn(String user) {
-    browser = Browsers.headless();
-    browser.get("http://localhost:" + port + "/");
-    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-    browser.findElement(By.id("username")).sendKeys(user);
-    browser.findElement(By.id("password")).sendKeys(TestUsers.PASSWORD);
-    browser.findElement(By.id("login-button")).click();
-    waiting().until(ExpectedConditions.textToBe(By.id("user-name"), user));
+    browser = Browsers.loggedIn(port, user, TestUsers.PASSWORD);
   }
 
-  /** The form scrolls inside Tasklist's pane, under a fixed footer: an element is brought to the middle first. */
   WebElement inView(WebElement element) {
-    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
-    return element;
+    return Browsers.inView(browser, element);
   }
 
   WebDriverWait waiting() {
-    WebDriverWait wait = new WebDriverWait(browser, WAIT);
-    wait.withMessage(() -> "the page showed: " + browser.findElement(By.tagName("body")).getText());
-    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-    return wait;
+    return Browsers.waiting(browser, WAIT);
   }
 }

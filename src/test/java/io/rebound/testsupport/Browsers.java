@@ -8,10 +8,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A headless Chromium driven through its chromedriver, both from the system (Debian: {@code chromium},
@@ -40,6 +46,39 @@ public final class Browsers {
     ChromeDriver chrome = new ChromeDriver(service, options);
     chrome.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
     return chrome;
+  }
+
+  /**
+   * A fresh headless browser logged in as {@code user} through the console's login form at {@code /} (the webapps'
+   * session, so Tasklist and Cockpit open logged in too); skips the calling test when no browser is installed.
+   */
+  public static WebDriver loggedIn(int port, String user, String password) {
+    WebDriver browser = headless();
+    browser.get("http://localhost:" + port + "/");
+    WebDriverWait wait = waiting(browser, Duration.ofSeconds(60));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    browser.findElement(By.id("username")).sendKeys(user);
+    browser.findElement(By.id("password")).sendKeys(password);
+    browser.findElement(By.id("login-button")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("user-name"), user));
+    return browser;
+  }
+
+  /**
+   * A bounded wait whose failure shows what the page said then. Pages that draw themselves again (the console every
+   * 2 seconds) may replace an element found before it is read: the wait looks again.
+   */
+  public static WebDriverWait waiting(WebDriver browser, Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(browser, timeout);
+    wait.withMessage(() -> "the page showed: " + browser.findElement(By.tagName("body")).getText());
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+
+  /** Brings an element to the middle of its scrolling pane (under fixed headers and footers it may not be clickable). */
+  public static WebElement inView(WebDriver browser, WebElement element) {
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
+    return element;
   }
 
   private static Optional<Path> find(List<String> names, String fallback) {
