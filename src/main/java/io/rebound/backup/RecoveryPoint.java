@@ -1,5 +1,6 @@
 package io.rebound.backup;
 
+import io.rebound.runbook.Inputs;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -26,7 +27,8 @@ public record RecoveryPoint(Instant instant) {
     try {
       return at(Instant.parse(text.strip()));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("pointInTime '" + text + "' is neither 'latest' nor an ISO-8601 instant such as"
+      // What was typed may be any length: the refusal quotes its start only.
+      throw new IllegalArgumentException("pointInTime '" + Inputs.abbreviate(text.strip()) + "' is neither 'latest' nor an ISO-8601 instant such as"
           + " 2026-11-30T14:05:00Z");
     }
   }

@@ -3,7 +3,6 @@ package io.rebound.compare;
 import static io.rebound.compare.TableCompareProcess.Variables.*;
 
 import io.rebound.audit.AuditTrail;
-import io.rebound.compare.ComparisonStore.Status;
 import io.rebound.compare.ComparisonStore.TableRow;
 import io.rebound.runbook.AuditedStep;
 import io.rebound.runbook.InvalidInputException;
@@ -11,7 +10,6 @@ import io.rebound.runbook.ShutdownSignal;
 import io.rebound.runbook.StepLog;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.ManagementService;
@@ -21,6 +19,11 @@ import org.springframework.stereotype.Component;
 /**
  * The steps of one table's branch. A table that cannot be compared (missing, no privilege, a connection
  * lost past its retries) ends its branch as failed with the error, and the other tables go on.
+ *
+ * <p>They stay on {@link AuditedStep} rather than the shared {@link io.rebound.runbook.RunbookSteps}: the branches run
+ * side by side, and each step's name in the audit trail carries its table ({@code prepare shop.orders}), where a shared
+ * step has one name for every execution; and a table's failure is not the run's, so it records no failure reason for the
+ * run ({@link AuditedStep#fail} does) and is thrown only once the failure will not heal or the engine's retries are spent.
  */
 final class TableSteps {
 
@@ -164,30 +167,6 @@ final class TableSteps {
       ChunkResult result = row.result();
       return "compared " + result.sourceRows() + " / " + result.destinationRows() + " rows: " + result.missingInDestination()
           + " missing in destination, " + result.missingInSource() + " missing in source, " + result.different() + " different";
-    }
-  }
-
-  @Component("summariseComparisonDelegate")
-  static class SummariseComparisonDelegate extends AuditedStep {
-    private final ComparisonStore store;
-
-    SummariseComparisonDelegate(AuditTrail audit, ComparisonStore store) {
-      super(audit);
-      this.store = store;
-    }
-
-    @Override
-    protected String step() {
-      return "summary";
-    }
-
-    @Override
-    protected String run(DelegateExecution execution, StepLog log) {
-      List<TableRow> tables = store.tables((String) execution.getVariable(COMPARISON_ID));
-      List<String> failed = tables.stream().filter(t -> t.status() == Status.FAILED).map(TableRow::name).toList();
-      execution.setVariable(FAILED_TABLES, failed.size());
-      long differences = tables.stream().mapToLong(t -> t.result().differences()).sum();
-      return tables.size() + " tables, " + failed.size() + " failed, " + differences + " rows differ";
     }
   }
 }

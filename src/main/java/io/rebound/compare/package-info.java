@@ -9,7 +9,8 @@
  *   <li>The runbook: {@link io.rebound.compare.TableCompareRunbook} (what the runbook core knows of it),
  *       {@link io.rebound.compare.TableCompareProcess} (key, element ids, variables), the inputs
  *       ({@link io.rebound.compare.ComparisonInputs}, {@link io.rebound.compare.TableSpec}), the model's lanes
- *       ({@link io.rebound.compare.ComparisonPlan}) and its thin delegates ({@link io.rebound.compare.TableSteps}) over
+ *       ({@link io.rebound.compare.ComparisonPlan}) and its thin delegates (a table's in
+ *       {@link io.rebound.compare.TableSteps}, the run's summary in {@link io.rebound.compare.ComparisonSteps}) over
  *       {@link io.rebound.compare.ComparisonService}, which runs a table a batch of chunks at a time and stores
  *       every batch's result ({@link io.rebound.compare.ComparisonStore}, Rebound's own tables).</li>
  *   <li>One table compared, {@link io.rebound.compare.TableComparator} telling the order of the work: the table made

@@ -43,7 +43,8 @@ public class RepairRun {
 
   /**
    * The guard of the steps that change the workstation: one pass, each step once and in order, under the standing
-   * approval or, for a workstation configured without approval, counted from the run's request.
+   * approval or, for a workstation configured without approval, counted from the run's request. {@link RepairSteps}
+   * builds its guarded steps by the same rule; this one answers a caller that asks the guard without running a step.
    */
   StepGuard guard() {
     return guard;

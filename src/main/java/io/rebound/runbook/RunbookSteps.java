@@ -1,6 +1,7 @@
 package io.rebound.runbook;
 
 import io.rebound.audit.AuditTrail;
+import java.util.function.Predicate;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -19,16 +20,26 @@ public final class RunbookSteps<R> {
   public record Services(AuditTrail audit, RunbookRequests requests, Plans plans, ApprovedPass pass) {
 
     public <R> RunbookSteps<R> of(Runbook<R> runbook) {
-      return new RunbookSteps<>(this, runbook);
+      return of(runbook, request -> true);
+    }
+
+    /**
+     * The steps of a runbook whose request may say that it runs without approval (an unattended site): its guarded steps
+     * then pass once each, in order, counted from the run's request (see {@link ApprovedPass#of(Runbook, Predicate)}).
+     */
+    public <R> RunbookSteps<R> of(Runbook<R> runbook, Predicate<R> approvalRequired) {
+      return new RunbookSteps<>(this, runbook, approvalRequired);
     }
   }
 
   private final Services services;
   private final Runbook<R> runbook;
+  private final Predicate<R> approvalRequired;
 
-  RunbookSteps(Services services, Runbook<R> runbook) {
+  RunbookSteps(Services services, Runbook<R> runbook, Predicate<R> approvalRequired) {
     this.services = services;
     this.runbook = runbook;
+    this.approvalRequired = approvalRequired;
   }
 
   /** A step that destroys nothing (a triage, a plan, a backup): audited, not guarded. */
@@ -38,10 +49,11 @@ public final class RunbookSteps<R> {
 
   /**
    * A step of the approved pass: before it does anything, the runbook's approval must authorise it now (one approval, one
-   * pass, each step once and in order). A runbook without an approval has no such step, and building one is refused.
+   * pass, each step once and in order), or, for a run its request says is unattended, its place in that pass. A runbook
+   * without an approval has no such step, and building one is refused.
    */
   public RunbookStep guarded(String name, RunbookStep.Work work) {
-    return RunbookStep.of(services.audit(), new RunbookStep.Definition(name, services.pass().of(runbook), true, work));
+    return RunbookStep.of(services.audit(), new RunbookStep.Definition(name, services.pass().of(runbook, approvalRequired), true, work));
   }
 
   /** The run's request, as validated at its start. */

@@ -140,6 +140,25 @@ class RunbookStepsTest {
   }
 
   @Test
+  void shouldRunAStepOfTheApprovedPassWithoutApprovalOnlyWhereTheRequestSaysTheRunIsUnattended() throws Exception {
+    Run unattended = Run.start();
+    Run attended = Run.start();
+    AtomicInteger worked = new AtomicInteger();
+    RunbookStep.Work recheck = (execution, log) -> "rechecked " + worked.incrementAndGet();
+
+    services.of(DESTROYS, request -> false).guarded("recheck", recheck).execute(unattended.execution());
+    assertThatThrownBy(() -> services.of(DESTROYS, request -> true).guarded("recheck", recheck).execute(attended.execution()))
+        .isInstanceOf(StepRefusedException.class).hasMessageContaining("no approval stands");
+
+    long requested = unattended.last(AuditEventType.REQUESTED).orElseThrow().id();
+    assertThat(unattended.trail()).containsExactly("REQUESTED request", "STEP_STARTED recheck", "STEP_FINISHED recheck");
+    assertThat(unattended.last(AuditEventType.STEP_STARTED).orElseThrow().details()).contains("\"approval\":" + requested);
+    assertThatThrownBy(() -> services.of(DESTROYS, request -> false).guarded("destroy", recheck).poll().execute(attended.execution()))
+        .isInstanceOf(StepRefusedException.class).hasMessageContaining("recheck must finish first since the request");
+    assertThat(worked).hasValue(1);
+  }
+
+  @Test
   void shouldRefuseToGuardAStepOfARunbookThatHasNoApproval() {
     assertThatThrownBy(() -> services.of(KEEPS).guarded("recheck", (execution, log) -> "destroyed"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no approval");

@@ -130,12 +130,7 @@ class BackupController {
   RestorePlanView plan(@RequestParam(required = false) String target, @RequestParam(required = false) String pointInTime) {
     readers();
     String name = BackupInputs.knownTarget(targets, target, "target");
-    RecoveryPoint point;
-    try {
-      point = RecoveryPoint.parse(pointInTime);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(e.getMessage());
-    }
+    RecoveryPoint point = DatabaseRestoreInputs.point(pointInTime);
     try {
       RecoveryPlan plan = catalog.plan(name, point);
       return RestorePlanView.of(plan, name);

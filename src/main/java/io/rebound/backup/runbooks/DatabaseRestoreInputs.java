@@ -39,7 +39,7 @@ final class DatabaseRestoreInputs implements RunbookInputs<DatabaseRestoreReques
   public DatabaseRestoreRequest parse(Map<String, ?> variables) {
     Inputs.onlyAccepted(variables, Set.of(TARGET, POINT_IN_TIME, DESTINATION));
     String target = BackupInputs.knownTarget(targets, variables.get(TARGET), TARGET);
-    RecoveryPoint point = Inputs.parsed(variables.get(POINT_IN_TIME), POINT_IN_TIME, MAX_POINT_LENGTH, NOT_A_POINT, RecoveryPoint::parse);
+    RecoveryPoint point = point(variables.get(POINT_IN_TIME));
     String destination = Inputs.isBlank(variables.get(DESTINATION)) ? target
         : BackupInputs.knownTarget(targets, variables.get(DESTINATION), DESTINATION);
     Target source = targets.get(target);
@@ -50,6 +50,14 @@ final class DatabaseRestoreInputs implements RunbookInputs<DatabaseRestoreReques
     }
     bucket.require();
     return new DatabaseRestoreRequest(target, point.toString(), destination);
+  }
+
+  /**
+   * A point as every way in reads it ({@code latest} when left out): text longer than any point is refused before it is
+   * read, and a refusal quotes only the start of what was typed.
+   */
+  static RecoveryPoint point(Object value) {
+    return Inputs.parsed(value, POINT_IN_TIME, MAX_POINT_LENGTH, NOT_A_POINT, RecoveryPoint::parse);
   }
 
   @Override

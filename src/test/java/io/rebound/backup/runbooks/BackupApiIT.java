@@ -243,6 +243,25 @@ class BackupApiIT {
   }
 
   @Test
+  void shouldRefuseAPointInTimeLongerThanAnyPointWithAShortReasonAndStartNothing() {
+    Http http = http();
+    long runs = history.createHistoricProcessInstanceQuery().count();
+    String typed = "2026-11-30T14:05:00Z".repeat(500);
+    String longest = typed.substring(0, 4000);
+
+    // 10 000 characters make a request line longer than the server reads at all: refused before Rebound sees it.
+    Http.Answer huge = http.get("/api/backups/plan?target=it&pointInTime=" + typed, TestUsers.OPERATOR, PW);
+    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.body()).hasSizeLessThan(2000).doesNotContain(typed.substring(0, 100));
+    // What the server does read is refused by its length, quoting only its start.
+    Http.Answer long4000 = http.get("/api/backups/plan?target=it&pointInTime=" + longest, TestUsers.OPERATOR, PW);
+    assertRefused(long4000, "pointInTime '" + longest.substring(0, 40) + "…' is neither 'latest' nor an ISO-8601 instant");
+    assertThat(long4000.body()).hasSizeLessThan(500);
+
+    assertThat(history.createHistoricProcessInstanceQuery().count()).as("nothing started").isEqualTo(runs);
+  }
+
+  @Test
   void shouldDeployAProcessPerScheduleWhoseTimerCockpitShows() {
     List<String> keys = new ArrayList<>();
     for (Job timer : management.createJobQuery().timers().list()) {
