@@ -2,6 +2,7 @@ package io.rebound.backup;
 
 import io.rebound.runbook.DetachedProcess;
 import io.rebound.runbook.DetachedWork;
+import io.rebound.runbook.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -32,11 +33,19 @@ public record PhysicalJob<T>(State state, T result, String failure, String progr
   }
 
   /**
-   * How a dialect's detached work stands, as a physical job: a job whose node ended without finishing reads as
-   * running (the next call takes it again), a succeeded one carries its result read by {@code reader}.
+   * How a dialect's detached work stands, as a physical job: see {@link #of(JobStatus, ResultReader)}.
    */
   public static <T> PhysicalJob<T> of(DetachedWork work, DetachedWork.State state, ResultReader<T> reader) {
-    State mapped = switch (state.status()) {
+    return of(JobStatus.of(work, state), reader);
+  }
+
+  /**
+   * A detached job's status as a physical job: a job whose node ended without finishing reads as running (the next
+   * call takes it again), a succeeded one carries its result read by {@code reader}. The one place a physical job is
+   * made from a job's status.
+   */
+  public static <T> PhysicalJob<T> of(JobStatus status, ResultReader<T> reader) {
+    State mapped = switch (status.status()) {
       case NOT_STARTED -> State.NOT_STARTED;
       case RUNNING, VANISHED -> State.RUNNING;
       case SUCCEEDED -> State.SUCCEEDED;
@@ -45,13 +54,13 @@ public record PhysicalJob<T>(State state, T result, String failure, String progr
     T result = null;
     if (mapped == State.SUCCEEDED) {
       try {
-        result = reader.read(state.result());
+        result = reader.read(status.result());
       } catch (IOException e) {
-        throw new UncheckedIOException("the result in " + work.directory() + " cannot be read", e);
+        throw new UncheckedIOException("the result in " + status.log().getParent() + " cannot be read", e);
       }
     }
-    String progress = state.status() == DetachedProcess.Status.VANISHED
-        ? "stopped without finishing (its node ended); the next call takes it again" : state.progress();
-    return new PhysicalJob<>(mapped, result, state.failure(), progress, work.log(), state.host(), state.startedNow());
+    String progress = status.status() == DetachedProcess.Status.VANISHED
+        ? "stopped without finishing (its node ended); the next call takes it again" : status.progress();
+    return new PhysicalJob<>(mapped, result, status.failure(), progress, status.log(), status.host(), status.startedNow());
   }
 }

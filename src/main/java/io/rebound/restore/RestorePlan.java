@@ -70,6 +70,7 @@ public record RestorePlan(
     lines.add(label + ".name=" + job.name());
     lines.add(label + ".file=" + job.file());
     job.parameters().forEach(p -> lines.add(label + ".parameter=" + p));
+    job.settings().forEach((key, value) -> lines.add(label + ".setting." + key + "=" + value));
   }
 
   /** The plan as an approver reads it. */

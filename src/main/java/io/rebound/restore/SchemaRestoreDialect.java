@@ -64,7 +64,11 @@ public interface SchemaRestoreDialect extends DialectSpecific {
   /** Sets a user's password from configuration; the password must not reach any log or statement text kept. */
   void setPassword(Connection connection, String user, String password) throws SQLException;
 
-  /** Starts the job, or attaches to it if it is already running or finished. */
+  /**
+   * Starts the job, or attaches to it if it is already running or has ended; a job gone without an end (its node or
+   * instance went down with it) is started again. Every start goes into {@code log} through
+   * {@link StepLog#startedJob}, so the step records it.
+   */
   JobProgress startOrAttach(Target target, JobSpec job, String runId, StepLog log);
 
   /**
@@ -76,10 +80,11 @@ public interface SchemaRestoreDialect extends DialectSpecific {
   }
 
   /**
-   * Where the job stands now. A job found gone (its node died with it) or stopped is started again here,
-   * and that start goes into {@code log} like any other.
+   * Where the job stands now; starts nothing. A job found never started or gone is reported so
+   * ({@link JobProgress#needsStart()}), for the step to start it the way it records; a failed one is moved out of the
+   * way (its log kept), so that the step's retry starts it afresh.
    */
-  JobProgress poll(Target target, JobSpec job, String runId, StepLog log);
+  JobProgress look(Target target, JobSpec job, String runId);
 
   /**
    * Checks the restored schema: lists and recompiles invalid objects, counts key tables, brings sequences

@@ -7,6 +7,8 @@ import io.rebound.target.Targets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Service;
 
 /**
@@ -61,14 +63,15 @@ public class SchemaRestoreService {
     return dialect(target).startOrAttach(target, job, runId, log);
   }
 
-  public java.util.Optional<java.util.concurrent.CompletableFuture<Void>> whenFinished(RestorePlan plan, JobSpec job, String runId) {
+  public Optional<CompletableFuture<Void>> whenFinished(RestorePlan plan, JobSpec job, String runId) {
     Target target = targets.get(plan.target());
     return dialect(target).whenFinished(target, job, runId);
   }
 
-  public JobProgress pollJob(RestorePlan plan, JobSpec job, String runId, StepLog log) {
+  /** Where the job stands; starts nothing. */
+  public JobProgress lookAtJob(RestorePlan plan, JobSpec job, String runId) {
     Target target = targets.get(plan.target());
-    return dialect(target).poll(target, job, runId, log);
+    return dialect(target).look(target, job, runId);
   }
 
   /** Verifies the restored schema as the approved plan's request says: key tables, sequences, invalid objects. */

@@ -96,6 +96,7 @@ public abstract class AuditedStep implements JavaDelegate {
     // is in the audit trail, redacted, and not repeated here.
     try {
       String outcome = run(execution, log);
+      recordJobStart(execution, step, log, under);
       if (outcome != null) {
         audit.record(processInstanceId, AuditEventType.STEP_FINISHED, step, ENGINE_ACTOR, outcome, details(execution, log, under));
         LOG.info("step {} finished", step);
@@ -105,16 +106,29 @@ public abstract class AuditedStep implements JavaDelegate {
         ended(execution, step, StepObserver.Ending.FINISHED, started);
       }
     } catch (BpmnError error) {
+      recordJobStart(execution, step, log, under);
       audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, error.getErrorCode() + ": " + error.getMessage(),
           details(execution, log, under));
       LOG.info("step {} ended with {}", step, error.getErrorCode());
       ended(execution, step, StepObserver.Ending.HANDLED_ERROR, started);
       throw error;
     } catch (Exception failure) {
+      recordJobStart(execution, step, log, under);
       audit.record(processInstanceId, AuditEventType.STEP_FAILED, step, ENGINE_ACTOR, failure.getMessage(), details(execution, log, under));
       LOG.warn("step {} failed ({}); the engine retries it or raises an incident", step, failure.getClass().getSimpleName());
       ended(execution, step, StepObserver.Ending.FAILED, started);
       throw failure;
+    }
+  }
+
+  /**
+   * A poll (a step that does not record its start) that had to start its job again records that start, with what it ran:
+   * every start of a job is in the audit trail, also one the poll's outcome would not show while the job runs.
+   */
+  private void recordJobStart(DelegateExecution execution, String step, StepLog log, Map<String, Object> under) {
+    if (!recordsStart() && log.hasStartedJob()) {
+      audit.record(execution.getProcessInstanceId(), AuditEventType.STEP_STARTED, step, ENGINE_ACTOR, "job started again by the poll",
+          details(execution, log, under));
     }
   }
 

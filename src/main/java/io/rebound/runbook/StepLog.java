@@ -18,9 +18,24 @@ public final class StepLog {
 
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, Object> facts = new LinkedHashMap<>();
+  private boolean startedJob;
 
   public void ran(String action, String outcome) {
     entries.add(new Entry(action, outcome));
+  }
+
+  /**
+   * Records the start of a detached job (or its start again): like {@link #ran}, and the step then records its start in
+   * the audit trail even when it is a poll that records nothing while the job runs, so that no start goes unrecorded.
+   */
+  public void startedJob(String action, String outcome) {
+    ran(action, outcome);
+    startedJob = true;
+  }
+
+  /** Whether a detached job was started through this log. */
+  public boolean hasStartedJob() {
+    return startedJob;
   }
 
   public void fact(String key, Object value) {

@@ -16,11 +16,15 @@
  *       ran ({@link io.rebound.runbook.StepLog}); a runbook builds its steps with {@link io.rebound.runbook.RunbookSteps}
  *       from a name and a call of its service, guarded by its approval when they belong to the approved pass
  *       ({@link io.rebound.runbook.RunbookStep}), and ends one with an outcome its model handles through
- *       {@link io.rebound.runbook.AuditedStep#fail}; {@link io.rebound.runbook.DetachedProcess} runs commands
- *       that outlive the application, judged alive or gone the same way from every host by
- *       {@link io.rebound.runbook.JobLiveness} ({@link io.rebound.runbook.DetachedJobs} hands them out with this
- *       node's {@link io.rebound.runbook.JobHost}); {@link io.rebound.runbook.ShutdownSignal} lets long loops
+ *       {@link io.rebound.runbook.AuditedStep#fail}; {@link io.rebound.runbook.ShutdownSignal} lets long loops
  *       yield.</li>
+ *   <li>Detached jobs: {@link io.rebound.runbook.DetachedProcess} runs commands that outlive the application and
+ *       {@link io.rebound.runbook.DetachedWork} work in this JVM, both keeping their state in a
+ *       {@link io.rebound.runbook.JobDirectory}, judged alive or gone the same way from every host by
+ *       {@link io.rebound.runbook.JobLiveness} ({@link io.rebound.runbook.DetachedJobs} hands them out with this
+ *       node's {@link io.rebound.runbook.JobHost}). {@link io.rebound.runbook.JobRunner} starts or attaches to either
+ *       and looks at it, answering with one {@link io.rebound.runbook.JobStatus}; a look never starts a job, and a
+ *       start a poll has to make is written to the audit trail ({@link io.rebound.runbook.StepLog#startedJob}).</li>
  * </ul>
  */
 package io.rebound.runbook;

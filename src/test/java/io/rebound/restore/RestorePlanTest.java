@@ -70,6 +70,24 @@ class RestorePlanTest {
   }
 
   @org.junit.jupiter.api.Test
+  void shouldCarryAJobsSettingsAsDataCoveredByTheHashAndNotShownAsLines() {
+    JobSpec export = new JobSpec("rebound-export-1", "safety.dump", List.of("pg_dump", "--schema=a"), Map.of("schemas", "a"));
+    JobSpec otherSchemas = new JobSpec("rebound-export-1", "safety.dump", List.of("pg_dump", "--schema=a"), Map.of("schemas", "a,b"));
+    RestorePlan plan = new RestorePlan("t", Dialect.POSTGRESQL, "A", List.of("A"), inventory(), export, List.of(), List.of(),
+        new JobSpec("i", "a.dump", List.of()), List.of(), request(List.of(), true, null));
+    RestorePlan other = new RestorePlan("t", Dialect.POSTGRESQL, "A", List.of("A"), inventory(), otherSchemas, List.of(), List.of(),
+        new JobSpec("i", "a.dump", List.of()), List.of(), request(List.of(), true, null));
+
+    assertThat(plan.canonicalLines()).contains("safetyExport.setting.schemas=a").noneMatch(line -> line.startsWith("import.setting."));
+    assertThat(other.hash()).as("a job's data is part of what is approved").isNotEqualTo(plan.hash());
+    assertThat(plan.text()).doesNotContain("schemas=a");
+    assertThat(export.setting("schemas")).isEqualTo("a");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> export.setting("parallel")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("carries no parallel");
+    assertThat(new JobSpec("i", "a.dump", List.of(), null).settings()).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
   void shouldShowAndHashWhatTheResetDropsOutsideTheRestoredSchemas() {
     Inventory outside = new Inventory(List.of("A"), List.of("B"), List.of("a"), Map.of("A", 10L), List.of(), List.of("schema a"),
         List.of("rule _RETURN on view reporting.names", "constraint orders_fk on table billing.orders"));

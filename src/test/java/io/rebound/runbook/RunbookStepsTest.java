@@ -179,6 +179,53 @@ class RunbookStepsTest {
   }
 
   @Test
+  void shouldRecordEveryStartOfAJobInTheTrailAlsoOneAPollHadToMakeWhileTheJobRuns() throws Exception {
+    Run run = Run.start().approved();
+    AtomicInteger polls = new AtomicInteger();
+    RunbookStep job = services.of(DESTROYS).guarded("recheck", (execution, log) -> switch (polls.incrementAndGet()) {
+      case 1 -> {
+        log.startedJob("pg_restore a.dump", "started on node-a");
+        yield null;
+      }
+      case 2 -> {
+        log.ran("look at the job", "running");
+        yield null;
+      }
+      case 3 -> {
+        log.startedJob("pg_restore a.dump", "restarted: the earlier run vanished without an exit code on node-b");
+        yield null;
+      }
+      default -> "done";
+    });
+
+    job.execute(run.execution());
+    job.poll().execute(run.execution());
+    job.poll().execute(run.execution());
+    job.poll().execute(run.execution());
+
+    List<AuditEvent> starts = audit.events(run.id()).stream().filter(e -> e.type().equals("STEP_STARTED")).toList();
+    assertThat(run.trail()).endsWith("APPROVED approval", "STEP_STARTED recheck", "STEP_STARTED recheck", "STEP_FINISHED recheck");
+    assertThat(starts).hasSize(2);
+    assertThat(starts.get(1).outcome()).isEqualTo("job started again by the poll");
+    assertThat(starts.get(1).details()).contains("pg_restore a.dump")
+        .contains("restarted: the earlier run vanished without an exit code on node-b").contains("\"approval\"");
+    assertThat(polls).hasValue(4);
+  }
+
+  @Test
+  void shouldRecordTheStartAPollMadeAlsoWhenThePollThenFails() throws Exception {
+    Run run = Run.start().approved();
+    RunbookStep poll = services.of(DESTROYS).guarded("recheck", (execution, log) -> {
+      log.startedJob("pg_restore a.dump", "restarted");
+      throw new IllegalStateException("cannot read its log");
+    }).poll();
+
+    assertThatThrownBy(() -> poll.execute(run.execution())).hasMessage("cannot read its log");
+
+    assertThat(run.trail()).endsWith("APPROVED approval", "STEP_STARTED recheck", "STEP_FAILED recheck");
+  }
+
+  @Test
   void shouldKeepAPolledStepThatDestroysNothingUnguarded() throws Exception {
     Run run = Run.start();
 

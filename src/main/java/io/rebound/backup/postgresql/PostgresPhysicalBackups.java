@@ -22,6 +22,8 @@ import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess.Status;
 import io.rebound.runbook.DetachedWork;
 import io.rebound.runbook.JobHost;
+import io.rebound.runbook.JobRunner;
+import io.rebound.runbook.JobStatus;
 import io.rebound.storage.ObjectStore;
 import io.rebound.target.Dialect;
 import io.rebound.target.Target;
@@ -92,8 +94,8 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
   public PhysicalJob<TakenBackup> backup(Target target, BackupRequest request) {
     TargetProperties.Backup settings = settings(target);
     Path dataDirectory = required(target, "data-directory", settings.dataDirectory());
-    DetachedWork work = work(target, request.jobKey());
-    DetachedWork.State state = work.startOrAttach(beat -> {
+    JobRunner job = job(target, request.jobKey());
+    JobStatus status = job.startOrAttach(new JobRunner.InJvm(beat -> {
       Path pieces = beat.directory().resolve(PIECES);
       PhysicalRestore.delete(pieces); // what an earlier, interrupted run of this job left: its backup never finished
       Files.createDirectories(pieces);
@@ -125,8 +127,8 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
           request.parent() == null ? null : request.parent().id(), taken.timeline(), taken.systemIdentifier(), taken.startTime(),
           taken.endTime(), taken.startPosition(), taken.endPosition(), List.of());
       return JSON.writeValueAsString(new TakenJson(manifest, taken.pieces().stream().map(Path::toString).toList()));
-    });
-    return PhysicalJob.of(work, state, text -> {
+    }));
+    return PhysicalJob.of(status, text -> {
       TakenJson taken = JSON.readValue(text, TakenJson.class);
       return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
     });
@@ -150,8 +152,8 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
     TargetProperties.Backup settings = settings(target);
     Path archive = required(target, "archive-directory", settings.archiveDirectory());
     Path waldump = program(target, "pg_waldump");
-    DetachedWork work = work(target, request.jobKey());
-    DetachedWork.State state = work.startOrAttach(beat -> {
+    JobRunner job = job(target, request.jobKey());
+    JobStatus status = job.startOrAttach(new JobRunner.InJvm(beat -> {
       WalArchive.Contents contents = WalArchive.read(archive);
       WalBatch.Selection selection = WalBatch.select(contents.segments(), contents.histories(), request.shipped(), contents.segmentSize());
       if (selection.segments().isEmpty()) {
@@ -175,8 +177,8 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
       beat.progress("collected " + selection.segments().size() + " segments of timeline " + selection.timeline() + " from "
           + batch.startPosition() + " to " + batch.endPosition());
       return JSON.writeValueAsString(new CollectedJson(batch, files, selection.gaps()));
-    });
-    return PhysicalJob.of(work, state, text -> {
+    }));
+    return PhysicalJob.of(status, text -> {
       CollectedJson collected = JSON.readValue(text, CollectedJson.class);
       return new CollectedLogs(Optional.ofNullable(collected.batch()), collected.files().stream().map(Path::of).toList(),
           collected.gaps());
@@ -273,21 +275,20 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
     RestoreContext context = restoreContext(destination, request.plan());
     TargetProperties.Backup settings = settings(destination);
     ObjectStore objects = objectStore();
-    DetachedWork work = work(destination, request.jobKey());
-    DetachedWork.State state = work.startOrAttach(beat -> {
+    JobRunner job = job(destination, request.jobKey());
+    JobStatus status = job.startOrAttach(new JobRunner.InJvm(beat -> {
       PhysicalRestore restore = new PhysicalRestore(destination, request.plan(), new PhysicalRestore.Settings(settings.dataDirectory(),
           settings.archiveDirectory(), context.server(), settings.keepOldDataDirectory()), objects, beat, request.jobKey());
       return JSON.writeValueAsString(restore.run());
-    });
-    return PhysicalJob.of(work, state, text -> JSON.readValue(text, RestoredPoint.class));
+    }));
+    return PhysicalJob.of(status, text -> JSON.readValue(text, RestoredPoint.class));
   }
 
   // ---------------------------------------------------------------- jobs
 
   @Override
   public PhysicalJob<Void> look(Target target, String jobKey) {
-    DetachedWork work = work(target, jobKey);
-    return PhysicalJob.of(work, work.state(), text -> null);
+    return PhysicalJob.of(job(target, jobKey).look(), text -> null);
   }
 
   @Override
@@ -305,17 +306,18 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
 
   @Override
   public void discard(Target target, String jobKey) {
-    DetachedWork work = work(target, jobKey);
-    if (work.state().status() == Status.FAILED) {
-      work.moveAside();
-    } else if (work.state().status() != Status.NOT_STARTED) {
-      throw new IllegalStateException("job " + jobKey + " of target " + target.name() + " has not failed (" + work.state().status()
+    JobRunner job = job(target, jobKey);
+    Status status = job.look().status();
+    if (status == Status.FAILED) {
+      job.moveAside();
+    } else if (status != Status.NOT_STARTED) {
+      throw new IllegalStateException("job " + jobKey + " of target " + target.name() + " has not failed (" + status
           + "): only a failed job is moved aside");
     }
   }
 
-  private DetachedWork work(Target target, String jobKey) {
-    return new DetachedWork(jobDirectory(target, jobKey), host);
+  private JobRunner job(Target target, String jobKey) {
+    return JobRunner.of(new DetachedWork(jobDirectory(target, jobKey), host));
   }
 
   // ---------------------------------------------------------------- settings

@@ -1,6 +1,9 @@
 package io.rebound.restore.oracle;
 
+import io.rebound.restore.JobSpec;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -60,16 +63,27 @@ public final class DataPump {
       return lines;
     }
 
-    /** Reads back the parameters from {@link #describe()}, as a plan stores them. */
-    public static JobParameters fromDescription(List<String> lines) {
-      java.util.Map<String, String> values = new java.util.HashMap<>();
-      String[] head = lines.get(0).split(" ");
-      for (String line : lines.subList(1, lines.size())) {
-        int equals = line.indexOf('=');
-        values.put(line.substring(0, equals), line.substring(equals + 1));
-      }
-      return new JobParameters(head[1], head[3], values.get("DIRECTORY"), values.get("DUMPFILE"), values.get("LOGFILE"),
-          List.of(values.get("SCHEMAS").split(",")), Integer.parseInt(values.get("PARALLEL")));
+    /**
+     * The job as a plan carries it: the lines shown to the approver ({@link #describe()}) and, apart from them, the
+     * parameters as data ({@link #of(JobSpec)} reads them back); nothing reads the shown lines back.
+     */
+    public JobSpec spec() {
+      Map<String, String> settings = new LinkedHashMap<>();
+      settings.put("operation", operation);
+      settings.put("jobName", jobName);
+      settings.put("directory", directory);
+      settings.put("dumpFile", dumpFile);
+      settings.put("logFile", logFile);
+      // Names validated as identifiers: no comma in them.
+      settings.put("schemas", String.join(",", schemas));
+      settings.put("parallel", Integer.toString(parallel));
+      return new JobSpec(jobName, dumpFile, describe(), settings);
+    }
+
+    /** The parameters of a job as a plan carries them ({@link #spec()}). */
+    public static JobParameters of(JobSpec job) {
+      return new JobParameters(job.setting("operation"), job.setting("jobName"), job.setting("directory"), job.setting("dumpFile"),
+          job.setting("logFile"), List.of(job.setting("schemas").split(",")), Integer.parseInt(job.setting("parallel")));
     }
 
     /** The value of the SCHEMA_LIST filter: {@code 'A','B'} (names validated, so quoting them is safe). */

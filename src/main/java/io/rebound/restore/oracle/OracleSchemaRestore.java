@@ -230,7 +230,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
           "rebound_safety_" + request.schemaOwner().toLowerCase(Locale.ROOT) + "_" + id.toLowerCase(Locale.ROOT)
               + (parallel > 1 ? "_" + DataPump.FILE_NUMBER : "") + ".dmp",
           "rebound_safety_" + id.toLowerCase(Locale.ROOT) + ".log", inventory.existingUsers(), parallel);
-      safetyExport = new JobSpec(export.jobName(), export.dumpFile(), export.describe());
+      safetyExport = export.spec();
     }
 
     List<PlannedAction> reset = new ArrayList<>();
@@ -257,7 +257,7 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
     JobParameters importJob = new JobParameters("IMPORT", "REBOUND_IMP_" + id, directory, request.dumpFile(),
         "rebound_import_" + id.toLowerCase(Locale.ROOT) + ".log", List.of(request.schemaOwner()), parallel);
     return new RestorePlan(target.name(), Dialect.ORACLE, request.schemaOwner(), users, inventory, safetyExport, reset, bootstrap,
-        new JobSpec(importJob.jobName(), importJob.dumpFile(), importJob.describe()), locked, request);
+        importJob.spec(), locked, request);
   }
 
   @Override
@@ -269,42 +269,49 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
 
   @Override
   public JobProgress startOrAttach(Target target, JobSpec job, String runId, StepLog log) {
-    JobParameters parameters = JobParameters.fromDescription(job.parameters());
+    JobParameters parameters = JobParameters.of(job);
     try (Connection connection = target.connect()) {
       String state = jobState(connection, target, parameters.jobName());
       if (state != null) {
+        if (isStopped(state)) {
+          return restartStopped(connection, target, parameters, state, log);
+        }
         log.ran("DBMS_DATAPUMP.ATTACH " + parameters.jobName(), "attached to the job started earlier (" + state + ")");
-        return poll(connection, target, parameters, log);
+        return look(connection, target, parameters);
       }
       createDirectoryForExport(target, parameters, log);
       DataPumpLog existing = readLog(connection, parameters);
       if (existing != null && existing.ended()) {
         log.ran("job log " + parameters.logFile(), "the job ran before: " + existing.outcome());
-        return poll(connection, target, parameters, log);
+        return look(connection, target, parameters);
       }
       start(connection, parameters);
-      log.ran(String.join(" ", parameters.describe()), "started");
-      return poll(connection, target, parameters, log);
+      log.startedJob(String.join(" ", parameters.describe()), existing == null ? "started" : "started again: its log has no end");
+      return look(connection, target, parameters);
     } catch (SQLException e) {
       throw new IllegalStateException("Data Pump job " + parameters.jobName() + " could not be started: " + e.getMessage(), e);
     }
   }
 
   @Override
-  public JobProgress poll(Target target, JobSpec job, String runId, StepLog log) {
-    JobParameters parameters = JobParameters.fromDescription(job.parameters());
+  public JobProgress look(Target target, JobSpec job, String runId) {
+    JobParameters parameters = JobParameters.of(job);
     try (Connection connection = target.connect()) {
-      return poll(connection, target, parameters, log);
+      return look(connection, target, parameters);
     } catch (SQLException e) {
       throw new IllegalStateException("Data Pump job " + parameters.jobName() + " could not be polled: " + e.getMessage(), e);
     }
   }
 
-  private JobProgress poll(Connection connection, Target target, JobParameters job, StepLog log) throws SQLException {
+  private static boolean isStopped(String state) {
+    return state.equals("NOT RUNNING") || state.equals("STOPPED");
+  }
+
+  private JobProgress look(Connection connection, Target target, JobParameters job) throws SQLException {
     String state = jobState(connection, target, job.jobName());
     if (state != null) {
-      if (state.equals("NOT RUNNING") || state.equals("STOPPED")) {
-        return stopped(connection, target, job, state, log);
+      if (isStopped(state)) {
+        return stopped(connection, target, job, state);
       }
       try (CallableStatement call = connection.prepareCall(DataPump.STATUS_BLOCK)) {
         call.setString(1, job.jobName());
@@ -325,11 +332,8 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
     }
     DataPumpLog jobLog = readLog(connection, job);
     if (jobLog == null) {
-      // Never started (the start step's work was lost with its node): start it now.
-      createDirectoryForExport(target, job, log);
-      start(connection, job);
-      log.ran(String.join(" ", job.describe()), "started: the step that should have started it left no job behind");
-      return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "started");
+      // No job and no log: the start that should have made it left nothing behind. Only a start, recorded, makes one.
+      return new JobProgress(JobProgress.State.NOT_STARTED, 0, List.of(), "no job " + job.jobName() + " and no log " + job.logFile());
     }
     if (!jobLog.ended()) {
       moveLogAside(connection, job);
@@ -349,34 +353,21 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
 
   /**
    * A job whose master table is there but no process runs it. Its log says why: only a job that the instance
-   * lost (shutdown, crash) is restarted, at most {@code maxRestarts} times; one stopped by a fatal error
-   * would stop again, and one an operator stopped (STOP_JOB) stays stopped. Both are reported failed and
-   * left as they are, for a DBA to restart (START_JOB) or drop (KILL_JOB) before the step is retried.
+   * lost (shutdown, crash) is restarted, at most {@code maxRestarts} times, by {@link #startOrAttach} (a look reports it
+   * gone); one stopped by a fatal error would stop again, and one an operator stopped (STOP_JOB) stays stopped. Both are
+   * reported failed and left as they are, for a DBA to restart (START_JOB) or drop (KILL_JOB) before the step is retried.
    */
-  private JobProgress stopped(Connection connection, Target target, JobParameters job, String state, StepLog log) throws SQLException {
+  private JobProgress stopped(Connection connection, Target target, JobParameters job, String state) throws SQLException {
     DataPumpLog jobLog = readLog(connection, job);
-    String attach = " It is left as it is: look at it (impdp ATTACH=" + owner(target) + "." + job.jobName()
-        + "), restart it (START_JOB) or drop it (KILL_JOB), then retry the step.";
+    String attach = attachHint(target, job);
     if (jobLog == null) {
       return new JobProgress(JobProgress.State.FAILED, 0, List.of(), "job " + job.jobName() + " is " + state + " and its log "
           + job.logFile() + " cannot be read, so why it stopped is unknown." + attach);
     }
     switch (jobLog.stopCause()) {
       case SHUTDOWN -> {
-        try (CallableStatement call = connection.prepareCall(DataPump.RESTART_BLOCK)) {
-          bind(call, job.directory(), DataPump.restartCountFile(job), maxRestarts, job.jobName(), owner(target));
-          call.registerOutParameter(6, Types.INTEGER);
-          call.registerOutParameter(7, Types.INTEGER);
-          call.execute();
-          int restarts = call.getInt(6);
-          if (call.getInt(7) == 1) {
-            log.ran("restart Data Pump job " + job.jobName() + " (" + state + ", stopped by a shutdown: " + jobLog.lastErrorCodes() + ")",
-                "restarted where it stopped, restart " + restarts + " of at most " + maxRestarts);
-            return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "restarted after a shutdown (" + restarts + " of " + maxRestarts + ")");
-          }
-          return new JobProgress(JobProgress.State.FAILED, 0, jobLog.errors(), "job " + job.jobName() + " stopped by a shutdown, and it was"
-              + " restarted " + restarts + " times already (rebound.oracle.data-pump-restarts=" + maxRestarts + ")." + attach);
-        }
+        return new JobProgress(JobProgress.State.GONE, 0, List.of(), "job " + job.jobName() + " is " + state
+            + ", stopped by a shutdown (" + jobLog.lastErrorCodes() + "): its start again restarts it where it stopped");
       }
       case STOPPED_BY_OPERATOR -> {
         return new JobProgress(JobProgress.State.FAILED, 0, List.of(), "job " + job.jobName()
@@ -387,6 +378,34 @@ public class OracleSchemaRestore implements SchemaRestoreDialect {
             + jobLog.lastErrorCodes() + "; a restart would meet it again." + attach);
       }
     }
+  }
+
+  /** Restarts a job a shutdown stopped, where it stopped, within the restart limit; any other stopped job is left as it is. */
+  private JobProgress restartStopped(Connection connection, Target target, JobParameters job, String state, StepLog log) throws SQLException {
+    JobProgress seen = stopped(connection, target, job, state);
+    if (seen.state() != JobProgress.State.GONE) {
+      return seen;
+    }
+    DataPumpLog jobLog = readLog(connection, job);
+    try (CallableStatement call = connection.prepareCall(DataPump.RESTART_BLOCK)) {
+      bind(call, job.directory(), DataPump.restartCountFile(job), maxRestarts, job.jobName(), owner(target));
+      call.registerOutParameter(6, Types.INTEGER);
+      call.registerOutParameter(7, Types.INTEGER);
+      call.execute();
+      int restarts = call.getInt(6);
+      if (call.getInt(7) == 1) {
+        log.startedJob("restart Data Pump job " + job.jobName() + " (" + state + ", stopped by a shutdown: " + jobLog.lastErrorCodes() + ")",
+            "restarted where it stopped, restart " + restarts + " of at most " + maxRestarts);
+        return new JobProgress(JobProgress.State.RUNNING, 0, List.of(), "restarted after a shutdown (" + restarts + " of " + maxRestarts + ")");
+      }
+      return new JobProgress(JobProgress.State.FAILED, 0, jobLog.errors(), "job " + job.jobName() + " stopped by a shutdown, and it was"
+          + " restarted " + restarts + " times already (rebound.oracle.data-pump-restarts=" + maxRestarts + ")." + attachHint(target, job));
+    }
+  }
+
+  private static String attachHint(Target target, JobParameters job) {
+    return " It is left as it is: look at it (impdp ATTACH=" + owner(target) + "." + job.jobName()
+        + "), restart it (START_JOB) or drop it (KILL_JOB), then retry the step.";
   }
 
   /** The safety export writes through the DIRECTORY before the bootstrap would create it (a fresh target). */

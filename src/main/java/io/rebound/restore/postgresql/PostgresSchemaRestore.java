@@ -15,6 +15,8 @@ import io.rebound.restore.SequenceResync;
 import io.rebound.restore.VerifyReport;
 import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess;
+import io.rebound.runbook.JobRunner;
+import io.rebound.runbook.JobStatus;
 import io.rebound.runbook.StepLog;
 import io.rebound.target.Dialect;
 import io.rebound.target.Target;
@@ -48,6 +50,8 @@ import org.springframework.stereotype.Component;
 public class PostgresSchemaRestore implements SchemaRestoreDialect {
 
   static final String PASSWORD_FILE = "pgpass";
+  /** The setting of a safety export's job that names the schemas it exports, comma-separated. */
+  static final String SCHEMAS = "schemas";
   private static final Pattern TOC_SCHEMA = Pattern.compile("^\\d+; \\d+ \\d+ SCHEMA - (\\S+) (\\S+)$");
   private static final Pattern TOC_ENTRY = Pattern.compile("^\\d+; .*");
   private static final Pattern RESTORE_STEP = Pattern.compile("^pg_restore: (creating|processing data|executing|restoring) .*");
@@ -195,7 +199,8 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
       command.addAll(client.connectionOptions());
       inventory.schemas().forEach(s -> command.add("--schema=" + s));
       command.add("--file=" + dumpPath(target, file));
-      safetyExport = new JobSpec("rebound-export-" + shortId(runId), file, command);
+      safetyExport = new JobSpec("rebound-export-" + shortId(runId), file, command,
+          Map.of(SCHEMAS, String.join(",", inventory.schemas())));
     }
 
     List<PlannedAction> reset = new ArrayList<>();
@@ -248,23 +253,26 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
   @Override
   public JobProgress startOrAttach(Target target, JobSpec job, String runId, StepLog log) {
     DetachedProcess process = process(runId, job);
-    DetachedProcess.State before = process.state();
-    if (before.status() == DetachedProcess.Status.NOT_STARTED || before.status() == DetachedProcess.Status.VANISHED) {
+    JobRunner runner = JobRunner.of(process);
+    JobStatus before = runner.look();
+    String command = String.join(" ", job.parameters());
+    if (before.needsStart()) {
       PostgresClient client = new PostgresClient(target);
-      DetachedProcess.State after = process.startOrAttach(job.parameters(),
-          client.environment(process.directory().resolve(PASSWORD_FILE)), Map.of(PASSWORD_FILE, client.passwordFileContent()));
+      JobStatus after = runner.startOrAttach(new JobRunner.Command(job.parameters(),
+          client.environment(process.directory().resolve(PASSWORD_FILE)), Map.of(PASSWORD_FILE, client.passwordFileContent())));
       if (after.startedNow()) {
         // Sized after the start, off the job's critical path: progress is a convenience.
         writeTotal(target, job, process);
-        log.ran(String.join(" ", job.parameters()), (before.status() == DetachedProcess.Status.VANISHED
+        // --clean makes a second run over the first one's remains safe.
+        log.startedJob(command, (before.status() == DetachedProcess.Status.VANISHED
             ? "restarted: the earlier run vanished without an exit code" : "started") + " on " + after.host());
       } else {
-        log.ran(String.join(" ", job.parameters()), "attached: another node started it first, on " + after.host());
+        log.ran(command, "attached: another node started it first, on " + after.host());
       }
     } else {
-      log.ran(String.join(" ", job.parameters()), "attached to the job started earlier (" + before.status() + ", on " + before.host() + ")");
+      log.ran(command, "attached to the job started earlier (" + before.status() + ", on " + before.host() + ")");
     }
-    return poll(target, job, runId, log);
+    return look(target, job, runId);
   }
 
   @Override
@@ -273,31 +281,43 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
   }
 
   @Override
-  public JobProgress poll(Target target, JobSpec job, String runId, StepLog log) {
+  public JobProgress look(Target target, JobSpec job, String runId) {
     DetachedProcess process = process(runId, job);
-    DetachedProcess.State state = process.state();
-    if (state.status() == DetachedProcess.Status.NOT_STARTED || state.status() == DetachedProcess.Status.VANISHED) {
-      // The node that ran the job died with it; --clean makes a second run over the first one's remains safe.
-      return startOrAttach(target, job, runId, log);
+    return progress(JobRunner.of(process), process);
+  }
+
+  /** A process's status as the restore's progress: the one place the two meet. */
+  private static JobProgress progress(JobRunner runner, DetachedProcess process) {
+    JobStatus status = runner.look();
+    switch (status.status()) {
+      case NOT_STARTED -> {
+        return new JobProgress(JobProgress.State.NOT_STARTED, 0, List.of(), "not started", null);
+      }
+      case VANISHED -> {
+        return new JobProgress(JobProgress.State.GONE, 0, List.of(), "stopped without an exit code on " + status.host()
+            + " (its node went down with it)", status.host());
+      }
+      case RUNNING -> {
+        return new JobProgress(JobProgress.State.RUNNING, Math.min(99, percent(process, process.logLines())), List.of(),
+            "running on " + status.host(), status.host());
+      }
+      default -> {
+        List<String> lines = process.logLines();
+        process.removeFiles(List.of(PASSWORD_FILE));
+        List<String> errors = errorLines(lines);
+        if (status.status() == DetachedProcess.Status.SUCCEEDED) {
+          return new JobProgress(JobProgress.State.SUCCEEDED, 100, errors, "exit code 0 on " + status.host(), status.host());
+        }
+        if (errors.isEmpty()) {
+          errors = lines.subList(Math.max(0, lines.size() - 20), lines.size());
+        }
+        int percent = percent(process, lines);
+        // Kept for the record, out of the way: a retry of the step starts the job afresh (--clean makes that safe).
+        Path aside = runner.moveAside();
+        return new JobProgress(JobProgress.State.FAILED, percent, errors, "exit code " + status.exitCode() + " on " + status.host()
+            + ", log kept in " + aside, status.host());
+      }
     }
-    List<String> lines = process.logLines();
-    if (state.status() == DetachedProcess.Status.RUNNING) {
-      return new JobProgress(JobProgress.State.RUNNING, Math.min(99, percent(process, lines)), List.of(), "running on " + state.host(),
-          state.host());
-    }
-    process.removeFiles(List.of(PASSWORD_FILE));
-    List<String> errors = errorLines(lines);
-    if (state.status() == DetachedProcess.Status.SUCCEEDED) {
-      return new JobProgress(JobProgress.State.SUCCEEDED, 100, errors, "exit code 0 on " + state.host(), state.host());
-    }
-    if (errors.isEmpty()) {
-      errors = lines.subList(Math.max(0, lines.size() - 20), lines.size());
-    }
-    int percent = percent(process, lines);
-    // Kept for the record, out of the way: a retry of the step starts the job afresh (--clean makes that safe).
-    Path aside = process.moveAside();
-    return new JobProgress(JobProgress.State.FAILED, percent, errors, "exit code " + state.exitCode() + " on " + state.host()
-        + ", log kept in " + aside, state.host());
   }
 
   @Override
@@ -352,7 +372,7 @@ public class PostgresSchemaRestore implements SchemaRestoreDialect {
             .mapToLong(c -> Long.parseLong(c.split(" ")[0])).sum();
       } else {
         try (Connection connection = target.connect()) {
-          List<String> schemas = job.parameters().stream().filter(p -> p.startsWith("--schema=")).map(p -> p.substring(9)).toList();
+          List<String> schemas = List.of(job.setting(SCHEMAS).split(","));
           try (PreparedStatement statement = connection.prepareStatement(
               "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(?)")) {
             statement.setArray(1, array(connection, schemas));

@@ -3,6 +3,7 @@ package io.rebound.restore.oracle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rebound.restore.JobSpec;
 import io.rebound.restore.oracle.DataPump.JobParameters;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,22 @@ class DataPumpTest {
     assertThat(importJob.describe()).containsExactly("DBMS_DATAPUMP IMPORT job REBOUND_IMP_1A2B3C4D5E6F", "SCHEMAS=WINSTORE_ADMIN",
         "DIRECTORY=WINSTORE_DUMP", "DUMPFILE=winstore_full_backup.dmp", "LOGFILE=rebound_import_1a2b3c4d5e6f.log",
         "TABLE_EXISTS_ACTION=REPLACE", "EXCLUDE=STATISTICS", "PARALLEL=2");
-    assertThat(JobParameters.fromDescription(importJob.describe())).isEqualTo(importJob);
+    assertThat(JobParameters.of(importJob.spec())).isEqualTo(importJob);
+  }
+
+  @Test
+  void shouldRunAJobFromThePlansDataNeverFromTheLinesShownToTheApprover() {
+    JobSpec spec = importJob.spec();
+    JobSpec shownOtherwise = new JobSpec(spec.name(), spec.file(), List.of("DBMS_DATAPUMP IMPORT job SOMETHING_ELSE", "PARALLEL=9"),
+        spec.settings());
+    JobSpec fromAnOlderPlan = new JobSpec(spec.name(), spec.file(), spec.parameters());
+
+    assertThat(spec.name()).isEqualTo("REBOUND_IMP_1A2B3C4D5E6F");
+    assertThat(spec.file()).isEqualTo("winstore_full_backup.dmp");
+    assertThat(spec.parameters()).isEqualTo(importJob.describe());
+    assertThat(JobParameters.of(shownOtherwise)).isEqualTo(importJob);
+    assertThatThrownBy(() -> JobParameters.of(fromAnOlderPlan)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("carries no");
   }
 
   @Test
@@ -43,7 +59,7 @@ class DataPumpTest {
     assertThat(block).contains("operation => 'EXPORT'").contains("KU$_FILE_TYPE_DUMP_FILE, reusefile => 1)")
         .doesNotContain("TABLE_EXISTS_ACTION").doesNotContain("STATISTICS");
     assertThat(export.schemaList()).isEqualTo("'A','B'");
-    assertThat(JobParameters.fromDescription(export.describe())).isEqualTo(export);
+    assertThat(JobParameters.of(export.spec())).isEqualTo(export);
   }
 
   @Test
@@ -93,7 +109,7 @@ class DataPumpTest {
         .hasMessageContaining("at least 1");
     JobParameters set = new JobParameters("EXPORT", "J", "D", "safety_%U.dmp", "safety.log", List.of("A"), 2);
     assertThat(set.firstFile()).isEqualTo("safety_01.dmp");
-    assertThat(JobParameters.fromDescription(set.describe())).isEqualTo(set);
+    assertThat(JobParameters.of(set.spec())).isEqualTo(set);
     // An import reads one file with several workers.
     assertThat(new JobParameters("IMPORT", "J", "D", "full.dmp", "full.log", List.of("A"), 4).firstFile()).isEqualTo("full.dmp");
     assertThat(DataPump.isFileSet("x_%u.dmp")).isTrue();

@@ -197,11 +197,11 @@ class OracleSchemaRestoreIT {
   private void exportDump(Target target) {
     DataPump.JobParameters export = new DataPump.JobParameters("EXPORT", "REBOUND_IT_EXPORT", "WINSTORE_DUMP", "winstore_full_backup.dmp",
         "winstore_full_backup_exp.log", List.of("WINSTORE_ADMIN"), 1);
-    JobSpec job = new JobSpec(export.jobName(), export.dumpFile(), export.describe());
+    JobSpec job = export.spec();
     dialect.startOrAttach(target, job, "it-export", new StepLog());
     JobProgress[] last = new JobProgress[1];
     await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> (last[0] = dialect.poll(target, job, "it-export", new StepLog())).finished());
+        .until(() -> (last[0] = dialect.look(target, job, "it-export")).finished());
     assertThat(last[0].state()).as(last[0].errors().toString()).isEqualTo(JobProgress.State.SUCCEEDED);
   }
 
