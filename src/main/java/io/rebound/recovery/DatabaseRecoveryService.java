@@ -139,7 +139,8 @@ class DatabaseRecoveryService {
     PhysicalJob<RestoredPoint> job = dialect.recover(target, recoveryJob(runId), approved.triage(), approved.decision(),
         approvedRestore(request, approved));
     if (job.startedNow()) {
-      log.ran("start " + approved.decision().strategy() + " of " + target.name() + " to " + approved.restorePoint(), String.valueOf(job.state()));
+      log.startedJob("start " + approved.decision().strategy() + " of " + target.name() + " to " + approved.restorePoint(),
+          String.valueOf(job.state()));
     }
     if (job.state() == PhysicalJob.State.FAILED) {
       dialect.discard(target, recoveryJob(runId));

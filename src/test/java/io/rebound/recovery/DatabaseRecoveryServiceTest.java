@@ -232,12 +232,14 @@ class DatabaseRecoveryServiceTest {
     DatabaseRecoveryService.Progress running = service.recover(LATEST, approved, "run-1", log);
     assertThat(running).isEqualTo(new DatabaseRecoveryService.Progress(false, "laying down", "node-1"));
     assertThat(log.entries()).singleElement().isEqualTo(new StepLog.Entry("start RESTORE_DATABASE of pg to latest", "RUNNING"));
+    assertThat(log.hasStartedJob()).as("a start, whichever step made it, is one the audit trail records").isTrue();
 
     dialect.job = new PhysicalJob<>(PhysicalJob.State.SUCCEEDED, new RestoredPoint(2, "0/3000000", T0, "laid down full-1"), null, null, null,
         "node-1", false);
     StepLog polled = new StepLog();
     assertThat(service.recover(LATEST, approved, "run-1", polled).done()).isTrue();
     assertThat(polled.entries()).isEmpty();
+    assertThat(polled.hasStartedJob()).isFalse();
 
     dialect.job = new PhysicalJob<>(PhysicalJob.State.FAILED, null, "pg_ctl failed", null, Path.of("/work/job/log"), "node-1", false);
     assertThatThrownBy(() -> service.recover(LATEST, approved, "run-1", new StepLog())).isInstanceOf(IllegalStateException.class)

@@ -101,8 +101,12 @@ class DatabaseBackupService {
     Target database = targets.get(target);
     PhysicalBackups layer = physical.of(database);
     PhysicalJob<TakenBackup> job = layer.backup(database, request);
-    log.ran((job.startedNow() ? "start " : "attach to ") + request.type() + " backup " + request.backupId() + " of " + target,
-        job.state() + (job.progress() == null ? "" : ": " + job.progress()));
+    String outcome = job.state() + (job.progress() == null ? "" : ": " + job.progress());
+    if (job.startedNow()) {
+      log.startedJob("start " + request.type() + " backup " + request.backupId() + " of " + target, outcome);
+    } else {
+      log.ran("attach to " + request.type() + " backup " + request.backupId() + " of " + target, outcome);
+    }
     return progress(layer, database, request.jobKey(), job);
   }
 
@@ -110,6 +114,11 @@ class DatabaseBackupService {
   BackupManifest upload(String target, BackupRequest request, StepLog log) throws IOException {
     Target database = targets.get(target);
     PhysicalJob<TakenBackup> job = physical.of(database).backup(database, request);
+    if (job.startedNow()) {
+      // The backup's job was gone (moved by hand): reading its result started it again, which the trail must show.
+      log.startedJob("start " + request.type() + " backup " + request.backupId() + " of " + target + " again: its job was gone",
+          String.valueOf(job.state()));
+    }
     TakenBackup taken = succeeded(job, "backup " + request.backupId());
     BackupManifest published = bucket.backups().publish(taken.manifest(), taken.files());
     bucket.catalog().record(published);
@@ -129,6 +138,9 @@ class DatabaseBackupService {
     PhysicalBackups layer = physical.of(database);
     LogRequest request = new LogRequest(logsJob(runId), "logs-" + runId, catalog(target).logs());
     PhysicalJob<CollectedLogs> job = layer.collectLogs(database, request);
+    if (job.startedNow()) {
+      log.startedJob("start collecting the archived logs of " + target, String.valueOf(job.state()));
+    }
     Progress progress = progress(layer, database, request.jobKey(), job);
     if (!progress.done()) {
       return null;

@@ -108,7 +108,7 @@ class DatabaseRestoreService {
     PhysicalBackups layer = physical.of(destination);
     PhysicalJob<RestoredPoint> job = layer.restore(destination, new RestoreRequest(restoreJob(runId), plan));
     if (job.startedNow()) {
-      log.ran("start restore of " + destination.name() + " to " + plan.point(), String.valueOf(job.state()));
+      log.startedJob("start restore of " + destination.name() + " to " + plan.point(), String.valueOf(job.state()));
     }
     if (job.state() == PhysicalJob.State.FAILED) {
       layer.discard(destination, restoreJob(runId));
@@ -125,6 +125,11 @@ class DatabaseRestoreService {
   String verify(DatabaseRestoreRequest request, RecoveryPlan plan, String runId, StepLog log) {
     Target destination = targets.get(request.destination());
     PhysicalJob<RestoredPoint> job = physical.of(destination).restore(destination, new RestoreRequest(restoreJob(runId), plan));
+    if (job.startedNow()) {
+      // The restore's job was gone (moved by hand): reading its result started it again, which the trail must show.
+      log.startedJob("start restore of " + destination.name() + " to " + plan.point() + " again: its job was gone",
+          String.valueOf(job.state()));
+    }
     if (job.state() != PhysicalJob.State.SUCCEEDED || job.result() == null) {
       throw new IllegalStateException("the restore of " + destination.name() + " has not succeeded (" + job.state() + ")");
     }
