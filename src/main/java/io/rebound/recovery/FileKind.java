@@ -6,7 +6,10 @@ public enum FileKind {
   DATA(false),
   /** An index. */
   INDEX(false),
-  /** The data dictionary (Oracle SYSTEM/SYSAUX; PostgreSQL system catalogs). */
+  /**
+   * The data dictionary (Oracle SYSTEM; PostgreSQL system catalogs): recovered only with the database mounted. Oracle's
+   * SYSAUX can go offline and counts as data.
+   */
   SYSTEM(true),
   /** Undo (Oracle UNDO tablespace). */
   UNDO(true),

@@ -116,7 +116,8 @@ public record TargetProperties(
    * @param workDirectory where backups are written before upload and where their jobs keep their state; unset, the
    *     node's {@code rebound.work-directory} under {@code backup/<target>}
    * @param archiveDirectory PostgreSQL: where the server's {@code archive_command} puts completed WAL segments
-   * @param dataDirectory PostgreSQL: the server's data directory, read by a backup, rebuilt by a restore
+   * @param dataDirectory PostgreSQL: the server's data directory, read by a backup, rebuilt by a restore; Oracle: where a
+   *     database recovery restores datafiles whose own directory is gone (a relocation)
    * @param osUser PostgreSQL: the operating-system user the server runs as and its files belong to; unset, the user
    *     Rebound runs as
    * @param rmanCommand Oracle: how RMAN is started (default {@code rman target /})

@@ -8,6 +8,7 @@ import io.rebound.backup.PlanRefusedException;
 import io.rebound.backup.RecoveryPlan;
 import io.rebound.backup.RecoveryPoint;
 import io.rebound.config.ReboundGroups;
+import io.rebound.runbook.Inputs;
 import io.rebound.runbook.InvalidInputException;
 import io.rebound.target.Targets;
 import io.swagger.v3.oas.annotations.Operation;
@@ -117,7 +118,7 @@ class BackupController {
   BackupView backup(@PathVariable String id) {
     readers();
     return catalog.backup(id).map(backup -> BackupView.of(backup, true))
-        .orElseThrow(() -> new NotFoundException("no backup " + id + " in the catalog"));
+        .orElseThrow(() -> new NotFoundException("no backup " + Inputs.abbreviate(id) + " in the catalog"));
   }
 
   @Operation(summary = "The plan a restore to a point would be approved on",

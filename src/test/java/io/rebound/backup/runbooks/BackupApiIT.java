@@ -168,6 +168,10 @@ class BackupApiIT {
     assertThat(one.json().get("pieces").get(0).get("key").asText()).startsWith(PREFIX + "/backups/it/").endsWith("/it-incr-1/changed.tar");
     assertThat(one.json().get("pieces").get(0).get("size").asLong()).isEqualTo(700);
     assertThat(http.get("/api/backups/no-such-backup", TestUsers.OPERATOR, PW).status()).isEqualTo(404);
+    Http.Answer long404 = http.get("/api/backups/" + "x".repeat(4000), TestUsers.OPERATOR, PW);
+    assertThat(long404.status()).isEqualTo(404);
+    assertThat(long404.body()).as("an unknown id is named, not echoed whole").contains("no backup " + "x".repeat(40) + "…")
+        .hasSizeLessThan(500);
     assertThat(http.get("/api/backups?target=" + TARGET, TestUsers.OUTSIDER, PW).status()).isEqualTo(403);
   }
 
