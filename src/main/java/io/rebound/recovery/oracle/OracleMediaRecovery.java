@@ -22,15 +22,20 @@ import io.rebound.storage.ObjectStore;
 import io.rebound.target.Dialect;
 import io.rebound.target.Target;
 import io.rebound.target.TargetProperties;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -50,6 +55,9 @@ public class OracleMediaRecovery implements MediaRecovery {
   static final String DOWNLOADED = "downloaded";
   /** How long triage waits for RMAN to start an instance: a start, not a recovery; well within a job's lock. */
   static final Duration STARTUP_LIMIT = Duration.ofSeconds(90);
+  /** How long the logs of triage's instance starts are kept for a look, before the next start clears them. */
+  static final Duration STARTUP_LOGS_KEPT = Duration.ofDays(7);
+  private static final Pattern STARTUP = Pattern.compile("startup-(\\d{1,18})");
   private static final String JOB_KEY_SHOWN = "job-key-of-the-run";
   private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
@@ -130,7 +138,10 @@ public class OracleMediaRecovery implements MediaRecovery {
 
   /** Starts the instance with RMAN ({@code STARTUP MOUNT}); what RMAN said when it could not. */
   private Optional<String> startMounted(Target target, StepLog log) {
-    Path directory = workDirectory(target).resolve("recovery").resolve("startup-" + Instant.now().toEpochMilli());
+    Path recovery = workDirectory(target).resolve("recovery");
+    Instant now = Instant.now();
+    pruneStartups(recovery, now);
+    Path directory = recovery.resolve("startup-" + now.toEpochMilli());
     try {
       RmanLog rman = OraclePhysicalBackups.runRmanFor(target, directory, "STARTUP MOUNT;\n", STARTUP_LIMIT, host, pollInterval);
       log.ran("RMAN: STARTUP MOUNT", "started" + (rman.warnings().isEmpty() ? "" : "; " + String.join("; ", rman.warnings())));
@@ -141,6 +152,41 @@ public class OracleMediaRecovery implements MediaRecovery {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while RMAN started " + target.name(), e);
+    }
+  }
+
+  /**
+   * Removes the directories of instance starts older than {@link #STARTUP_LOGS_KEPT} (each holds one RMAN log, of a start
+   * long ended: a start is given {@link #STARTUP_LIMIT}), so that triage after triage does not fill the work directory.
+   * Returns how many went; one that cannot be removed is left for the next time.
+   */
+  static int pruneStartups(Path recovery, Instant now) {
+    if (!Files.isDirectory(recovery)) {
+      return 0;
+    }
+    int removed = 0;
+    try (Stream<Path> entries = Files.list(recovery)) {
+      for (Path entry : entries.toList()) {
+        Matcher name = STARTUP.matcher(entry.getFileName().toString());
+        if (name.matches() && Files.isDirectory(entry)
+            && Instant.ofEpochMilli(Long.parseLong(name.group(1))).isBefore(now.minus(STARTUP_LOGS_KEPT))) {
+          removed += removeTree(entry) ? 1 : 0;
+        }
+      }
+    } catch (IOException e) {
+      return removed;
+    }
+    return removed;
+  }
+
+  private static boolean removeTree(Path directory) {
+    try (Stream<Path> tree = Files.walk(directory)) {
+      for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
