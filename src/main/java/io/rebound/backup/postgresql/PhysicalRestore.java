@@ -9,6 +9,7 @@ import io.rebound.runbook.DetachedWork.Beat;
 import io.rebound.storage.ObjectStore;
 import io.rebound.target.Target;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -273,6 +274,19 @@ final class PhysicalRestore {
 
   private Optional<RestoredPoint> promoted() {
     try (Connection session = destination.connect(); Statement statement = session.createStatement()) {
+      try (ResultSet started = statement.executeQuery("SELECT to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC',"
+          + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
+        started.next();
+        Instant serverStart = Instant.parse(started.getString(1));
+        Instant laidDown = Instant.parse(Files.readString(job.resolve(LAID_DOWN)).strip());
+        if (serverStart.isBefore(laidDown)) {
+          // The server answering is not the one started on what was laid down: the old one was never stopped.
+          throw new IllegalStateException("the server answering for " + destination.name() + " started at " + serverStart
+              + ", before the data directory was laid down at " + laidDown + ": the old server still runs; stop it, then retry");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
       try (ResultSet recovery = statement.executeQuery("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text")) {
         recovery.next();
         if (recovery.getBoolean(1)) {

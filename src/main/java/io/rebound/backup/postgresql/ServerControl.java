@@ -17,6 +17,8 @@ final class ServerControl {
 
   /** pg_ctl status: the server runs. */
   static final int RUNNING = 0;
+  /** pg_ctl status: no server runs on the data directory. */
+  static final int NOT_RUNNING = 3;
 
   private final Path pgCtl;
   private final Path dataDirectory;
@@ -56,9 +58,21 @@ final class ServerControl {
     return asServerUser(List.of(pgCtl.toString(), "-D", dataDirectory.toString(), "status"));
   }
 
-  /** Whether a server runs on the data directory (pg_ctl status). */
+  /**
+   * Whether a server runs on the data directory (pg_ctl status). Only pg_ctl's own "no server running" counts as stopped:
+   * any other answer (the directory unreadable, the command not run) refuses, since a restore that took a running
+   * server for a stopped one would move its data directory from under it.
+   */
   boolean running() throws IOException {
-    return run(statusCommand(), Duration.ofSeconds(30), null).exitCode() == RUNNING;
+    Result status = run(statusCommand(), Duration.ofSeconds(30), null);
+    if (status.exitCode() == RUNNING) {
+      return true;
+    }
+    if (status.exitCode() == NOT_RUNNING) {
+      return false;
+    }
+    throw new IOException("cannot tell whether a server runs on " + dataDirectory + ": " + String.join(" ", statusCommand())
+        + " ended with " + status.exitCode() + ": " + status.output().strip());
   }
 
   /** The files Rebound lays down given to the server's user, when Rebound runs as root for it. */
