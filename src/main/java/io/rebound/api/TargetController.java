@@ -5,8 +5,8 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.rebound.api.ApiExceptionHandler.RunNotFoundException;
 import io.rebound.config.ReboundGroups;
-import io.rebound.storage.ObjectStore;
 import io.rebound.target.Target;
+import io.rebound.target.TargetCapabilities;
 import io.rebound.target.Targets;
 import java.io.IOException;
 import java.util.Comparator;
@@ -14,11 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.ResolvableType;
-import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -36,15 +31,13 @@ class TargetController {
   private final Targets targets;
   private final Callers callers;
   private final DumpFiles dumps;
-  private final Environment environment;
-  private final ObjectProvider<ObjectStore> bucket;
+  private final TargetCapabilities capabilities;
 
-  TargetController(Targets targets, Callers callers, DumpFiles dumps, Environment environment, ObjectProvider<ObjectStore> bucket) {
+  TargetController(Targets targets, Callers callers, DumpFiles dumps, TargetCapabilities capabilities) {
     this.targets = targets;
     this.callers = callers;
     this.dumps = dumps;
-    this.environment = environment;
-    this.bucket = bucket;
+    this.capabilities = capabilities;
   }
 
   /** One target as a requester sees it. */
@@ -56,15 +49,10 @@ class TargetController {
   @GetMapping
   List<TargetView> list() {
     callers.requireGroup("reading targets", ReboundGroups.OPERATORS, ReboundGroups.APPROVERS, ReboundGroups.ADMINS);
-    boolean bucketConfigured = bucket.getIfAvailable() != null;
     return targets.all().stream().sorted(Comparator.comparing(Target::name)).map(target -> {
-      boolean dumpsHere = target.dumpDirectory() != null;
-      boolean backsUp = bucketConfigured && hasBackupSection(target.name());
-      Map<String, Boolean> supports = new LinkedHashMap<>();
-      supports.put("schemaRestore", dumpsHere);
-      supports.put("comparison", true);
-      supports.put("backups", backsUp);
-      supports.put("pointInTimeRestore", backsUp);
+      Map<String, Boolean> supports = capabilities.of(target);
+      boolean dumpsHere = supports.get("schemaRestore");
+      boolean backsUp = supports.get("backups");
       Map<String, String> links = new LinkedHashMap<>();
       if (dumpsHere) {
         links.put("dumps", "/api/targets/" + target.name() + "/dumps");
@@ -93,14 +81,4 @@ class TargetController {
         + " cannot be read from this node"));
   }
 
-  /**
-   * Whether the configuration gives the target a {@code backup} section, as its schedules decide: read through the
-   * targets as a map, as they are bound (a target's name may hold what a property name may not).
-   */
-  private boolean hasBackupSection(String target) {
-    Map<String, Map<String, Object>> configured = Binder.get(environment).bind("rebound.targets",
-        Bindable.<Map<String, Map<String, Object>>>of(ResolvableType.forClassWithGenerics(Map.class, ResolvableType.forClass(String.class),
-            ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class)))).orElse(Map.of());
-    return configured.getOrDefault(target, Map.of()).containsKey("backup");
-  }
 }

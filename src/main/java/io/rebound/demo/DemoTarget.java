@@ -2,6 +2,7 @@ package io.rebound.demo;
 
 import io.rebound.target.Dialect;
 import io.rebound.target.TargetProperties;
+import io.rebound.target.TargetRegistrar;
 import io.rebound.target.Targets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
 @Component
 // Never with prod, even when both are named: the prod profile then refuses to start, and no demo part runs first.
 @Profile("demo & !prod")
-public class DemoTarget implements DisposableBean {
+public class DemoTarget implements DisposableBean, TargetRegistrar {
 
   public static final String NAME = "demo";
   public static final String DUMP_FILE = "winstore_full_backup.dump";

@@ -8,6 +8,7 @@ import io.rebound.testsupport.PostgresServers;
 import io.rebound.testsupport.Runs;
 import io.rebound.testsupport.TestUsers;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
 import org.junit.jupiter.api.AfterEach;
@@ -28,13 +29,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The approval as the approver meets it in Camunda Tasklist, in a real browser: the whole plan readable on the page
- * (not a few lines in a box to scroll), shown literally, and the decision taken with the form.
+ * The forms as a requester and an approver meet them in Camunda Tasklist, in a real browser: a start form whose
+ * target and profile are picked from lists, and the approval with the whole plan readable on the page (not a few
+ * lines in a box to scroll), shown literally, and the decision taken with the form.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("it")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class TasklistApprovalFormIT {
+class TasklistFormsIT {
 
   static final PostgresServers servers = new PostgresServers();
   static final String DUMP = "winstore_full_backup.dump";
@@ -98,6 +100,65 @@ class TasklistApprovalFormIT {
     var approval = http.get("/api/runs/" + id, TestUsers.OPERATOR, TestUsers.PASSWORD).json().get("approval");
     assertThat(approval.get("by").asText()).isEqualTo(TestUsers.APPROVER);
     assertThat(approval.get("comment").asText()).isEqualTo("read the whole plan");
+  }
+
+  @Test
+  void shouldStartASchemaRestoreFromTasklistPickingTargetAndProfileFromLists() {
+    TestUsers.create(identity);
+    Http http = new Http(port);
+    java.util.Set<String> before = runIds(http);
+    logIn(TestUsers.OPERATOR);
+    browser.get("http://localhost:" + port + "/camunda/app/tasklist/default/#/");
+    inView(waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector(".start-process-action a, a.start-process-action,"
+        + " [cam-widget-header] .start-process-action")))).click();
+    inView(waiting().until(ExpectedConditions.elementToBeClickable(By.xpath("//a[normalize-space()='Schema restore']")))).click();
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".fjs-form")));
+
+    assertThat(pick("Target", "it (postgresql)")).as("the targets with a dump directory, ref has none").containsExactly("it (postgresql)");
+    assertThat(pick("Restore profile (optional)", "winstore (WINSTORE_ADMIN)")).containsExactly("winstore (WINSTORE_ADMIN)");
+    inView(browser.findElement(By.xpath("//input[@id=//label[normalize-space(text()[1])='Dump file']/@for]"))).sendKeys(DUMP);
+    inView(waiting().until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Start']")))).click();
+
+    String id = org.awaitility.Awaitility.await().atMost(WAIT).until(
+        () -> runIds(http).stream().filter(run -> !before.contains(run)).findFirst().orElse(null), java.util.Objects::nonNull);
+    var run = http.get("/api/runs/" + id, TestUsers.OPERATOR, TestUsers.PASSWORD).json().get("run");
+    assertThat(run.get("target").asText()).isEqualTo(PostgresServers.TARGET);
+    assertThat(run.get("requester").asText()).isEqualTo(TestUsers.OPERATOR);
+    Runs.approvalTask(http, id);
+  }
+
+  /**
+   * Opens a form-js select as a requester does, reads the options it offers, and picks one of them; the list is
+   * opened once (form-js does not open it again on a click while its input keeps the focus).
+   */
+  List<String> pick(String label, String option) {
+    WebElement select = select(label);
+    open(select);
+    List<WebElement> items = waiting().until(ExpectedConditions.visibilityOfNestedElementsLocatedBy(select, By.cssSelector(".fjs-dropdownlist-item")));
+    List<String> offered = items.stream().map(WebElement::getText).toList();
+    items.stream().filter(item -> item.getText().equals(option)).findFirst()
+        .orElseThrow(() -> new AssertionError(option + " not offered by " + label + ": " + offered)).click();
+    waiting().until(page -> select.findElement(By.cssSelector(".fjs-select-display")).getText().equals(option));
+    return offered;
+  }
+
+  /** Opens a form-js select's list, unless it is open: a click on its display, as a requester does. */
+  void open(WebElement select) {
+    if (select.findElements(By.cssSelector(".fjs-dropdownlist")).isEmpty()) {
+      inView(select.findElement(By.cssSelector(".fjs-input-group"))).click();
+    }
+  }
+
+  WebElement select(String label) {
+    return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//div[contains(@class, 'fjs-form-field-select')]"
+        + "[.//label[normalize-space(text()[1])='" + label + "']]")));
+  }
+
+  static java.util.Set<String> runIds(Http http) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    http.get("/api/runs?runbook=schema-restore", TestUsers.OPERATOR, TestUsers.PASSWORD).json().path("runs")
+        .forEach(run -> ids.add(run.get("id").asText()));
+    return ids;
   }
 
   /** Logs in through the console's login form; the session is the webapps' one, so Tasklist opens logged in. */

@@ -135,6 +135,40 @@ class TasklistStartFormsIT {
     }
   }
 
+  /**
+   * Tasklist gives a start form no variables, so its pick-lists are written into the form as it is deployed: the
+   * targets that can do what the runbook does (only those with a dump directory restore schemas; every one compares),
+   * labelled with their dialect, and the restore profiles with the owner each restores.
+   */
+  @Test
+  void shouldDeployTheStartFormsWithTheConfiguredTargetsAndProfilesToPickFrom() {
+    Webapp tasklist = tasklist();
+
+    Map<String, List<String>> restore = selects(tasklist, "schema-restore");
+    Map<String, List<String>> compare = selects(tasklist, "table-compare");
+
+    assertThat(restore).containsEntry("target", List.of("it (postgresql)=it"))
+        .containsEntry("profile", List.of("winstore (WINSTORE_ADMIN)=winstore"));
+    assertThat(compare).containsEntry("source", List.of("it (postgresql)=it", "ref (postgresql)=ref"))
+        .containsEntry("destination", List.of("it (postgresql)=it", "ref (postgresql)=ref"));
+    Http.Answer start = tasklist.get(ENGINE + "/process-definition/" + definition(tasklist, "schema-restore") + "/deployed-start-form");
+    assertThat(start.json().findValuesAsText("description")).as("nothing said empty when there is a choice")
+        .noneMatch(d -> d.contains("Nothing configured"));
+  }
+
+  /** The deployed start form's selects as Tasklist reads them: key to "label=value" options. */
+  private static Map<String, List<String>> selects(Webapp tasklist, String key) {
+    Http.Answer form = tasklist.get(ENGINE + "/process-definition/" + definition(tasklist, key) + "/deployed-start-form");
+    assertThat(form.status()).as(form.body()).isEqualTo(200);
+    Map<String, List<String>> selects = new LinkedHashMap<>();
+    form.json().findParents("type").stream().filter(c -> "select".equals(c.path("type").asText())).forEach(select -> {
+      List<String> options = new java.util.ArrayList<>();
+      select.path("values").forEach(v -> options.add(v.path("label").asText() + "=" + v.path("value").asText()));
+      selects.put(select.path("key").asText(), options);
+    });
+    return selects;
+  }
+
   /** One typo: what the form sends and a part of the reason the answer gives. */
   record Case(Map<String, Object> variables, String reason) {}
 

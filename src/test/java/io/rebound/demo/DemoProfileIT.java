@@ -57,6 +57,10 @@ class DemoProfileIT {
     assertThat(data.resolve("demo/rebound-engine.mv.db")).exists();
     assertThat(data.resolve("rebound-engine.mv.db")).doesNotExist();
     Http http = new Http(port);
+    // The demo's target is registered by a bean of its own; Tasklist's start form offers it all the same.
+    Http.Answer startForm = http.get("/engine-rest/process-definition/key/schema-restore/deployed-start-form", "operator", "demo");
+    assertThat(startForm.status()).as(startForm.body()).isEqualTo(200);
+    assertThat(startForm.json().findValuesAsText("value")).contains("demo");
 
     Http.Answer started = http.post("/api/schema-restores", "operator", "demo",
         Map.of("target", "demo", "profile", "winstore", "dumpFile", DemoTarget.DUMP_FILE));
