@@ -62,23 +62,29 @@ final class FakeConnection {
 
   private <T extends Statement> T statement(Class<T> type, String prepared) {
     Map<Integer, Object> binds = new HashMap<>();
+    Map<Integer, Integer> registered = new HashMap<>();
     Object[][] out = {new Object[0]};
     return proxy(type, (method, args) -> switch (method) {
       case "setString", "setObject", "setInt", "setLong", "setArray" -> {
         binds.put((Integer) args[0], args[1]);
         yield null;
       }
-      case "registerOutParameter", "close" -> null;
+      case "registerOutParameter" -> {
+        registered.put((Integer) args[0], (Integer) args[1]);
+        yield null;
+      }
+      case "close" -> null;
       case "executeQuery" -> resultSet(run(args == null ? prepared : (String) args[0], binds));
       case "execute" -> {
         List<Object[]> rows = run(args == null ? prepared : (String) args[0], binds);
         out[0] = rows.isEmpty() ? new Object[0] : rows.get(0);
         yield !rows.isEmpty();
       }
-      case "getInt" -> ((Number) out[0][(Integer) args[0] - 1]).intValue();
-      case "getLong" -> ((Number) out[0][(Integer) args[0] - 1]).longValue();
-      case "getString" -> (String) out[0][(Integer) args[0] - 1];
-      case "getClob" -> clob((String) out[0][(Integer) args[0] - 1]);
+      // As a driver does, an out parameter is there to read only once registered.
+      case "getInt" -> ((Number) out(out[0], registered, args)).intValue();
+      case "getLong" -> ((Number) out(out[0], registered, args)).longValue();
+      case "getString" -> (String) out(out[0], registered, args);
+      case "getClob" -> clob((String) out(out[0], registered, args));
       default -> throw new UnsupportedOperationException(method);
     });
   }
@@ -89,6 +95,14 @@ final class FakeConnection {
       case "getSubString" -> text.substring((int) ((Long) args[0] - 1), (int) ((Long) args[0] - 1) + (Integer) args[1]);
       default -> throw new UnsupportedOperationException(method);
     });
+  }
+
+  private static Object out(Object[] values, Map<Integer, Integer> registered, Object[] args) throws SQLException {
+    int index = (Integer) args[0];
+    if (!registered.containsKey(index)) {
+      throw new SQLException("parameter " + index + " was not registered as an out parameter");
+    }
+    return values[index - 1];
   }
 
   private List<Object[]> run(String sql, Map<Integer, Object> binds) throws SQLException {

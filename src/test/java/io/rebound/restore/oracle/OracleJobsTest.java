@@ -35,6 +35,8 @@ class OracleJobsTest {
   /** The job's state in DBA_DATAPUMP_JOBS (null: no master table) and its log in the DIRECTORY (null: none). */
   String state;
   String log;
+  /** What DBMS_DATAPUMP.GET_STATUS says of a running job: state, percent done, errors; or that it has gone. */
+  FakeConnection.Answer status = binds -> List.<Object[]>of(new Object[] {null, null, "EXECUTING", 40, null});
   final List<PlannedAction> statementsRun = new ArrayList<>();
 
   private FakeConnection database(JobSpec spec, int restarts, boolean restarted) {
@@ -47,7 +49,7 @@ class OracleJobsTest {
           state = "EXECUTING";
           return List.of();
         })
-        .rows(DataPump.STATUS_BLOCK, new Object[] {null, null, "EXECUTING", 40, null})
+        .on(DataPump.STATUS_BLOCK, binds -> status.run(binds))
         .rows(DataPump.RESTART_BLOCK, new Object[] {null, null, null, null, null, restarts, restarted ? 1 : 0})
         .on("BEGIN UTL_FILE.FRENAME(?, ?, ?, ?, TRUE); END;", binds -> {
           log = null;
@@ -193,6 +195,98 @@ class OracleJobsTest {
   void shouldRefuseANegativeRestartLimit() {
     assertThatThrownBy(() -> new OracleJobs(-1, (target, actions, stepLog) -> {}))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("rebound.oracle.data-pump-restarts must not be negative");
+  }
+
+  @Test
+  void shouldAttachToARunningJobAndReadItsProgressAndErrorsSoFar() throws SQLException {
+    state = "EXECUTING";
+    status = binds -> List.<Object[]>of(new Object[] {null, null, "EXECUTING", 55, "ORA-39171: Job is experiencing a resumable wait.\nORA-01653"});
+    FakeConnection database = database(IMPORT, 0, false);
+    StepLog steps = new StepLog();
+
+    JobProgress progress = jobs().startOrAttach(database.connection(), target(), DataPump.JobParameters.of(IMPORT), steps);
+
+    assertThat(progress.state()).isEqualTo(JobProgress.State.RUNNING);
+    assertThat(progress.percent()).isEqualTo(55);
+    assertThat(progress.errors()).containsExactly("ORA-39171: Job is experiencing a resumable wait.", "ORA-01653");
+    assertThat(progress.detail()).isEqualTo("EXECUTING");
+    assertThat(steps.hasStartedJob()).isFalse();
+    assertThat(steps.entries()).containsExactly(
+        new StepLog.Entry("DBMS_DATAPUMP.ATTACH REBOUND_IMP_RUN1", "attached to the job started earlier (EXECUTING)"));
+    assertThat(database.ran).contains(DataPump.STATUS_BLOCK + "  -- binds: REBOUND_IMP_RUN1, SYSTEM")
+        .noneMatch(sql -> sql.startsWith(DataPump.startBlock(DataPump.JobParameters.of(IMPORT))));
+  }
+
+  @Test
+  void shouldReadTheLogOfAJobThatEndedBetweenTheTwoLooks() throws SQLException {
+    state = "EXECUTING";
+    log = "Job \"SYSTEM\".\"REBOUND_IMP_RUN1\" successfully completed at Sun Nov 22 01:02:03 2026 elapsed 0 00:00:04";
+    status = binds -> {
+      throw new SQLException("ORA-31626: job does not exist", "99999", OracleJobs.JOB_DOES_NOT_EXIST);
+    };
+
+    JobProgress progress = jobs().look(database(IMPORT, 0, false).connection(), target(), DataPump.JobParameters.of(IMPORT));
+
+    assertThat(progress.state()).isEqualTo(JobProgress.State.SUCCEEDED);
+    assertThat(progress.percent()).isEqualTo(100);
+  }
+
+  @Test
+  void shouldPassOnAnyOtherErrorOfTheStatusCall() {
+    state = "EXECUTING";
+    status = binds -> {
+      throw new SQLException("ORA-01031: insufficient privileges", "42000", 1031);
+    };
+
+    assertThatThrownBy(() -> jobs().look(database(IMPORT, 0, false).connection(), target(), DataPump.JobParameters.of(IMPORT)))
+        .isInstanceOf(SQLException.class).hasMessage("ORA-01031: insufficient privileges");
+  }
+
+  @Test
+  void shouldReportAJobThatEndedWithErrorsFailedAndMoveItsLogAsideSoThatARetryRunsItAgain() throws SQLException {
+    log = String.join("\n", "ORA-39083: Object type REF_CONSTRAINT failed to create with error:",
+        "ORA-02298: cannot validate (WINSTORE_ADMIN.FK_PRODUCTS_CATEGORY) - parent keys not found",
+        "Job \"SYSTEM\".\"REBOUND_IMP_RUN1\" completed with 1 error(s) at Sun Nov 22 01:02:03 2026 elapsed 0 00:00:12");
+    FakeConnection database = database(IMPORT, 0, false);
+
+    JobProgress progress = jobs().look(database.connection(), target(), DataPump.JobParameters.of(IMPORT));
+
+    assertThat(progress.state()).isEqualTo(JobProgress.State.FAILED);
+    assertThat(progress.percent()).isEqualTo(100);
+    assertThat(progress.errors()).isNotEmpty();
+    assertThat(progress.detail()).endsWith("(1 errors reported)");
+    assertThat(log).isNull();
+  }
+
+  @Test
+  void shouldReportAStoppedJobWhoseLogCannotBeReadOrThatStoppedOnAFatalErrorFailedAndLeaveIt() throws SQLException {
+    state = "NOT RUNNING";
+    JobProgress unreadable = jobs().look(database(IMPORT, 1, true).connection(), target(), DataPump.JobParameters.of(IMPORT));
+    log = String.join("\n", "ORA-39002: invalid operation", "ORA-39070: Unable to open the log file.",
+        "Job \"SYSTEM\".\"REBOUND_IMP_RUN1\" stopped due to fatal error at Sun Nov 22 01:02:03 2026 elapsed 0 00:00:01");
+    FakeConnection database = database(IMPORT, 1, true);
+    JobProgress fatal = jobs().startOrAttach(database.connection(), target(), DataPump.JobParameters.of(IMPORT), new StepLog());
+
+    assertThat(unreadable.state()).isEqualTo(JobProgress.State.FAILED);
+    assertThat(unreadable.detail()).startsWith("job REBOUND_IMP_RUN1 is NOT RUNNING and its log rebound_import_run1.log cannot be read");
+    assertThat(fatal.state()).isEqualTo(JobProgress.State.FAILED);
+    assertThat(fatal.detail()).startsWith("job REBOUND_IMP_RUN1 stopped on a fatal error").contains("a restart would meet it again");
+    assertThat(database.ran).noneMatch(sql -> sql.startsWith(DataPump.RESTART_BLOCK) || sql.startsWith("BEGIN UTL_FILE.FRENAME"));
+    assertThat(log).isNotNull();
+  }
+
+  @Test
+  void shouldTakeARestartLimitOfNoneAsNeverRestarting() throws SQLException {
+    state = "NOT RUNNING";
+    log = SHUTDOWN_LOG;
+    FakeConnection database = database(IMPORT, 0, false);
+
+    JobProgress progress = new OracleJobs(0, (target, actions, stepLog) -> {})
+        .startOrAttach(database.connection(), target(), DataPump.JobParameters.of(IMPORT), new StepLog());
+
+    assertThat(progress.state()).isEqualTo(JobProgress.State.FAILED);
+    assertThat(progress.detail()).contains("restarted 0 times already (rebound.oracle.data-pump-restarts=0)");
+    assertThat(database.ran).contains(DataPump.RESTART_BLOCK + "  -- binds: WINSTORE_DUMP, rebound_import_run1.log.restarts, 0, REBOUND_IMP_RUN1, SYSTEM");
   }
 
   private static Target target() {

@@ -101,4 +101,30 @@ class PostgresJobsTest {
     assertThat(failed[0].detail()).startsWith("exit code 1 on node-a, log kept in ").contains("rebound-export-1.failed-");
     assertThat(afterwards.state()).isEqualTo(JobProgress.State.NOT_STARTED);
   }
+  @Test
+  void shouldDumpTheSchemasIntoAnArchiveNamedForTheRunAndRestoreWithCleanOverTheTargetsConnection() {
+    Targets targets = new Targets(new ReboundProperties(null, null, null, null));
+    targets.register("pg", new TargetProperties(Dialect.POSTGRESQL, "jdbc:postgresql://db.example:6543/app", "postgres", "pw", null,
+        work.resolve("dumps"), null, null, 3, Map.of(), Map.of()));
+    Target target = targets.get("pg");
+    PostgresClient client = new PostgresClient(target);
+    List<String> connection = List.of("--host=db.example", "--port=6543", "--username=postgres", "--dbname=app", "--no-password");
+    Path dumps = work.resolve("dumps").toAbsolutePath().normalize();
+
+    JobSpec export = PostgresJobs.safetyExport(target, client, "winstore_admin", List.of("winstore_admin", "reporting"),
+        "5f0c9d2e-e60b-11f1-99b3-02fc00000001");
+    JobSpec restore = PostgresJobs.importJob(target, client, "winstore_full_backup.dump", "5f0c9d2e-e60b-11f1-99b3-02fc00000001");
+
+    assertThat(export.name()).isEqualTo("rebound-export-5f0c9d2ee60b");
+    assertThat(export.file()).isEqualTo("rebound-safety-winstore_admin-5f0c9d2ee60b.dump");
+    assertThat(export.parameters()).startsWith(client.program("pg_dump").toString(), "--format=custom", "--verbose")
+        .containsSubsequence(connection).endsWith("--schema=winstore_admin", "--schema=reporting",
+            "--file=" + dumps.resolve("rebound-safety-winstore_admin-5f0c9d2ee60b.dump"));
+    assertThat(export.setting(PostgresJobs.SCHEMAS)).isEqualTo("winstore_admin,reporting");
+    assertThat(restore.name()).isEqualTo("rebound-import-5f0c9d2ee60b");
+    assertThat(restore.file()).isEqualTo("winstore_full_backup.dump");
+    assertThat(restore.parameters()).startsWith(client.program("pg_restore").toString(), "--verbose", "--clean", "--if-exists", "--jobs=3")
+        .containsSubsequence(connection).endsWith(dumps.resolve("winstore_full_backup.dump").toString());
+    assertThat(PostgresJobs.jobId("run-1")).isEqualTo("run1");
+  }
 }
