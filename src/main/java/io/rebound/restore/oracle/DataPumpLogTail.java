@@ -1,7 +1,5 @@
 package io.rebound.restore.oracle;
 
-import io.rebound.target.Dialect;
-import io.rebound.target.Identifiers;
 import io.rebound.target.Target;
 import java.nio.charset.StandardCharsets;
 import java.sql.CallableStatement;
@@ -11,7 +9,6 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -76,13 +73,12 @@ public final class DataPumpLogTail {
    * named as the plan names them.
    */
   public static List<String[]> logFiles(String runId) {
-    String id = OracleSchemaRestore.jobId(runId).toLowerCase(Locale.ROOT);
-    return List.of(new String[] {"safety-export", "rebound_safety_" + id + ".log"}, new String[] {"import", "rebound_import_" + id + ".log"});
+    return List.of(new String[] {"safety-export", OracleJobs.safetyExportLog(runId)}, new String[] {"import", OracleJobs.importLog(runId)});
   }
 
   /** The target's DIRECTORY, as the plan names it. */
   public static String directory(Target target) {
-    return Identifiers.canonical(Dialect.ORACLE, target.properties().directoryName(), "directory-name");
+    return OracleDumpFiles.directory(target);
   }
 
   /** The tails of the run's job logs that exist, safety export first; none before a job has written its log. */

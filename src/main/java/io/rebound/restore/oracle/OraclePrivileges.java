@@ -1,7 +1,15 @@
 package io.rebound.restore.oracle;
 
+import static io.rebound.target.Jdbc.queryLong;
+import static io.rebound.target.Jdbc.queryStrings;
+
+import io.rebound.runbook.StepLog;
+import io.rebound.target.Target;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -72,6 +80,35 @@ final class OraclePrivileges {
   static final String DIRECTORY_EXISTS = "SELECT COUNT(*) FROM dba_directories WHERE directory_name = ?";
 
   private OraclePrivileges() {}
+
+  /**
+   * Reads what the account holds and throws, naming all that is missing, when it lacks anything the restore needs;
+   * either way the step's log says what was found.
+   */
+  static void check(Target target, StepLog log) {
+    try (Connection connection = target.connect()) {
+      check(connection, target, log);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the privileges of " + target.username() + " on target " + target.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #check(Target, StepLog)} on a connection of the target's. */
+  static void check(Connection connection, Target target, StepLog log) throws SQLException {
+    Set<String> privileges = new HashSet<>(queryStrings(connection, SESSION_PRIVILEGES));
+    Set<String> roles = new HashSet<>(queryStrings(connection, SESSION_ROLES));
+    String directory = OracleDumpFiles.directory(target);
+    Set<String> objects = new HashSet<>(queryStrings(connection, objectPrivileges(PACKAGES.size()), objectPrivilegeBinds(directory).toArray()));
+    boolean dictionary = privileges.contains("SELECT ANY DICTIONARY") || roles.contains("SELECT_CATALOG_ROLE");
+    boolean directoryExists = dictionary && queryLong(connection, DIRECTORY_EXISTS, directory) > 0;
+    List<String> missing = missing(privileges, roles, objects, directory, directoryExists);
+    if (!missing.isEmpty()) {
+      log.ran("privileges of " + target.username(), "missing: " + String.join("; ", missing));
+      throw new IllegalStateException("the account " + target.username() + " on target " + target.name()
+          + " lacks what the schema restore needs (nothing has been changed): " + String.join("; ", missing));
+    }
+    log.ran("privileges of " + target.username(), "every privilege the schema restore needs is held");
+  }
 
   /**
    * What is missing, each named as a DBA would grant it and with what it is for; empty when nothing is.

@@ -6,6 +6,7 @@ import io.rebound.restore.PlannedAction;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Every SQL statement and PL/SQL block of the Oracle schema restore. Identifiers passed in are validated
@@ -103,6 +104,36 @@ public final class OracleStatements {
         ? := v_length;
         ? := v_readable;
       END;""";
+
+  /** The reset: the accounts locked, their sessions ended, the users dropped with all they own. */
+  static List<PlannedAction> reset(List<String> existingUsers) {
+    List<PlannedAction> reset = new ArrayList<>();
+    existingUsers.forEach(u -> reset.add(lockAccount(u)));
+    if (!existingUsers.isEmpty()) {
+      reset.add(killSessions(existingUsers));
+    }
+    existingUsers.forEach(u -> reset.add(dropUser(u)));
+    return reset;
+  }
+
+  /**
+   * The bootstrap: each user created, given its configured password (by a separate action, so no statement text
+   * holds one) or left locked, and allowed to connect; the owner's grants; the DIRECTORY of the dump directory.
+   */
+  static List<PlannedAction> bootstrap(List<String> users, String tablespace, Predicate<String> hasPassword, String owner,
+      String directory, String path, String connectedAs) {
+    List<PlannedAction> bootstrap = new ArrayList<>();
+    for (String user : users) {
+      bootstrap.add(createUser(user, tablespace));
+      if (hasPassword.test(user)) {
+        bootstrap.add(setPassword(user));
+      }
+      bootstrap.add(grantSession(user));
+    }
+    bootstrap.addAll(ownerGrants(owner, tablespace));
+    bootstrap.addAll(directory(directory, path, owner, connectedAs));
+    return bootstrap;
+  }
 
   /** Locks an account so no new session can start; nothing if the user is gone already. */
   static PlannedAction lockAccount(String user) {

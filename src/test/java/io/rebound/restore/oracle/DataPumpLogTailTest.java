@@ -64,7 +64,7 @@ class DataPumpLogTailTest {
   @Test
   void shouldNameTheLogsThePlanNamesForTheRun() {
     String run = "8f2c1e4a-77b0-11ef-9c1d-0242ac120002";
-    String id = OracleSchemaRestore.jobId(run).toLowerCase(java.util.Locale.ROOT);
+    String id = OracleJobs.jobId(run).toLowerCase(java.util.Locale.ROOT);
 
     List<String[]> files = DataPumpLogTail.logFiles(run);
 

@@ -186,10 +186,10 @@ class OracleSchemaRestoreIT {
     List<String> jobs = new java.util.ArrayList<>();
     logs.forEach(log -> jobs.add(log.get("job").asText()));
     assertThat(jobs).containsExactly("safety-export", "import");
-    assertThat(logs.get(1).get("file").asText()).isEqualTo("rebound_import_" + OracleSchemaRestore.jobId(id).toLowerCase(java.util.Locale.ROOT) + ".log");
+    assertThat(logs.get(1).get("file").asText()).isEqualTo("rebound_import_" + OracleJobs.jobId(id).toLowerCase(java.util.Locale.ROOT) + ".log");
     List<String> importLines = new java.util.ArrayList<>();
     logs.get(1).get("lines").forEach(line -> importLines.add(line.asText()));
-    assertThat(importLines.get(importLines.size() - 1)).contains("\"REBOUND_IMP_" + OracleSchemaRestore.jobId(id) + "\"", "completed");
+    assertThat(importLines.get(importLines.size() - 1)).contains("\"REBOUND_IMP_" + OracleJobs.jobId(id) + "\"", "completed");
     assertThat(String.join("\n", importLines)).doesNotContain("Winstore_Pw_2026", oracle.getPassword());
   }
 

@@ -19,7 +19,7 @@ class PostgresErrorLinesTest {
         "pg_restore: processing data for table \"winstore_admin.products\"",
         "pg_restore: warning: errors ignored on restore: 1");
 
-    assertThat(PostgresSchemaRestore.errorLines(log)).containsExactly(
+    assertThat(PostgresJobs.errorLines(log)).containsExactly(
         "pg_restore: error: could not execute query: ERROR:  role \"winstore_admin\" does not exist",
         "Command was: ALTER TABLE winstore_admin.products OWNER TO winstore_admin;",
         "pg_restore: warning: errors ignored on restore: 1");
@@ -27,6 +27,6 @@ class PostgresErrorLinesTest {
 
   @Test
   void shouldFindNoErrorsInACleanRun() {
-    assertThat(PostgresSchemaRestore.errorLines(List.of("pg_restore: creating TABLE \"a.b\"", "pg_restore: processing data for table \"a.b\""))).isEmpty();
+    assertThat(PostgresJobs.errorLines(List.of("pg_restore: creating TABLE \"a.b\"", "pg_restore: processing data for table \"a.b\""))).isEmpty();
   }
 }

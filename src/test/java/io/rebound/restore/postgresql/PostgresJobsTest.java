@@ -31,9 +31,9 @@ class PostgresJobsTest {
 
   @TempDir Path work;
 
-  private PostgresSchemaRestore dialect() {
-    return new PostgresSchemaRestore(new ReboundProperties(null, null, work, null),
-        new DetachedJobs(new NodeProperties("node-a", Duration.ofMillis(50), Duration.ofSeconds(2))));
+  private PostgresJobs jobs() {
+    return new PostgresJobs(work, new DetachedJobs(new NodeProperties("node-a", Duration.ofMillis(50), Duration.ofSeconds(2))),
+        new PostgresDumpFiles(work));
   }
 
   private static Target target() {
@@ -50,10 +50,10 @@ class PostgresJobsTest {
 
   @Test
   void shouldNotStartAJobNotYetStartedByLookingAtIt() {
-    PostgresSchemaRestore dialect = dialect();
+    PostgresJobs jobs = jobs();
 
-    JobProgress first = dialect.look(target(), export("exit 0"), "run-1");
-    JobProgress second = dialect.look(target(), export("exit 0"), "run-1");
+    JobProgress first = jobs.look(target(), export("exit 0"), "run-1");
+    JobProgress second = jobs.look(target(), export("exit 0"), "run-1");
 
     assertThat(first.state()).isEqualTo(JobProgress.State.NOT_STARTED);
     assertThat(first.needsStart()).isTrue();
@@ -64,15 +64,15 @@ class PostgresJobsTest {
 
   @Test
   void shouldStartAJobOnlyThroughAStartAndRecordItAsAStart() throws Exception {
-    PostgresSchemaRestore dialect = dialect();
+    PostgresJobs jobs = jobs();
     JobSpec job = export("echo 'pg_dump: dumping contents of table \"app.t\"'; exit 0");
 
     StepLog start = new StepLog();
-    dialect.startOrAttach(target(), job, "run-1", start);
-    await().atMost(BOUND).until(() -> dialect.look(target(), job, "run-1").finished());
-    JobProgress done = dialect.look(target(), job, "run-1");
+    jobs.startOrAttach(target(), job, "run-1", start);
+    await().atMost(BOUND).until(() -> jobs.look(target(), job, "run-1").finished());
+    JobProgress done = jobs.look(target(), job, "run-1");
     StepLog again = new StepLog();
-    dialect.startOrAttach(target(), job, "run-1", again);
+    jobs.startOrAttach(target(), job, "run-1", again);
 
     assertThat(start.hasStartedJob()).isTrue();
     assertThat(start.entries()).containsExactly(new StepLog.Entry(String.join(" ", job.parameters()), "started on node-a"));
@@ -83,22 +83,48 @@ class PostgresJobsTest {
     assertThat(again.entries()).singleElement().extracting(StepLog.Entry::outcome).asString()
         .startsWith("attached to the job started earlier (SUCCEEDED");
     try (var files = Files.list(work.resolve("run-1").resolve("rebound-export-1"))) {
-      assertThat(files.map(f -> f.getFileName().toString())).contains("start-1").doesNotContain("start-2", PostgresSchemaRestore.PASSWORD_FILE);
+      assertThat(files.map(f -> f.getFileName().toString())).contains("start-1").doesNotContain("start-2", PostgresJobs.PASSWORD_FILE);
     }
   }
 
   @Test
   void shouldReportAFailedJobAndMoveItAsideSoThatOnlyAStartRunsItAgain() {
-    PostgresSchemaRestore dialect = dialect();
+    PostgresJobs jobs = jobs();
     JobSpec job = export("echo 'pg_dump: error: connection refused'; exit 1");
-    JobProgress[] failed = {dialect.startOrAttach(target(), job, "run-1", new StepLog())};
+    JobProgress[] failed = {jobs.startOrAttach(target(), job, "run-1", new StepLog())};
     // Whichever look sees the end first (the start's own, or a later one) reports it, once.
-    await().atMost(BOUND).until(() -> failed[0].finished() || (failed[0] = dialect.look(target(), job, "run-1")).finished());
-    JobProgress afterwards = dialect.look(target(), job, "run-1");
+    await().atMost(BOUND).until(() -> failed[0].finished() || (failed[0] = jobs.look(target(), job, "run-1")).finished());
+    JobProgress afterwards = jobs.look(target(), job, "run-1");
 
     assertThat(failed[0].state()).isEqualTo(JobProgress.State.FAILED);
     assertThat(failed[0].errors()).containsExactly("pg_dump: error: connection refused");
     assertThat(failed[0].detail()).startsWith("exit code 1 on node-a, log kept in ").contains("rebound-export-1.failed-");
     assertThat(afterwards.state()).isEqualTo(JobProgress.State.NOT_STARTED);
+  }
+  @Test
+  void shouldDumpTheSchemasIntoAnArchiveNamedForTheRunAndRestoreWithCleanOverTheTargetsConnection() {
+    Targets targets = new Targets(new ReboundProperties(null, null, null, null));
+    targets.register("pg", new TargetProperties(Dialect.POSTGRESQL, "jdbc:postgresql://db.example:6543/app", "postgres", "pw", null,
+        work.resolve("dumps"), null, null, 3, Map.of(), Map.of()));
+    Target target = targets.get("pg");
+    PostgresClient client = new PostgresClient(target);
+    List<String> connection = List.of("--host=db.example", "--port=6543", "--username=postgres", "--dbname=app", "--no-password");
+    Path dumps = work.resolve("dumps").toAbsolutePath().normalize();
+
+    JobSpec export = PostgresJobs.safetyExport(target, client, "winstore_admin", List.of("winstore_admin", "reporting"),
+        "5f0c9d2e-e60b-11f1-99b3-02fc00000001");
+    JobSpec restore = PostgresJobs.importJob(target, client, "winstore_full_backup.dump", "5f0c9d2e-e60b-11f1-99b3-02fc00000001");
+
+    assertThat(export.name()).isEqualTo("rebound-export-5f0c9d2ee60b");
+    assertThat(export.file()).isEqualTo("rebound-safety-winstore_admin-5f0c9d2ee60b.dump");
+    assertThat(export.parameters()).startsWith(client.program("pg_dump").toString(), "--format=custom", "--verbose")
+        .containsSubsequence(connection).endsWith("--schema=winstore_admin", "--schema=reporting",
+            "--file=" + dumps.resolve("rebound-safety-winstore_admin-5f0c9d2ee60b.dump"));
+    assertThat(export.setting(PostgresJobs.SCHEMAS)).isEqualTo("winstore_admin,reporting");
+    assertThat(restore.name()).isEqualTo("rebound-import-5f0c9d2ee60b");
+    assertThat(restore.file()).isEqualTo("winstore_full_backup.dump");
+    assertThat(restore.parameters()).startsWith(client.program("pg_restore").toString(), "--verbose", "--clean", "--if-exists", "--jobs=3")
+        .containsSubsequence(connection).endsWith(dumps.resolve("winstore_full_backup.dump").toString());
+    assertThat(PostgresJobs.jobId("run-1")).isEqualTo("run1");
   }
 }
