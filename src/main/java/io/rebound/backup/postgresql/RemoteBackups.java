@@ -1,0 +1,253 @@
+package io.rebound.backup.postgresql;
+
+import io.rebound.backup.BackupManifest;
+import io.rebound.backup.BackupRequest;
+import io.rebound.backup.BackupType;
+import io.rebound.backup.Piece;
+import io.rebound.backup.TakenBackup;
+import io.rebound.runbook.DetachedWork.Beat;
+import io.rebound.target.Dialect;
+import io.rebound.target.Target;
+import io.rebound.target.TargetProperties;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Backups of a server whose data directory Rebound cannot read ({@code backup.method: pg_basebackup}). A FULL is taken
+ * by {@code pg_basebackup} over the replication protocol, the WAL from its start to its end streamed into it, and
+ * turned into the pieces of a low-level FULL ({@link StreamedTar}). An INCREMENTAL takes no new base: it is the archived
+ * WAL from its parent's end to a segment switch made now, copied from the archive directory into the backup, so a
+ * restore replays it from the FULL's {@code backup_label}. Both run as the job's work, in its directory.
+ */
+final class RemoteBackups {
+
+  static final String OUTPUT = "pg_basebackup";
+  static final String PASSWORD_FILE = "pgpass";
+  static final String OUTPUT_LOG = "pg_basebackup.log";
+
+  private final Target target;
+  private final TargetProperties.Backup settings;
+  private final Path program;
+  private final Duration archiveWait;
+
+  RemoteBackups(Target target, TargetProperties.Backup settings, Path program, Duration archiveWait) {
+    this.target = target;
+    this.settings = settings;
+    this.program = program;
+    this.archiveWait = archiveWait;
+  }
+
+  /**
+   * Whether a backup is WAL alone: an INCREMENTAL whose pieces are all WAL segments or timeline histories. A restore
+   * puts its pieces with the shipped WAL and lays down nothing of it.
+   */
+  static boolean isWalOnly(BackupManifest backup) {
+    return backup.type() == BackupType.INCREMENTAL && !backup.pieces().isEmpty() && backup.pieces().stream().map(Piece::name)
+        .allMatch(name -> WalNames.isSegment(name) || WalNames.historyTimeline(name).isPresent());
+  }
+
+  /**
+   * What is refused before the job starts: a FULL whose user may not replicate, an INCREMENTAL without the archive it
+   * is read from.
+   */
+  void checkBeforeStart(BackupRequest request) throws SQLException {
+    if (request.type() == BackupType.INCREMENTAL) {
+      archive();
+      return;
+    }
+    BasebackupCommand.server(target.properties().url(), target.username());
+    try (Connection session = target.connect(); Statement statement = session.createStatement();
+        ResultSet row = statement.executeQuery("SELECT quote_ident(current_user), rolreplication, rolsuper FROM pg_roles"
+            + " WHERE rolname = current_user")) {
+      if (!row.next()) {
+        throw new IllegalStateException("the target's user is not in pg_roles");
+      }
+      BasebackupCommand.requireReplication(row.getString(1), row.getBoolean(2), row.getBoolean(3));
+    }
+  }
+
+  private Path archive() {
+    if (settings.archiveDirectory() == null) {
+      throw new IllegalArgumentException("rebound.targets." + target.name() + ".backup.archive-directory is not set: an INCREMENTAL"
+          + " by pg_basebackup's method is the archived WAL since its parent, read from there");
+    }
+    return settings.archiveDirectory();
+  }
+
+  TakenBackup take(BackupRequest request, Beat beat) throws IOException, SQLException {
+    Path job = beat.directory();
+    Path pieces = job.resolve(PostgresPhysicalBackups.PIECES);
+    // What an earlier, interrupted run of this job left: its backup never finished.
+    PhysicalRestore.delete(pieces);
+    PhysicalRestore.delete(job.resolve(OUTPUT));
+    Files.deleteIfExists(job.resolve(PASSWORD_FILE));
+    Files.createDirectories(pieces);
+    return request.type() == BackupType.FULL ? full(request, job, pieces, beat) : incremental(request, pieces, beat);
+  }
+
+  private TakenBackup full(BackupRequest request, Path job, Path pieces, Beat beat) throws IOException, SQLException {
+    String identity;
+    Instant startTime;
+    try (Connection session = target.connect()) {
+      identity = BaseBackup.checkServer(session);
+      startTime = serverTime(session);
+    }
+    Path output = job.resolve(OUTPUT);
+    Path log = job.resolve(OUTPUT_LOG);
+    BasebackupCommand.Server server = BasebackupCommand.server(target.properties().url(), target.username());
+    List<String> command = BasebackupCommand.command(program, server, output, "rebound " + request.backupId());
+    Path passwordFile = job.resolve(PASSWORD_FILE);
+    Files.writeString(Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+        BasebackupCommand.passwordFile(server.user(), target.password()), StandardCharsets.UTF_8);
+    try {
+      beat.progress("running " + String.join(" ", command));
+      run(command, BasebackupCommand.environment(server, passwordFile, target.properties().connectTimeout()), log, beat);
+    } finally {
+      Files.deleteIfExists(passwordFile);
+    }
+    beat.progress("pg_basebackup finished; writing the pieces");
+    StreamedTar.Converted converted = StreamedTar.convert(output, pieces, beat);
+    PhysicalRestore.delete(output);
+    BasebackupCommand.Range range = BasebackupCommand.range(converted.backupLabel(), Files.readAllLines(log));
+    Instant endTime;
+    try (Connection session = target.connect()) {
+      if (!identity.equals(BaseBackup.checkServer(session))) {
+        throw new IllegalStateException("the server answering changed while pg_basebackup ran: the backup is not taken");
+      }
+      endTime = serverTime(session);
+    }
+    beat.progress("backup from " + range.startPosition() + " to " + range.endPosition() + " on timeline " + range.timeline() + ": "
+        + converted.list().files().size() + " files, " + converted.bytes() / (1024 * 1024) + " MiB");
+    BackupManifest manifest = new BackupManifest(request.backupId(), target.name(), Dialect.POSTGRESQL, BackupType.FULL, null,
+        range.timeline(), identity, startTime, endTime, range.startPosition(), range.endPosition(), List.of());
+    return new TakenBackup(manifest, converted.pieces());
+  }
+
+  private TakenBackup incremental(BackupRequest request, Path pieces, Beat beat) throws IOException, SQLException {
+    BackupManifest parent = request.parent();
+    Path archive = archive();
+    String identity;
+    long timeline;
+    long segmentSize;
+    String endPosition;
+    String lastSegment;
+    Instant endTime;
+    try (Connection session = target.connect()) {
+      identity = BaseBackup.checkServer(session);
+      if (!identity.equals(parent.databaseIdentity())) {
+        throw new IllegalStateException("backup " + parent.id() + " is of database " + parent.databaseIdentity()
+            + ", not of this server (" + identity + "): an INCREMENTAL over it would mix two databases");
+      }
+      timeline = Long.parseLong(BaseBackup.query(session, "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)"), 16);
+      if (timeline != parent.timeline()) {
+        throw new IllegalStateException("the server is on timeline " + timeline + " since backup " + parent.id() + " (timeline "
+            + parent.timeline() + ") was taken: take a FULL backup");
+      }
+      segmentSize = Long.parseLong(BaseBackup.query(session, "SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'"));
+      // The segment holding the WAL written until now is closed, so the archive gets it: the backup ends there.
+      try (Statement statement = session.createStatement();
+          ResultSet row = statement.executeQuery("SELECT lsn::text, pg_walfile_name(lsn) FROM pg_switch_wal() lsn")) {
+        row.next();
+        endPosition = row.getString(1);
+        lastSegment = row.getString(2);
+      }
+      endTime = serverTime(session);
+    }
+    List<String> segments = segments(parent.endPosition(), lastSegment, timeline, segmentSize);
+    beat.progress("INCREMENTAL of WAL from " + parent.endPosition() + " (end of backup " + parent.id() + ") to " + endPosition + ": "
+        + segments.size() + " segments, waiting for the archive");
+    for (String segment : segments) {
+      Path archived = awaitArchived(archive, segment, beat);
+      if (Files.size(archived) != segmentSize) {
+        throw new IllegalStateException(archived + " has " + Files.size(archived) + " bytes, not a whole segment of " + segmentSize);
+      }
+      Files.copy(archived, pieces.resolve(segment), StandardCopyOption.REPLACE_EXISTING);
+    }
+    BackupManifest manifest = new BackupManifest(request.backupId(), target.name(), Dialect.POSTGRESQL, BackupType.INCREMENTAL,
+        parent.id(), timeline, identity, parent.endTime(), endTime, parent.endPosition(), endPosition, List.of());
+    return new TakenBackup(manifest, segments.stream().map(pieces::resolve).toList());
+  }
+
+  /** The segments from the one holding {@code from} to {@code last}, on one timeline; at least {@code last}. */
+  static List<String> segments(String from, String last, long timeline, long segmentSize) {
+    long lastNumber = WalNames.segment(last, segmentSize).orElseThrow(() -> new IllegalStateException(last + " is not a segment"))
+        .number();
+    long first = WalNames.segment(WalNames.segmentName(timeline, WalNames.lsn(from), segmentSize), segmentSize).orElseThrow().number();
+    List<String> names = new ArrayList<>();
+    for (long number = Math.min(first, lastNumber); number <= lastNumber; number++) {
+      names.add(WalNames.segmentName(timeline, number * segmentSize, segmentSize));
+    }
+    return List.copyOf(names);
+  }
+
+  private Path awaitArchived(Path archive, String segment, Beat beat) throws SQLException {
+    Path file = archive.resolve(segment);
+    Instant deadline = Instant.now().plus(archiveWait);
+    while (!Files.isRegularFile(file)) {
+      beat.check();
+      if (Instant.now().isAfter(deadline)) {
+        String failed;
+        try (Connection session = target.connect()) {
+          failed = BaseBackup.query(session, "SELECT coalesce(last_failed_wal || ' failed at ' || last_failed_time, 'none failed')"
+              + " FROM pg_stat_archiver");
+        }
+        throw new IllegalStateException(segment + " did not reach " + archive + " within " + archiveWait + " (archiver: " + failed
+            + "); check the server's archive_command");
+      }
+      pause();
+    }
+    return file;
+  }
+
+  /** Runs pg_basebackup to its end, stopped when the job must stop. */
+  private static void run(List<String> command, java.util.Map<String, String> environment, Path log, Beat beat) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    try {
+      while (!process.waitFor(1, TimeUnit.SECONDS)) {
+        beat.check();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while pg_basebackup ran");
+    } finally {
+      if (process.isAlive()) {
+        process.destroy();
+      }
+    }
+    if (process.exitValue() != 0) {
+      List<String> lines = Files.readAllLines(log);
+      throw new IllegalStateException("pg_basebackup exited with " + process.exitValue() + ": "
+          + String.join(" | ", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
+    }
+  }
+
+  private static Instant serverTime(Connection session) throws SQLException {
+    return Instant.parse(BaseBackup.query(session, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+        + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for the archive");
+    }
+  }
+}
