@@ -177,8 +177,10 @@ final class RemoteBackups {
       }
       Files.copy(archived, pieces.resolve(segment), StandardCopyOption.REPLACE_EXISTING);
     }
+    // Recovery starts where its parent's does: from the backup_label of the base under it, whose WAL from its start to
+    // its end the plan's logs must hold too (a low-level FULL does not carry it). The pieces are the WAL since the parent.
     BackupManifest manifest = new BackupManifest(request.backupId(), target.name(), Dialect.POSTGRESQL, BackupType.INCREMENTAL,
-        parent.id(), timeline, identity, parent.endTime(), endTime, parent.endPosition(), endPosition, List.of());
+        parent.id(), timeline, identity, parent.startTime(), endTime, parent.startPosition(), endPosition, List.of());
     return new TakenBackup(manifest, segments.stream().map(pieces::resolve).toList());
   }
 

@@ -49,9 +49,6 @@ final class Tar {
      * Returns the SHA-256 of the bytes written.
      */
     String file(String path, Path file, long size) throws IOException {
-      if (size > MAX_SIZE) {
-        throw new IOException(path + " is " + size + " bytes, more than a tar entry holds");
-      }
       try (InputStream in = Files.newInputStream(file)) {
         return file(path, in, size);
       }

@@ -142,7 +142,9 @@ class PgBasebackupIT {
     execute("INSERT INTO orders VALUES (2, 'before the INCREMENTAL')");
     BackupManifest incremental = publish(backup(remote, new BackupRequest("bb-incr", "bb-incr", BackupType.INCREMENTAL, full)));
     assertThat(incremental.parentId()).isEqualTo("bb-full");
-    assertThat(incremental.startPosition()).isEqualTo(full.endPosition());
+    assertThat(incremental.startPosition()).as("recovery starts from the FULL's backup_label").isEqualTo(full.startPosition());
+    assertThat(incremental.pieces().get(0).name()).as("the WAL since the FULL's end")
+        .isEqualTo(WalNames.segmentName(1, WalNames.lsn(full.endPosition()), 16 * 1024 * 1024));
     assertThat(incremental.pieces()).extracting(Piece::name).isNotEmpty().allMatch(WalNames::isSegment);
     assertThat(RemoteBackups.isWalOnly(incremental)).isTrue();
     execute("INSERT INTO orders VALUES (3, 'after the INCREMENTAL')");

@@ -150,6 +150,82 @@ class StreamedTarTest {
   }
 
   @Test
+  void shouldMarkHistoriesArchivedTooAndAskTheJobWhetherToGoOnAtEveryEntry() throws IOException {
+    Path output = directory.resolve("timeline");
+    new PgTar().file("backup_label", LABEL.getBytes(StandardCharsets.UTF_8)).directory("global/")
+        .file("global/pg_control", bytes(10, 1)).write(output.resolve("base.tar"));
+    new PgTar().directory("archive_status/").file("00000002.history", "1\t0/3000000\tno recovery target\n".getBytes(
+        StandardCharsets.UTF_8)).file("000000020000000000000003", bytes(64, 2)).file("notes", bytes(3, 3))
+        .write(output.resolve("pg_wal.tar"));
+    int[] checks = new int[1];
+    Beat counting = new Beat() {
+      @Override
+      public Path directory() {
+        return output;
+      }
+
+      @Override
+      public void progress(String text) {}
+
+      @Override
+      public void check() {
+        checks[0]++;
+      }
+    };
+
+    FileList list = StreamedTar.convert(output, directory.resolve("pieces"), counting).list();
+
+    assertThat(checks[0]).as("one check per entry of both tars").isEqualTo(3 + 4);
+    assertThat(list.directories()).containsExactly("global", "pg_wal/archive_status");
+    assertThat(list.files()).containsOnlyKeys("global/pg_control", "pg_wal/00000002.history", "pg_wal/archive_status/00000002.history.done",
+        "pg_wal/000000020000000000000003", "pg_wal/archive_status/000000020000000000000003.done", "pg_wal/notes");
+  }
+
+  @Test
+  void shouldStopWhenTheJobMustStop() throws IOException {
+    Path output = base(new PgTar().file("backup_label", LABEL.getBytes(StandardCharsets.UTF_8)).file("global/pg_control", bytes(10, 1)));
+    Beat fenced = new Beat() {
+      @Override
+      public Path directory() {
+        return output;
+      }
+
+      @Override
+      public void progress(String text) {}
+
+      @Override
+      public void check() {
+        throw new java.util.concurrent.CancellationException("fenced");
+      }
+    };
+
+    assertThatThrownBy(() -> StreamedTar.convert(output, directory.resolve("pieces"), fenced)).hasMessage("fenced");
+  }
+
+  @Test
+  void shouldGiveEachEntryExactlyItsBytes() throws IOException {
+    Path tar = directory.resolve("exact.tar");
+    byte[] first = bytes(700, 4);
+    new PgTar().file("a", first).file("b", bytes(512, 5)).write(tar);
+    List<byte[]> read = new ArrayList<>();
+
+    StreamedTar.read(tar, (path, isDirectory, size, in) -> read.add(in.readAllBytes()));
+
+    assertThat(read).hasSize(2);
+    assertThat(read.get(0)).isEqualTo(first);
+    assertThat(read.get(1)).isEqualTo(bytes(512, 5));
+  }
+
+  @Test
+  void shouldRefuseADirectoryEntryWithContent() throws IOException {
+    Path tar = directory.resolve("directory.tar");
+    new PgTar().entry("global/", '5', bytes(10, 1)).write(tar);
+
+    assertThatThrownBy(() -> StreamedTar.read(tar, (path, isDirectory, size, in) -> { }))
+        .hasMessageContaining("the directory global/ has 10 bytes of content");
+  }
+
+  @Test
   void shouldNormalizeTheNamesPgBasebackupWrites() {
     assertThat(StreamedTar.normalize("./pg_wal/archive_status/")).isEqualTo("pg_wal/archive_status");
     assertThat(StreamedTar.normalize("global/")).isEqualTo("global");
