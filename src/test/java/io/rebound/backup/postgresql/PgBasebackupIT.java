@@ -188,6 +188,29 @@ class PgBasebackupIT {
     assertThat(cluster.workDirectory().resolve("bb-refused")).as("no job was started").doesNotExist();
   }
 
+  @Test
+  void shouldAttachToTheBackupOfItsJobAndNeverRunPgBasebackupTwice() throws Exception {
+    long checkpoints = requestedCheckpoints();
+    BackupRequest request = new BackupRequest("bb-once", "bb-once", BackupType.FULL, null);
+
+    // when the step starts the backup and polls it, as a retry or a second node would
+    PhysicalJob<TakenBackup> first = physical.backup(remote, request);
+    PhysicalJob<TakenBackup> second = physical.backup(remote, request);
+    TakenBackup taken = backup(remote, request);
+    PhysicalJob<TakenBackup> afterwards = physical.backup(remote, request);
+
+    // then pg_basebackup ran once (its fast checkpoint is the one requested), and every later call finds its backup
+    assertThat(first.startedNow()).isTrue();
+    assertThat(second.startedNow()).isFalse();
+    assertThat(afterwards.startedNow()).isFalse();
+    assertThat(afterwards.result().manifest()).isEqualTo(taken.manifest());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(requestedCheckpoints()).isEqualTo(checkpoints + 1));
+  }
+
+  private static long requestedCheckpoints() throws SQLException {
+    return Long.parseLong(query("SELECT checkpoints_req FROM pg_stat_bgwriter"));
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static TakenBackup backup(Target target, BackupRequest request) {
