@@ -147,7 +147,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
 
   /** {@code backup.method: pg_basebackup}: the same job, its work {@link RemoteBackups}'. */
   private PhysicalJob<TakenBackup> remoteBackup(Target target, TargetProperties.Backup settings, BackupRequest request) {
-    RemoteBackups remote = new RemoteBackups(target, settings, program(target, "pg_basebackup"), ARCHIVE_WAIT);
+    RemoteBackups remote = new RemoteBackups(target, settings, program(target, "pg_basebackup"), host, ARCHIVE_WAIT);
     JobRunner job = job(target, request.jobKey());
     if (job.look().needsStart()) {
       try {
@@ -332,7 +332,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
       PhysicalRestore.delete(job.resolve(PhysicalRestore.walDirectory(job).getFileName().toString()));
       Files.deleteIfExists(job.resolve("parent-" + FileList.NAME));
       PhysicalRestore.delete(job.resolve(RemoteBackups.OUTPUT));
-      Files.deleteIfExists(job.resolve(RemoteBackups.PASSWORD_FILE));
+      Files.deleteIfExists(job.resolve(RemoteBackups.RUN).resolve(RemoteBackups.PASSWORD_FILE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean " + job, e);
     }

@@ -5,7 +5,9 @@ import io.rebound.backup.BackupRequest;
 import io.rebound.backup.BackupType;
 import io.rebound.backup.Piece;
 import io.rebound.backup.TakenBackup;
+import io.rebound.runbook.DetachedProcess;
 import io.rebound.runbook.DetachedWork.Beat;
+import io.rebound.runbook.JobHost;
 import io.rebound.target.Dialect;
 import io.rebound.target.Target;
 import io.rebound.target.TargetProperties;
@@ -14,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,31 +24,39 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Backups of a server whose data directory Rebound cannot read ({@code backup.method: pg_basebackup}). A FULL is taken
  * by {@code pg_basebackup} over the replication protocol, the WAL from its start to its end streamed into it, and
- * turned into the pieces of a low-level FULL ({@link StreamedTar}). An INCREMENTAL takes no new base: it is the archived
+ * turned into the pieces of a low-level FULL ({@link StreamedTar}); pg_basebackup runs as a {@link DetachedProcess}, so
+ * a job taken over after its node died attaches to it instead of taking a second backup. An INCREMENTAL takes no new base: it is the archived
  * WAL from its parent's end to a segment switch made now, copied from the archive directory into the backup, so a
  * restore replays it from the FULL's {@code backup_label}. Both run as the job's work, in its directory.
  */
 final class RemoteBackups {
 
+  /** Where pg_basebackup writes. */
   static final String OUTPUT = "pg_basebackup";
+  private static final Duration POLL = Duration.ofSeconds(1);
+  /** The detached process running pg_basebackup: its log, exit code and, while it runs, the password file. */
+  static final String RUN = "pg_basebackup-run";
   static final String PASSWORD_FILE = "pgpass";
-  static final String OUTPUT_LOG = "pg_basebackup.log";
+  /** The identity and start time read before pg_basebackup started, for a job taken again after a crash. */
+  static final String STARTED = "pg_basebackup.started";
 
   private final Target target;
   private final TargetProperties.Backup settings;
   private final Path program;
+  private final JobHost host;
   private final Duration archiveWait;
 
-  RemoteBackups(Target target, TargetProperties.Backup settings, Path program, Duration archiveWait) {
+  RemoteBackups(Target target, TargetProperties.Backup settings, Path program, JobHost host, Duration archiveWait) {
     this.target = target;
     this.settings = settings;
     this.program = program;
+    this.host = host;
     this.archiveWait = archiveWait;
   }
 
@@ -88,41 +97,63 @@ final class RemoteBackups {
     return settings.archiveDirectory();
   }
 
-  TakenBackup take(BackupRequest request, Beat beat) throws IOException, SQLException {
+  TakenBackup take(BackupRequest request, Beat beat) throws IOException, SQLException, InterruptedException {
     Path job = beat.directory();
     Path pieces = job.resolve(PostgresPhysicalBackups.PIECES);
-    // What an earlier, interrupted run of this job left: its backup never finished.
+    // What an earlier, interrupted run of this job wrote: written again from what pg_basebackup left, or taken again.
     PhysicalRestore.delete(pieces);
-    PhysicalRestore.delete(job.resolve(OUTPUT));
-    Files.deleteIfExists(job.resolve(PASSWORD_FILE));
     Files.createDirectories(pieces);
     return request.type() == BackupType.FULL ? full(request, job, pieces, beat) : incremental(request, pieces, beat);
   }
 
-  private TakenBackup full(BackupRequest request, Path job, Path pieces, Beat beat) throws IOException, SQLException {
-    String identity;
-    Instant startTime;
-    try (Connection session = target.connect()) {
-      identity = BaseBackup.checkServer(session);
-      startTime = serverTime(session);
+  /**
+   * Runs pg_basebackup as a detached process, or attaches to the one an earlier run of this job started (a node that
+   * died while it ran), waits for it, and turns its output into the pieces. A pg_basebackup that vanished is started
+   * again over a cleared output directory: it changes nothing on the server.
+   */
+  private TakenBackup full(BackupRequest request, Path job, Path pieces, Beat beat)
+      throws IOException, SQLException, InterruptedException {
+    Path started = job.resolve(STARTED);
+    DetachedProcess process = new DetachedProcess(job.resolve(RUN), host);
+    DetachedProcess.State state = process.state();
+    if (state.status() == DetachedProcess.Status.NOT_STARTED || !Files.exists(started)) {
+      try (Connection session = target.connect()) {
+        Files.writeString(started, BaseBackup.checkServer(session) + "\n" + serverTime(session) + "\n", StandardCharsets.UTF_8);
+      }
     }
+    List<String> before = Files.readAllLines(started, StandardCharsets.UTF_8);
+    String identity = before.get(0);
+    Instant startTime = Instant.parse(before.get(1));
     Path output = job.resolve(OUTPUT);
-    Path log = job.resolve(OUTPUT_LOG);
     BasebackupCommand.Server server = BasebackupCommand.server(target.properties().url(), target.username());
     List<String> command = BasebackupCommand.command(program, server, output, "rebound " + request.backupId());
-    Path passwordFile = job.resolve(PASSWORD_FILE);
-    Files.writeString(Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-        BasebackupCommand.passwordFile(server.user(), target.password()), StandardCharsets.UTF_8);
-    try {
+    if (state.status() == DetachedProcess.Status.NOT_STARTED || state.status() == DetachedProcess.Status.VANISHED) {
+      PhysicalRestore.delete(output);
       beat.progress("running " + String.join(" ", command));
-      run(command, BasebackupCommand.environment(server, passwordFile, target.properties().connectTimeout()), log, beat);
+      state = process.startOrAttach(command, BasebackupCommand.environment(server, process.directory().resolve(PASSWORD_FILE),
+          target.properties().connectTimeout()), Map.of(PASSWORD_FILE, BasebackupCommand.passwordFile(server.user(), target.password())));
+    } else {
+      beat.progress("attached to pg_basebackup started earlier (" + state.status() + " on " + state.host() + ")");
+    }
+    try {
+      while (state.status() == DetachedProcess.Status.RUNNING) {
+        beat.check();
+        Thread.sleep(POLL.toMillis());
+        state = process.state();
+      }
     } finally {
-      Files.deleteIfExists(passwordFile);
+      if (state.status() != DetachedProcess.Status.RUNNING) {
+        process.removeFiles(List.of(PASSWORD_FILE));
+      }
+    }
+    List<String> log = process.logLines();
+    if (state.status() != DetachedProcess.Status.SUCCEEDED) {
+      throw new IllegalStateException("pg_basebackup " + (state.exitCode() == null ? "vanished" : "exited with " + state.exitCode())
+          + ": " + String.join(" | ", log.subList(Math.max(0, log.size() - 10), log.size())));
     }
     beat.progress("pg_basebackup finished; writing the pieces");
     StreamedTar.Converted converted = StreamedTar.convert(output, pieces, beat);
-    PhysicalRestore.delete(output);
-    BasebackupCommand.Range range = BasebackupCommand.range(converted.backupLabel(), Files.readAllLines(log));
+    BasebackupCommand.Range range = BasebackupCommand.range(converted.backupLabel(), log);
     Instant endTime;
     try (Connection session = target.connect()) {
       if (!identity.equals(BaseBackup.checkServer(session))) {
@@ -134,6 +165,8 @@ final class RemoteBackups {
         + converted.list().files().size() + " files, " + converted.bytes() / (1024 * 1024) + " MiB");
     BackupManifest manifest = new BackupManifest(request.backupId(), target.name(), Dialect.POSTGRESQL, BackupType.FULL, null,
         range.timeline(), identity, startTime, endTime, range.startPosition(), range.endPosition(), List.of());
+    // Last: a crash before it finds pg_basebackup's output again; one after it ends the job with its result.
+    PhysicalRestore.delete(output);
     return new TakenBackup(manifest, converted.pieces());
   }
 
@@ -213,30 +246,6 @@ final class RemoteBackups {
       pause();
     }
     return file;
-  }
-
-  /** Runs pg_basebackup to its end, stopped when the job must stop. */
-  private static void run(List<String> command, java.util.Map<String, String> environment, Path log, Beat beat) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(environment);
-    Process process = builder.start();
-    try {
-      while (!process.waitFor(1, TimeUnit.SECONDS)) {
-        beat.check();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("interrupted while pg_basebackup ran");
-    } finally {
-      if (process.isAlive()) {
-        process.destroy();
-      }
-    }
-    if (process.exitValue() != 0) {
-      List<String> lines = Files.readAllLines(log);
-      throw new IllegalStateException("pg_basebackup exited with " + process.exitValue() + ": "
-          + String.join(" | ", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
-    }
   }
 
   private static Instant serverTime(Connection session) throws SQLException {

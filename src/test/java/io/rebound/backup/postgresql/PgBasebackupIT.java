@@ -21,6 +21,7 @@ import io.rebound.backup.RestoreRequest;
 import io.rebound.backup.RestoredPoint;
 import io.rebound.backup.TakenBackup;
 import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.DetachedProcess;
 import io.rebound.runbook.JobHost;
 import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
@@ -123,9 +124,11 @@ class PgBasebackupIT {
     assertThat(takenFull.files()).extracting(file -> file.getFileName().toString())
         .containsExactly(BaseBackup.TAR, FileList.NAME, BaseBackup.LABEL);
     Path job = cluster.workDirectory().resolve("bb-full");
-    assertThat(job.resolve(RemoteBackups.PASSWORD_FILE)).as("the password file is removed once pg_basebackup ends").doesNotExist();
+    assertThat(job.resolve(RemoteBackups.RUN).resolve(RemoteBackups.PASSWORD_FILE)).as("the password file is removed once"
+        + " pg_basebackup ends").doesNotExist();
     assertThat(job.resolve(RemoteBackups.OUTPUT)).doesNotExist();
-    assertThat(Files.readString(job.resolve(RemoteBackups.OUTPUT_LOG))).contains("base backup completed").doesNotContain(PASSWORD);
+    assertThat(String.join("\n", new DetachedProcess(job.resolve(RemoteBackups.RUN)).logLines())).contains("base backup completed")
+        .doesNotContain(PASSWORD);
     FileList list = FileList.read(takenFull.files().get(1));
     assertThat(list.files().keySet()).as("the WAL from start to end is part of the backup, marked archived")
         .anyMatch(path -> path.matches("pg_wal/[0-9A-F]{24}"))
@@ -205,6 +208,41 @@ class PgBasebackupIT {
     assertThat(afterwards.startedNow()).isFalse();
     assertThat(afterwards.result().manifest()).isEqualTo(taken.manifest());
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(requestedCheckpoints()).isEqualTo(checkpoints + 1));
+  }
+
+  @Test
+  void shouldFinishTheBackupOfANodeThatDiedAfterPgBasebackupEndedWithoutRunningItAgain() throws Exception {
+    // given node-b started the job and its pg_basebackup, which ended, and then node-b died
+    Path job = cluster.workDirectory().resolve("bb-taken-over");
+    Files.createDirectories(job);
+    String otherNode = "host=node-b\nboot=\npid=4242\nstarted=\n";
+    Files.writeString(job.resolve("start-1"), otherNode);
+    Files.writeString(job.resolve("pid"), otherNode);
+    Files.writeString(job.resolve("heartbeat"), Instant.now().toString());
+    Files.writeString(job.resolve(RemoteBackups.STARTED), query("SELECT system_identifier::text FROM pg_control_system()") + "\n"
+        + serverTime() + "\n");
+    long checkpoints = requestedCheckpoints();
+    DetachedProcess run = new DetachedProcess(job.resolve(RemoteBackups.RUN));
+    run.startOrAttach(BasebackupCommand.command(ArchivingPostgres.BIN.resolve("pg_basebackup"),
+        BasebackupCommand.server(cluster.url(), "postgres"), job.resolve(RemoteBackups.OUTPUT), "rebound bb-taken-over"), Map.of(),
+        Map.of());
+    await().atMost(Duration.ofMinutes(2)).until(() -> run.state().status() != DetachedProcess.Status.RUNNING);
+    assertThat(run.state().status()).isEqualTo(DetachedProcess.Status.SUCCEEDED);
+    await().atMost(Duration.ofSeconds(30)).until(() -> requestedCheckpoints() == checkpoints + 1);
+    PostgresPhysicalBackups nodeA = new PostgresPhysicalBackups(cluster.workDirectory(), new JobHost("node-a", "",
+        Duration.ofMillis(100), Duration.ofSeconds(2)), () -> store);
+    BackupRequest request = new BackupRequest("bb-taken-over", "bb-taken-over", BackupType.FULL, null);
+
+    // when node-a takes the job over once node-b's heartbeat is stale
+    await().atMost(Duration.ofSeconds(30)).until(() -> nodeA.backup(remote, request).startedNow());
+    TakenBackup taken = done(() -> nodeA.backup(remote, request));
+
+    // then it made the backup of node-b's pg_basebackup, and ran none of its own
+    assertThat(taken.files()).extracting(file -> file.getFileName().toString())
+        .containsExactly(BaseBackup.TAR, FileList.NAME, BaseBackup.LABEL);
+    assertThat(Files.readString(taken.files().get(2))).contains("LABEL: rebound bb-taken-over");
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        .until(() -> requestedCheckpoints() == checkpoints + 1);
   }
 
   private static long requestedCheckpoints() throws SQLException {
