@@ -34,6 +34,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +59,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
   static final String PIECES = "pieces";
   private static final String JOB_KEY_SHOWN = "job-key-of-the-run";
   /** How long an INCREMENTAL of WAL waits for the archive to receive the segment it closed. */
-  private static final java.time.Duration ARCHIVE_WAIT = java.time.Duration.ofMinutes(10);
+  private static final Duration ARCHIVE_WAIT = Duration.ofMinutes(10);
   private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -145,14 +147,14 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
 
   record TakenJson(BackupManifest manifest, List<String> files) {}
 
-  /** {@code backup.method: pg_basebackup}: the same job, its work {@link RemoteBackups}'. */
+  /** {@code backup.method: pg_basebackup}: a job like the low-level one's, its work done by {@link RemoteBackups}. */
   private PhysicalJob<TakenBackup> remoteBackup(Target target, TargetProperties.Backup settings, BackupRequest request) {
     RemoteBackups remote = new RemoteBackups(target, settings, program(target, "pg_basebackup"), host, ARCHIVE_WAIT);
     JobRunner job = job(target, request.jobKey());
     if (job.look().needsStart()) {
       try {
         remote.checkBeforeStart(request);
-      } catch (java.sql.SQLException e) {
+      } catch (SQLException e) {
         throw new IllegalStateException("cannot check target " + target.name() + " before its backup: " + e.getMessage(), e);
       }
     }

@@ -116,9 +116,12 @@ final class RemoteBackups {
     Path started = job.resolve(STARTED);
     DetachedProcess process = new DetachedProcess(job.resolve(RUN), host);
     DetachedProcess.State state = process.state();
-    if (state.status() == DetachedProcess.Status.NOT_STARTED || !Files.exists(started)) {
+    if (state.status() == DetachedProcess.Status.NOT_STARTED || state.status() == DetachedProcess.Status.VANISHED
+        || !Files.exists(started)) {
       try (Connection session = target.connect()) {
-        Files.writeString(started, BaseBackup.checkServer(session) + "\n" + serverTime(session) + "\n", StandardCharsets.UTF_8);
+        Path written = job.resolve(STARTED + ".tmp");
+        Files.writeString(written, BaseBackup.checkServer(session) + "\n" + serverTime(session) + "\n", StandardCharsets.UTF_8);
+        Files.move(written, started, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
     }
     List<String> before = Files.readAllLines(started, StandardCharsets.UTF_8);
