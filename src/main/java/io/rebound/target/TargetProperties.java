@@ -75,6 +75,10 @@ public record TargetProperties(
     statementTimeout = statementTimeout == null ? DEFAULT_STATEMENT_TIMEOUT : statementTimeout;
     lockTimeout = lockTimeout == null ? DEFAULT_LOCK_TIMEOUT : lockTimeout;
     backup = backup == null ? Backup.DEFAULTS : backup;
+    if (dialect == Dialect.ORACLE && backup.method() == Backup.Method.PG_BASEBACKUP) {
+      throw new IllegalArgumentException("backup.method pg_basebackup is for PostgreSQL targets; an Oracle target is backed up by"
+          + " RMAN (backup.rman-command)");
+    }
   }
 
   /** A target with the default backup settings. */
@@ -124,6 +128,13 @@ public record TargetProperties(
    * @param environment Oracle: environment of RMAN ({@code ORACLE_HOME}, {@code ORACLE_SID}...)
    * @param keepOldDataDirectory PostgreSQL: whether a restore keeps the data directory it replaces beside the new one
    *     (renamed, never deleted by Rebound) until a DBA removes it (default true)
+   * @param method PostgreSQL: how a backup reads the server. {@code low-level} (the default): Rebound reads
+   *     {@code data-directory} itself between {@code pg_backup_start} and {@code pg_backup_stop}, and an INCREMENTAL copies
+   *     the files changed since its parent. {@code pg_basebackup}: for a data directory Rebound cannot read, a FULL is taken
+   *     by {@code pg_basebackup} over the replication protocol (the target's user needs the REPLICATION attribute) with the
+   *     WAL it needs inside, and an INCREMENTAL is the archived WAL since its parent, read from {@code archive-directory};
+   *     {@code data-directory} is then only where a restore lays a backup down. A low-level backup without
+   *     {@code data-directory} is refused at its start; {@code pg_basebackup} on an Oracle target stops the start
    */
   public record Backup(
       String fullSchedule,
@@ -137,7 +148,16 @@ public record TargetProperties(
       String osUser,
       List<String> rmanCommand,
       Map<String, String> environment,
-      Boolean keepOldDataDirectory) {
+      Boolean keepOldDataDirectory,
+      Method method) {
+
+    /** How a PostgreSQL backup reads the server. */
+    public enum Method {
+      /** The low-level API, the data directory read by Rebound. */
+      LOW_LEVEL,
+      /** {@code pg_basebackup} over the replication protocol; INCREMENTALs are the archived WAL since the parent. */
+      PG_BASEBACKUP
+    }
 
     static final String DEFAULT_FULL_SCHEDULE = "0 0 1 ? * SUN";
     static final String DEFAULT_INCREMENTAL_SCHEDULE = "0 0 1 ? * MON-SAT";
@@ -148,8 +168,9 @@ public record TargetProperties(
     private static final Pattern OS_USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
     /** Every setting at its default. */
-    public static final Backup DEFAULTS = new Backup(null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final Backup DEFAULTS = new Backup(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
+    @ConstructorBinding
     public Backup {
       fullSchedule = schedule("full-schedule", fullSchedule, DEFAULT_FULL_SCHEDULE);
       incrementalSchedule = schedule("incremental-schedule", incrementalSchedule, DEFAULT_INCREMENTAL_SCHEDULE);
@@ -173,6 +194,15 @@ public record TargetProperties(
       }
       environment = environment == null ? Map.of() : variables(environment);
       keepOldDataDirectory = keepOldDataDirectory == null || keepOldDataDirectory;
+      method = method == null ? Method.LOW_LEVEL : method;
+    }
+
+    /** Settings taken by the low-level method. */
+    public Backup(String fullSchedule, String incrementalSchedule, Duration archiveShippingInterval, Duration recoveryWindow,
+        Duration localArchiveRetention, Path workDirectory, Path archiveDirectory, Path dataDirectory, String osUser,
+        List<String> rmanCommand, Map<String, String> environment, Boolean keepOldDataDirectory) {
+      this(fullSchedule, incrementalSchedule, archiveShippingInterval, recoveryWindow, localArchiveRetention, workDirectory,
+          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, null);
     }
 
     /** The work directory, or {@code <nodeWorkDirectory>/backup/<target>} when none is configured. */

@@ -36,7 +36,8 @@ class TargetBackupSettingsTest {
         "--rebound.targets.pg.backup.os-user=postgres",
         "--rebound.targets.pg.backup.rman-command=/opt/oracle/bin/rman,target,/",
         "--rebound.targets.pg.backup.environment.ORACLE_SID=FREE",
-        "--rebound.targets.pg.backup.keep-old-data-directory=false");
+        "--rebound.targets.pg.backup.keep-old-data-directory=false",
+        "--rebound.targets.pg.backup.method=pg_basebackup");
 
     assertThat(backup.fullSchedule()).isEqualTo("0 30 2 ? * SAT");
     assertThat(backup.incrementalSchedule()).isEqualTo("0 30 2 ? * MON-FRI");
@@ -50,6 +51,30 @@ class TargetBackupSettingsTest {
     assertThat(backup.rmanCommand()).containsExactly("/opt/oracle/bin/rman", "target", "/");
     assertThat(backup.environment()).containsEntry("ORACLE_SID", "FREE");
     assertThat(backup.keepOldDataDirectory()).isFalse();
+    assertThat(backup.method()).isEqualTo(TargetProperties.Backup.Method.PG_BASEBACKUP);
+  }
+
+  @Test
+  void shouldReadTheLowLevelMethodAsWrittenInTheReadme() {
+    assertThat(bind("--rebound.targets.pg.backup.method=low-level").method()).isEqualTo(TargetProperties.Backup.Method.LOW_LEVEL);
+  }
+
+  @Test
+  void shouldRefuseAnUnknownMethodNamingTheSetting() {
+    assertThatThrownBy(() -> bind("--rebound.targets.pg.backup.method=pg_dump")).isInstanceOf(BindException.class)
+        .hasMessageContaining("rebound.targets.pg.backup.method");
+  }
+
+  @Test
+  void shouldRefusePgBasebackupOnAnOracleTarget() {
+    assertThatThrownBy(() -> new TargetProperties(Dialect.ORACLE, "jdbc:oracle:thin:@//db:1521/FREE", "system", null, null, null, null,
+        null, null, null, null, null, null, null, null, null, null, new TargetProperties.Backup(null, null, null, null, null, null, null,
+        null, null, null, null, null, TargetProperties.Backup.Method.PG_BASEBACKUP)))
+        .hasMessageContaining("backup.method pg_basebackup is for PostgreSQL targets");
+    assertThat(new TargetProperties(Dialect.POSTGRESQL, "jdbc:postgresql://h/d", "postgres", null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null, new TargetProperties.Backup(null, null, null, null, null, null, null, null, null, null,
+        null, null, TargetProperties.Backup.Method.PG_BASEBACKUP)).backup().method())
+        .isEqualTo(TargetProperties.Backup.Method.PG_BASEBACKUP);
   }
 
   @Test
@@ -86,6 +111,7 @@ class TargetBackupSettingsTest {
     assertThat(backup.rmanCommand()).containsExactly("rman", "target", "/");
     assertThat(backup.environment()).isEmpty();
     assertThat(backup.keepOldDataDirectory()).isTrue();
+    assertThat(backup.method()).isEqualTo(TargetProperties.Backup.Method.LOW_LEVEL);
     assertThat(TargetProperties.Backup.DEFAULTS).isEqualTo(backup);
   }
 

@@ -51,6 +51,17 @@ final class BaseBackup {
    * Returns the server's system identifier.
    */
   static String check(Connection session, Path dataDirectory) throws SQLException {
+    String identity = checkServer(session);
+    Path serverDirectory = Path.of(show(session, "data_directory"));
+    if (!sameDirectory(serverDirectory, dataDirectory)) {
+      throw new IllegalStateException("backup.data-directory " + dataDirectory + " is not the data directory the server runs on ("
+          + serverDirectory + ")");
+    }
+    return identity;
+  }
+
+  /** The checks of {@link #check} that need no access to the data directory; returns the server's system identifier. */
+  static String checkServer(Connection session) throws SQLException {
     String fullPageWrites = show(session, "full_page_writes");
     if (!"on".equals(fullPageWrites)) {
       throw new IllegalStateException("full_page_writes is " + fullPageWrites + ": a backup taken while pages are written is repaired"
@@ -64,11 +75,6 @@ final class BaseBackup {
     if ("off".equals(archiveMode)) {
       throw new IllegalStateException("archive_mode is off: without archived WAL no backup can be restored; set archive_mode = on"
           + " and an archive_command that copies into the target's backup.archive-directory");
-    }
-    Path serverDirectory = Path.of(show(session, "data_directory"));
-    if (!sameDirectory(serverDirectory, dataDirectory)) {
-      throw new IllegalStateException("backup.data-directory " + dataDirectory + " is not the data directory the server runs on ("
-          + serverDirectory + ")");
     }
     return query(session, "SELECT system_identifier::text FROM pg_control_system()");
   }

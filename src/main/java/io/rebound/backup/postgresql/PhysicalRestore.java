@@ -73,6 +73,15 @@ final class PhysicalRestore {
     return dataDirectory.resolveSibling(dataDirectory.getFileName() + ".before-" + jobKey);
   }
 
+  /** The last backup of the plan that holds a data directory: its file list and backup_label are the restore's. */
+  static BackupManifest lastBase(RecoveryPlan plan) {
+    List<BackupManifest> bases = plan.backups().stream().filter(backup -> !RemoteBackups.isWalOnly(backup)).toList();
+    if (bases.isEmpty()) {
+      throw new IllegalArgumentException("the plan holds no backup with a data directory to lay down");
+    }
+    return bases.get(bases.size() - 1);
+  }
+
   static Path walDirectory(Path job) {
     return job.resolve("wal");
   }
@@ -125,7 +134,15 @@ final class PhysicalRestore {
   }
 
   private void download() throws IOException {
+    Path wal = walDirectory(job);
     for (BackupManifest backup : plan.backups()) {
+      if (RemoteBackups.isWalOnly(backup)) {
+        // WAL since its parent: replayed from the last base's backup_label with the shipped WAL.
+        for (Piece piece : backup.pieces()) {
+          fetch(piece, wal);
+        }
+        continue;
+      }
       for (String required : List.of(BaseBackup.TAR, FileList.NAME, BaseBackup.LABEL)) {
         if (backup.pieces().stream().noneMatch(piece -> piece.name().equals(required))) {
           throw new IllegalStateException("backup " + backup.id() + " has no piece " + required + ": it is not a PostgreSQL backup"
@@ -137,7 +154,6 @@ final class PhysicalRestore {
         fetch(piece, directory);
       }
     }
-    Path wal = walDirectory(job);
     for (LogManifest batch : plan.logs()) {
       for (Piece piece : batch.pieces()) {
         fetch(piece, wal);
@@ -174,10 +190,13 @@ final class PhysicalRestore {
     Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     for (BackupManifest backup : plan.backups()) {
       beat.check();
+      if (RemoteBackups.isWalOnly(backup)) {
+        continue;
+      }
       beat.progress("laying down " + backup.type() + " backup " + backup.id());
       Tar.extract(job.resolve("download").resolve(backup.id()).resolve(BaseBackup.TAR), data, (path, directory) -> beat.check());
     }
-    BackupManifest last = plan.backups().get(plan.backups().size() - 1);
+    BackupManifest last = lastBase(plan);
     Path lastDirectory = job.resolve("download").resolve(last.id());
     FileList list = FileList.read(lastDirectory.resolve(FileList.NAME));
     beat.progress("checking every file against the file list of backup " + last.id());
@@ -301,7 +320,7 @@ final class PhysicalRestore {
         String position = row.getString(1);
         String time = row.getString(2);
         long timeline = Long.parseLong(row.getString(3), 16);
-        BackupManifest last = plan.backups().get(plan.backups().size() - 1);
+        BackupManifest last = lastBase(plan);
         String summary = "Laid down " + plan.backups().stream().map(backup -> backup.type() + " " + backup.id()).toList()
             + ", replayed shipped WAL " + (plan.point().isLatest() ? "to its end" : "up to " + plan.point()) + " from " + last.startPosition()
             + " to " + position + " and opened on timeline " + timeline + ".";

@@ -34,6 +34,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +58,8 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
 
   static final String PIECES = "pieces";
   private static final String JOB_KEY_SHOWN = "job-key-of-the-run";
+  /** How long an INCREMENTAL of WAL waits for the archive to receive the segment it closed. */
+  private static final Duration ARCHIVE_WAIT = Duration.ofMinutes(10);
   private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -93,7 +97,14 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
   @Override
   public PhysicalJob<TakenBackup> backup(Target target, BackupRequest request) {
     TargetProperties.Backup settings = settings(target);
-    Path dataDirectory = required(target, "data-directory", settings.dataDirectory());
+    if (settings.method() == TargetProperties.Backup.Method.PG_BASEBACKUP) {
+      return remoteBackup(target, settings, request);
+    }
+    if (settings.dataDirectory() == null) {
+      throw new IllegalArgumentException("rebound.targets." + target.name() + ".backup.data-directory is not set: a low-level backup"
+          + " reads the data directory; set it, or set backup.method: pg_basebackup to back up over the replication protocol");
+    }
+    Path dataDirectory = settings.dataDirectory();
     JobRunner job = job(target, request.jobKey());
     JobStatus status = job.startOrAttach(new JobRunner.InJvm(beat -> {
       Path pieces = beat.directory().resolve(PIECES);
@@ -135,6 +146,27 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
   }
 
   record TakenJson(BackupManifest manifest, List<String> files) {}
+
+  /** {@code backup.method: pg_basebackup}: a job like the low-level one's, its work done by {@link RemoteBackups}. */
+  private PhysicalJob<TakenBackup> remoteBackup(Target target, TargetProperties.Backup settings, BackupRequest request) {
+    RemoteBackups remote = new RemoteBackups(target, settings, program(target, "pg_basebackup"), host, ARCHIVE_WAIT);
+    JobRunner job = job(target, request.jobKey());
+    if (job.look().needsStart()) {
+      try {
+        remote.checkBeforeStart(request);
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot check target " + target.name() + " before its backup: " + e.getMessage(), e);
+      }
+    }
+    JobStatus status = job.startOrAttach(new JobRunner.InJvm(beat -> {
+      TakenBackup taken = remote.take(request, beat);
+      return JSON.writeValueAsString(new TakenJson(taken.manifest(), taken.files().stream().map(Path::toString).toList()));
+    }));
+    return PhysicalJob.of(status, text -> {
+      TakenJson taken = JSON.readValue(text, TakenJson.class);
+      return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
+    });
+  }
 
   private FileList parentFiles(BackupManifest parent, Path job) throws IOException {
     Piece list = parent.pieces().stream().filter(piece -> piece.name().equals(FileList.NAME)).findFirst()
@@ -232,10 +264,12 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
     actions.add("mv " + settings.dataDirectory() + " " + PhysicalRestore.aside(settings.dataDirectory(), "<job key>")
         + (settings.keepOldDataDirectory() ? "   (kept until a DBA removes it)" : "   (removed once the server is promoted)"));
     for (BackupManifest backup : plan.backups()) {
-      actions.add("lay down " + backup.type() + " backup " + backup.id() + " (" + backup.startPosition() + " to "
-          + backup.endPosition() + ", timeline " + backup.timeline() + ") into " + settings.dataDirectory());
+      actions.add((RemoteBackups.isWalOnly(backup) ? "replay the WAL of " : "lay down ") + backup.type() + " backup " + backup.id()
+          + " (" + backup.startPosition() + " to " + backup.endPosition() + ", timeline " + backup.timeline() + ")"
+          + (RemoteBackups.isWalOnly(backup) ? ", " + backup.pieces().size() + " segments put with the downloaded WAL"
+          : " into " + settings.dataDirectory()));
     }
-    BackupManifest last = plan.backups().get(plan.backups().size() - 1);
+    BackupManifest last = PhysicalRestore.lastBase(plan);
     actions.add("check every file against the file list of backup " + last.id() + " (size and SHA-256) and remove files it does not"
         + " list; refuse to start on any difference");
     actions.add("write backup_label of backup " + last.id() + ", recovery.signal, and in postgresql.auto.conf: "
@@ -299,6 +333,8 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
       PhysicalRestore.delete(job.resolve("download"));
       PhysicalRestore.delete(job.resolve(PhysicalRestore.walDirectory(job).getFileName().toString()));
       Files.deleteIfExists(job.resolve("parent-" + FileList.NAME));
+      PhysicalRestore.delete(job.resolve(RemoteBackups.OUTPUT));
+      Files.deleteIfExists(job.resolve(RemoteBackups.RUN).resolve(RemoteBackups.PASSWORD_FILE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean " + job, e);
     }

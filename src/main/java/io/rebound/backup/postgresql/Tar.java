@@ -49,22 +49,27 @@ final class Tar {
      * Returns the SHA-256 of the bytes written.
      */
     String file(String path, Path file, long size) throws IOException {
+      try (InputStream in = Files.newInputStream(file)) {
+        return file(path, in, size);
+      }
+    }
+
+    /** The same as {@link #file(String, Path, long)}, from the next {@code size} bytes of a stream. */
+    String file(String path, InputStream in, long size) throws IOException {
       if (size > MAX_SIZE) {
         throw new IOException(path + " is " + size + " bytes, more than a tar entry holds");
       }
       out.write(header(path, size, '0', 0600));
       MessageDigest digest = sha256();
       long left = size;
-      try (InputStream in = Files.newInputStream(file)) {
-        while (left > 0) {
-          int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-          if (read < 0) {
-            break;
-          }
-          out.write(buffer, 0, read);
-          digest.update(buffer, 0, read);
-          left -= read;
+      while (left > 0) {
+        int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+        if (read < 0) {
+          break;
         }
+        out.write(buffer, 0, read);
+        digest.update(buffer, 0, read);
+        left -= read;
       }
       while (left > 0) {
         int zeros = (int) Math.min(buffer.length, left);
@@ -203,7 +208,7 @@ final class Tar {
     return prefix.isEmpty() ? name : prefix + "/" + name;
   }
 
-  private static void checkChecksum(byte[] header, Path tar) throws IOException {
+  static void checkChecksum(byte[] header, Path tar) throws IOException {
     long recorded = octal(header, 148, 8);
     long sum = 0;
     for (int i = 0; i < BLOCK; i++) {
@@ -233,7 +238,7 @@ final class Tar {
     return digits.isEmpty() ? 0 : Long.parseLong(digits, 8);
   }
 
-  private static boolean isZero(byte[] block) {
+  static boolean isZero(byte[] block) {
     for (byte b : block) {
       if (b != 0) {
         return false;
@@ -242,7 +247,7 @@ final class Tar {
     return true;
   }
 
-  private static void readFully(InputStream in, byte[] buffer, int length, Path tar) throws IOException {
+  static void readFully(InputStream in, byte[] buffer, int length, Path tar) throws IOException {
     int done = 0;
     while (done < length) {
       int read = in.read(buffer, done, length - done);

@@ -1,6 +1,11 @@
 /**
  * PostgreSQL's physical backups, WAL shipping and point-in-time restores, on the database host.
  *
+ * <p>For a data directory Rebound cannot read ({@code backup.method: pg_basebackup}) a FULL is taken by
+ * {@code pg_basebackup} with its WAL streamed into it, turned into the same pieces as a low-level FULL; an INCREMENTAL
+ * is the archived WAL since its parent, which a restore replays from the last laid-down backup's {@code backup_label}
+ * ({@code RemoteBackups}).
+ *
  * <p>A FULL backup uses the low-level backup API the way pgBackRest does: {@code pg_backup_start(label, fast =>
  * true)} and {@code pg_backup_stop()} in one session held by the job for its whole length, the data directory copied
  * in between into one tar piece (what PostgreSQL documents as skippable left out), {@code backup_label} (and
