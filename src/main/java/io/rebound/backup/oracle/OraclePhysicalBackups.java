@@ -177,10 +177,12 @@ public class OraclePhysicalBackups implements PhysicalBackups {
           + manifest.endPosition());
       return JSON.writeValueAsString(new TakenJson(manifest, files.stream().map(Path::toString).toList()));
     });
-    return PhysicalJob.of(work, state, text -> {
-      TakenJson taken = JSON.readValue(text, TakenJson.class);
-      return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
-    });
+    return PhysicalJob.of(work, state, OraclePhysicalBackups::taken);
+  }
+
+  private static TakenBackup taken(String text) throws IOException {
+    TakenJson taken = JSON.readValue(text, TakenJson.class);
+    return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
   }
 
   /**
@@ -457,7 +459,11 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       RmanLog log = runRman(destination, job.resolve(RMAN), script, beat, "restore to " + plan.point());
       return JSON.writeValueAsString(reached(destination, plan, script, log, beat));
     });
-    return PhysicalJob.of(work, state, text -> JSON.readValue(text, RestoredPoint.class));
+    return PhysicalJob.of(work, state, OraclePhysicalBackups::reached);
+  }
+
+  private static RestoredPoint reached(String text) throws IOException {
+    return JSON.readValue(text, RestoredPoint.class);
   }
 
   /**
@@ -512,6 +518,18 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   public PhysicalJob<Void> look(Target target, String jobKey) {
     DetachedWork work = work(target, jobKey);
     return PhysicalJob.of(work, work.state(), text -> null);
+  }
+
+  @Override
+  public PhysicalJob<TakenBackup> lookAtBackup(Target target, String jobKey) {
+    DetachedWork work = work(target, jobKey);
+    return PhysicalJob.of(work, work.state(), OraclePhysicalBackups::taken);
+  }
+
+  @Override
+  public PhysicalJob<RestoredPoint> lookAtRestore(Target destination, String jobKey) {
+    DetachedWork work = work(destination, jobKey);
+    return PhysicalJob.of(work, work.state(), OraclePhysicalBackups::reached);
   }
 
   @Override

@@ -128,13 +128,15 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
           taken.endTime(), taken.startPosition(), taken.endPosition(), List.of());
       return JSON.writeValueAsString(new TakenJson(manifest, taken.pieces().stream().map(Path::toString).toList()));
     }));
-    return PhysicalJob.of(status, text -> {
-      TakenJson taken = JSON.readValue(text, TakenJson.class);
-      return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
-    });
+    return PhysicalJob.of(status, PostgresPhysicalBackups::taken);
   }
 
   record TakenJson(BackupManifest manifest, List<String> files) {}
+
+  private static TakenBackup taken(String text) throws IOException {
+    TakenJson taken = JSON.readValue(text, TakenJson.class);
+    return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
+  }
 
   private FileList parentFiles(BackupManifest parent, Path job) throws IOException {
     Piece list = parent.pieces().stream().filter(piece -> piece.name().equals(FileList.NAME)).findFirst()
@@ -281,7 +283,11 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
           settings.archiveDirectory(), context.server(), settings.keepOldDataDirectory()), objects, beat, request.jobKey());
       return JSON.writeValueAsString(restore.run());
     }));
-    return PhysicalJob.of(status, text -> JSON.readValue(text, RestoredPoint.class));
+    return PhysicalJob.of(status, PostgresPhysicalBackups::reached);
+  }
+
+  private static RestoredPoint reached(String text) throws IOException {
+    return JSON.readValue(text, RestoredPoint.class);
   }
 
   // ---------------------------------------------------------------- jobs
@@ -289,6 +295,18 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
   @Override
   public PhysicalJob<Void> look(Target target, String jobKey) {
     return PhysicalJob.of(job(target, jobKey).look(), text -> null);
+  }
+
+  @Override
+  public PhysicalJob<TakenBackup> lookAtBackup(Target target, String jobKey) {
+    settings(target);
+    return PhysicalJob.of(job(target, jobKey).look(), PostgresPhysicalBackups::taken);
+  }
+
+  @Override
+  public PhysicalJob<RestoredPoint> lookAtRestore(Target destination, String jobKey) {
+    settings(destination);
+    return PhysicalJob.of(job(destination, jobKey).look(), PostgresPhysicalBackups::reached);
   }
 
   @Override

@@ -258,6 +258,12 @@ public class OracleMediaRecovery implements MediaRecovery {
   }
 
   @Override
+  public PhysicalJob<RestoredPoint> look(Target target, String jobKey) {
+    DetachedWork work = new DetachedWork(jobDirectory(target, jobKey), host);
+    return PhysicalJob.of(work, work.state(), text -> JSON.readValue(text, RestoredPoint.class));
+  }
+
+  @Override
   public void discard(Target target, String jobKey) {
     DetachedWork work = new DetachedWork(jobDirectory(target, jobKey), host);
     DetachedProcess.Status status = work.state().status();

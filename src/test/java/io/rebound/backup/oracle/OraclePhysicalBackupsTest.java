@@ -289,6 +289,24 @@ class OraclePhysicalBackupsTest {
   }
 
   @Test
+  void shouldReadAFinishedJobsResultByALookThatNeverStartsAJob() throws IOException {
+    pieces("RB_FULLR6", job("r6-backup").resolve("pieces/fullr6"), "0v3a1b2c_1_1");
+    BackupRequest request = new BackupRequest("r6-backup", "fullr6", BackupType.FULL, null);
+    PhysicalJob<TakenBackup> taken = awaitDone(() -> backups.backup(target, request));
+
+    PhysicalJob<TakenBackup> looked = backups.lookAtBackup(target, "r6-backup");
+
+    assertThat(looked.state()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    assertThat(looked.result()).isEqualTo(taken.result());
+    assertThat(looked.startedNow()).isFalse();
+    assertThat(backups.lookAtBackup(target, "r7-backup").state()).isEqualTo(PhysicalJob.State.NOT_STARTED);
+    assertThat(backups.lookAtRestore(target, "r7-restore").state()).isEqualTo(PhysicalJob.State.NOT_STARTED);
+    assertThat(job("r7-backup")).doesNotExist();
+    assertThat(job("r7-restore")).doesNotExist();
+    assertThat(scriptsRun()).hasSize(1);
+  }
+
+  @Test
   void shouldRefuseATargetOfAnotherDialectAndAWorkDirectoryRmanCouldMisread() {
     Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), root, null));
     targets.register("pg", new TargetProperties(Dialect.POSTGRESQL, "jdbc:postgresql://x/y", "u", null, null, null, null, null, null,
