@@ -289,6 +289,44 @@ class OraclePhysicalBackupsTest {
   }
 
   @Test
+  void shouldFailAJobWhoseRmanVanishedAndRunRmanAgainOnlyAsAFreshStartOnceTheJobIsDiscarded() throws IOException {
+    // A node died with the work and with its RMAN: the work's heartbeat is an hour old, RMAN's pid is gone, its log cut.
+    Path job = Files.createDirectories(job("r8-backup").resolve("rman")).getParent();
+    String deadNode = "host=dead-node\nboot=b\npid=4242\nstarted=2026-11-29T01:00:00Z\n";
+    Files.writeString(job.resolve("start-1"), deadNode);
+    Files.writeString(job.resolve("pid"), deadNode);
+    Files.writeString(job.resolve("heartbeat"), "2026-11-29T01:00:00Z");
+    Files.writeString(job.resolve("rman/pid"), "2147483646 2026-11-29T01:00:00Z\n");
+    Files.writeString(job.resolve("rman/rman.log"), "Starting backup at 2026-11-29 01:00:04\n");
+    for (String name : List.of("start-1", "pid", "heartbeat", "rman/pid")) {
+      Files.setLastModifiedTime(job.resolve(name), java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    }
+    BackupRequest request = new BackupRequest("r8-backup", "fullr8", BackupType.FULL, null);
+
+    PhysicalJob<TakenBackup> takenAgain = backups.backup(target, request);
+    PhysicalJob<TakenBackup> failed = awaitDone(() -> backups.backup(target, request));
+
+    assertThat(takenAgain.startedNow()).as("the work is started again, a start its step records").isTrue();
+    assertThat(failed.state()).isEqualTo(PhysicalJob.State.FAILED);
+    assertThat(failed.failure()).startsWith("RMAN stopped without an exit code (its host restarted or it was killed)");
+    assertThat(scriptsRun()).as("no RMAN started where one vanished").isEmpty();
+
+    backups.discard(target, "r8-backup");
+    pieces("RB_FULLR8", job("r8-backup").resolve("pieces/fullr8"), "0v3a1b2c_1_1");
+    PhysicalJob<TakenBackup> afresh = backups.backup(target, request);
+    PhysicalJob<TakenBackup> done = awaitDone(() -> backups.backup(target, request));
+
+    assertThat(afresh.startedNow()).isTrue();
+    assertThat(done.state()).as(done.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    assertThat(done.result().files()).containsExactly(job("r8-backup").resolve("pieces/fullr8/0v3a1b2c_1_1"));
+    assertThat(scriptsRun()).hasSize(1);
+    try (Stream<Path> aside = Files.list(work)) {
+      assertThat(aside.filter(path -> path.getFileName().toString().startsWith("r8-backup.failed-")))
+          .singleElement().satisfies(path -> assertThat(path.resolve("rman/rman.log")).hasContent("Starting backup at 2026-11-29 01:00:04"));
+    }
+  }
+
+  @Test
   void shouldReadAFinishedJobsResultByALookThatNeverStartsAJob() throws IOException {
     pieces("RB_FULLR6", job("r6-backup").resolve("pieces/fullr6"), "0v3a1b2c_1_1");
     BackupRequest request = new BackupRequest("r6-backup", "fullr6", BackupType.FULL, null);
