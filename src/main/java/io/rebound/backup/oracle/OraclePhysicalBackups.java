@@ -35,7 +35,6 @@ import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess;
 import io.rebound.runbook.DetachedWork;
 import io.rebound.runbook.DetachedWork.Beat;
-import io.rebound.runbook.JobHost;
 import io.rebound.runbook.JobRunner;
 import io.rebound.runbook.JobStatus;
 import io.rebound.storage.ObjectStore;
@@ -105,23 +104,23 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final Path nodeWorkDirectory;
-  private final JobHost host;
+  private final DetachedJobs jobs;
   private final Supplier<ObjectStore> store;
   private final OracleDictionary dictionary;
   private final RmanJobs rman;
 
   @Autowired
   OraclePhysicalBackups(ReboundProperties properties, DetachedJobs jobs, ObjectProvider<ObjectStore> store) {
-    this(properties.workDirectory(), jobs.host(), store::getIfAvailable, new JdbcOracleDictionary(), Duration.ofSeconds(2));
+    this(properties.workDirectory(), jobs, store::getIfAvailable, new JdbcOracleDictionary(), Duration.ofSeconds(2));
   }
 
-  OraclePhysicalBackups(Path nodeWorkDirectory, JobHost host, Supplier<ObjectStore> store, OracleDictionary dictionary,
+  OraclePhysicalBackups(Path nodeWorkDirectory, DetachedJobs jobs, Supplier<ObjectStore> store, OracleDictionary dictionary,
       Duration pollInterval) {
     this.nodeWorkDirectory = nodeWorkDirectory;
-    this.host = host;
+    this.jobs = jobs;
     this.store = store;
     this.dictionary = dictionary;
-    this.rman = new RmanJobs(host, pollInterval);
+    this.rman = new RmanJobs(jobs.host(), pollInterval);
   }
 
   @Override
@@ -553,7 +552,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   }
 
   private JobRunner job(Target target, String jobKey) {
-    return JobRunner.of(new DetachedWork(jobDirectory(target, jobKey), host));
+    return JobRunner.of(jobs.work(jobDirectory(target, jobKey)));
   }
 
   private interface Preparation<T> {

@@ -21,7 +21,6 @@ import io.rebound.restore.postgresql.PostgresClient;
 import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess.Status;
 import io.rebound.runbook.DetachedWork;
-import io.rebound.runbook.JobHost;
 import io.rebound.runbook.JobRunner;
 import io.rebound.runbook.JobStatus;
 import io.rebound.storage.ObjectStore;
@@ -60,17 +59,17 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final Path nodeWorkDirectory;
-  private final JobHost host;
+  private final DetachedJobs jobs;
   private final Supplier<ObjectStore> store;
 
   @Autowired
   PostgresPhysicalBackups(ReboundProperties properties, DetachedJobs jobs, ObjectProvider<ObjectStore> store) {
-    this(properties.workDirectory(), jobs.host(), store::getIfAvailable);
+    this(properties.workDirectory(), jobs, store::getIfAvailable);
   }
 
-  PostgresPhysicalBackups(Path nodeWorkDirectory, JobHost host, Supplier<ObjectStore> store) {
+  PostgresPhysicalBackups(Path nodeWorkDirectory, DetachedJobs jobs, Supplier<ObjectStore> store) {
     this.nodeWorkDirectory = nodeWorkDirectory;
-    this.host = host;
+    this.jobs = jobs;
     this.store = store;
   }
 
@@ -335,7 +334,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
   }
 
   private JobRunner job(Target target, String jobKey) {
-    return JobRunner.of(new DetachedWork(jobDirectory(target, jobKey), host));
+    return JobRunner.of(jobs.work(jobDirectory(target, jobKey)));
   }
 
   // ---------------------------------------------------------------- settings

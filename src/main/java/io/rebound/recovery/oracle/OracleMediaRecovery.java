@@ -16,8 +16,6 @@ import io.rebound.recovery.Triage;
 import io.rebound.recovery.oracle.MediaRecoveryScripts.Script;
 import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess;
-import io.rebound.runbook.DetachedWork;
-import io.rebound.runbook.JobHost;
 import io.rebound.runbook.JobRunner;
 import io.rebound.runbook.JobStatus;
 import io.rebound.runbook.StepLog;
@@ -65,23 +63,23 @@ public class OracleMediaRecovery implements MediaRecovery {
   private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
   private final Path nodeWorkDirectory;
-  private final JobHost host;
+  private final DetachedJobs jobs;
   private final Supplier<ObjectStore> store;
   private final RecoveryDictionary dictionary;
   private final RmanJobs rman;
 
   @Autowired
   OracleMediaRecovery(ReboundProperties properties, DetachedJobs jobs, ObjectProvider<ObjectStore> store, RecoveryDictionary dictionary) {
-    this(properties.workDirectory(), jobs.host(), store::getIfAvailable, dictionary, Duration.ofSeconds(2));
+    this(properties.workDirectory(), jobs, store::getIfAvailable, dictionary, Duration.ofSeconds(2));
   }
 
-  OracleMediaRecovery(Path nodeWorkDirectory, JobHost host, Supplier<ObjectStore> store, RecoveryDictionary dictionary,
+  OracleMediaRecovery(Path nodeWorkDirectory, DetachedJobs jobs, Supplier<ObjectStore> store, RecoveryDictionary dictionary,
       Duration pollInterval) {
     this.nodeWorkDirectory = nodeWorkDirectory;
-    this.host = host;
+    this.jobs = jobs;
     this.store = store;
     this.dictionary = dictionary;
-    this.rman = new RmanJobs(host, pollInterval);
+    this.rman = new RmanJobs(jobs.host(), pollInterval);
   }
 
   @Override
@@ -285,7 +283,7 @@ public class OracleMediaRecovery implements MediaRecovery {
   }
 
   private JobRunner job(Path directory) {
-    return JobRunner.of(new DetachedWork(directory, host));
+    return JobRunner.of(jobs.work(directory));
   }
 
   Path jobDirectory(Target target, String jobKey) {

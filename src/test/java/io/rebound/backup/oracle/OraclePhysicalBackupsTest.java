@@ -25,6 +25,8 @@ import io.rebound.backup.oracle.OracleManifests.ArchivedLog;
 import io.rebound.backup.oracle.OracleManifests.BackupRange;
 import io.rebound.backup.oracle.OracleManifests.DatabaseIdentity;
 import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.DetachedJobs;
+import io.rebound.runbook.DetachedWorkers;
 import io.rebound.runbook.JobHost;
 import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
@@ -51,6 +53,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +72,7 @@ class OraclePhysicalBackupsTest {
   static S3Server s3;
 
   @TempDir Path root;
+  final DetachedWorkers workers = new DetachedWorkers();
   Path fake;
   Path work;
   FakeDictionary dictionary;
@@ -100,8 +104,13 @@ class OraclePhysicalBackupsTest {
     target = target("ora", Map.of("FAKE_RMAN_DIR", fake.toString(), "TZ", ZONE.getId()));
     dictionary = new FakeDictionary();
     store = s3.store("oracle-" + System.nanoTime(), TransferSettings.DEFAULT);
-    backups = new OraclePhysicalBackups(root.resolve("node"), new JobHost("test-host", "", Duration.ofMillis(50), Duration.ofSeconds(10)),
-        () -> store, dictionary, Duration.ofMillis(20));
+    backups = new OraclePhysicalBackups(root.resolve("node"), new DetachedJobs(new JobHost("test-host", "", Duration.ofMillis(50),
+        Duration.ofSeconds(10)), workers), () -> store, dictionary, Duration.ofMillis(20));
+  }
+
+  @AfterEach
+  void stopWorkers() {
+    workers.close();
   }
 
   Target target(String name, Map<String, String> environment) {

@@ -25,6 +25,8 @@ import io.rebound.recovery.StrategyTables;
 import io.rebound.recovery.Triage;
 import io.rebound.recovery.oracle.RecoveryVerification.FileState;
 import io.rebound.recovery.oracle.TriageQueries.Datafile;
+import io.rebound.runbook.DetachedJobs;
+import io.rebound.runbook.DetachedWorkers;
 import io.rebound.runbook.JobHost;
 import io.rebound.runbook.StepLog;
 import io.rebound.storage.ObjectStore;
@@ -49,6 +51,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,7 @@ class OracleMediaRecoveryTest {
   static final Instant T0 = Instant.parse("2026-11-29T01:00:00Z");
 
   @TempDir Path root;
+  final DetachedWorkers workers = new DetachedWorkers();
   Path fake;
   Path work;
   Path oradata;
@@ -79,6 +83,11 @@ class OracleMediaRecoveryTest {
   @BeforeAll
   static void startS3() throws Exception {
     s3 = S3Server.start();
+  }
+
+  @AfterEach
+  void stopWorkers() {
+    workers.close();
   }
 
   @AfterAll
@@ -129,8 +138,8 @@ class OracleMediaRecoveryTest {
         LOGS, ONLINE, List.of()));
     dictionary.verifications.add(new RecoveryVerification.Result("READ WRITE", List.of(), List.of()));
     store = s3.store("oracle-recovery-" + System.nanoTime(), TransferSettings.DEFAULT);
-    recovery = new OracleMediaRecovery(root.resolve("node"), new JobHost("test-host", "", Duration.ofMillis(50), Duration.ofSeconds(10)),
-        () -> store, dictionary, Duration.ofMillis(20));
+    recovery = new OracleMediaRecovery(root.resolve("node"), new DetachedJobs(new JobHost("test-host", "", Duration.ofMillis(50),
+        Duration.ofSeconds(10)), workers), () -> store, dictionary, Duration.ofMillis(20));
     BackupManifest full = new BackupStore(store).publish(new BackupManifest("b20261129f", "ora", Dialect.ORACLE, BackupType.FULL, null, 1,
         "1613387266", T0, T0.plusSeconds(600), "2500000", "2510000", List.of()), List.of(piece("0v3a1b2c_1_1", 3000),
         piece("controlfile_123a1b31_1_1", 100)));
