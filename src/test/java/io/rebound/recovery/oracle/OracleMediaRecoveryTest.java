@@ -230,6 +230,22 @@ class OracleMediaRecoveryTest {
   }
 
   @Test
+  void shouldReadAFinishedRecoverysResultByALookThatNeverStartsOne() throws IOException {
+    Triage triage = triage();
+    StrategyDecision decision = StrategyTables.decide(triage, false);
+    PhysicalJob<RestoredPoint> done = awaitDone(() -> recovery.recover(target, "r82-recovery", triage, decision, plan));
+
+    PhysicalJob<RestoredPoint> looked = recovery.look(target, "r82-recovery");
+
+    assertThat(looked.state()).as(done.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    assertThat(looked.result()).isEqualTo(done.result());
+    assertThat(looked.startedNow()).isFalse();
+    assertThat(recovery.look(target, "r83-recovery").state()).isEqualTo(PhysicalJob.State.NOT_STARTED);
+    assertThat(work.resolve("r83-recovery")).doesNotExist();
+    assertThat(scriptsRun()).hasSize(1);
+  }
+
+  @Test
   void shouldFailWhenRmanRefusesTheCommandFileStayFailedAndRunAfreshOnceDiscarded() throws IOException {
     Triage triage = triage();
     StrategyDecision decision = StrategyTables.decide(triage, false);
