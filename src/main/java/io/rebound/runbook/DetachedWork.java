@@ -215,12 +215,7 @@ public final class DetachedWork {
     });
     AtomicReference<Instant> lastBeat = new AtomicReference<>(Instant.now());
     long interval = Math.max(10, host.heartbeatInterval().toMillis());
-    AtomicReference<Future<?>> beater = new AtomicReference<>();
-    beater.set(workers.beat(() -> {
-      if (running.isDone()) {
-        beater.get().cancel(false);
-        return;
-      }
+    workers.beatWhile(running, () -> {
       try {
         beat();
         lastBeat.set(Instant.now());
@@ -232,7 +227,7 @@ public final class DetachedWork {
           }
         }
       }
-    }, interval));
+    }, interval);
   }
 
   private Duration fence() {

@@ -3,11 +3,11 @@ package io.rebound.runbook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -80,8 +80,15 @@ public class DetachedWorkers implements DisposableBean, AutoCloseable {
     return workers.submit(work);
   }
 
-  ScheduledFuture<?> beat(Runnable beat, long intervalMillis) {
-    return beats.scheduleWithFixedDelay(beat, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+  /** Runs {@code beat} every {@code intervalMillis} while {@code work} runs, and no more once it has ended. */
+  void beatWhile(Future<?> work, Runnable beat, long intervalMillis) {
+    beats.scheduleWithFixedDelay(() -> {
+      if (work.isDone()) {
+        // A periodic task that throws is not run again.
+        throw new CancellationException("the work ended: no more beats");
+      }
+      beat.run();
+    }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -89,23 +96,30 @@ public class DetachedWorkers implements DisposableBean, AutoCloseable {
     close();
   }
 
-  /** Tells running work to stop, stops the heartbeats and waits a bounded time for the threads to end. */
   @Override
   public void close() {
-    if (stopping.getAndSet(true)) {
-      return;
-    }
+    stop();
+  }
+
+  /**
+   * Tells running work to stop, stops the heartbeats and waits a bounded time for the threads to end. Returns whether
+   * they all ended.
+   */
+  boolean stop() {
+    stopping.set(true);
     beats.shutdownNow();
     workers.shutdownNow();
     try {
       boolean ended = workers.awaitTermination(stopWait.toMillis(), TimeUnit.MILLISECONDS)
-          & beats.awaitTermination(stopWait.toMillis(), TimeUnit.MILLISECONDS);
+          && beats.awaitTermination(stopWait.toMillis(), TimeUnit.MILLISECONDS);
       if (!ended) {
-        LOG.warn("detached work still runs {} s after it was told to stop; its job is left to another node or the restart",
-            stopWait.toSeconds());
+        LOG.warn("detached work still runs {} ms after it was told to stop; its job is left to another node or the restart",
+            stopWait.toMillis());
       }
+      return ended;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

@@ -10,6 +10,7 @@ import io.rebound.runbook.DetachedProcess.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,8 +77,13 @@ class DetachedWorkersTest {
     DetachedWork blocked = new DetachedWork(work.resolve("blocked"), HERE, node);
     Thread checkingThread = spinning(checking);
     Thread blockedThread = sleeping(blocked);
+    assertThat(node.terminated()).isFalse();
+    // Daemons, so that a work an interrupt does not reach never holds the JVM once the stop gave up on it.
+    assertThat(checkingThread.isDaemon()).isTrue();
+    assertThat(Thread.getAllStackTraces().keySet()).filteredOn(thread -> thread.getName().equals("rebound-detached-work-heartbeat"))
+        .isNotEmpty().allMatch(Thread::isDaemon);
 
-    node.close();
+    assertThat(node.stop()).as("every thread ended").isTrue();
 
     assertThat(node.terminated()).isTrue();
     assertEnded(checkingThread);
@@ -95,6 +101,30 @@ class DetachedWorkersTest {
     } finally {
       restarted.close();
     }
+  }
+
+  @Test
+  void shouldGiveUpWaitingForWorkThatIgnoresTheStopAndKeepWhatItReturnsLater() throws Exception {
+    DetachedWorkers node = new DetachedWorkers(null, Duration.ofMillis(200));
+    DetachedWork deaf = new DetachedWork(work.resolve("deaf"), HERE, node);
+    AtomicBoolean released = new AtomicBoolean();
+    CountDownLatch running = new CountDownLatch(1);
+    deaf.startOrAttach(beat -> {
+      running.countDown();
+      while (!released.get()) {
+        Thread.onSpinWait();
+      }
+      return "done late";
+    });
+    running.await();
+
+    assertThat(node.stop()).as("the work still runs after the wait").isFalse();
+    assertThat(node.terminated()).isFalse();
+
+    released.set(true);
+    await().atMost(BOUND).until(node::terminated);
+    assertThat(deaf.state().status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(deaf.state().result()).isEqualTo("done late");
   }
 
   @Test
