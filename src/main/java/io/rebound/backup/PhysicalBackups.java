@@ -52,6 +52,19 @@ public interface PhysicalBackups extends DialectSpecific {
   PhysicalJob<Void> look(Target target, String jobKey);
 
   /**
+   * A backup's job as it stands, with its result once it succeeded, for a step that reads a finished backup: starts
+   * nothing, whatever it finds ({@link PhysicalJob.State#NOT_STARTED} when the job is gone from the work directory).
+   */
+  PhysicalJob<TakenBackup> lookAtBackup(Target target, String jobKey);
+
+  /**
+   * A restore's job as it stands, with what it reached once it succeeded, for a step that reads a finished restore:
+   * starts nothing, whatever it finds ({@link PhysicalJob.State#NOT_STARTED} when the job is gone from the work
+   * directory).
+   */
+  PhysicalJob<RestoredPoint> lookAtRestore(Target destination, String jobKey);
+
+  /**
    * Removes a finished job's files from the work directory: called once its pieces and its manifest are in the
    * bucket, never before. Its small state files stay, so a later call with the key still finds the job done.
    */

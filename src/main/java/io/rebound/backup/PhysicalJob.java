@@ -1,7 +1,6 @@
 package io.rebound.backup;
 
 import io.rebound.runbook.DetachedProcess;
-import io.rebound.runbook.DetachedWork;
 import io.rebound.runbook.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,13 +29,6 @@ public record PhysicalJob<T>(State state, T result, String failure, String progr
   /** Reads a succeeded job's stored result. */
   public interface ResultReader<T> {
     T read(String text) throws IOException;
-  }
-
-  /**
-   * How a dialect's detached work stands, as a physical job: see {@link #of(JobStatus, ResultReader)}.
-   */
-  public static <T> PhysicalJob<T> of(DetachedWork work, DetachedWork.State state, ResultReader<T> reader) {
-    return of(JobStatus.of(work, state), reader);
   }
 
   /**

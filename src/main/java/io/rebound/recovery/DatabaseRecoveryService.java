@@ -150,11 +150,18 @@ class DatabaseRecoveryService {
     return new Progress(job.state() == PhysicalJob.State.SUCCEEDED, job.progress(), job.host());
   }
 
-  /** After a media recovery: the recovery succeeded, and a new triage finds the database open with no file affected. */
+  /**
+   * After a media recovery: the recovery succeeded, and a new triage finds the database open with no file affected. Reads
+   * the recovery's job and never starts it: recovering again over what the database holds now is not a verification.
+   */
   String verify(DatabaseRecoveryRequest request, RecoveryPlanView approved, String runId, StepLog log) {
     Target target = targets.get(request.target());
-    PhysicalJob<RestoredPoint> job = dialects.of(target).recover(target, recoveryJob(runId), approved.triage(), approved.decision(),
-        approvedRestore(request, approved));
+    PhysicalJob<RestoredPoint> job = dialects.of(target).look(target, recoveryJob(runId));
+    if (job.state() == PhysicalJob.State.NOT_STARTED) {
+      throw new IllegalStateException("the recovery of " + target.name() + " has not succeeded (" + job.state() + "): its job "
+          + recoveryJob(runId) + " is no longer in the work directory (moved or removed since it ran), so there is no result to"
+          + " verify, and reading it starts nothing");
+    }
     if (job.state() != PhysicalJob.State.SUCCEEDED || job.result() == null) {
       throw new IllegalStateException("the recovery of " + target.name() + " has not succeeded (" + job.state() + ")");
     }

@@ -34,6 +34,12 @@ public interface MediaRecovery extends DialectSpecific {
   /** Starts or attaches to the recovery of an approved plan. Its result says what the recovery reached. */
   PhysicalJob<RestoredPoint> recover(Target target, String jobKey, Triage triage, StrategyDecision decision, RecoveryPlan restore);
 
+  /**
+   * The recovery's job as it stands, with what it reached once it succeeded, for a step that reads a finished recovery:
+   * starts nothing, whatever it finds ({@link PhysicalJob.State#NOT_STARTED} when the job is gone from the work directory).
+   */
+  PhysicalJob<RestoredPoint> look(Target target, String jobKey);
+
   /** Moves a failed recovery job aside (its log kept), so that the next call runs it afresh. */
   void discard(Target target, String jobKey);
 }

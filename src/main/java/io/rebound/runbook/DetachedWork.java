@@ -14,11 +14,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * work must therefore be safe to run again after any crash: it finds in the job directory what a previous run
  * finished and carries on from there. The heartbeat stops when the work's thread ends, and a work that cannot write
  * its heartbeat for half the stale limit is told to stop ({@link Beat#check()} throws) before other nodes may count
- * it as gone.
+ * it as gone. The work runs on the node's {@link DetachedWorkers}: when the node stops, running work is told to stop
+ * the same way and its job is left without an end, to be taken again as after a crash.
  */
 public final class DetachedWork {
 
@@ -78,28 +75,24 @@ public final class DetachedWork {
   private static final String EXIT = "exit";
   private static final String LOG = "log";
 
-  /** The job directories whose work runs in this JVM now. */
+  /**
+   * The job directories whose work runs in this JVM now: known to the JVM, not to one application in it, since the pid
+   * record that sends a look here names the JVM.
+   */
   private static final Set<Path> RUNNING_HERE = ConcurrentHashMap.newKeySet();
-  private static final ExecutorService WORKERS = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "rebound-detached-work");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private static final ScheduledExecutorService BEATS = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "rebound-detached-work-heartbeat");
-    thread.setDaemon(true);
-    return thread;
-  });
 
   private final Path directory;
   private final JobDirectory jobDirectory;
   private final JobHost host;
+  private final DetachedWorkers workers;
   private final Runner self;
 
-  public DetachedWork(Path directory, JobHost host) {
+  /** The work kept in {@code directory}, judged from {@code host}, run on {@code workers} when this call starts it. */
+  public DetachedWork(Path directory, JobHost host, DetachedWorkers workers) {
     this.directory = directory.toAbsolutePath().normalize();
     this.jobDirectory = new JobDirectory(this.directory);
     this.host = host;
+    this.workers = workers;
     ProcessHandle jvm = ProcessHandle.current();
     this.self = new Runner(host.id(), host.boot(), jvm.pid(), jvm.info().startInstant().map(Instant::toString).orElse(""));
   }
@@ -128,6 +121,10 @@ public final class DetachedWork {
     Status before = look();
     if (before != Status.NOT_STARTED && before != Status.VANISHED) {
       return state(before, false);
+    }
+    if (workers.stopping()) {
+      throw new IllegalStateException("this node is stopping: the work in " + directory + " is not started here; another node or the"
+          + " restart starts it");
     }
     try {
       Files.createDirectories(directory);
@@ -187,33 +184,38 @@ public final class DetachedWork {
           throw new CancellationException("the heartbeat in " + directory + " could not be written for "
               + fence().toSeconds() + " s: another node may take this work over, so it stops here");
         }
+        if (workers.stopping()) {
+          throw new CancellationException("this node is stopping: the work in " + directory + " stops here, left for another node"
+              + " or the restart to take again");
+        }
       }
     };
     RUNNING_HERE.add(directory);
-    Future<?> running = WORKERS.submit(() -> {
+    Future<?> running = workers.run(() -> {
       worker.set(Thread.currentThread());
       try {
         String result = work.run(beat);
         end(RESULT, result == null ? "" : result, 0);
       } catch (Throwable e) {
+        // Whatever a work throws once told to stop is the stop, not its outcome: no end is recorded, so the job is
+        // taken again (by another node once the heartbeat is stale, or by the restart) as after a crash.
+        boolean stopped = workers.stopping();
         try {
-          Files.writeString(log(), Instant.now() + " failed: " + stack(e), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          Files.writeString(log(), Instant.now() + (stopped ? " stopped with the node, left to be taken again: " : " failed: ") + stack(e),
+              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException logFailure) {
           e.addSuppressed(logFailure);
         }
-        end(FAILURE, describe(e), 1);
+        if (!stopped) {
+          end(FAILURE, describe(e), 1);
+        }
       } finally {
         RUNNING_HERE.remove(directory);
       }
     });
     AtomicReference<Instant> lastBeat = new AtomicReference<>(Instant.now());
     long interval = Math.max(10, host.heartbeatInterval().toMillis());
-    AtomicReference<Future<?>> beater = new AtomicReference<>();
-    beater.set(BEATS.scheduleWithFixedDelay(() -> {
-      if (running.isDone()) {
-        beater.get().cancel(false);
-        return;
-      }
+    workers.beatWhile(running, () -> {
       try {
         beat();
         lastBeat.set(Instant.now());
@@ -225,7 +227,7 @@ public final class DetachedWork {
           }
         }
       }
-    }, interval, interval, TimeUnit.MILLISECONDS));
+    }, interval);
   }
 
   private Duration fence() {

@@ -22,7 +22,9 @@
  *       {@link io.rebound.runbook.DetachedWork} work in this JVM, both keeping their state in a
  *       {@link io.rebound.runbook.JobDirectory}, judged alive or gone the same way from every host by
  *       {@link io.rebound.runbook.JobLiveness} ({@link io.rebound.runbook.DetachedJobs} hands them out with this
- *       node's {@link io.rebound.runbook.JobHost}). {@link io.rebound.runbook.JobRunner} starts or attaches to either
+ *       node's {@link io.rebound.runbook.JobHost}, the work run on the node's {@link io.rebound.runbook.DetachedWorkers},
+ *       which stop with the application and leave running work to be taken again as after a crash).
+ *       {@link io.rebound.runbook.JobRunner} starts or attaches to either
  *       and looks at it, answering with one {@link io.rebound.runbook.JobStatus}; a look never starts a job, and a
  *       start a poll has to make is written to the audit trail ({@link io.rebound.runbook.StepLog#startedJob}).</li>
  * </ul>

@@ -103,6 +103,12 @@ class DatabaseRecoveryServiceTest {
     }
 
     @Override
+    public PhysicalJob<RestoredPoint> look(Target target, String jobKey) {
+      calls.add("look " + jobKey);
+      return job;
+    }
+
+    @Override
     public void discard(Target target, String jobKey) {
       calls.add("discard " + jobKey);
     }
@@ -266,5 +272,19 @@ class DatabaseRecoveryServiceTest {
     assertThat(service.verify(LATEST, approved, "run-1", log)).isEqualTo("recovered pg (RESTORE_DATABASE, data loss none): laid down"
         + " full-1; pg is open, no file affected (3 relation files checked)");
     assertThat(log.facts()).containsEntry("timeline", 2L).containsEntry("position", "0/3000000");
+  }
+
+  @Test
+  void shouldFailAVerifyWhoseRecoveryJobIsGoneAndStartNothing() {
+    RecoveryPlanView approved = service.plan(LATEST, new StepLog());
+    dialect.job = new PhysicalJob<>(PhysicalJob.State.NOT_STARTED, null, null, null, null, null, false);
+    StepLog log = new StepLog();
+
+    assertThatThrownBy(() -> service.verify(LATEST, approved, "run-1", log)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the recovery of pg has not succeeded (NOT_STARTED): its job run-1-recovery is no longer in the work directory"
+            + " (moved or removed since it ran), so there is no result to verify, and reading it starts nothing");
+    assertThat(dialect.calls).contains("look run-1-recovery").noneMatch(call -> call.startsWith("recover "));
+    assertThat(log.hasStartedJob()).as("no start for the audit trail to record").isFalse();
+    assertThat(log.entries()).isEmpty();
   }
 }

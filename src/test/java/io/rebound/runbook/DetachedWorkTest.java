@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,9 +28,15 @@ class DetachedWorkTest {
   static final Duration BOUND = Duration.ofSeconds(20);
 
   @TempDir Path work;
+  DetachedWorkers workers = new DetachedWorkers();
+
+  @AfterEach
+  void stopWorkers() {
+    workers.close();
+  }
 
   private DetachedWork job() {
-    return new DetachedWork(work.resolve("job"), HERE);
+    return new DetachedWork(work.resolve("job"), HERE, workers);
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,13 +27,19 @@ class JobRunnerTest {
   static final Duration BOUND = Duration.ofSeconds(20);
 
   @TempDir Path work;
+  final DetachedWorkers workers = new DetachedWorkers();
+
+  @AfterEach
+  void stopWorkers() {
+    workers.close();
+  }
 
   private JobRunner process() {
     return JobRunner.of(new DetachedProcess(work.resolve("process"), HERE));
   }
 
   private JobRunner inJvm() {
-    return JobRunner.of(new DetachedWork(work.resolve("work"), HERE));
+    return JobRunner.of(new DetachedWork(work.resolve("work"), HERE, workers));
   }
 
   @Test

@@ -35,7 +35,8 @@ import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess;
 import io.rebound.runbook.DetachedWork;
 import io.rebound.runbook.DetachedWork.Beat;
-import io.rebound.runbook.JobHost;
+import io.rebound.runbook.JobRunner;
+import io.rebound.runbook.JobStatus;
 import io.rebound.storage.ObjectStore;
 import io.rebound.target.Dialect;
 import io.rebound.target.Target;
@@ -71,10 +72,11 @@ import org.springframework.stereotype.Component;
  * {@link PhysicalBackups} for Oracle, with RMAN. Each job is {@link DetachedWork} in {@code <backup work
  * directory>/<job key>}: it reads what it needs from the dictionary, keeps what it decided in the job directory
  * ({@code prepared.json}: the SCN a backup starts from, the logs a batch holds; {@code rman/rman.cmd}: the command file
- * of a restore), and runs RMAN as a {@link DetachedProcess} in {@code <job>/rman}. RMAN outlives the node that started
- * it: a job whose node died is taken again by the next call and attaches to the RMAN that still runs, or reads how it
- * ended, with the very command file it was started with. An RMAN that vanished without an exit code fails the job
- * rather than running a backup or a restore a second time into the same directory.
+ * of a restore), and runs RMAN as a command's job in {@code <job>/rman} ({@link RmanJobs}). Both are started and looked
+ * at through a {@link JobRunner}. RMAN outlives the node that started it: a job whose node died is taken again by the
+ * next call and attaches to the RMAN that still runs, or reads how it ended, with the very command file it was started
+ * with. An RMAN that vanished without an exit code fails the job rather than running a backup or a restore a second
+ * time into the same directory (see {@link RmanJobs} for why and what runs it again).
  *
  * <p>Pieces are written to {@code <job>/pieces/<backup or batch id>/}, created before RMAN runs; a restore downloads
  * them to {@code <job>/download/<backup or batch id>/<piece>}, each checked against its manifest's SHA-256, and
@@ -102,23 +104,23 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final Path nodeWorkDirectory;
-  private final JobHost host;
+  private final DetachedJobs jobs;
   private final Supplier<ObjectStore> store;
   private final OracleDictionary dictionary;
-  private final Duration pollInterval;
+  private final RmanJobs rman;
 
   @Autowired
   OraclePhysicalBackups(ReboundProperties properties, DetachedJobs jobs, ObjectProvider<ObjectStore> store) {
-    this(properties.workDirectory(), jobs.host(), store::getIfAvailable, new JdbcOracleDictionary(), Duration.ofSeconds(2));
+    this(properties.workDirectory(), jobs, store::getIfAvailable, new JdbcOracleDictionary(), Duration.ofSeconds(2));
   }
 
-  OraclePhysicalBackups(Path nodeWorkDirectory, JobHost host, Supplier<ObjectStore> store, OracleDictionary dictionary,
+  OraclePhysicalBackups(Path nodeWorkDirectory, DetachedJobs jobs, Supplier<ObjectStore> store, OracleDictionary dictionary,
       Duration pollInterval) {
     this.nodeWorkDirectory = nodeWorkDirectory;
-    this.host = host;
+    this.jobs = jobs;
     this.store = store;
     this.dictionary = dictionary;
-    this.pollInterval = pollInterval;
+    this.rman = new RmanJobs(jobs.host(), pollInterval);
   }
 
   @Override
@@ -158,8 +160,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   @Override
   public PhysicalJob<TakenBackup> backup(Target target, BackupRequest request) {
     settings(target);
-    DetachedWork work = work(target, request.jobKey());
-    DetachedWork.State state = work.startOrAttach(beat -> {
+    JobStatus status = job(target, request.jobKey()).startOrAttach(new JobRunner.InJvm(beat -> {
       Path job = beat.directory();
       PreparedBackup prepared = prepared(job, PreparedBackup.class, () -> new PreparedBackup(Identity.of(checkBackup(target, request))));
       DatabaseIdentity identity = prepared.identity().identity();
@@ -168,7 +169,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       String tag = RmanScripts.tag(request.backupId());
       String script = RmanScripts.backup(new RmanScripts.Backup(request.backupId(), request.type(), job.resolve(PIECES),
           target.properties().parallelism(), RmanScripts.DEFAULT_SECTION_SIZE_MEGABYTES, identity.currentScn(), identity.spfile()));
-      runRman(target, job.resolve(RMAN), script, beat, request.type() + " backup " + request.backupId());
+      rman.run(target, job.resolve(RMAN), script, beat, request.type() + " backup " + request.backupId());
       List<Path> files = pieceFiles(target, tag, pieces, identity.zone());
       BackupRange range = dictionary.range(target, tag, identity.currentScn());
       BackupManifest manifest = OracleManifests.backup(request.backupId(), target.name(), request.type(),
@@ -176,11 +177,13 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       beat.progress("backup " + request.backupId() + " taken: " + files.size() + " pieces, SCN " + manifest.startPosition() + " to "
           + manifest.endPosition());
       return JSON.writeValueAsString(new TakenJson(manifest, files.stream().map(Path::toString).toList()));
-    });
-    return PhysicalJob.of(work, state, text -> {
-      TakenJson taken = JSON.readValue(text, TakenJson.class);
-      return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
-    });
+    }));
+    return PhysicalJob.of(status, OraclePhysicalBackups::taken);
+  }
+
+  private static TakenBackup taken(String text) throws IOException {
+    TakenJson taken = JSON.readValue(text, TakenJson.class);
+    return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
   }
 
   /**
@@ -246,8 +249,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   @Override
   public PhysicalJob<CollectedLogs> collectLogs(Target target, LogRequest request) {
     settings(target);
-    DetachedWork work = work(target, request.jobKey());
-    DetachedWork.State state = work.startOrAttach(beat -> {
+    JobStatus status = job(target, request.jobKey()).startOrAttach(new JobRunner.InJvm(beat -> {
       Path job = beat.directory();
       PreparedLogs prepared = prepared(job, PreparedLogs.class, () -> prepareLogs(target, request.shipped()));
       if (prepared.batch() == null) {
@@ -258,14 +260,14 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       Path pieces = RmanScripts.pieceDirectory(job.resolve(PIECES), request.batchId());
       Files.createDirectories(pieces);
       LogBatch batch = prepared.batch();
-      runRman(target, job.resolve(RMAN), RmanScripts.shipLogs(new LogShipment(request.batchId(), job.resolve(PIECES),
+      rman.run(target, job.resolve(RMAN), RmanScripts.shipLogs(new LogShipment(request.batchId(), job.resolve(PIECES),
           target.properties().parallelism(), batch.sequences())), beat, "archived logs " + describe(batch.sequences()));
       List<Path> files = pieceFiles(target, RmanScripts.tag(request.batchId()), pieces, identity.zone());
       LogManifest manifest = OracleManifests.logs(request.batchId(), target.name(), identity, batch, List.of());
       beat.progress("collected archived logs " + describe(batch.sequences()) + ", SCN " + batch.startScn() + " to " + batch.endScn());
       return JSON.writeValueAsString(new CollectedJson(manifest, files.stream().map(Path::toString).toList()));
-    });
-    return PhysicalJob.of(work, state, text -> {
+    }));
+    return PhysicalJob.of(status, text -> {
       CollectedJson collected = JSON.readValue(text, CollectedJson.class);
       return new CollectedLogs(Optional.ofNullable(collected.batch()), collected.files().stream().map(Path::of).toList(), List.of());
     });
@@ -332,7 +334,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       Set<String> chosen = local.stream().filter(log -> inBucket.contains(new LogKey(log.thread(), log.sequence())))
           .map(ArchivedLog::name).collect(Collectors.toCollection(LinkedHashSet::new));
       Path job = workDirectory(target).resolve(PRUNE_PREFIX + now.toEpochMilli());
-      RmanLog log = runRmanFor(target, job, RmanScripts.deleteArchivelogs(new ArchivelogDeletion(ranges, cutoff, identity.zone())),
+      RmanLog log = rman.runWithin(target, job, RmanScripts.deleteArchivelogs(new ArchivelogDeletion(ranges, cutoff, identity.zone())),
           PRUNE_LIMIT);
       log.warnings().forEach(warning -> LOG.warn("target {}: RMAN kept an archived log: {}", target.name(), warning));
       List<String> deleted = new ArrayList<>(RmanLog.deletedArchivedLogs(Files.readAllLines(job.resolve(RmanInvocation.LOG_FILE))));
@@ -442,8 +444,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
     RecoveryPlan plan = request.plan();
     checkPlan(destination, plan);
     ObjectStore objects = objectStore();
-    DetachedWork work = work(destination, request.jobKey());
-    DetachedWork.State state = work.startOrAttach(beat -> {
+    JobStatus status = job(destination, request.jobKey()).startOrAttach(new JobRunner.InJvm(beat -> {
       Path job = beat.directory();
       Path downloads = job.resolve(DOWNLOAD);
       if (!Files.exists(job.resolve(DOWNLOADED))) {
@@ -454,10 +455,14 @@ public class OraclePhysicalBackups implements PhysicalBackups {
       // destination would say now.
       Path commandFile = job.resolve(RMAN).resolve(RmanInvocation.COMMAND_FILE);
       String script = Files.exists(commandFile) ? Files.readString(commandFile) : restoreScript(destination, plan, downloads).text();
-      RmanLog log = runRman(destination, job.resolve(RMAN), script, beat, "restore to " + plan.point());
+      RmanLog log = rman.run(destination, job.resolve(RMAN), script, beat, "restore to " + plan.point());
       return JSON.writeValueAsString(reached(destination, plan, script, log, beat));
-    });
-    return PhysicalJob.of(work, state, text -> JSON.readValue(text, RestoredPoint.class));
+    }));
+    return PhysicalJob.of(status, OraclePhysicalBackups::reached);
+  }
+
+  private static RestoredPoint reached(String text) throws IOException {
+    return JSON.readValue(text, RestoredPoint.class);
   }
 
   /**
@@ -510,8 +515,17 @@ public class OraclePhysicalBackups implements PhysicalBackups {
 
   @Override
   public PhysicalJob<Void> look(Target target, String jobKey) {
-    DetachedWork work = work(target, jobKey);
-    return PhysicalJob.of(work, work.state(), text -> null);
+    return PhysicalJob.of(job(target, jobKey).look(), text -> null);
+  }
+
+  @Override
+  public PhysicalJob<TakenBackup> lookAtBackup(Target target, String jobKey) {
+    return PhysicalJob.of(job(target, jobKey).look(), OraclePhysicalBackups::taken);
+  }
+
+  @Override
+  public PhysicalJob<RestoredPoint> lookAtRestore(Target destination, String jobKey) {
+    return PhysicalJob.of(job(destination, jobKey).look(), OraclePhysicalBackups::reached);
   }
 
   @Override
@@ -527,18 +541,18 @@ public class OraclePhysicalBackups implements PhysicalBackups {
 
   @Override
   public void discard(Target target, String jobKey) {
-    DetachedWork work = work(target, jobKey);
-    DetachedProcess.Status status = work.state().status();
+    JobRunner job = job(target, jobKey);
+    DetachedProcess.Status status = job.look().status();
     if (status == DetachedProcess.Status.FAILED) {
-      work.moveAside();
+      job.moveAside();
     } else if (status != DetachedProcess.Status.NOT_STARTED) {
       throw new IllegalStateException("job " + jobKey + " of target " + target.name() + " has not failed (" + status
           + "): only a failed job is moved aside");
     }
   }
 
-  private DetachedWork work(Target target, String jobKey) {
-    return new DetachedWork(jobDirectory(target, jobKey), host);
+  private JobRunner job(Target target, String jobKey) {
+    return JobRunner.of(jobs.work(jobDirectory(target, jobKey)));
   }
 
   private interface Preparation<T> {
@@ -556,67 +570,6 @@ public class OraclePhysicalBackups implements PhysicalBackups {
     Files.writeString(temporary, JSON.writeValueAsString(prepared));
     Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return prepared;
-  }
-
-  // ---------------------------------------------------------------- RMAN
-
-  /**
-   * Runs RMAN for a detached job, or attaches to the RMAN the job started before, and waits for it. An RMAN that
-   * vanished (its host went down, or it was killed) is not started again: the job fails with what its log shows.
-   */
-  private RmanLog runRman(Target target, Path directory, String script, Beat beat, String doing) throws InterruptedException {
-    return runRman(target, directory, script, beat, doing, host, pollInterval);
-  }
-
-  /**
-   * {@link #runRman(Target, Path, String, Beat, String)} for detached work of another capability (the database
-   * recovery), on {@code host}, polling every {@code pollInterval}.
-   */
-  public static RmanLog runRman(Target target, Path directory, String script, Beat beat, String doing, JobHost host,
-      Duration pollInterval) throws InterruptedException {
-    DetachedProcess process = new DetachedProcess(directory, host);
-    TargetProperties.Backup settings = target.properties().backup();
-    RmanInvocation.Poll poll = RmanInvocation.poll(process);
-    if (poll.status() == DetachedProcess.Status.NOT_STARTED) {
-      beat.progress("RMAN: " + doing);
-      poll = RmanInvocation.startOrAttach(process, settings.rmanCommand(), settings.environment(), script);
-    }
-    while (!poll.ended()) {
-      beat.check();
-      Thread.sleep(pollInterval.toMillis());
-      poll = RmanInvocation.poll(process);
-    }
-    return ended(poll);
-  }
-
-  /** Runs RMAN in {@code directory} and waits for it at most {@code limit}, for work that is not detached. */
-  private RmanLog runRmanFor(Target target, Path directory, String script, Duration limit) throws InterruptedException {
-    return runRmanFor(target, directory, script, limit, host, pollInterval);
-  }
-
-  /** {@link #runRmanFor(Target, Path, String, Duration)} for work of another capability (the database recovery's triage). */
-  public static RmanLog runRmanFor(Target target, Path directory, String script, Duration limit, JobHost host, Duration pollInterval)
-      throws InterruptedException {
-    DetachedProcess process = new DetachedProcess(directory, host);
-    TargetProperties.Backup settings = target.properties().backup();
-    RmanInvocation.Poll poll = RmanInvocation.startOrAttach(process, settings.rmanCommand(), settings.environment(), script);
-    Instant deadline = Instant.now().plus(limit);
-    while (!poll.ended()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("RMAN in " + directory + " has not ended after " + limit.toSeconds() + " s; its log is "
-            + directory.resolve(RmanInvocation.LOG_FILE));
-      }
-      Thread.sleep(pollInterval.toMillis());
-      poll = RmanInvocation.poll(process);
-    }
-    return ended(poll);
-  }
-
-  private static RmanLog ended(RmanInvocation.Poll poll) {
-    if (!poll.succeeded()) {
-      throw new IllegalStateException(poll.failure().orElse("RMAN did not succeed"));
-    }
-    return poll.log();
   }
 
   // ---------------------------------------------------------------- settings

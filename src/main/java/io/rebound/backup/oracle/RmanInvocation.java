@@ -1,6 +1,8 @@
 package io.rebound.backup.oracle;
 
 import io.rebound.runbook.DetachedProcess;
+import io.rebound.runbook.JobRunner;
+import io.rebound.runbook.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,7 +22,8 @@ import java.util.regex.Pattern;
  * {@code cmdfile=} and {@code log=} in the job's directory, with the target's {@code environment} (ORACLE_HOME,
  * ORACLE_SID...). The session's language is fixed to AMERICAN and its date format to {@code YYYY-MM-DD HH24:MI:SS}
  * (NLS_DATE_FORMAT is read only when NLS_LANG is set), so that {@link RmanLog} reads the same words and dates on
- * every host. The job runs detached ({@link DetachedProcess}): a step starts it or attaches to it, later steps poll.
+ * every host. The run is a command's job of a {@link JobRunner} (a {@link DetachedProcess}): started or attached to,
+ * then polled; {@link RmanJobs} waits for it.
  */
 public final class RmanInvocation {
 
@@ -89,29 +92,35 @@ public final class RmanInvocation {
     return new Invocation(command, variables, Map.of(COMMAND_FILE, script));
   }
 
-  /** Starts the run unless it runs or ran already (on any node sharing the work directory), then reports where it stands. */
-  public static Poll startOrAttach(DetachedProcess job, List<String> rmanCommand, Map<String, String> environment, String script) {
+  /**
+   * Starts the run in {@code job}'s directory unless it runs or ran already (on any node sharing the work directory), then
+   * reports where it stands.
+   *
+   * @param job the runner of a command's job ({@link JobRunner#of(DetachedProcess)})
+   */
+  public static Poll startOrAttach(JobRunner job, List<String> rmanCommand, Map<String, String> environment, String script) {
     Invocation invocation = of(rmanCommand, environment, job.directory(), script);
-    DetachedProcess.State state = job.startOrAttach(invocation.command(), invocation.environment(), invocation.files());
-    return poll(job, state);
+    return poll(job, job.startOrAttach(new JobRunner.Command(invocation.command(), invocation.environment(), invocation.files())));
   }
 
-  public static Poll poll(DetachedProcess job) {
-    return poll(job, job.state());
+  /** Where the run in {@code job}'s directory stands; starts nothing. */
+  public static Poll poll(JobRunner job) {
+    return poll(job, job.look());
   }
 
-  private static Poll poll(DetachedProcess job, DetachedProcess.State state) {
+  private static Poll poll(JobRunner job, JobStatus status) {
     // RMAN writes to its log= file; what it prints before opening it (a bad argument) lands in the job's own log.
-    List<String> lines = new ArrayList<>(job.logLines());
-    Path rmanLog = job.directory().resolve(LOG_FILE);
+    List<String> lines = new ArrayList<>(lines(status.log()));
+    lines.addAll(lines(job.directory().resolve(LOG_FILE)));
+    return new Poll(status.status(), status.exitCode(), RmanLog.parse(lines));
+  }
+
+  private static List<String> lines(Path file) {
     try {
-      if (Files.exists(rmanLog)) {
-        lines.addAll(Files.readAllLines(rmanLog));
-      }
+      return Files.exists(file) ? Files.readAllLines(file) : List.of();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + rmanLog, e);
+      throw new UncheckedIOException("cannot read " + file, e);
     }
-    return new Poll(state.status(), state.exitCode(), RmanLog.parse(lines));
   }
 
   /** The target's variables, then the language and date format the log is read in. */

@@ -1,7 +1,8 @@
 /**
  * Physical backups and restores of an Oracle database with RMAN, as standalone parts with explicit inputs and
  * outputs: the command files ({@link io.rebound.backup.oracle.RmanScripts}), how RMAN is run and watched
- * ({@link io.rebound.backup.oracle.RmanInvocation}, through {@link io.rebound.runbook.DetachedProcess}), what its
+ * ({@link io.rebound.backup.oracle.RmanInvocation}, {@link io.rebound.backup.oracle.RmanJobs}, as a command's job of
+ * {@link io.rebound.runbook.JobRunner}), what its
  * output says ({@link io.rebound.backup.oracle.RmanLog}), and the dictionary queries that give a backup and a
  * batch of shipped archived logs their manifests ({@link io.rebound.backup.oracle.OracleBackupQueries},
  * {@link io.rebound.backup.oracle.OracleManifests}), and the {@link io.rebound.backup.PhysicalBackups} of the Oracle

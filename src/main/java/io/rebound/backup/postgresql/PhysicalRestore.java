@@ -264,12 +264,14 @@ final class PhysicalRestore {
   }
 
   private RestoredPoint awaitPromotion() throws IOException, SQLException {
+    // Read once: it is written before the server starts and never changes while the restore waits.
+    Instant laidDown = Instant.parse(Files.readString(job.resolve(LAID_DOWN)).strip());
     long polls = 0;
     boolean seenRunning = false;
     Instant since = Instant.now();
     while (true) {
       beat.check();
-      Optional<RestoredPoint> reached = promoted();
+      Optional<RestoredPoint> reached = promoted(laidDown);
       if (reached.isPresent()) {
         beat.progress("promoted on timeline " + reached.get().timeline() + " at " + reached.get().position());
         return reached.get();
@@ -291,20 +293,17 @@ final class PhysicalRestore {
     }
   }
 
-  private Optional<RestoredPoint> promoted() {
+  private Optional<RestoredPoint> promoted(Instant laidDown) {
     try (Connection session = destination.connect(); Statement statement = session.createStatement()) {
       try (ResultSet started = statement.executeQuery("SELECT to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC',"
           + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
         started.next();
         Instant serverStart = Instant.parse(started.getString(1));
-        Instant laidDown = Instant.parse(Files.readString(job.resolve(LAID_DOWN)).strip());
         if (serverStart.isBefore(laidDown)) {
           // The server answering is not the one started on what was laid down: the old one was never stopped.
           throw new IllegalStateException("the server answering for " + destination.name() + " started at " + serverStart
               + ", before the data directory was laid down at " + laidDown + ": the old server still runs; stop it, then retry");
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
       try (ResultSet recovery = statement.executeQuery("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text")) {
         recovery.next();

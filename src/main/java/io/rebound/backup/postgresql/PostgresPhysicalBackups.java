@@ -21,7 +21,6 @@ import io.rebound.restore.postgresql.PostgresClient;
 import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess.Status;
 import io.rebound.runbook.DetachedWork;
-import io.rebound.runbook.JobHost;
 import io.rebound.runbook.JobRunner;
 import io.rebound.runbook.JobStatus;
 import io.rebound.storage.ObjectStore;
@@ -64,17 +63,17 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final Path nodeWorkDirectory;
-  private final JobHost host;
+  private final DetachedJobs jobs;
   private final Supplier<ObjectStore> store;
 
   @Autowired
   PostgresPhysicalBackups(ReboundProperties properties, DetachedJobs jobs, ObjectProvider<ObjectStore> store) {
-    this(properties.workDirectory(), jobs.host(), store::getIfAvailable);
+    this(properties.workDirectory(), jobs, store::getIfAvailable);
   }
 
-  PostgresPhysicalBackups(Path nodeWorkDirectory, JobHost host, Supplier<ObjectStore> store) {
+  PostgresPhysicalBackups(Path nodeWorkDirectory, DetachedJobs jobs, Supplier<ObjectStore> store) {
     this.nodeWorkDirectory = nodeWorkDirectory;
-    this.host = host;
+    this.jobs = jobs;
     this.store = store;
   }
 
@@ -139,17 +138,14 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
           taken.endTime(), taken.startPosition(), taken.endPosition(), List.of());
       return JSON.writeValueAsString(new TakenJson(manifest, taken.pieces().stream().map(Path::toString).toList()));
     }));
-    return PhysicalJob.of(status, text -> {
-      TakenJson taken = JSON.readValue(text, TakenJson.class);
-      return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
-    });
+    return PhysicalJob.of(status, PostgresPhysicalBackups::taken);
   }
 
   record TakenJson(BackupManifest manifest, List<String> files) {}
 
   /** {@code backup.method: pg_basebackup}: a job like the low-level one's, its work done by {@link RemoteBackups}. */
   private PhysicalJob<TakenBackup> remoteBackup(Target target, TargetProperties.Backup settings, BackupRequest request) {
-    RemoteBackups remote = new RemoteBackups(target, settings, program(target, "pg_basebackup"), host, ARCHIVE_WAIT);
+    RemoteBackups remote = new RemoteBackups(target, settings, program(target, "pg_basebackup"), jobs.host(), ARCHIVE_WAIT);
     JobRunner job = job(target, request.jobKey());
     if (job.look().needsStart()) {
       try {
@@ -162,10 +158,12 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
       TakenBackup taken = remote.take(request, beat);
       return JSON.writeValueAsString(new TakenJson(taken.manifest(), taken.files().stream().map(Path::toString).toList()));
     }));
-    return PhysicalJob.of(status, text -> {
-      TakenJson taken = JSON.readValue(text, TakenJson.class);
-      return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
-    });
+    return PhysicalJob.of(status, PostgresPhysicalBackups::taken);
+  }
+
+  private static TakenBackup taken(String text) throws IOException {
+    TakenJson taken = JSON.readValue(text, TakenJson.class);
+    return new TakenBackup(taken.manifest(), taken.files().stream().map(Path::of).toList());
   }
 
   private FileList parentFiles(BackupManifest parent, Path job) throws IOException {
@@ -315,7 +313,11 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
           settings.archiveDirectory(), context.server(), settings.keepOldDataDirectory()), objects, beat, request.jobKey());
       return JSON.writeValueAsString(restore.run());
     }));
-    return PhysicalJob.of(status, text -> JSON.readValue(text, RestoredPoint.class));
+    return PhysicalJob.of(status, PostgresPhysicalBackups::reached);
+  }
+
+  private static RestoredPoint reached(String text) throws IOException {
+    return JSON.readValue(text, RestoredPoint.class);
   }
 
   // ---------------------------------------------------------------- jobs
@@ -323,6 +325,18 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
   @Override
   public PhysicalJob<Void> look(Target target, String jobKey) {
     return PhysicalJob.of(job(target, jobKey).look(), text -> null);
+  }
+
+  @Override
+  public PhysicalJob<TakenBackup> lookAtBackup(Target target, String jobKey) {
+    settings(target);
+    return PhysicalJob.of(job(target, jobKey).look(), PostgresPhysicalBackups::taken);
+  }
+
+  @Override
+  public PhysicalJob<RestoredPoint> lookAtRestore(Target destination, String jobKey) {
+    settings(destination);
+    return PhysicalJob.of(job(destination, jobKey).look(), PostgresPhysicalBackups::reached);
   }
 
   @Override
@@ -353,7 +367,7 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
   }
 
   private JobRunner job(Target target, String jobKey) {
-    return JobRunner.of(new DetachedWork(jobDirectory(target, jobKey), host));
+    return JobRunner.of(jobs.work(jobDirectory(target, jobKey)));
   }
 
   // ---------------------------------------------------------------- settings

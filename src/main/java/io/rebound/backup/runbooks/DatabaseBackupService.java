@@ -110,16 +110,14 @@ class DatabaseBackupService {
     return progress(layer, database, request.jobKey(), job);
   }
 
-  /** Puts the taken backup into the bucket, pieces first and the manifest last, and records it in the catalog. */
+  /**
+   * Puts the taken backup into the bucket, pieces first and the manifest last, and records it in the catalog. Reads the
+   * backup's job and never starts it: a job gone from the work directory fails the step, saying so.
+   */
   BackupManifest upload(String target, BackupRequest request, StepLog log) throws IOException {
     Target database = targets.get(target);
-    PhysicalJob<TakenBackup> job = physical.of(database).backup(database, request);
-    if (job.startedNow()) {
-      // The backup's job was gone (moved by hand): reading its result started it again, which the trail must show.
-      log.startedJob("start " + request.type() + " backup " + request.backupId() + " of " + target + " again: its job was gone",
-          String.valueOf(job.state()));
-    }
-    TakenBackup taken = succeeded(job, "backup " + request.backupId());
+    PhysicalJob<TakenBackup> job = physical.of(database).lookAtBackup(database, request.jobKey());
+    TakenBackup taken = succeeded(job, "backup " + request.backupId(), request.jobKey(), database);
     BackupManifest published = bucket.backups().publish(taken.manifest(), taken.files());
     bucket.catalog().record(published);
     published.pieces().forEach(piece -> log.ran("upload " + piece.key(), piece.size() + " bytes, sha256 " + piece.sha256()));
@@ -193,7 +191,12 @@ class DatabaseBackupService {
     return new Progress(job.state() == PhysicalJob.State.SUCCEEDED, job.progress(), job.host());
   }
 
-  private static <T> T succeeded(PhysicalJob<T> job, String what) {
+  private static <T> T succeeded(PhysicalJob<T> job, String what, String jobKey, Target database) {
+    if (job.state() == PhysicalJob.State.NOT_STARTED) {
+      throw new IllegalStateException(what + " has not succeeded (" + job.state() + "): nothing to upload; its job " + jobKey
+          + " is no longer in the work directory of " + database.name() + " (moved or removed since it was taken), and reading"
+          + " its result starts nothing");
+    }
     if (job.state() != PhysicalJob.State.SUCCEEDED || job.result() == null) {
       throw new IllegalStateException(what + " has not succeeded (" + job.state() + "): nothing to upload");
     }

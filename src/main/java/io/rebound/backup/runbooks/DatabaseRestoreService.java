@@ -120,15 +120,17 @@ class DatabaseRestoreService {
 
   /**
    * Verifies the destination: it answers, and the recovery reached the point: for an instant, its last replayed
-   * transaction is not after it; for latest, it replayed up to the approved end of the shipped logs.
+   * transaction is not after it; for latest, it replayed up to the approved end of the shipped logs. Reads the restore's
+   * job and never starts it.
    */
   String verify(DatabaseRestoreRequest request, RecoveryPlan plan, String runId, StepLog log) {
     Target destination = targets.get(request.destination());
-    PhysicalJob<RestoredPoint> job = physical.of(destination).restore(destination, new RestoreRequest(restoreJob(runId), plan));
-    if (job.startedNow()) {
-      // The restore's job was gone (moved by hand): reading its result started it again, which the trail must show.
-      log.startedJob("start restore of " + destination.name() + " to " + plan.point() + " again: its job was gone",
-          String.valueOf(job.state()));
+    // A look, never a start: verifying must not restore the destination again over what it holds now.
+    PhysicalJob<RestoredPoint> job = physical.of(destination).lookAtRestore(destination, restoreJob(runId));
+    if (job.state() == PhysicalJob.State.NOT_STARTED) {
+      throw new IllegalStateException("the restore of " + destination.name() + " has not succeeded (" + job.state() + "): its job "
+          + restoreJob(runId) + " is no longer in the work directory (moved or removed since it ran), so there is no result to"
+          + " verify, and reading it starts nothing");
     }
     if (job.state() != PhysicalJob.State.SUCCEEDED || job.result() == null) {
       throw new IllegalStateException("the restore of " + destination.name() + " has not succeeded (" + job.state() + ")");

@@ -7,6 +7,7 @@ import io.rebound.backup.RecoveryPlan;
 import io.rebound.backup.RestoredPoint;
 import io.rebound.backup.oracle.OraclePhysicalBackups;
 import io.rebound.backup.oracle.RmanInvocation;
+import io.rebound.backup.oracle.RmanJobs;
 import io.rebound.backup.oracle.RmanLog;
 import io.rebound.config.ReboundProperties;
 import io.rebound.recovery.MediaRecovery;
@@ -15,8 +16,8 @@ import io.rebound.recovery.Triage;
 import io.rebound.recovery.oracle.MediaRecoveryScripts.Script;
 import io.rebound.runbook.DetachedJobs;
 import io.rebound.runbook.DetachedProcess;
-import io.rebound.runbook.DetachedWork;
-import io.rebound.runbook.JobHost;
+import io.rebound.runbook.JobRunner;
+import io.rebound.runbook.JobStatus;
 import io.rebound.runbook.StepLog;
 import io.rebound.storage.ObjectStore;
 import io.rebound.target.Dialect;
@@ -62,23 +63,23 @@ public class OracleMediaRecovery implements MediaRecovery {
   private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
   private final Path nodeWorkDirectory;
-  private final JobHost host;
+  private final DetachedJobs jobs;
   private final Supplier<ObjectStore> store;
   private final RecoveryDictionary dictionary;
-  private final Duration pollInterval;
+  private final RmanJobs rman;
 
   @Autowired
   OracleMediaRecovery(ReboundProperties properties, DetachedJobs jobs, ObjectProvider<ObjectStore> store, RecoveryDictionary dictionary) {
-    this(properties.workDirectory(), jobs.host(), store::getIfAvailable, dictionary, Duration.ofSeconds(2));
+    this(properties.workDirectory(), jobs, store::getIfAvailable, dictionary, Duration.ofSeconds(2));
   }
 
-  OracleMediaRecovery(Path nodeWorkDirectory, JobHost host, Supplier<ObjectStore> store, RecoveryDictionary dictionary,
+  OracleMediaRecovery(Path nodeWorkDirectory, DetachedJobs jobs, Supplier<ObjectStore> store, RecoveryDictionary dictionary,
       Duration pollInterval) {
     this.nodeWorkDirectory = nodeWorkDirectory;
-    this.host = host;
+    this.jobs = jobs;
     this.store = store;
     this.dictionary = dictionary;
-    this.pollInterval = pollInterval;
+    this.rman = new RmanJobs(jobs.host(), pollInterval);
   }
 
   @Override
@@ -143,8 +144,8 @@ public class OracleMediaRecovery implements MediaRecovery {
     pruneStartups(recovery, now);
     Path directory = recovery.resolve("startup-" + now.toEpochMilli());
     try {
-      RmanLog rman = OraclePhysicalBackups.runRmanFor(target, directory, "STARTUP MOUNT;\n", STARTUP_LIMIT, host, pollInterval);
-      log.ran("RMAN: STARTUP MOUNT", "started" + (rman.warnings().isEmpty() ? "" : "; " + String.join("; ", rman.warnings())));
+      RmanLog started = rman.runWithin(target, directory, "STARTUP MOUNT;\n", STARTUP_LIMIT);
+      log.ran("RMAN: STARTUP MOUNT", "started" + (started.warnings().isEmpty() ? "" : "; " + String.join("; ", started.warnings())));
       return Optional.empty();
     } catch (IllegalStateException e) {
       log.ran("RMAN: STARTUP MOUNT", "failed: " + e.getMessage());
@@ -232,15 +233,13 @@ public class OracleMediaRecovery implements MediaRecovery {
     // Built before anything starts, from the approved triage alone: a refusal runs nothing, and a job taken again runs
     // the same file.
     Script script = RecoveryCommands.script(triage, decision, restore, places(target, job));
-    DetachedWork work = new DetachedWork(job, host);
-    DetachedWork.State state = work.startOrAttach(beat -> {
+    JobStatus status = job(job).startOrAttach(new JobRunner.InJvm(beat -> {
       Path downloads = job.resolve(DOWNLOAD);
       if (!Files.exists(job.resolve(DOWNLOADED))) {
         OraclePhysicalBackups.download(restore, downloads, objectStore(), beat);
         Files.writeString(job.resolve(DOWNLOADED), Instant.now().toString());
       }
-      RmanLog log = OraclePhysicalBackups.runRman(target, job.resolve(RMAN), script.rman(), beat, decision.strategy() + " of "
-          + target.name(), host, pollInterval);
+      RmanLog log = rman.run(target, job.resolve(RMAN), script.rman(), beat, decision.strategy() + " of " + target.name());
       RecoveryVerification.Result verified = dictionary.verify(target);
       if (!verified.problems().isEmpty()) {
         throw new IllegalStateException("RMAN finished but " + String.join("; ", verified.problems()));
@@ -253,16 +252,25 @@ public class OracleMediaRecovery implements MediaRecovery {
       String scn = dictionary.checkpointScn(target);
       return JSON.writeValueAsString(new RestoredPoint(decision.complete() ? restore.timeline() : 0, scn == null ? "unknown" : scn, null,
           summary + ", checkpoint SCN " + scn));
-    });
-    return PhysicalJob.of(work, state, text -> JSON.readValue(text, RestoredPoint.class));
+    }));
+    return PhysicalJob.of(status, OracleMediaRecovery::reached);
+  }
+
+  @Override
+  public PhysicalJob<RestoredPoint> look(Target target, String jobKey) {
+    return PhysicalJob.of(job(jobDirectory(target, jobKey)).look(), OracleMediaRecovery::reached);
+  }
+
+  private static RestoredPoint reached(String text) throws IOException {
+    return JSON.readValue(text, RestoredPoint.class);
   }
 
   @Override
   public void discard(Target target, String jobKey) {
-    DetachedWork work = new DetachedWork(jobDirectory(target, jobKey), host);
-    DetachedProcess.Status status = work.state().status();
+    JobRunner job = job(jobDirectory(target, jobKey));
+    DetachedProcess.Status status = job.look().status();
     if (status == DetachedProcess.Status.FAILED) {
-      work.moveAside();
+      job.moveAside();
     } else if (status != DetachedProcess.Status.NOT_STARTED) {
       throw new IllegalStateException("recovery job " + jobKey + " of target " + target.name() + " has not failed (" + status
           + "): only a failed job is moved aside");
@@ -272,6 +280,10 @@ public class OracleMediaRecovery implements MediaRecovery {
   private RecoveryCommands.Places places(Target target, Path job) {
     return new RecoveryCommands.Places(target.name(), job.resolve(DOWNLOAD),
         Optional.ofNullable(target.properties().backup().dataDirectory()), OraclePhysicalBackups.configuredZone(target));
+  }
+
+  private JobRunner job(Path directory) {
+    return JobRunner.of(jobs.work(directory));
   }
 
   Path jobDirectory(Target target, String jobKey) {

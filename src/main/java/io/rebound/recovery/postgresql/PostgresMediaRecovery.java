@@ -404,6 +404,11 @@ public class PostgresMediaRecovery implements MediaRecovery {
   }
 
   @Override
+  public PhysicalJob<RestoredPoint> look(Target target, String jobKey) {
+    return layer().lookAtRestore(target, jobKey);
+  }
+
+  @Override
   public void discard(Target target, String jobKey) {
     layer().discard(target, jobKey);
   }

@@ -25,6 +25,8 @@ import io.rebound.backup.oracle.OracleManifests.ArchivedLog;
 import io.rebound.backup.oracle.OracleManifests.BackupRange;
 import io.rebound.backup.oracle.OracleManifests.DatabaseIdentity;
 import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.DetachedJobs;
+import io.rebound.runbook.DetachedWorkers;
 import io.rebound.runbook.JobHost;
 import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
@@ -51,6 +53,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +72,7 @@ class OraclePhysicalBackupsTest {
   static S3Server s3;
 
   @TempDir Path root;
+  final DetachedWorkers workers = new DetachedWorkers();
   Path fake;
   Path work;
   FakeDictionary dictionary;
@@ -100,8 +104,13 @@ class OraclePhysicalBackupsTest {
     target = target("ora", Map.of("FAKE_RMAN_DIR", fake.toString(), "TZ", ZONE.getId()));
     dictionary = new FakeDictionary();
     store = s3.store("oracle-" + System.nanoTime(), TransferSettings.DEFAULT);
-    backups = new OraclePhysicalBackups(root.resolve("node"), new JobHost("test-host", "", Duration.ofMillis(50), Duration.ofSeconds(10)),
-        () -> store, dictionary, Duration.ofMillis(20));
+    backups = new OraclePhysicalBackups(root.resolve("node"), new DetachedJobs(new JobHost("test-host", "", Duration.ofMillis(50),
+        Duration.ofSeconds(10)), workers), () -> store, dictionary, Duration.ofMillis(20));
+  }
+
+  @AfterEach
+  void stopWorkers() {
+    workers.close();
   }
 
   Target target(String name, Map<String, String> environment) {
@@ -285,6 +294,62 @@ class OraclePhysicalBackupsTest {
     assertThat(job("r5-backup").resolve("rman/rman.log")).exists();
     assertThat(backups.look(target, "r5-backup").state()).isEqualTo(PhysicalJob.State.SUCCEEDED);
     assertThat(backups.backup(target, request).state()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    assertThat(scriptsRun()).hasSize(1);
+  }
+
+  @Test
+  void shouldFailAJobWhoseRmanVanishedAndRunRmanAgainOnlyAsAFreshStartOnceTheJobIsDiscarded() throws IOException {
+    // A node died with the work and with its RMAN: the work's heartbeat is an hour old, RMAN's pid is gone, its log cut.
+    Path job = Files.createDirectories(job("r8-backup").resolve("rman")).getParent();
+    String deadNode = "host=dead-node\nboot=b\npid=4242\nstarted=2026-11-29T01:00:00Z\n";
+    Files.writeString(job.resolve("start-1"), deadNode);
+    Files.writeString(job.resolve("pid"), deadNode);
+    Files.writeString(job.resolve("heartbeat"), "2026-11-29T01:00:00Z");
+    Files.writeString(job.resolve("rman/pid"), "2147483646 2026-11-29T01:00:00Z\n");
+    Files.writeString(job.resolve("rman/rman.log"), "Starting backup at 2026-11-29 01:00:04\n");
+    for (String name : List.of("start-1", "pid", "heartbeat", "rman/pid")) {
+      Files.setLastModifiedTime(job.resolve(name), java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    }
+    BackupRequest request = new BackupRequest("r8-backup", "fullr8", BackupType.FULL, null);
+
+    PhysicalJob<TakenBackup> takenAgain = backups.backup(target, request);
+    PhysicalJob<TakenBackup> failed = awaitDone(() -> backups.backup(target, request));
+
+    assertThat(takenAgain.startedNow()).as("the work is started again, a start its step records").isTrue();
+    assertThat(failed.state()).isEqualTo(PhysicalJob.State.FAILED);
+    assertThat(failed.failure()).startsWith("RMAN stopped without an exit code (its host restarted or it was killed)");
+    assertThat(scriptsRun()).as("no RMAN started where one vanished").isEmpty();
+
+    backups.discard(target, "r8-backup");
+    pieces("RB_FULLR8", job("r8-backup").resolve("pieces/fullr8"), "0v3a1b2c_1_1");
+    PhysicalJob<TakenBackup> afresh = backups.backup(target, request);
+    PhysicalJob<TakenBackup> done = awaitDone(() -> backups.backup(target, request));
+
+    assertThat(afresh.startedNow()).isTrue();
+    assertThat(done.state()).as(done.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    assertThat(done.result().files()).containsExactly(job("r8-backup").resolve("pieces/fullr8/0v3a1b2c_1_1"));
+    assertThat(scriptsRun()).hasSize(1);
+    try (Stream<Path> aside = Files.list(work)) {
+      assertThat(aside.filter(path -> path.getFileName().toString().startsWith("r8-backup.failed-")))
+          .singleElement().satisfies(path -> assertThat(path.resolve("rman/rman.log")).hasContent("Starting backup at 2026-11-29 01:00:04"));
+    }
+  }
+
+  @Test
+  void shouldReadAFinishedJobsResultByALookThatNeverStartsAJob() throws IOException {
+    pieces("RB_FULLR6", job("r6-backup").resolve("pieces/fullr6"), "0v3a1b2c_1_1");
+    BackupRequest request = new BackupRequest("r6-backup", "fullr6", BackupType.FULL, null);
+    PhysicalJob<TakenBackup> taken = awaitDone(() -> backups.backup(target, request));
+
+    PhysicalJob<TakenBackup> looked = backups.lookAtBackup(target, "r6-backup");
+
+    assertThat(looked.state()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    assertThat(looked.result()).isEqualTo(taken.result());
+    assertThat(looked.startedNow()).isFalse();
+    assertThat(backups.lookAtBackup(target, "r7-backup").state()).isEqualTo(PhysicalJob.State.NOT_STARTED);
+    assertThat(backups.lookAtRestore(target, "r7-restore").state()).isEqualTo(PhysicalJob.State.NOT_STARTED);
+    assertThat(job("r7-backup")).doesNotExist();
+    assertThat(job("r7-restore")).doesNotExist();
     assertThat(scriptsRun()).hasSize(1);
   }
 

@@ -20,6 +20,8 @@ import io.rebound.backup.TakenBackup;
 import io.rebound.backup.oracle.OracleBackupQueries.RestoreResult;
 import io.rebound.backup.oracle.OracleManifests.DatabaseIdentity;
 import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.DetachedJobs;
+import io.rebound.runbook.DetachedWorkers;
 import io.rebound.runbook.JobHost;
 import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
@@ -83,6 +85,7 @@ class RmanBackupRestoreIT {
   static ObjectStore store;
   static Target target;
   static OraclePhysicalBackups layer;
+  static final DetachedWorkers workers = new DetachedWorkers();
 
   static Path sharedDirectory() {
     try {
@@ -131,12 +134,13 @@ class RmanBackupRestoreIT {
     targets.register("free", new TargetProperties(Dialect.ORACLE, rootUrl(), "system", oracle.getPassword(), null, null, null, null, 1,
         Map.of(), Map.of(), null, null, null, null, null, null, backup));
     target = targets.get("free");
-    layer = new OraclePhysicalBackups(WORK.resolve("node"), new JobHost("it", "", Duration.ofSeconds(1), Duration.ofMinutes(2)),
-        () -> store, new JdbcOracleDictionary(), Duration.ofSeconds(1));
+    layer = new OraclePhysicalBackups(WORK.resolve("node"), new DetachedJobs(new JobHost("it", "", Duration.ofSeconds(1),
+        Duration.ofMinutes(2)), workers), () -> store, new JdbcOracleDictionary(), Duration.ofSeconds(1));
   }
 
   @AfterAll
   static void stopS3() throws Exception {
+    workers.close();
     if (s3 != null) {
       s3.close();
     }

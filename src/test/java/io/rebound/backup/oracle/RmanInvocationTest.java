@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.rebound.backup.oracle.RmanInvocation.Invocation;
 import io.rebound.backup.oracle.RmanInvocation.Poll;
 import io.rebound.runbook.DetachedProcess;
+import io.rebound.runbook.JobRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ class RmanInvocationTest {
           echo "piece handle=/srv/b1/0v3a1b2c_1_1 tag=RB_B1 comment=NONE"; echo "NLS_DATE_FORMAT=$NLS_DATE_FORMAT";
           echo "Recovery Manager complete."; } > "$log"
         """);
-    DetachedProcess job = new DetachedProcess(work.resolve("job"));
+    JobRunner job = JobRunner.of(new DetachedProcess(work.resolve("job")));
 
     Poll started = RmanInvocation.startOrAttach(job, List.of(fake.toString(), "target", "/"), Map.of(), "RUN { BACKUP DATABASE; }\n");
     assertThat(started.ended()).isFalse();
@@ -136,7 +137,7 @@ class RmanInvocationTest {
         echo "Recovery Manager complete."
         exit 1
         """);
-    DetachedProcess job = new DetachedProcess(work.resolve("job"));
+    JobRunner job = JobRunner.of(new DetachedProcess(work.resolve("job")));
 
     RmanInvocation.startOrAttach(job, List.of(fake.toString()), Map.of(), "RECOVER DATABASE;\n");
     await().atMost(Duration.ofSeconds(20)).until(() -> RmanInvocation.poll(job).ended());
@@ -150,7 +151,7 @@ class RmanInvocationTest {
   @Test
   void shouldReportAnExitCodeWhenTheLogSaysNothing(@TempDir Path work) throws IOException {
     Path fake = fakeRman(work, "#!/bin/sh\necho 'Recovery Manager complete.'\nexit 3\n");
-    DetachedProcess job = new DetachedProcess(work.resolve("job"));
+    JobRunner job = JobRunner.of(new DetachedProcess(work.resolve("job")));
 
     RmanInvocation.startOrAttach(job, List.of(fake.toString()), Map.of(), "x\n");
     await().atMost(Duration.ofSeconds(20)).until(() -> RmanInvocation.poll(job).ended());

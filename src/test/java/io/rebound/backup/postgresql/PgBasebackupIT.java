@@ -22,6 +22,8 @@ import io.rebound.backup.RestoredPoint;
 import io.rebound.backup.TakenBackup;
 import io.rebound.config.ReboundProperties;
 import io.rebound.runbook.DetachedProcess;
+import io.rebound.runbook.DetachedJobs;
+import io.rebound.runbook.DetachedWorkers;
 import io.rebound.runbook.JobHost;
 import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
@@ -92,8 +94,8 @@ class PgBasebackupIT {
         "host", target("postgres", null, hostSettings)), Map.of(), cluster.workDirectory(), null));
     remote = targets.get("remote");
     host = targets.get("host");
-    physical = new PostgresPhysicalBackups(cluster.workDirectory(), new JobHost("node-a", "", Duration.ofMillis(200),
-        Duration.ofSeconds(10)), () -> store);
+    physical = new PostgresPhysicalBackups(cluster.workDirectory(), new DetachedJobs(new JobHost("node-a", "", Duration.ofMillis(200),
+        Duration.ofSeconds(10)), new DetachedWorkers()), () -> store);
   }
 
   private static TargetProperties target(String user, String password, TargetProperties.Backup settings) {
@@ -229,8 +231,8 @@ class PgBasebackupIT {
     await().atMost(Duration.ofMinutes(2)).until(() -> run.state().status() != DetachedProcess.Status.RUNNING);
     assertThat(run.state().status()).isEqualTo(DetachedProcess.Status.SUCCEEDED);
     await().atMost(Duration.ofSeconds(30)).until(() -> requestedCheckpoints() == checkpoints + 1);
-    PostgresPhysicalBackups nodeA = new PostgresPhysicalBackups(cluster.workDirectory(), new JobHost("node-a", "",
-        Duration.ofMillis(100), Duration.ofSeconds(2)), () -> store);
+    PostgresPhysicalBackups nodeA = new PostgresPhysicalBackups(cluster.workDirectory(), new DetachedJobs(new JobHost("node-a", "",
+        Duration.ofMillis(100), Duration.ofSeconds(2)), new DetachedWorkers()), () -> store);
     BackupRequest request = new BackupRequest("bb-taken-over", "bb-taken-over", BackupType.FULL, null);
 
     // when node-a takes the job over once node-b's heartbeat is stale

@@ -19,6 +19,8 @@ import io.rebound.backup.RestoreRequest;
 import io.rebound.backup.RestoredPoint;
 import io.rebound.backup.TakenBackup;
 import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.DetachedJobs;
+import io.rebound.runbook.DetachedWorkers;
 import io.rebound.runbook.JobHost;
 import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
@@ -59,6 +61,8 @@ class PostgresPhysicalBackupsIT {
   private static Target target;
   private static PostgresPhysicalBackups physical;
 
+  static final DetachedWorkers workers = new DetachedWorkers();
+
   @BeforeAll
   static void start() throws Exception {
     cluster = ArchivingPostgres.start();
@@ -70,12 +74,13 @@ class PostgresPhysicalBackupsIT {
     TargetProperties properties = new TargetProperties(Dialect.POSTGRESQL, cluster.url(), "postgres", null, null, null, null,
         ArchivingPostgres.BIN, null, null, null, null, null, null, null, Duration.ofMinutes(5), null, settings);
     target = new Targets(new ReboundProperties(Map.of("pg", properties), Map.of(), cluster.workDirectory(), null)).get("pg");
-    physical = new PostgresPhysicalBackups(cluster.workDirectory(), new JobHost("node-a", "", Duration.ofMillis(200),
-        Duration.ofSeconds(10)), () -> store);
+    physical = new PostgresPhysicalBackups(cluster.workDirectory(), new DetachedJobs(new JobHost("node-a", "", Duration.ofMillis(200),
+        Duration.ofSeconds(10)), workers), () -> store);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    workers.close();
     if (store != null) {
       store.close();
     }
@@ -165,8 +170,8 @@ class PostgresPhysicalBackupsIT {
 
   @Test
   void shouldWaitForABackupAnotherNodeRunsAndTakeItOverOnlyOnceThatNodeIsGone() throws Exception {
-    PostgresPhysicalBackups shortLived = new PostgresPhysicalBackups(cluster.workDirectory(), new JobHost("node-a", "",
-        Duration.ofMillis(100), Duration.ofSeconds(2)), () -> store);
+    PostgresPhysicalBackups shortLived = new PostgresPhysicalBackups(cluster.workDirectory(), new DetachedJobs(new JobHost("node-a", "",
+        Duration.ofMillis(100), Duration.ofSeconds(2)), workers), () -> store);
     BackupRequest request = new BackupRequest("taken-over", "taken-over", BackupType.FULL, null);
     Path job = cluster.workDirectory().resolve("taken-over");
     Files.createDirectories(job);

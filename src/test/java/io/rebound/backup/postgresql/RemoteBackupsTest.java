@@ -8,6 +8,8 @@ import io.rebound.backup.BackupRequest;
 import io.rebound.backup.BackupType;
 import io.rebound.backup.Piece;
 import io.rebound.config.ReboundProperties;
+import io.rebound.runbook.DetachedJobs;
+import io.rebound.runbook.DetachedWorkers;
 import io.rebound.runbook.JobHost;
 import io.rebound.target.Dialect;
 import io.rebound.target.Target;
@@ -73,7 +75,7 @@ class RemoteBackupsTest {
   }
 
   private PostgresPhysicalBackups physical() {
-    return new PostgresPhysicalBackups(work, new JobHost("node-a", "", Duration.ofMillis(200), Duration.ofSeconds(10)), () -> null);
+    return new PostgresPhysicalBackups(work, new DetachedJobs(new JobHost("node-a", "", Duration.ofMillis(200), Duration.ofSeconds(10)), new DetachedWorkers()), () -> null);
   }
 
   private Target target(TargetProperties.Backup backup) {

@@ -25,6 +25,8 @@ import io.rebound.recovery.StrategyTables;
 import io.rebound.recovery.Triage;
 import io.rebound.recovery.oracle.RecoveryVerification.FileState;
 import io.rebound.recovery.oracle.TriageQueries.Datafile;
+import io.rebound.runbook.DetachedJobs;
+import io.rebound.runbook.DetachedWorkers;
 import io.rebound.runbook.JobHost;
 import io.rebound.runbook.StepLog;
 import io.rebound.storage.ObjectStore;
@@ -49,6 +51,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,7 @@ class OracleMediaRecoveryTest {
   static final Instant T0 = Instant.parse("2026-11-29T01:00:00Z");
 
   @TempDir Path root;
+  final DetachedWorkers workers = new DetachedWorkers();
   Path fake;
   Path work;
   Path oradata;
@@ -79,6 +83,11 @@ class OracleMediaRecoveryTest {
   @BeforeAll
   static void startS3() throws Exception {
     s3 = S3Server.start();
+  }
+
+  @AfterEach
+  void stopWorkers() {
+    workers.close();
   }
 
   @AfterAll
@@ -129,8 +138,8 @@ class OracleMediaRecoveryTest {
         LOGS, ONLINE, List.of()));
     dictionary.verifications.add(new RecoveryVerification.Result("READ WRITE", List.of(), List.of()));
     store = s3.store("oracle-recovery-" + System.nanoTime(), TransferSettings.DEFAULT);
-    recovery = new OracleMediaRecovery(root.resolve("node"), new JobHost("test-host", "", Duration.ofMillis(50), Duration.ofSeconds(10)),
-        () -> store, dictionary, Duration.ofMillis(20));
+    recovery = new OracleMediaRecovery(root.resolve("node"), new DetachedJobs(new JobHost("test-host", "", Duration.ofMillis(50),
+        Duration.ofSeconds(10)), workers), () -> store, dictionary, Duration.ofMillis(20));
     BackupManifest full = new BackupStore(store).publish(new BackupManifest("b20261129f", "ora", Dialect.ORACLE, BackupType.FULL, null, 1,
         "1613387266", T0, T0.plusSeconds(600), "2500000", "2510000", List.of()), List.of(piece("0v3a1b2c_1_1", 3000),
         piece("controlfile_123a1b31_1_1", 100)));
@@ -217,6 +226,22 @@ class OracleMediaRecoveryTest {
     assertThat(job.resolve("download/b20261129f/0v3a1b2c_1_1")).hasSize(3000);
     assertThat(job.resolve("download/b20261129f/controlfile_123a1b31_1_1")).hasSize(100);
     assertThat(recovery.recover(target, "r77-recovery", triage, decision, plan).state()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    assertThat(scriptsRun()).hasSize(1);
+  }
+
+  @Test
+  void shouldReadAFinishedRecoverysResultByALookThatNeverStartsOne() throws IOException {
+    Triage triage = triage();
+    StrategyDecision decision = StrategyTables.decide(triage, false);
+    PhysicalJob<RestoredPoint> done = awaitDone(() -> recovery.recover(target, "r82-recovery", triage, decision, plan));
+
+    PhysicalJob<RestoredPoint> looked = recovery.look(target, "r82-recovery");
+
+    assertThat(looked.state()).as(done.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    assertThat(looked.result()).isEqualTo(done.result());
+    assertThat(looked.startedNow()).isFalse();
+    assertThat(recovery.look(target, "r83-recovery").state()).isEqualTo(PhysicalJob.State.NOT_STARTED);
+    assertThat(work.resolve("r83-recovery")).doesNotExist();
     assertThat(scriptsRun()).hasSize(1);
   }
 
