@@ -2,6 +2,7 @@ package io.rebound.recovery;
 
 import static io.rebound.recovery.DatabaseRecoveryProcess.Elements.*;
 import static io.rebound.recovery.DatabaseRecoveryProcess.Variables.*;
+import static io.rebound.testsupport.ProcessDriving.runJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
@@ -10,6 +11,7 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtime
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.withVariables;
 
+import io.rebound.testsupport.ProcessDriving;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
@@ -58,7 +60,7 @@ class DatabaseRecoveryProcessTest {
   @BeforeEach
   void registerStandIns() {
     BpmnAwareTests.init(extension.getProcessEngine());
-    Mocks.register("reboundSteps", new Settings());
+    Mocks.register("reboundSteps", new ProcessDriving.StepSettings());
     Mocks.register("triageDatabaseDelegate", (JavaDelegate) execution -> {
       ran.add("triage");
       if (triageError != null) {
@@ -112,7 +114,7 @@ class DatabaseRecoveryProcessTest {
     picture = new Triage(true, true, "crash recovery replayed WAL from 0/1789218 to 0/178B690", List.of(), RestoreUnit.NONE, ARCHIVELOG,
         List.of(), List.of());
     ProcessInstance run = start("latest");
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "restore failed");
 
     assertThat(run).hasPassed(TRIAGE, VERIFY_INSTANCE, END_INSTANCE_RECOVERED).hasNotPassed(PLAN, APPROVE).isEnded();
     assertThat(ran).containsExactly("triage", "verify-instance");
@@ -196,7 +198,7 @@ class DatabaseRecoveryProcessTest {
   void shouldEndRejectedWithoutTouchingAnything() {
     picture = damaged(RestoreUnit.WHOLE, ARCHIVELOG, file("base/5/16384", FileKind.DATA, true));
     ProcessInstance run = start("latest");
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "restore failed");
     assertThat(run).isWaitingAt(APPROVE);
     assertThat(task(run)).hasCandidateGroup("rebound-approvers");
     complete(task(run), withVariables("approved", false, "comment", "not now"));
@@ -209,7 +211,7 @@ class DatabaseRecoveryProcessTest {
   void shouldExpireAnUnansweredApproval() {
     picture = damaged(RestoreUnit.WHOLE, ARCHIVELOG, file("base/5/16384", FileKind.DATA, true));
     ProcessInstance run = start("latest");
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "restore failed");
     Job timeout = managementService().createJobQuery().processInstanceId(run.getId()).activityId(APPROVAL_EXPIRED).singleResult();
     managementService().executeJob(timeout.getId());
 
@@ -230,7 +232,7 @@ class DatabaseRecoveryProcessTest {
   void shouldEndNotRecoverableWhenTriageCannotTellWhatIsDamaged() {
     triageError = "the server does not start and its log names no file";
     ProcessInstance run = start("latest");
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "restore failed");
 
     assertThat(run).hasPassed(END_NOT_RECOVERABLE).hasNotPassed(PLAN).isEnded();
   }
@@ -240,7 +242,7 @@ class DatabaseRecoveryProcessTest {
     picture = damaged(RestoreUnit.WHOLE, ARCHIVELOG, file("base/5/16384", FileKind.DATA, true));
     planError = "no FULL backup in the catalog";
     ProcessInstance run = start("latest");
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "restore failed");
 
     assertThat(run).hasPassed(PLAN, END_NOT_RECOVERABLE).hasNotPassed(APPROVE).isEnded();
   }
@@ -279,51 +281,15 @@ class DatabaseRecoveryProcessTest {
 
   private ProcessInstance approvedRun(String point) {
     ProcessInstance run = start(point);
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "restore failed");
     assertThat(run).isWaitingAt(APPROVE);
     assertThat(ran).containsExactly("triage", "plan");
     complete(task(run), withVariables("approved", true, "comment", "checked"));
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "restore failed");
     return run;
   }
 
   private ProcessInstance start(String point) {
     return runtimeService().startProcessInstanceByKey(DatabaseRecoveryProcess.KEY, Map.of(TARGET, "orders", POINT_IN_TIME, point));
-  }
-
-  /** Runs the run's jobs, except the approval's timeout, until none is left with retries. */
-  private void runJobs(ProcessInstance run) {
-    for (int i = 0; i < 100; i++) {
-      Job next = managementService().createJobQuery().processInstanceId(run.getId()).withRetriesLeft().list().stream()
-          .filter(job -> !APPROVAL_EXPIRED.equals(activity(job))).findFirst().orElse(null);
-      if (next == null) {
-        return;
-      }
-      try {
-        managementService().executeJob(next.getId());
-      } catch (IllegalStateException expected) {
-        assertThat(expected).hasMessageContaining("restore failed");
-      }
-    }
-    throw new AssertionError("the run did not settle within 100 jobs");
-  }
-
-  private static String activity(Job job) {
-    return managementService().createJobDefinitionQuery().jobDefinitionId(job.getJobDefinitionId()).singleResult().getActivityId();
-  }
-
-  /** The step settings the model reads through {@code ${reboundSteps...}}. */
-  public static class Settings {
-    public String getRetryCycle() {
-      return "R3/PT1S";
-    }
-
-    public String getPollInterval() {
-      return "PT5S";
-    }
-
-    public String getApprovalTimeout() {
-      return "PT24H";
-    }
   }
 }

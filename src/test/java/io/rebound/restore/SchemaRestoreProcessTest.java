@@ -17,6 +17,7 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtime
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.withVariables;
 
+import io.rebound.testsupport.ProcessDriving;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ class SchemaRestoreProcessTest {
   void registerStandIns() {
     processEngine = extension.getProcessEngine();
     BpmnAwareTests.init(processEngine);
-    Mocks.register("reboundSteps", new Settings());
+    Mocks.register("reboundSteps", new ProcessDriving.StepSettings());
     Mocks.register("restoreRun", new RequestStandIn());
     Mocks.register("preflightDelegate", step("preflight", execution -> {
       if (dumpMissing) {
@@ -293,21 +294,6 @@ class SchemaRestoreProcessTest {
 
     public String referenceTables(DelegateExecution execution) {
       return "winstore_admin.products";
-    }
-  }
-
-  /** The step settings the model reads through {@code ${reboundSteps...}}. */
-  public static class Settings {
-    public String getRetryCycle() {
-      return "R3/PT1S";
-    }
-
-    public String getApprovalTimeout() {
-      return "PT24H";
-    }
-
-    public String getPollInterval() {
-      return "PT5S";
     }
   }
 }

@@ -8,32 +8,22 @@ import static io.rebound.testsupport.Runs.typed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rebound.backup.BackupManifest;
-import io.rebound.backup.BackupStore;
-import io.rebound.backup.BackupType;
-import io.rebound.backup.LogManifest;
 import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
 import io.rebound.storage.TransferSettings;
-import io.rebound.target.Dialect;
 import io.rebound.testsupport.BackupBench;
+import io.rebound.testsupport.FakeOracle;
 import io.rebound.testsupport.Http;
 import io.rebound.testsupport.TestUsers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.stream.Stream;
 import org.camunda.bpm.engine.IdentityService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,85 +53,19 @@ class DatabaseRestoreFourEyesIT {
   static final String PW = TestUsers.PASSWORD;
   static final String TARGET = "ora";
   static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
-  static final Path fake = fakeRman();
-  static final Path work = directory("four-eyes-work");
+  static final FakeOracle oracle = FakeOracle.target(TARGET, "restore-latest.log");
+  static final Path work = oracle.work();
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     bench.register(registry);
-    registry.add("rebound.targets." + TARGET + ".dialect", () -> "oracle");
-    registry.add("rebound.targets." + TARGET + ".url", () -> "jdbc:oracle:thin:@//127.0.0.1:1/NOWHERE");
-    registry.add("rebound.targets." + TARGET + ".username", () -> "system");
-    registry.add("rebound.targets." + TARGET + ".password", () -> "Oracle-Secret-1");
-    registry.add("rebound.targets." + TARGET + ".backup.work-directory", work::toString);
-    registry.add("rebound.targets." + TARGET + ".backup.rman-command[0]", () -> fake.resolve("rman").toString());
-    registry.add("rebound.targets." + TARGET + ".backup.rman-command[1]", () -> "target");
-    registry.add("rebound.targets." + TARGET + ".backup.rman-command[2]", () -> "/");
-    registry.add("rebound.targets." + TARGET + ".backup.environment.FAKE_RMAN_DIR", fake::toString);
-    registry.add("rebound.targets." + TARGET + ".backup.environment.TZ", () -> "UTC");
-    fillBucket();
-  }
-
-  /** A FULL at minute 0 and 24 hours of archived logs in one-hour batches, SCN = minute * 1000. */
-  static void fillBucket() {
+    oracle.register(registry, "system");
     try (ObjectStore store = s3.store(PREFIX, TransferSettings.DEFAULT)) {
-      BackupStore backups = new BackupStore(store);
-      Path files = Files.createTempDirectory("four-eyes-it");
-      backups.publish(new BackupManifest("full-1", TARGET, Dialect.ORACLE, BackupType.FULL, null, 1, "1234567890", T0,
-          T0.plus(Duration.ofMinutes(10)), "1000", "10000", List.of()), List.of(file(files, "db_full_1.bkp", 3000),
-          file(files, "controlfile_full_1_1", 100)));
-      for (long start = 0; start < 1380; start += 60) {
-        backups.publish(new LogManifest("arch-" + start, TARGET, Dialect.ORACLE, 1, "1234567890", T0.plus(Duration.ofMinutes(start)),
-            T0.plus(Duration.ofMinutes(start + 60)), String.valueOf(start * 1000 + 1000), String.valueOf((start + 60) * 1000 + 1000),
-            List.of()), List.of(file(files, "arch_" + start + ".arc", 200)));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      oracle.publishDay(store, T0, "1234567890");
     }
   }
-
   /** The fake rman, writing the log of a restore to the latest SCN and exiting 0. */
-  static Path fakeRman() {
-    try {
-      Path directory = directory("four-eyes-rman");
-      try (InputStream script = DatabaseRestoreFourEyesIT.class.getResourceAsStream("/rman/fake/rman")) {
-        Files.copy(script, directory.resolve("rman"));
-      }
-      directory.resolve("rman").toFile().setExecutable(true);
-      Files.writeString(directory.resolve("sample"), Path.of("src/test/resources/rman/restore-latest.log").toAbsolutePath().toString());
-      Files.writeString(directory.resolve("exit"), "0");
-      return directory;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Path directory(String prefix) {
-    try {
-      return Files.createTempDirectory(prefix).toRealPath();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** The command files the fake rman was given, in order. */
-  static List<String> rmanRuns() throws IOException {
-    try (Stream<Path> files = Files.list(fake)) {
-      List<Path> runs = files.filter(file -> file.getFileName().toString().startsWith("run-")).sorted().toList();
-      List<String> scripts = new ArrayList<>();
-      for (Path run : runs) {
-        scripts.add(Files.readString(run));
-      }
-      return scripts;
-    }
-  }
-
-  static Path file(Path directory, String name, int size) throws IOException {
-    byte[] bytes = new byte[size];
-    new Random(name.hashCode()).nextBytes(bytes);
-    return Files.write(Files.createTempDirectory(directory, "piece").resolve(name), bytes);
-  }
-
   @Autowired IdentityService identity;
   @LocalServerPort int port;
 
@@ -225,7 +149,7 @@ class DatabaseRestoreFourEyesIT {
     assertThat(event(http, id, "APPROVED", null).get("actor").asText()).isEqualTo(TestUsers.APPROVER);
     assertThat(describe(http, id)).contains("STEP_FINISHED recheck-plan", "STEP_FINISHED check-pieces", "STEP_FINISHED restore");
     // RMAN ran once, with the very command file the approver read, over the pieces downloaded and checked.
-    List<String> runs = rmanRuns().stream().filter(script -> script.contains(job.toString())).toList();
+    List<String> runs = oracle.runs().stream().filter(script -> script.contains(job.toString())).toList();
     assertThat(runs).hasSize(1);
     assertThat(plan.replace("<job key>", id + "-restore")).contains(runs.get(0).lines().map(line -> "RMAN> " + line).toList());
     assertThat(job.resolve("download/full-1/db_full_1.bkp")).hasSize(3000);
@@ -234,7 +158,7 @@ class DatabaseRestoreFourEyesIT {
     // Verify connects to the destination, which cannot answer here: the run stops there with an incident.
     awaitState(http, id, "FAILED");
     assertThat(describe(http, id)).contains("STEP_FAILED verify by rebound: the restored ora does not answer");
-    assertThat(rmanRuns().stream().filter(script -> script.contains(job.toString()))).hasSize(1);
+    assertThat(oracle.runs().stream().filter(script -> script.contains(job.toString()))).hasSize(1);
     http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
   }
 }

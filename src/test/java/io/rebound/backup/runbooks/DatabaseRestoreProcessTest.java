@@ -2,6 +2,7 @@ package io.rebound.backup.runbooks;
 
 import static io.rebound.backup.runbooks.DatabaseRestoreProcess.Elements.*;
 import static io.rebound.backup.runbooks.DatabaseRestoreProcess.Variables.*;
+import static io.rebound.testsupport.ProcessDriving.runJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
@@ -11,6 +12,7 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.withVariables;
 
 import io.rebound.runbook.Plans;
+import io.rebound.testsupport.ProcessDriving;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +53,7 @@ class DatabaseRestoreProcessTest {
   void registerStandIns() {
     processEngine = extension.getProcessEngine();
     BpmnAwareTests.init(processEngine);
-    Mocks.register("reboundSteps", new Settings());
+    Mocks.register("reboundSteps", new ProcessDriving.StepSettings());
     Mocks.register("planDatabaseRestoreDelegate", (JavaDelegate) execution -> ran.add("plan"));
     Mocks.register("recheckDatabaseRestorePlanDelegate", (JavaDelegate) execution -> {
       ran.add("recheck");
@@ -81,13 +83,13 @@ class DatabaseRestoreProcessTest {
   void shouldRestoreOnlyAfterApprovalPollingTheRestoreUntilDone() {
     restorePolls = 2;
     ProcessInstance run = start();
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "pg_ctl failed");
     assertThat(run).isWaitingAt(APPROVE);
     assertThat(task(run)).hasCandidateGroup("rebound-approvers");
     assertThat(ran).containsExactly("plan");
 
     complete(task(run), withVariables("approved", true, "comment", "checked"));
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "pg_ctl failed");
 
     assertThat(run).hasPassed(RECHECK_PLAN, CHECK_PIECES, START_RESTORE, WAIT_RESTORE, CHECK_RESTORE, VERIFY, END_RESTORED).isEnded();
     assertThat(ran).containsExactly("plan", "recheck", "check-pieces", "start", "poll", "poll", "verify");
@@ -96,7 +98,7 @@ class DatabaseRestoreProcessTest {
   @Test
   void shouldEndRejectedWithoutTouchingAnything() {
     ProcessInstance run = start();
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "pg_ctl failed");
     complete(task(run), withVariables("approved", false, "comment", "wrong point"));
 
     assertThat(run).hasPassed(END_REJECTED).hasNotPassed(RECHECK_PLAN, START_RESTORE).isEnded();
@@ -106,7 +108,7 @@ class DatabaseRestoreProcessTest {
   @Test
   void shouldExpireAnUnansweredApproval() {
     ProcessInstance run = start();
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "pg_ctl failed");
     Job timeout = managementService().createJobQuery().processInstanceId(run.getId()).activityId(APPROVAL_EXPIRED).singleResult();
     managementService().executeJob(timeout.getId());
 
@@ -117,14 +119,14 @@ class DatabaseRestoreProcessTest {
   void shouldGoBackToApprovalWhenThePlanChangedSinceTheApproval() {
     planChanges = 1;
     ProcessInstance run = start();
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "pg_ctl failed");
     complete(task(run), withVariables("approved", true, "comment", "ok"));
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "pg_ctl failed");
 
     assertThat(run).isWaitingAt(APPROVE);
     assertThat(ran).containsExactly("plan", "recheck");
     complete(task(run), withVariables("approved", true, "comment", "ok again"));
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "pg_ctl failed");
     assertThat(run).hasPassed(END_RESTORED).isEnded();
     assertThat(ran).containsExactly("plan", "recheck", "recheck", "check-pieces", "start", "verify");
   }
@@ -133,9 +135,9 @@ class DatabaseRestoreProcessTest {
   void shouldRaiseAnIncidentWhenTheRestoreKeepsFailing() {
     restoreFailures = 3;
     ProcessInstance run = start();
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "pg_ctl failed");
     complete(task(run), withVariables("approved", true, "comment", "ok"));
-    runJobs(run);
+    runJobs(run, APPROVAL_EXPIRED, "pg_ctl failed");
 
     Job restore = managementService().createJobQuery().processInstanceId(run.getId()).activityId(START_RESTORE).singleResult();
     assertThat(restore.getRetries()).isZero();
@@ -146,41 +148,5 @@ class DatabaseRestoreProcessTest {
   private ProcessInstance start() {
     return runtimeService().startProcessInstanceByKey(DatabaseRestoreProcess.KEY,
         Map.of(TARGET, "orders", POINT_IN_TIME, "latest", DESTINATION, "orders"));
-  }
-
-  /** Runs the run's jobs, except the approval's timeout, until none is left with retries. */
-  private void runJobs(ProcessInstance run) {
-    for (int i = 0; i < 100; i++) {
-      Job next = managementService().createJobQuery().processInstanceId(run.getId()).withRetriesLeft().list().stream()
-          .filter(job -> !APPROVAL_EXPIRED.equals(activity(job))).findFirst().orElse(null);
-      if (next == null) {
-        return;
-      }
-      try {
-        managementService().executeJob(next.getId());
-      } catch (IllegalStateException expected) {
-        assertThat(expected).hasMessageContaining("pg_ctl failed");
-      }
-    }
-    throw new AssertionError("the run did not settle within 100 jobs");
-  }
-
-  private static String activity(Job job) {
-    return managementService().createJobDefinitionQuery().jobDefinitionId(job.getJobDefinitionId()).singleResult().getActivityId();
-  }
-
-  /** The step settings the model reads through {@code ${reboundSteps...}}. */
-  public static class Settings {
-    public String getRetryCycle() {
-      return "R3/PT1S";
-    }
-
-    public String getPollInterval() {
-      return "PT5S";
-    }
-
-    public String getApprovalTimeout() {
-      return "PT24H";
-    }
   }
 }

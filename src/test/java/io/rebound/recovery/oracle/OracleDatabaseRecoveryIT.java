@@ -9,10 +9,6 @@ import static io.rebound.testsupport.Runs.typed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rebound.backup.BackupManifest;
-import io.rebound.backup.BackupStore;
-import io.rebound.backup.BackupType;
-import io.rebound.backup.LogManifest;
 import io.rebound.recovery.oracle.TriageQueries.ArchivedLog;
 import io.rebound.recovery.oracle.TriageQueries.DatabaseState;
 import io.rebound.recovery.oracle.TriageQueries.Datafile;
@@ -21,25 +17,21 @@ import io.rebound.runbook.StepLog;
 import io.rebound.storage.ObjectStore;
 import io.rebound.storage.S3Server;
 import io.rebound.storage.TransferSettings;
-import io.rebound.target.Dialect;
 import io.rebound.target.Target;
 import io.rebound.testsupport.Http;
-import io.rebound.testsupport.PostgresServers;
+import io.rebound.testsupport.BackupBench;
+import io.rebound.testsupport.FakeOracle;
 import io.rebound.testsupport.TestUsers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.camunda.bpm.engine.IdentityService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -68,108 +60,27 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class OracleDatabaseRecoveryIT {
 
-  static final PostgresServers servers = new PostgresServers();
-  static final S3Server s3 = s3();
   static final String PREFIX = "oracle-recovery";
+  static final BackupBench bench = BackupBench.withBucket(PREFIX);
+  static final S3Server s3 = bench.s3();
   static final String PW = TestUsers.PASSWORD;
   static final String TARGET = "ora";
   static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
-  static final Path fake = fakeRman();
-  static final Path work = directory("oracle-recovery-work");
-  static final Path oradata = directory("oracle-recovery-oradata");
+  static final FakeOracle oracle = FakeOracle.target(TARGET, "recover-datafile.log");
+  static final Path fake = oracle.rman();
+  static final Path work = oracle.work();
+  static final Path oradata = FakeOracle.directory("oracle-recovery-oradata");
   static final String USERS01 = oradata.resolve("users01.dbf").toString();
-
-  static S3Server s3() {
-    try {
-      return S3Server.start();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    servers.properties().forEach((key, value) -> registry.add(key, () -> value));
-    registry.add("rebound.storage.s3.endpoint", () -> s3.endpoint().toString());
-    registry.add("rebound.storage.s3.region", () -> "us-east-1");
-    registry.add("rebound.storage.s3.bucket", () -> S3Server.BUCKET);
-    registry.add("rebound.storage.s3.prefix", () -> PREFIX);
-    registry.add("rebound.storage.s3.path-style-access", () -> "true");
-    registry.add("rebound.storage.s3.access-key-id", () -> S3Server.ACCESS_KEY);
-    registry.add("rebound.storage.s3.secret-access-key", () -> S3Server.SECRET_KEY);
-    registry.add("rebound.targets." + TARGET + ".dialect", () -> "oracle");
-    registry.add("rebound.targets." + TARGET + ".url", () -> "jdbc:oracle:thin:@//127.0.0.1:1/NOWHERE");
-    registry.add("rebound.targets." + TARGET + ".username", () -> "sys as sysdba");
-    registry.add("rebound.targets." + TARGET + ".password", () -> "Oracle-Secret-1");
-    registry.add("rebound.targets." + TARGET + ".backup.work-directory", work::toString);
-    registry.add("rebound.targets." + TARGET + ".backup.rman-command[0]", () -> fake.resolve("rman").toString());
-    registry.add("rebound.targets." + TARGET + ".backup.rman-command[1]", () -> "target");
-    registry.add("rebound.targets." + TARGET + ".backup.rman-command[2]", () -> "/");
-    registry.add("rebound.targets." + TARGET + ".backup.environment.FAKE_RMAN_DIR", fake::toString);
-    registry.add("rebound.targets." + TARGET + ".backup.environment.TZ", () -> "UTC");
-    fillBucket();
-  }
-
-  /** A FULL at minute 0 and 24 hours of archived logs in one-hour batches, SCN = minute * 1000. */
-  static void fillBucket() {
+    bench.register(registry);
+    oracle.register(registry, "sys as sysdba");
     try (ObjectStore store = s3.store(PREFIX, TransferSettings.DEFAULT)) {
-      BackupStore backups = new BackupStore(store);
-      Path files = Files.createTempDirectory("oracle-recovery-it");
-      backups.publish(new BackupManifest("full-1", TARGET, Dialect.ORACLE, BackupType.FULL, null, 1, "1613387266", T0,
-          T0.plus(Duration.ofMinutes(10)), "1000", "10000", List.of()), List.of(file(files, "db_full_1.bkp", 3000),
-          file(files, "controlfile_full_1_1", 100)));
-      for (long start = 0; start < 1380; start += 60) {
-        backups.publish(new LogManifest("arch-" + start, TARGET, Dialect.ORACLE, 1, "1613387266", T0.plus(Duration.ofMinutes(start)),
-            T0.plus(Duration.ofMinutes(start + 60)), String.valueOf(start * 1000 + 1000), String.valueOf((start + 60) * 1000 + 1000),
-            List.of()), List.of(file(files, "arch_" + start + ".arc", 200)));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      oracle.publishDay(store, T0, "1613387266");
     }
   }
-
   /** The fake rman, writing the log of a datafile restored and recovered and exiting 0. */
-  static Path fakeRman() {
-    try {
-      Path directory = directory("oracle-recovery-rman");
-      try (InputStream script = OracleDatabaseRecoveryIT.class.getResourceAsStream("/rman/fake/rman")) {
-        Files.copy(script, directory.resolve("rman"));
-      }
-      directory.resolve("rman").toFile().setExecutable(true);
-      Files.copy(Path.of("src/test/resources/rman/parse-error.log"), directory.resolve("parse-error"));
-      Files.writeString(directory.resolve("sample"), Path.of("src/test/resources/rman/recover-datafile.log").toAbsolutePath().toString());
-      Files.writeString(directory.resolve("exit"), "0");
-      return directory;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Path directory(String prefix) {
-    try {
-      return Files.createTempDirectory(prefix).toRealPath();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Path file(Path directory, String name, int size) throws IOException {
-    byte[] bytes = new byte[size];
-    new Random(name.hashCode()).nextBytes(bytes);
-    return Files.write(Files.createTempDirectory(directory, "piece").resolve(name), bytes);
-  }
-
-  /** The command files the fake rman was given, in order. */
-  static List<String> rmanRuns() throws IOException {
-    try (Stream<Path> files = Files.list(fake)) {
-      List<String> scripts = new ArrayList<>();
-      for (Path run : files.filter(file -> file.getFileName().toString().startsWith("run-")).sorted().toList()) {
-        scripts.add(Files.readString(run));
-      }
-      return scripts;
-    }
-  }
-
   /**
    * ORCL as its views read: mounted, datafile 7 of USERS missing and the open failing on it, until RMAN has run; then, for
    * one more read, open with datafile 7 still listed in V$RECOVER_FILE (the verify step fails and is retried), and open and
@@ -193,7 +104,7 @@ class OracleDatabaseRecoveryIT {
     public DatabasePicture read(Target target, StepLog log) {
       boolean recovered;
       try {
-        recovered = !rmanRuns().isEmpty();
+        recovered = !oracle.runs().isEmpty();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -258,7 +169,7 @@ class OracleDatabaseRecoveryIT {
     assertThat(List.of(own.status(), complete.status())).as(own.body() + " | " + complete.body()).containsOnly(403);
     assertThat(describe(http, id)).doesNotContain("APPROVED approval", "STEP_STARTED recheck");
     assertThat(job).doesNotExist();
-    assertThat(rmanRuns()).isEmpty();
+    assertThat(oracle.runs()).isEmpty();
 
     // The fake rman refuses any command file but the one the approver read.
     String approvedFile = plan.lines().map(String::strip).filter(line -> line.startsWith("RMAN> "))
@@ -278,7 +189,7 @@ class OracleDatabaseRecoveryIT {
     assertThat(event(http, id, "STEP_FINISHED", "verify").get("outcome").asText()).contains("RESTORE_DATAFILE, data loss none",
         "ora is open, no file affected", "checkpoint SCN 1390000");
     // RMAN ran once, with the very command file the approver read, over the pieces downloaded and checked.
-    assertThat(rmanRuns()).containsExactly(approvedFile);
+    assertThat(oracle.runs()).containsExactly(approvedFile);
     assertThat(fake.resolve("refused-1")).doesNotExist();
     assertThat(job.resolve("download/full-1/db_full_1.bkp")).hasSize(3000);
     assertThat(job.resolve("download/arch-1320/arch_1320.arc")).hasSize(200);
