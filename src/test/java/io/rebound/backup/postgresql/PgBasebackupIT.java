@@ -44,7 +44,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,7 +236,7 @@ class PgBasebackupIT {
 
     // when node-a takes the job over once node-b's heartbeat is stale
     await().atMost(Duration.ofSeconds(30)).until(() -> nodeA.backup(remote, request).startedNow());
-    TakenBackup taken = done(() -> nodeA.backup(remote, request));
+    TakenBackup taken = PolledJobs.succeeded(() -> nodeA.backup(remote, request));
 
     // then it made the backup of node-b's pg_basebackup, and ran none of its own
     assertThat(taken.files()).extracting(file -> file.getFileName().toString())
@@ -254,27 +253,15 @@ class PgBasebackupIT {
   // ---------------------------------------------------------------- helpers
 
   private static TakenBackup backup(Target target, BackupRequest request) {
-    return done(() -> physical.backup(target, request));
+    return PolledJobs.succeeded(() -> physical.backup(target, request));
   }
 
   private static CollectedLogs collect(LogRequest request) {
-    return done(() -> physical.collectLogs(remote, request));
+    return PolledJobs.succeeded(() -> physical.collectLogs(remote, request));
   }
 
   private static RestoredPoint restore(String jobKey, RecoveryPlan plan) {
-    return done(() -> physical.restore(host, new RestoreRequest(jobKey, plan)));
-  }
-
-  private static <T> T done(Supplier<PhysicalJob<T>> poll) {
-    List<PhysicalJob<T>> last = new ArrayList<>();
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      PhysicalJob<T> job = poll.get();
-      last.add(0, job);
-      return job.isDone();
-    });
-    PhysicalJob<T> job = last.get(0);
-    assertThat(job.state()).as("job failed: %s", job.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
-    return job.result();
+    return PolledJobs.succeeded(() -> physical.restore(host, new RestoreRequest(jobKey, plan)));
   }
 
   private static BackupManifest publish(TakenBackup taken) throws Exception {

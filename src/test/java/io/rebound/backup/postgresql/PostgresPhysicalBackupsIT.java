@@ -41,7 +41,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -189,7 +188,7 @@ class PostgresPhysicalBackupsIT {
 
     // and once it is stale, node-a takes the backup, once
     await().atMost(Duration.ofSeconds(30)).until(() -> shortLived.backup(target, request).startedNow());
-    TakenBackup taken = done(() -> shortLived.backup(target, request));
+    TakenBackup taken = PolledJobs.succeeded(() -> shortLived.backup(target, request));
     assertThat(taken.manifest().id()).isEqualTo("taken-over");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(requestedCheckpoints()).isEqualTo(checkpoints + 1));
     assertThat(shortLived.backup(target, request).result().manifest()).isEqualTo(taken.manifest());
@@ -233,27 +232,15 @@ class PostgresPhysicalBackupsIT {
   }
 
   private static TakenBackup backup(BackupRequest request) {
-    return done(() -> physical.backup(target, request));
+    return PolledJobs.succeeded(() -> physical.backup(target, request));
   }
 
   private static CollectedLogs collect(LogRequest request) {
-    return done(() -> physical.collectLogs(target, request));
+    return PolledJobs.succeeded(() -> physical.collectLogs(target, request));
   }
 
   private static RestoredPoint restore(String jobKey, RecoveryPlan plan) {
-    return done(() -> physical.restore(target, new RestoreRequest(jobKey, plan)));
-  }
-
-  private static <T> T done(Supplier<PhysicalJob<T>> poll) {
-    List<PhysicalJob<T>> last = new ArrayList<>();
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      PhysicalJob<T> job = poll.get();
-      last.add(0, job);
-      return job.isDone();
-    });
-    PhysicalJob<T> job = last.get(0);
-    assertThat(job.state()).as("job failed: %s", job.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
-    return job.result();
+    return PolledJobs.succeeded(() -> physical.restore(target, new RestoreRequest(jobKey, plan)));
   }
 
   private static BackupManifest publish(TakenBackup taken) throws Exception {
