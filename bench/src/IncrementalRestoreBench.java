@@ -124,7 +124,7 @@ public class IncrementalRestoreBench {
           one(cluster, "SELECT pg_size_pretty(pg_total_relation_size('accounts'))"));
       t0 = System.nanoTime();
       backup(http, "INCREMENTAL");
-      System.out.printf("INCREMENTAL taken and the day's WAL shipped through Rebound in %d ms%n", ms(t0));
+      System.out.printf("INCREMENTAL taken through Rebound (and the WAL since the last shipment shipped) in %d ms%n", ms(t0));
 
       sql(cluster, "UPDATE accounts SET balance = balance + 1000 WHERE id % 100 = 0",
           "INSERT INTO accounts SELECT i, 7, 'after the INCREMENTAL' FROM generate_series(" + (rows + 1) + ", " + (rows + 1000) + ") i");
