@@ -1,5 +1,6 @@
 package io.rebound.backup;
 
+import io.rebound.target.Dialect;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,19 +8,28 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Chooses what a restore to a point needs: the newest FULL that ends at or before the point (not simply the newest
  * one), the INCREMENTALs chained after it that also end by then, and the log batches of the same database and
  * timeline from the last of those backups' start position up to the point. A point before the first backup, after
- * the last shipped log, or beyond a gap in the logs is refused with the reason named. Pure: it reads only the
- * catalog snapshot it is given.
+ * the last shipped log, or beyond a gap in the logs is refused with the reason named. Of those batches, the pieces
+ * downloaded are the ones recovery reads (see {@link #piecesRead}). Pure: it reads only the catalog snapshot it is
+ * given.
  *
  * <p>The timeline is the FULL's: a restore never mixes backups and logs of two timelines or two databases. A point
  * on a timeline that has no FULL of its own yet (just after a restore opened a new one) is refused until one is
  * taken.
  */
 public final class PointInTimePlanner {
+
+  /** A WAL segment's name: timeline, then the segment number split in two (the high 32 bits of its LSN, the rest). */
+  private static final Pattern SEGMENT = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})");
+  /** The segment sizes PostgreSQL allows (a power of two): anything else is not taken for a segment. */
+  private static final long MIN_SEGMENT = 1024L * 1024;
+  private static final long MAX_SEGMENT = 1024L * 1024 * 1024;
 
   private PointInTimePlanner() {}
 
@@ -84,12 +94,56 @@ public final class PointInTimePlanner {
     }
     List<Piece> pieces = new ArrayList<>();
     chain.backups().forEach(backup -> pieces.addAll(backup.pieces()));
-    logs.forEach(batch -> pieces.addAll(batch.pieces()));
+    BigInteger start = Positions.value(catalog.dialect(), last.startPosition());
+    logs.forEach(batch -> pieces.addAll(piecesRead(catalog.dialect(), batch, start)));
     long total = pieces.stream().mapToLong(Piece::size).sum();
     Instant recoverTo = point.isLatest() ? coveredTime : point.instant();
     return new RecoveryPlan(catalog.target(), catalog.dialect(), point, full.timeline(), full.databaseIdentity(), chain.backups(),
         logs, pieces, total, recoverTo, point.isLatest() ? coveredPosition : null, dataLoss(point, lastShipped, coveredPosition)
         + otherLines(catalog, full, lastShipped));
+  }
+
+  /**
+   * The pieces of a log batch recovery reads when it starts at {@code start} (the last laid-down base's
+   * {@code backup_label} START WAL LOCATION, the redo point of its checkpoint). For PostgreSQL, a WAL segment that ends
+   * before the segment holding that position is never read: the batch shipped with an INCREMENTAL holds the WAL written
+   * since the shipment before, from before the INCREMENTAL started. Everything else is kept: timeline history files,
+   * any piece that is not a segment of this batch's timeline and range with a valid segment size, the segment holding
+   * the start, and the segment just before it when the start is exactly at a segment boundary. Segments after the
+   * point are kept too: a manifest does not record when each segment ends, and a missing one would stop recovery
+   * early without a word. Oracle's archived-log pieces are backup sets whose SCN ranges the manifest does not record:
+   * all are kept.
+   */
+  static List<Piece> piecesRead(Dialect dialect, LogManifest batch, BigInteger start) {
+    if (dialect != Dialect.POSTGRESQL) {
+      return batch.pieces();
+    }
+    BigInteger batchStart = Positions.value(dialect, batch.startPosition());
+    BigInteger batchEnd = Positions.value(dialect, batch.endPosition());
+    if (batchStart.compareTo(start) >= 0) {
+      return batch.pieces();
+    }
+    return batch.pieces().stream().filter(piece -> !segmentBefore(piece, batch.timeline(), batchStart, batchEnd, start)).toList();
+  }
+
+  /** Whether a piece is surely a whole WAL segment of the batch that ends before {@code start}. */
+  private static boolean segmentBefore(Piece piece, long timeline, BigInteger batchStart, BigInteger batchEnd, BigInteger start) {
+    Matcher name = SEGMENT.matcher(piece.name());
+    long size = piece.size();
+    if (!name.matches() || size < MIN_SEGMENT || size > MAX_SEGMENT || Long.bitCount(size) != 1
+        || Long.parseLong(name.group(1), 16) != timeline) {
+      return false;
+    }
+    long perLogId = 0x1_0000_0000L / size;
+    long low = Long.parseLong(name.group(3), 16);
+    if (low >= perLogId) {
+      return false;
+    }
+    BigInteger segmentStart = BigInteger.valueOf(Long.parseLong(name.group(2), 16)).shiftLeft(32).add(BigInteger.valueOf(low * size));
+    BigInteger segmentEnd = segmentStart.add(BigInteger.valueOf(size));
+    boolean inBatch = segmentStart.compareTo(batchStart) >= 0 && segmentEnd.compareTo(batchEnd) <= 0;
+    // Strictly before: at an exact segment boundary the segment before the start is kept as well.
+    return inBatch && segmentEnd.compareTo(start) < 0;
   }
 
   /**

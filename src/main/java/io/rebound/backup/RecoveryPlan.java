@@ -10,7 +10,8 @@ import java.util.List;
  * @param point the point asked for
  * @param backups the FULL backup, then the INCREMENTALs applied over it, in order
  * @param logs the log batches replayed from the last backup's start position up to the point, in order
- * @param pieces every object to download, with its size and checksum
+ * @param pieces every object to download, with its size and checksum: every piece of the backups, and of the log
+ *     batches those recovery reads (a batch's WAL segments that end before the last base's start are left out)
  * @param recoverToTime the time recovery stops at (the point, or the end of the last shipped log for latest)
  * @param recoverToPosition for latest: the position the last shipped log ends at; otherwise none
  * @param dataLoss what is lost by restoring to this point, said plainly

@@ -154,9 +154,14 @@ final class PhysicalRestore {
         fetch(piece, directory);
       }
     }
+    // Of the log batches only the pieces the plan names: the segments before the last base's start are never read.
+    Set<String> planned = new HashSet<>();
+    plan.pieces().forEach(piece -> planned.add(piece.key()));
     for (LogManifest batch : plan.logs()) {
       for (Piece piece : batch.pieces()) {
-        fetch(piece, wal);
+        if (planned.contains(piece.key())) {
+          fetch(piece, wal);
+        }
       }
     }
     if (settings.archiveDirectory() != null && Files.isDirectory(settings.archiveDirectory())) {

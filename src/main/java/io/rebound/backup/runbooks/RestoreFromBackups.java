@@ -7,6 +7,8 @@ import io.rebound.backup.RecoveryPlan;
 import io.rebound.runbook.ApprovablePlan;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A plan that restores a database from the bucket's backups, with its restore part shown and hashed the same way by
@@ -27,7 +29,10 @@ public interface RestoreFromBackups extends ApprovablePlan {
   /** {@code TYPE id (start to end, positions start to end)}, FULL first; see {@link #backups(RecoveryPlan)}. */
   List<String> backups();
 
-  /** {@code id (start to end, positions start to end)}, in replay order; see {@link #logBatches(RecoveryPlan)}. */
+  /**
+   * {@code id (start to end, positions start to end)}, in replay order, with how many of its pieces are downloaded
+   * when not all; see {@link #logBatches(RecoveryPlan)}.
+   */
   List<String> logBatches();
 
   List<Piece> pieces();
@@ -39,9 +44,25 @@ public interface RestoreFromBackups extends ApprovablePlan {
     return plan.backups().stream().map(RestoreFromBackups::describe).toList();
   }
 
-  /** The log batches a plan replays, as an approver reads them. */
+  /**
+   * The log batches a plan replays, as an approver reads them; a batch some of whose pieces are not downloaded says
+   * how many are, and which are left out and why.
+   */
   static List<String> logBatches(RecoveryPlan plan) {
-    return plan.logs().stream().map(RestoreFromBackups::describe).toList();
+    Set<String> fetched = plan.pieces().stream().map(Piece::key).collect(Collectors.toSet());
+    String start = plan.backups().isEmpty() ? null : plan.backups().get(plan.backups().size() - 1).startPosition();
+    return plan.logs().stream().map(batch -> describe(batch) + leftOut(batch, fetched, start)).toList();
+  }
+
+  private static String leftOut(LogManifest batch, Set<String> fetched, String start) {
+    List<Piece> left = batch.pieces().stream().filter(piece -> !fetched.contains(piece.key())).toList();
+    if (left.isEmpty()) {
+      return "";
+    }
+    long fetchedBytes = batch.size() - left.stream().mapToLong(Piece::size).sum();
+    return ": " + (batch.pieces().size() - left.size()) + " of " + batch.pieces().size() + " pieces downloaded (" + fetchedBytes
+        + " bytes); " + left.size() + " left out (" + left.get(0).name() + (left.size() > 1 ? " to " + left.get(left.size() - 1).name() : "")
+        + "), WAL that ends before position " + start + " where recovery starts";
   }
 
   private static String describe(BackupManifest backup) {

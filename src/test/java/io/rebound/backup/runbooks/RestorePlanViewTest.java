@@ -72,6 +72,35 @@ class RestorePlanViewTest {
   }
 
   @Test
+  void shouldSayWhichSegmentsOfABatchAreLeftOutAndWhy() {
+    long segment = 16L * 1024 * 1024;
+    List<Piece> first = new ArrayList<>(List.of(new Piece("00000001.history", "p/wal-a/00000001.history", 40, "h1")));
+    for (int number = 1; number <= 6; number++) {
+      String name = String.format("00000001%016X", number);
+      first.add(new Piece(name, "p/wal-a/" + name, segment, "s" + number));
+    }
+    BackupManifest full = new BackupManifest("full-1", "orders", Dialect.POSTGRESQL, BackupType.FULL, null, 1, IDENTITY, T0.plusSeconds(60),
+        T0.plusSeconds(120), "0/4000028", "0/4000100", List.of(new Piece("base.tar", "p/full-1/base.tar", 100, "ab")));
+    LogManifest a = new LogManifest("wal-a", "orders", Dialect.POSTGRESQL, 1, IDENTITY, T0, T0.plusSeconds(180), "0/1000000", "0/7000000",
+        first);
+    LogManifest b = new LogManifest("wal-b", "orders", Dialect.POSTGRESQL, 1, IDENTITY, T0.plusSeconds(180), T0.plusSeconds(240),
+        "0/7000000", "0/8000000", List.of(new Piece("000000010000000000000007", "p/wal-b/000000010000000000000007", segment, "s7")));
+    RecoveryPlan plan = PointInTimePlanner.plan(new CatalogSnapshot("orders", Dialect.POSTGRESQL, List.of(full), List.of(a, b)),
+        RecoveryPoint.latest());
+    RestorePlanView view = RestorePlanView.of(plan, "orders");
+
+    String batchA = "wal-a (" + T0 + " to " + T0.plusSeconds(180) + ", positions 0/1000000 to 0/7000000): 4 of 7 pieces downloaded ("
+        + (40 + 3 * segment) + " bytes); 3 left out (000000010000000000000001 to 000000010000000000000003), WAL that ends before"
+        + " position 0/4000028 where recovery starts";
+    assertThat(view.logBatches()).containsExactly(batchA, "wal-b (" + T0.plusSeconds(180) + " to " + T0.plusSeconds(240)
+        + ", positions 0/7000000 to 0/8000000)");
+    assertThat(view.canonicalLines()).contains("logs " + batchA).doesNotContain("piece p/wal-a/000000010000000000000003 " + segment
+        + " sha256 s3").contains("piece p/wal-a/000000010000000000000004 " + segment + " sha256 s4",
+        "piece p/wal-a/00000001.history 40 sha256 h1");
+    assertThat(view.text()).contains("PIECES TO DOWNLOAD (6, " + (100 + 40 + 4 * segment) + " bytes)", "  " + batchA + "\n");
+  }
+
+  @Test
   void shouldShowThePositionOfLatest() {
     RecoveryPlan latest = PointInTimePlanner.plan(catalog(), RecoveryPoint.latest());
     RestorePlanView view = RestorePlanView.of(latest, "orders");
