@@ -66,6 +66,8 @@ class DatabaseBackupEndToEndIT {
 
     BackupBench.backup(http, TARGET, "FULL");
     bench.sql("INSERT INTO orders VALUES (3, 'after the FULL')", "INSERT INTO orders VALUES (4, 'after the FULL')");
+    // A segment closed between the two backups: shipped with the INCREMENTAL, but before where its recovery starts.
+    cluster.switchAndArchive();
     BackupBench.backup(http, TARGET, "INCREMENTAL");
     bench.sql("INSERT INTO orders VALUES (5, 'after the INCREMENTAL')", "INSERT INTO orders VALUES (6, 'after the INCREMENTAL')");
     Instant point = serverNowAfterCommits();
@@ -73,6 +75,10 @@ class DatabaseBackupEndToEndIT {
     cluster.switchAndArchive();
     BackupBench.backup(http, TARGET, "LOGS");
 
+    Http.Answer plan = http.get("/api/backups/plan?target=" + TARGET + "&pointInTime=" + point, TestUsers.OPERATOR, PW);
+    assertThat(plan.status()).as(plan.body()).isEqualTo(200);
+    assertThat(plan.json().get("logBatches").get(0).asText()).as("the batch shipped with the INCREMENTAL")
+        .contains("1 left out", "where recovery starts");
     restore(http, point.toString());
     assertThat(bench.ids("orders")).containsExactly(1, 2, 3, 4, 5, 6);
 
