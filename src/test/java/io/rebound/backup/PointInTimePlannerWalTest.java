@@ -182,6 +182,30 @@ class PointInTimePlannerWalTest {
   }
 
   @Test
+  void shouldLeaveOutSegmentsOfTheSmallestAndTheLargestSizeAndUpToTheBatchsEnd() {
+    long smallest = 1024L * 1024;
+    long largest = 1024L * 1024 * 1024;
+    LogManifest small = batch("S", 1, 0, 10, 8, 11, smallest);
+    LogManifest large = batch("L", 1, 0, 10, 2, 3, largest);
+
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, small, BigInteger.valueOf(12 * smallest + 0x28))).isEmpty();
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, large, BigInteger.valueOf(3 * largest + 0x28)))
+        .containsExactly(large.pieces().get(1));
+  }
+
+  @Test
+  void shouldKeepAPieceWhoseSegmentNumberDoesNotFitItsSize() {
+    // 0x100 is one past the last segment of a 4 GiB log file of 16 MiB segments: read naively, it would be 1/0.
+    Piece misnamed = new Piece("000000010000000000000100", "x/misnamed", SEGMENT, "ee");
+    Piece before = new Piece("000000010000000000000FF", "x/not-a-name", SEGMENT, "ee");
+    LogManifest batch = new LogManifest("A", "orders", Dialect.POSTGRESQL, 1, IDENTITY, at(0), at(10), "0/FF000000", "1/2000000",
+        List.of(misnamed, before, new Piece("0000000100000000000000FF", "x/ff", SEGMENT, "ee")));
+
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, BigInteger.ONE.shiftLeft(32).add(BigInteger.valueOf(0x3000028))))
+        .containsExactly(misnamed, before);
+  }
+
+  @Test
   void shouldKeepEveryPieceOfAnOracleBatch() {
     LogManifest batch = new LogManifest("A", "ora", Dialect.ORACLE, 1, IDENTITY, at(0), at(10), "100", "900",
         List.of(new Piece("000000010000000000000001", "o/1", SEGMENT, "ee")));
