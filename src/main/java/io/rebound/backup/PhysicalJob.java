@@ -5,6 +5,8 @@ import io.rebound.runbook.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where a detached backup, log collection or restore stands, as one call of {@link PhysicalBackups} saw it.
@@ -15,9 +17,21 @@ import java.nio.file.Path;
  * @param log where the job's full log is
  * @param host the node that runs (or ran) the job, when known
  * @param startedNow whether this very call started it
+ * @param whenEnded completes when the job, seen running on this node, ends: a step waiting on it goes on at once rather
+ *     than at its next poll; empty when it runs elsewhere or was not running
  * @param <T> the kind of result
  */
-public record PhysicalJob<T>(State state, T result, String failure, String progress, Path log, String host, boolean startedNow) {
+public record PhysicalJob<T>(State state, T result, String failure, String progress, Path log, String host, boolean startedNow,
+    Optional<CompletableFuture<Void>> whenEnded) {
+
+  public PhysicalJob {
+    whenEnded = whenEnded == null ? Optional.empty() : whenEnded;
+  }
+
+  /** A job seen without a way to learn of its end here. */
+  public PhysicalJob(State state, T result, String failure, String progress, Path log, String host, boolean startedNow) {
+    this(state, result, failure, progress, log, host, startedNow, Optional.empty());
+  }
 
   /** Where a job stands. */
   public enum State { NOT_STARTED, RUNNING, SUCCEEDED, FAILED }
@@ -53,6 +67,7 @@ public record PhysicalJob<T>(State state, T result, String failure, String progr
     }
     String progress = status.status() == DetachedProcess.Status.VANISHED
         ? "stopped without finishing (its node ended); the next call takes it again" : status.progress();
-    return new PhysicalJob<>(mapped, result, status.failure(), progress, status.log(), status.host(), status.startedNow());
+    return new PhysicalJob<>(mapped, result, status.failure(), progress, status.log(), status.host(), status.startedNow(),
+        status.whenEnded());
   }
 }

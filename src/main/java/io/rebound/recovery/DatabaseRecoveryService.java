@@ -18,8 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
@@ -45,7 +47,13 @@ class DatabaseRecoveryService {
   }
 
   /** Where the recovery stands after one call. */
-  record Progress(boolean done, String detail, String host) {}
+  record Progress(boolean done, String detail, String host, Optional<CompletableFuture<Void>> whenEnded) {
+
+    /** Without a way to learn of the job's end on this node. */
+    Progress(boolean done, String detail, String host) {
+      this(done, detail, host, Optional.empty());
+    }
+  }
 
   private final Targets targets;
   private final ByDialect<MediaRecovery> dialects;
@@ -147,7 +155,7 @@ class DatabaseRecoveryService {
       throw new IllegalStateException("the recovery of " + target.name() + " failed: " + job.failure()
           + (job.log() == null ? "" : " (its log is kept beside " + job.log() + ")") + "; a retry runs it afresh");
     }
-    return new Progress(job.state() == PhysicalJob.State.SUCCEEDED, job.progress(), job.host());
+    return new Progress(job.state() == PhysicalJob.State.SUCCEEDED, job.progress(), job.host(), job.whenEnded());
   }
 
   /**

@@ -102,6 +102,7 @@ class RecoverySteps {
   private String recover(DelegateExecution execution, StepLog log) {
     DatabaseRecoveryService.Progress progress = service.recover(steps.request(execution), approved(execution),
         execution.getProcessInstanceId(), log);
+    steps.watch(execution, DatabaseRecoveryProcess.Elements.WAIT_RECOVERY, progress.whenEnded());
     return RunbookSteps.job(execution, RECOVERY_DONE, progress.done(), progress.host(), RunbookSteps.finished("recovery", progress.detail()));
   }
 

@@ -8,6 +8,7 @@ import io.rebound.compare.ComparisonStore;
 import io.rebound.compare.ComparisonStore.Status;
 import io.rebound.compare.ComparisonStore.TableRow;
 import io.rebound.runbook.AuditedStep;
+import io.rebound.runbook.PollSooner;
 import io.rebound.runbook.RunVariables;
 import io.rebound.runbook.RunbookStep;
 import io.rebound.runbook.RunbookSteps;

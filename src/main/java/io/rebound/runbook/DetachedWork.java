@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -79,7 +81,7 @@ public final class DetachedWork {
    * The job directories whose work runs in this JVM now: known to the JVM, not to one application in it, since the pid
    * record that sends a look here names the JVM.
    */
-  private static final Set<Path> RUNNING_HERE = ConcurrentHashMap.newKeySet();
+  private static final Map<Path, CompletableFuture<Void>> RUNNING_HERE = new ConcurrentHashMap<>();
 
   private final Path directory;
   private final JobDirectory jobDirectory;
@@ -136,13 +138,14 @@ public final class DetachedWork {
       }
       // Known as running here before the pid record says this JVM has it: another caller in this JVM that looks in
       // between must see it running, not vanished, or it would start the work a second time.
-      RUNNING_HERE.add(directory);
+      CompletableFuture<Void> ended = new CompletableFuture<>();
+      RUNNING_HERE.put(directory, ended);
       try {
         jobDirectory.writeAtomically(PID, self.format());
         beat();
-        launch(work);
+        launch(work, ended);
       } catch (IOException | RuntimeException e) {
-        RUNNING_HERE.remove(directory);
+        RUNNING_HERE.remove(directory, ended);
         throw e;
       }
       return state(Status.RUNNING, true);
@@ -159,7 +162,17 @@ public final class DetachedWork {
     return jobDirectory.moveAside();
   }
 
-  private void launch(Work work) {
+  /**
+   * Completes when the work that runs in this JVM has recorded its end, so that a caller can go on at once instead of at
+   * its next look; empty when the work does not run here (another node runs it, it ended, or it never started). A work
+   * stopped with the node, or whose end could not be recorded, completes it exceptionally: it has no end to go on with.
+   */
+  public Optional<CompletableFuture<Void>> whenEnded() {
+    // A copy: whoever watches it cannot complete the work's own future.
+    return Optional.ofNullable(RUNNING_HERE.get(directory)).map(CompletableFuture::copy);
+  }
+
+  private void launch(Work work, CompletableFuture<Void> ended) {
     AtomicBoolean fenced = new AtomicBoolean();
     AtomicReference<Thread> worker = new AtomicReference<>();
     Beat beat = new Beat() {
@@ -190,12 +203,13 @@ public final class DetachedWork {
         }
       }
     };
-    RUNNING_HERE.add(directory);
     Future<?> running = workers.run(() -> {
       worker.set(Thread.currentThread());
+      boolean recorded = false;
       try {
         String result = work.run(beat);
         end(RESULT, result == null ? "" : result, 0);
+        recorded = true;
       } catch (Throwable e) {
         // Whatever a work throws once told to stop is the stop, not its outcome: no end is recorded, so the job is
         // taken again (by another node once the heartbeat is stale, or by the restart) as after a crash.
@@ -208,9 +222,15 @@ public final class DetachedWork {
         }
         if (!stopped) {
           end(FAILURE, describe(e), 1);
+          recorded = true;
         }
       } finally {
-        RUNNING_HERE.remove(directory);
+        RUNNING_HERE.remove(directory, ended);
+        if (recorded) {
+          ended.complete(null);
+        } else {
+          ended.completeExceptionally(new CancellationException("the work in " + directory + " ended without its end recorded"));
+        }
       }
     });
     AtomicReference<Instant> lastBeat = new AtomicReference<>(Instant.now());
@@ -275,7 +295,7 @@ public final class DetachedWork {
     Runner runner = pid == null ? null : Runner.parse(pid);
     if (runner != null && isThisJvm(runner)) {
       // This very JVM runs it, or ran it and lost it without an end: no need to wait for the heartbeat to age.
-      return RUNNING_HERE.contains(directory) ? Status.RUNNING : Status.VANISHED;
+      return RUNNING_HERE.containsKey(directory) ? Status.RUNNING : Status.VANISHED;
     }
     Duration sinceLastSign = Duration.between(jobDirectory.newestWrite(HEARTBEAT, PID, JobDirectory.start(attempt)),
         jobDirectory.now());

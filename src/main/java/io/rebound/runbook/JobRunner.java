@@ -1,9 +1,12 @@
 package io.rebound.runbook;
 
+import io.rebound.runbook.DetachedProcess.Status;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts a detached job or attaches to it, and looks at it, the same way whether the job is a command outside the
@@ -72,9 +75,25 @@ public final class JobRunner {
     return process != null ? process.log() : work.log();
   }
 
-  /** Where the job stands now. Starts nothing, whatever it finds. */
+  /**
+   * Where the job stands now, and, while it runs on this node, its end ({@link JobStatus#whenEnded()}). Starts nothing,
+   * whatever it finds.
+   */
   public JobStatus look() {
-    return process != null ? JobStatus.of(process.state()) : JobStatus.of(work, work.state());
+    return watched(process != null ? JobStatus.of(process.state()) : JobStatus.of(work, work.state()));
+  }
+
+  /**
+   * Completes when the job ends, while it runs on this node: the command's process ends, or the work records its end.
+   * Empty when the job does not run here (on another node, not started, already ended): then only a look tells its end.
+   * For going on sooner only: a job may end unseen (its node dies), and whoever waits on this must look again anyway.
+   */
+  public Optional<CompletableFuture<Void>> whenEnded() {
+    return process != null ? process.handle().map(handle -> handle.onExit().thenApply(ended -> null)) : work.whenEnded();
+  }
+
+  private JobStatus watched(JobStatus status) {
+    return status.status() == Status.RUNNING ? status.watched(whenEnded()) : status;
   }
 
   /**
@@ -85,10 +104,10 @@ public final class JobRunner {
    */
   public JobStatus startOrAttach(Start start) {
     if (process != null && start instanceof Command command) {
-      return JobStatus.of(process.startOrAttach(command.command(), command.environment(), command.files()));
+      return watched(JobStatus.of(process.startOrAttach(command.command(), command.environment(), command.files())));
     }
     if (work != null && start instanceof InJvm inJvm) {
-      return JobStatus.of(work, work.startOrAttach(inJvm.work()));
+      return watched(JobStatus.of(work, work.startOrAttach(inJvm.work())));
     }
     throw new IllegalArgumentException("a " + (process != null ? "command's" : "work's") + " job in " + directory()
         + " cannot run " + start.getClass().getSimpleName());

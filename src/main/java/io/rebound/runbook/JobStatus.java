@@ -2,6 +2,8 @@ package io.rebound.runbook;
 
 import io.rebound.runbook.DetachedProcess.Status;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where a detached job stands, whether it is a command outside the JVM ({@link DetachedProcess}) or work inside it
@@ -15,9 +17,26 @@ import java.nio.file.Path;
  * @param log where the job's log is
  * @param host the node that runs (or ran) the job, when known
  * @param startedNow whether the call that returned this status started the job
+ * @param whenEnded completes when the job, running on this node, ends ({@link JobRunner#whenEnded()}); empty when it does
+ *     not run here or was not running when seen
  */
 public record JobStatus(Status status, Integer exitCode, String result, String failure, String progress, Path log, String host,
-    boolean startedNow) {
+    boolean startedNow, Optional<CompletableFuture<Void>> whenEnded) {
+
+  public JobStatus {
+    whenEnded = whenEnded == null ? Optional.empty() : whenEnded;
+  }
+
+  /** A status seen without a way to learn of the job's end here. */
+  public JobStatus(Status status, Integer exitCode, String result, String failure, String progress, Path log, String host,
+      boolean startedNow) {
+    this(status, exitCode, result, failure, progress, log, host, startedNow, Optional.empty());
+  }
+
+  /** The same status, with the job's end as this node can see it. */
+  JobStatus watched(Optional<CompletableFuture<Void>> end) {
+    return new JobStatus(status, exitCode, result, failure, progress, log, host, startedNow, end);
+  }
 
   /** Whether the job has ended, succeeded or failed: no call starts it again until it is moved aside. */
   public boolean ended() {

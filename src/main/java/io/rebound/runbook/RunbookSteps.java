@@ -1,6 +1,8 @@
 package io.rebound.runbook;
 
 import io.rebound.audit.AuditTrail;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
@@ -17,7 +19,7 @@ public final class RunbookSteps<R> {
 
   /** What every runbook's steps need, injected once; {@link #of} gives one runbook's. */
   @Component
-  public record Services(AuditTrail audit, RunbookRequests requests, Plans plans, ApprovedPass pass) {
+  public record Services(AuditTrail audit, RunbookRequests requests, Plans plans, ApprovedPass pass, PollSooner pollSooner) {
 
     public <R> RunbookSteps<R> of(Runbook<R> runbook) {
       return of(runbook, request -> true);
@@ -82,6 +84,17 @@ public final class RunbookSteps<R> {
       execution.setVariable(RunVariables.JOB_HOST, host);
     }
     return done ? outcome : null;
+  }
+
+  /**
+   * Lets this node bring the run's next poll forward when it sees the run's detached job end: the timer at
+   * {@code waitActivity}, the one the model waits on between the polls of the job, then fires at once. Called by the step
+   * that started the job or polled it, with the job's end as the job's status gave it ({@link JobStatus#whenEnded()});
+   * empty (the job runs on another node, or ended) does nothing. A shortcut only: the timer loop finishes every run
+   * without it, on any node, after any crash.
+   */
+  public void watch(DelegateExecution execution, String waitActivity, Optional<CompletableFuture<Void>> whenEnded) {
+    whenEnded.ifPresent(ended -> services.pollSooner().watch(execution.getProcessInstanceId(), waitActivity, waitActivity, ended));
   }
 
   /** {@code <what> finished}, with the job's last word on it when it has one. */

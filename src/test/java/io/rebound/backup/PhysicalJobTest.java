@@ -8,6 +8,8 @@ import io.rebound.runbook.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** A physical job as the runbooks see it, made from a detached job's status in one place. */
@@ -56,5 +58,18 @@ class PhysicalJobTest {
     assertThatThrownBy(() -> PhysicalJob.of(status(Status.SUCCEEDED, "not json", null), text -> {
       throw new IOException("bad");
     })).isInstanceOf(UncheckedIOException.class).hasMessageContaining("/work/backups/job-1");
+  }
+
+  @Test
+  void shouldCarryTheEndOfAJobRunningHereSoThatItsStepCanGoOnAtOnce() {
+    CompletableFuture<Void> end = new CompletableFuture<>();
+    JobStatus here = new JobStatus(Status.RUNNING, null, null, null, "copying", LOG, "node-a", false, Optional.of(end));
+
+    PhysicalJob<String> running = PhysicalJob.of(here, text -> text);
+    PhysicalJob<String> elsewhere = PhysicalJob.of(status(Status.RUNNING, null, "copying"), text -> text);
+
+    assertThat(running.whenEnded()).containsSame(end);
+    assertThat(elsewhere.whenEnded()).isEmpty();
+    assertThat(new PhysicalJob<String>(PhysicalJob.State.RUNNING, null, null, null, null, null, false, null).whenEnded()).isEmpty();
   }
 }

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -194,5 +196,104 @@ class JobRunnerTest {
     assertThat(running.needsStart()).isFalse();
     assertThat(succeeded.ended()).isTrue();
     assertThat(succeeded.needsStart()).isFalse();
+  }
+
+  @Test
+  void shouldTellWhenACommandRunningHereEnds() throws Exception {
+    JobRunner job = process();
+    Path gate = work.resolve("gate");
+    JobRunner.Command command = new JobRunner.Command(List.of("/bin/sh", "-c", "while [ ! -e \"$REBOUND_TEST_GATE\" ]; do sleep 0.05; done"),
+        Map.of("REBOUND_TEST_GATE", gate.toString()), Map.of());
+    assertThat(job.whenEnded()).isEmpty();
+    assertThat(job.look().whenEnded()).isEmpty();
+
+    JobStatus started = job.startOrAttach(command);
+    JobStatus seen = job.look();
+    assertThat(started.whenEnded()).isPresent();
+    assertThat(seen.whenEnded()).isPresent();
+    assertThat(job.whenEnded()).isPresent();
+    assertThat(seen.whenEnded().get()).isNotDone();
+    Files.writeString(gate, "go");
+
+    seen.whenEnded().get().get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(started.whenEnded().get()).succeedsWithin(BOUND);
+    await().atMost(BOUND).until(() -> job.look().ended());
+    assertThat(job.look().whenEnded()).isEmpty();
+    assertThat(job.whenEnded()).isEmpty();
+  }
+
+  @Test
+  void shouldTellWhenAWorkRunningHereHasRecordedItsEnd() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    JobRunner job = inJvm();
+    assertThat(job.whenEnded()).isEmpty();
+
+    JobStatus started = job.startOrAttach(new JobRunner.InJvm(beat -> {
+      release.await();
+      return "copied";
+    }));
+    CompletableFuture<Void> ended = job.look().whenEnded().orElseThrow();
+    assertThat(started.whenEnded()).isPresent();
+    assertThat(ended).isNotDone();
+    release.countDown();
+
+    ended.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    // Complete only once the end is in the job directory: whoever goes on at once finds it there.
+    assertThat(job.look().status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(job.look().whenEnded()).isEmpty();
+    assertThat(job.whenEnded()).isEmpty();
+  }
+
+  @Test
+  void shouldTellWhenAFailedWorkHasRecordedItsFailure() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    JobRunner job = inJvm();
+    JobStatus started = job.startOrAttach(new JobRunner.InJvm(beat -> {
+      release.await();
+      throw new IllegalStateException("disk full");
+    }));
+    release.countDown();
+
+    started.whenEnded().orElseThrow().get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(job.look().status()).isEqualTo(Status.FAILED);
+  }
+
+  @Test
+  void shouldNotLetAWatcherEndTheWorksOwnWatch() {
+    CountDownLatch release = new CountDownLatch(1);
+    JobRunner job = inJvm();
+    job.startOrAttach(new JobRunner.InJvm(beat -> {
+      release.await();
+      return "copied";
+    }));
+
+    job.whenEnded().orElseThrow().complete(null);
+
+    assertThat(job.whenEnded().orElseThrow()).isNotDone();
+    release.countDown();
+  }
+
+  @Test
+  void shouldTellOfNoEndWhenAWorkStopsWithTheNode() {
+    JobRunner job = inJvm();
+    JobStatus started = job.startOrAttach(new JobRunner.InJvm(beat -> {
+      while (true) {
+        beat.check();
+        Thread.sleep(10);
+      }
+    }));
+
+    workers.close();
+
+    CompletableFuture<Void> ended = started.whenEnded().orElseThrow();
+    await().atMost(BOUND).until(ended::isDone);
+    assertThat(ended).isCompletedExceptionally();
+    assertThat(job.look().ended()).isFalse();
+  }
+
+  @Test
+  void shouldTellNoEndOfAStatusMadeWithoutOne() {
+    assertThat(new JobStatus(Status.RUNNING, null, null, null, null, null, "node-b", false).whenEnded()).isEmpty();
+    assertThat(new JobStatus(Status.RUNNING, null, null, null, null, null, "node-b", false, null).whenEnded()).isEmpty();
   }
 }

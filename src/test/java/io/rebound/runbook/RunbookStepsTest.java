@@ -63,7 +63,7 @@ class RunbookStepsTest {
       }
     };
     Plans plans = new Plans(audit, ledger, JSON);
-    services = new RunbookSteps.Services(audit, requests, plans, new ApprovedPass(ledger, requests));
+    services = new RunbookSteps.Services(audit, requests, plans, new ApprovedPass(ledger, requests), null);
   }
 
   /** A run of its own: its id, and the variables its steps set. */

@@ -5,12 +5,10 @@ import static io.rebound.backup.runbooks.DatabaseBackupProcess.Variables.*;
 import io.rebound.backup.BackupManifest;
 import io.rebound.backup.BackupRequest;
 import io.rebound.backup.BackupType;
-import io.rebound.backup.LogManifest;
 import io.rebound.runbook.RunbookStep;
 import io.rebound.runbook.RunbookSteps;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,7 +49,8 @@ class BackupSteps {
     return new BackupRequest(DatabaseBackupService.backupJob(runId), id, type, parent);
   }
 
-  private static String taken(DelegateExecution execution, BackupRequest backup, DatabaseBackupService.Progress progress) {
+  private String taken(DelegateExecution execution, BackupRequest backup, DatabaseBackupService.Progress progress) {
+    steps.watch(execution, DatabaseBackupProcess.Elements.WAIT_BACKUP, progress.whenEnded());
     return RunbookSteps.job(execution, BACKUP_DONE, progress.done(), progress.host(), backup.type() + " backup " + backup.backupId() + " taken");
   }
 
@@ -89,12 +88,13 @@ class BackupSteps {
   @Bean
   RunbookStep shipLogsDelegate() {
     return steps.step("ship-logs", (execution, log) -> {
-      Optional<LogManifest> shipped = backups.shipLogs(steps.request(execution).target(), execution.getProcessInstanceId(), log);
-      execution.setVariable(LOGS_SHIPPED, shipped != null);
-      if (shipped == null) {
+      DatabaseBackupService.Shipment shipment = backups.shipLogs(steps.request(execution).target(), execution.getProcessInstanceId(), log);
+      execution.setVariable(LOGS_SHIPPED, !shipment.isCollecting());
+      if (shipment.isCollecting()) {
+        steps.watch(execution, DatabaseBackupProcess.Elements.WAIT_LOGS, shipment.whenCollected());
         return null;
       }
-      return shipped.map(batch -> "log batch " + batch.id() + " shipped: positions " + batch.startPosition() + " to "
+      return shipment.shipped().map(batch -> "log batch " + batch.id() + " shipped: positions " + batch.startPosition() + " to "
           + batch.endPosition()).orElse("no new archived logs to ship");
     });
   }

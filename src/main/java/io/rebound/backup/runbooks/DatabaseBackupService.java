@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Service;
 
 /**
@@ -34,7 +35,13 @@ import org.springframework.stereotype.Service;
 class DatabaseBackupService {
 
   /** Where a detached job stands after one call, and what the run shows of it. */
-  record Progress(boolean done, String detail, String host) {}
+  record Progress(boolean done, String detail, String host, Optional<CompletableFuture<Void>> whenEnded) {
+
+    /** Without a way to learn of the job's end on this node. */
+    Progress(boolean done, String detail, String host) {
+      this(done, detail, host, Optional.empty());
+    }
+  }
 
   private final Targets targets;
   private final PhysicalLayer physical;
@@ -127,11 +134,29 @@ class DatabaseBackupService {
   }
 
   /**
-   * Collects the archived logs not shipped yet (or attaches to the collection running); once collected, puts the batch
-   * into the bucket and the catalog. Returns null while the collection runs, otherwise the batch (empty when nothing
-   * new was archived).
+   * What one call of {@link #shipLogs} found: the batch shipped (empty when nothing new was archived), or, while the
+   * collection runs, no shipment yet and the collection's end as this node sees it.
    */
-  Optional<LogManifest> shipLogs(String target, String runId, StepLog log) throws IOException {
+  record Shipment(Optional<LogManifest> shipped, Optional<CompletableFuture<Void>> whenCollected) {
+
+    static Shipment collecting(Optional<CompletableFuture<Void>> whenCollected) {
+      return new Shipment(null, whenCollected);
+    }
+
+    static Shipment of(Optional<LogManifest> shipped) {
+      return new Shipment(shipped, Optional.empty());
+    }
+
+    boolean isCollecting() {
+      return shipped == null;
+    }
+  }
+
+  /**
+   * Collects the archived logs not shipped yet (or attaches to the collection running); once collected, puts the batch
+   * into the bucket and the catalog.
+   */
+  Shipment shipLogs(String target, String runId, StepLog log) throws IOException {
     Target database = targets.get(target);
     PhysicalBackups layer = physical.of(database);
     LogRequest request = new LogRequest(logsJob(runId), "logs-" + runId, catalog(target).logs());
@@ -141,7 +166,7 @@ class DatabaseBackupService {
     }
     Progress progress = progress(layer, database, request.jobKey(), job);
     if (!progress.done()) {
-      return null;
+      return Shipment.collecting(progress.whenEnded());
     }
     CollectedLogs collected = job.result();
     if (!collected.gaps().isEmpty()) {
@@ -149,13 +174,13 @@ class DatabaseBackupService {
     }
     if (collected.batch().isEmpty()) {
       log.ran("collect archived logs of " + target, "nothing new was archived");
-      return Optional.empty();
+      return Shipment.of(Optional.empty());
     }
     LogManifest published = bucket.backups().publish(collected.batch().get(), collected.files());
     bucket.catalog().record(published);
     log.ran("ship log batch " + published.id(), published.pieces().size() + " pieces, " + published.size() + " bytes, positions "
         + published.startPosition() + " to " + published.endPosition());
-    return Optional.of(published);
+    return Shipment.of(Optional.of(published));
   }
 
   /** Frees the work directory of the run's jobs: called only once their manifests are in the bucket. */
@@ -188,7 +213,7 @@ class DatabaseBackupService {
       throw new IllegalStateException("job " + jobKey + " on " + database.name() + " failed: " + job.failure()
           + (job.log() == null ? "" : " (its log is kept beside " + job.log() + ")") + "; a retry runs it afresh");
     }
-    return new Progress(job.state() == PhysicalJob.State.SUCCEEDED, job.progress(), job.host());
+    return new Progress(job.state() == PhysicalJob.State.SUCCEEDED, job.progress(), job.host(), job.whenEnded());
   }
 
   private static <T> T succeeded(PhysicalJob<T> job, String what, String jobKey, Target database) {

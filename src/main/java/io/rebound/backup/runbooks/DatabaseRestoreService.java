@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Service;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
@@ -31,7 +33,13 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 class DatabaseRestoreService {
 
   /** Where the restore stands after one call. */
-  record Progress(boolean done, String detail, String host) {}
+  record Progress(boolean done, String detail, String host, Optional<CompletableFuture<Void>> whenEnded) {
+
+    /** Without a way to learn of the job's end on this node. */
+    Progress(boolean done, String detail, String host) {
+      this(done, detail, host, Optional.empty());
+    }
+  }
 
   private final Targets targets;
   private final PhysicalLayer physical;
@@ -115,7 +123,7 @@ class DatabaseRestoreService {
       throw new IllegalStateException("the restore of " + destination.name() + " failed: " + job.failure()
           + (job.log() == null ? "" : " (its log is kept beside " + job.log() + ")") + "; a retry runs it afresh");
     }
-    return new Progress(job.state() == PhysicalJob.State.SUCCEEDED, job.progress(), job.host());
+    return new Progress(job.state() == PhysicalJob.State.SUCCEEDED, job.progress(), job.host(), job.whenEnded());
   }
 
   /**

@@ -81,6 +81,7 @@ class RestoreSteps {
   private String restore(DelegateExecution execution, StepLog log) {
     RecoveryPlan plan = approvedPlan(execution);
     DatabaseRestoreService.Progress progress = service.restore(steps.request(execution), plan, execution.getProcessInstanceId(), log);
+    steps.watch(execution, DatabaseRestoreProcess.Elements.WAIT_RESTORE, progress.whenEnded());
     return RunbookSteps.job(execution, RESTORE_DONE, progress.done(), progress.host(), RunbookSteps.finished("restore", progress.detail()));
   }
 
