@@ -91,6 +91,7 @@ public class IncrementalRestoreBench {
       properties.put(settings + "backup.local-archive-retention", "PT0S");
       // Logs are shipped by the backups and one LOGS run here, never by the timer in the middle of a measurement.
       properties.put(settings + "backup.archive-shipping-interval", "PT24H");
+      properties.put(settings + "backup.ship-on-arrival", false);
       // Ten restores would keep ten old data directories.
       properties.put(settings + "backup.keep-old-data-directory", false);
       app = Applications.start(properties);

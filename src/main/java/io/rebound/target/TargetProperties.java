@@ -135,6 +135,9 @@ public record TargetProperties(
    *     WAL it needs inside, and an INCREMENTAL is the archived WAL since its parent, read from {@code archive-directory};
    *     {@code data-directory} is then only where a restore lays a backup down. A low-level backup without
    *     {@code data-directory} is refused at its start; {@code pg_basebackup} on an Oracle target stops the start
+   * @param shipOnArrival PostgreSQL: whether WAL is shipped as soon as it lands whole in {@code archive-directory}, as
+   *     seen by a node where that directory is (default true); the shipping timer still runs every
+   *     {@code archive-shipping-interval} for what no node saw arrive. One shipment of a target runs at a time
    */
   public record Backup(
       String fullSchedule,
@@ -149,7 +152,8 @@ public record TargetProperties(
       List<String> rmanCommand,
       Map<String, String> environment,
       Boolean keepOldDataDirectory,
-      Method method) {
+      Method method,
+      Boolean shipOnArrival) {
 
     /** How a PostgreSQL backup reads the server. */
     public enum Method {
@@ -168,7 +172,7 @@ public record TargetProperties(
     private static final Pattern OS_USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
     /** Every setting at its default. */
-    public static final Backup DEFAULTS = new Backup(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final Backup DEFAULTS = new Backup(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     @ConstructorBinding
     public Backup {
@@ -195,6 +199,15 @@ public record TargetProperties(
       environment = environment == null ? Map.of() : variables(environment);
       keepOldDataDirectory = keepOldDataDirectory == null || keepOldDataDirectory;
       method = method == null ? Method.LOW_LEVEL : method;
+      shipOnArrival = shipOnArrival == null || shipOnArrival;
+    }
+
+    /** Settings with WAL shipped as it arrives (the default). */
+    public Backup(String fullSchedule, String incrementalSchedule, Duration archiveShippingInterval, Duration recoveryWindow,
+        Duration localArchiveRetention, Path workDirectory, Path archiveDirectory, Path dataDirectory, String osUser,
+        List<String> rmanCommand, Map<String, String> environment, Boolean keepOldDataDirectory, Method method) {
+      this(fullSchedule, incrementalSchedule, archiveShippingInterval, recoveryWindow, localArchiveRetention, workDirectory,
+          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, method, null);
     }
 
     /** Settings taken by the low-level method. */
@@ -202,7 +215,7 @@ public record TargetProperties(
         Duration localArchiveRetention, Path workDirectory, Path archiveDirectory, Path dataDirectory, String osUser,
         List<String> rmanCommand, Map<String, String> environment, Boolean keepOldDataDirectory) {
       this(fullSchedule, incrementalSchedule, archiveShippingInterval, recoveryWindow, localArchiveRetention, workDirectory,
-          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, null);
+          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, null, null);
     }
 
     /** The work directory, or {@code <nodeWorkDirectory>/backup/<target>} when none is configured. */

@@ -37,7 +37,8 @@ class TargetBackupSettingsTest {
         "--rebound.targets.pg.backup.rman-command=/opt/oracle/bin/rman,target,/",
         "--rebound.targets.pg.backup.environment.ORACLE_SID=FREE",
         "--rebound.targets.pg.backup.keep-old-data-directory=false",
-        "--rebound.targets.pg.backup.method=pg_basebackup");
+        "--rebound.targets.pg.backup.method=pg_basebackup",
+        "--rebound.targets.pg.backup.ship-on-arrival=false");
 
     assertThat(backup.fullSchedule()).isEqualTo("0 30 2 ? * SAT");
     assertThat(backup.incrementalSchedule()).isEqualTo("0 30 2 ? * MON-FRI");
@@ -52,6 +53,7 @@ class TargetBackupSettingsTest {
     assertThat(backup.environment()).containsEntry("ORACLE_SID", "FREE");
     assertThat(backup.keepOldDataDirectory()).isFalse();
     assertThat(backup.method()).isEqualTo(TargetProperties.Backup.Method.PG_BASEBACKUP);
+    assertThat(backup.shipOnArrival()).isFalse();
   }
 
   @Test
@@ -112,6 +114,8 @@ class TargetBackupSettingsTest {
     assertThat(backup.environment()).isEmpty();
     assertThat(backup.keepOldDataDirectory()).isTrue();
     assertThat(backup.method()).isEqualTo(TargetProperties.Backup.Method.LOW_LEVEL);
+    assertThat(backup.shipOnArrival()).isTrue();
+    assertThat(bind("--rebound.targets.pg.backup.ship-on-arrival=true").shipOnArrival()).isTrue();
     assertThat(TargetProperties.Backup.DEFAULTS).isEqualTo(backup);
   }
 

@@ -69,7 +69,7 @@ public final class BackupBench implements AutoCloseable {
 
   /**
    * The archiving cluster as the PostgreSQL target {@code target}: its data, archive and work directories, the operating
-   * system user its files belong to, archived WAL deleted locally as soon as it is shipped, and shipping left to the runs.
+   * system user its files belong to, archived WAL deleted locally as soon as it is shipped, and shipping left to the runs (not as WAL arrives).
    */
   public void registerCluster(DynamicPropertyRegistry registry, String target) {
     String settings = "rebound.targets." + target + ".";
@@ -83,6 +83,7 @@ public final class BackupBench implements AutoCloseable {
     registry.add(settings + "backup.os-user", cluster::osUser);
     registry.add(settings + "backup.local-archive-retention", () -> "PT0S");
     registry.add(settings + "backup.archive-shipping-interval", () -> "PT6H");
+    registry.add(settings + "backup.ship-on-arrival", () -> "false");
   }
 
   /** Takes a backup of {@code target} over the API as an operator ({@code FULL}, {@code INCREMENTAL}, {@code LOGS}) and waits for its run to complete. */

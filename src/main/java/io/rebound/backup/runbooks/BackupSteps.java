@@ -9,6 +9,7 @@ import io.rebound.runbook.RunbookStep;
 import io.rebound.runbook.RunbookSteps;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,12 +26,15 @@ class BackupSteps {
   private final RunbookSteps<BackupRunRequest> steps;
   private final DatabaseBackupService backups;
   private final BackupCatalogService catalog;
+  private final LogShipments shipments;
   private final Clock clock = Clock.systemUTC();
 
-  BackupSteps(RunbookSteps.Services services, DatabaseBackupRunbook runbook, DatabaseBackupService backups, BackupCatalogService catalog) {
+  BackupSteps(RunbookSteps.Services services, DatabaseBackupRunbook runbook, DatabaseBackupService backups, BackupCatalogService catalog,
+      LogShipments shipments) {
     this.steps = services.of(runbook);
     this.backups = backups;
     this.catalog = catalog;
+    this.shipments = shipments;
   }
 
   /** The backup the run takes, as the start step decided it (type and parent), for every later call of its job. */
@@ -88,7 +92,18 @@ class BackupSteps {
   @Bean
   RunbookStep shipLogsDelegate() {
     return steps.step("ship-logs", (execution, log) -> {
-      DatabaseBackupService.Shipment shipment = backups.shipLogs(steps.request(execution).target(), execution.getProcessInstanceId(), log);
+      String target = steps.request(execution).target();
+      if (execution.getVariable(LOGS_SHIPPED) == null) {
+        // Before this run's collection: one shipment of a target at a time (LogShipments).
+        Optional<String> earlier = shipments.earlierThan(target, execution.getProcessInstanceId());
+        if (earlier.isPresent()) {
+          execution.setVariable(LOGS_SHIPPED, true);
+          log.ran("ship archived logs of " + target, "left to run " + earlier.get() + ", which is shipping them: one shipment of a"
+              + " target at a time; what it does not take leaves with the next");
+          return "archived logs left to run " + earlier.get() + ", which is shipping them";
+        }
+      }
+      DatabaseBackupService.Shipment shipment = backups.shipLogs(target, execution.getProcessInstanceId(), log);
       execution.setVariable(LOGS_SHIPPED, !shipment.isCollecting());
       if (shipment.isCollecting()) {
         steps.watch(execution, DatabaseBackupProcess.Elements.WAIT_LOGS, shipment.whenCollected());

@@ -1,0 +1,154 @@
+package io.rebound.backup.runbooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rebound.backup.LogManifest;
+import io.rebound.backup.Piece;
+import io.rebound.testsupport.ArchivingPostgres;
+import io.rebound.testsupport.BackupBench;
+import io.rebound.testsupport.Http;
+import io.rebound.testsupport.Runs;
+import io.rebound.testsupport.TestUsers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.OptimisticLockingException;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.runtime.Job;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * WAL shipped as it lands in the archive directory, on a real archiving PostgreSQL 15 and a real S3 server: the
+ * shipping timer, an hour away, fires as soon as a switched segment is archived; and one shipment of a target runs at a
+ * time. The job executor is off: the test runs each job itself, so the order of two runs' shipments is its own.
+ */
+@EnabledIf("io.rebound.testsupport.ArchivingPostgres#available")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("it")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class ShipOnArrivalIT {
+
+  static final BackupBench bench = BackupBench.withArchivingCluster("ship-on-arrival");
+  static final ArchivingPostgres cluster = bench.cluster();
+  static final String TARGET = "pg";
+  static final String SCHEDULE = "database-backup.logs." + TARGET;
+  static final String PW = TestUsers.PASSWORD;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    bench.register(registry);
+    bench.registerCluster(registry, TARGET);
+    registry.add("rebound.targets." + TARGET + ".backup.ship-on-arrival", () -> "true");
+    registry.add("rebound.targets." + TARGET + ".backup.archive-shipping-interval", () -> "PT1H");
+    registry.add("camunda.bpm.job-execution.enabled", () -> "false");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    bench.close();
+  }
+
+  @Autowired IdentityService identity;
+  @Autowired RuntimeService runtime;
+  @Autowired ManagementService management;
+  @Autowired HistoryService history;
+  @Autowired BucketAccess bucket;
+  @LocalServerPort int port;
+
+  @Test
+  void shouldShipWalAsItArrivesAndOneShipmentOfATargetAtATime() throws Exception {
+    TestUsers.create(identity);
+    Http http = new Http(port);
+    bench.sql("CREATE TABLE orders (id int PRIMARY KEY)", "INSERT INTO orders VALUES (1)");
+
+    // Arrival: the schedule's timer is an hour away; the archived segment starts its run now.
+    Instant switched = Instant.now();
+    cluster.switchAndArchive();
+    HistoricProcessInstance arrival = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> scheduleRuns().stream().findFirst().orElse(null), run -> run != null);
+    drive(arrival.getId());
+    assertThat(Runs.awaitState(http, arrival.getId(), "COMPLETED").get("requester").asText())
+        .isEqualTo("schedule:" + BackupSchedules.eventId(TARGET, BackupTask.LOGS));
+    assertThat(shippedSegments()).as("the switched segment is in the bucket").isNotEmpty();
+    Job timer = management.createJobQuery().processDefinitionKey(SCHEDULE).timers().singleResult();
+    assertThat(timer.getDuedate()).as("the timer's next tick, an interval after the shipment it fired")
+        .isAfter(Date.from(switched.plus(Duration.ofMinutes(59))));
+
+    // One at a time: A and B both come to their shipment; B, the later, leaves it to A; WAL archived meanwhile waits for A.
+    String a = start(http);
+    String b = start(http);
+    bench.sql("INSERT INTO orders VALUES (2)");
+    cluster.switchAndArchive();
+    runShipLogsJob(b);
+    drive(b);
+    assertThat(Runs.describe(http, b)).contains("left to run " + a + ", which is shipping them");
+    assertThat(scheduleRuns()).as("nothing fired while A is at its shipment").hasSize(1);
+    int before = shippedSegments().size();
+    drive(a);
+    assertThat(Runs.describe(http, a)).contains("shipped: positions");
+    assertThat(shippedSegments()).hasSizeGreaterThan(before);
+
+    // A's shipment over, the arrival that waited fires the schedule again; it finds nothing A did not take.
+    HistoricProcessInstance next = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> scheduleRuns().stream().filter(run -> !run.getId().equals(arrival.getId())).findFirst().orElse(null),
+            run -> run != null);
+    drive(next.getId());
+    assertThat(Runs.describe(http, next.getId())).contains("no new archived logs to ship");
+    List<String> segments = shippedSegments();
+    assertThat(segments).as("each file shipped once").doesNotHaveDuplicates();
+  }
+
+  private List<HistoricProcessInstance> scheduleRuns() {
+    return history.createHistoricProcessInstanceQuery().processDefinitionKey(SCHEDULE).orderByProcessInstanceStartTime().asc().list();
+  }
+
+  private List<String> shippedSegments() {
+    return bucket.catalog().snapshot(TARGET, io.rebound.target.Dialect.POSTGRESQL).logs().stream().map(LogManifest::pieces)
+        .flatMap(List::stream).map(Piece::name).toList();
+  }
+
+  private static String start(Http http) {
+    Http.Answer started = http.post("/api/backups", TestUsers.OPERATOR, PW, Map.of("target", TARGET, "type", "LOGS"));
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    return started.json().get("id").asText();
+  }
+
+  private void runShipLogsJob(String runId) {
+    Job job = management.createJobQuery().processInstanceId(runId).activityId(DatabaseBackupProcess.Elements.SHIP_LOGS).singleResult();
+    assertThat(job).as("run %s waits at its shipment", runId).isNotNull();
+    management.executeJob(job.getId());
+  }
+
+  /**
+   * Runs the run's jobs, one a look, until it has ended (its shipment's detached collection runs on its own). A poll
+   * timer may be fired at the same moment by the node that saw the collection end: one of the two executions wins.
+   */
+  private void drive(String runId) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      management.createJobQuery().processInstanceId(runId).withRetriesLeft().list().stream().findFirst().ifPresent(job -> {
+        try {
+          management.executeJob(job.getId());
+        } catch (OptimisticLockingException firedByTheNode) {
+          // The poll timer ran once, by the other hand.
+        }
+      });
+      return runtime.createProcessInstanceQuery().processInstanceId(runId).count() == 0;
+    });
+  }
+}
