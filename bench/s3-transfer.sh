@@ -3,12 +3,14 @@
 # its own), measured side by side: a plain disk read/write of the same bytes (the floor), one single-stream PUT/GET
 # by the same SDK, and Rebound's parallel, checksummed ObjectStore transfers; see bench/src/S3TransferBench.java.
 # Prints each run, the medians and the ratios (goals: Rebound >= 0.8x the disk, >= 2x single-stream).
-# Usage: bench/s3-transfer.sh [size in MiB] [runs]   (default 2048 MiB, 5 runs)
+# Usage: bench/s3-transfer.sh [size in MiB] [runs] [http|https]   (default 2048 MiB, 5 runs, http)
+# Over https the server has a key made for the run (keytool) and the client trusts it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZE_MIB=${1:-2048}
 RUNS=${2:-5}
+SCHEME=${3:-http}
 PORT=${BENCH_S3_PORT:-55480}
 WORK=$(mktemp -d "${BENCH_WORK:-/var/tmp}/rebound-s3-bench.XXXXXX")
 SERVER_PID=
@@ -19,7 +21,19 @@ trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EX
 CP="target/classes:$(cat "$WORK/classpath")"
 
 mkdir -p "$WORK/store" "$WORK/client"
-java -Xmx1g -cp "$CP" bench/src/S3TransferBench.java server "$PORT" "$WORK/store" >"$WORK/server.log" 2>&1 &
+SERVER_TLS=()
+CLIENT_TLS=()
+case "$SCHEME" in
+  http) ;;
+  https)
+    keytool -genkeypair -alias s3 -keyalg RSA -keysize 2048 -validity 2 -dname CN=127.0.0.1 -ext SAN=ip:127.0.0.1 \
+      -keystore "$WORK/tls.p12" -storetype PKCS12 -storepass bench-tls -keypass bench-tls >/dev/null 2>&1
+    SERVER_TLS=("$WORK/tls.p12" bench-tls)
+    CLIENT_TLS=(-Djavax.net.ssl.trustStore="$WORK/tls.p12" -Djavax.net.ssl.trustStorePassword=bench-tls -Djavax.net.ssl.trustStoreType=PKCS12)
+    ;;
+  *) echo "scheme must be http or https, was $SCHEME" >&2; exit 2 ;;
+esac
+java -Xmx1g -cp "$CP" bench/src/S3TransferBench.java server "$PORT" "$WORK/store" "${SERVER_TLS[@]}" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do
   grep -q '^READY' "$WORK/server.log" && break
@@ -30,4 +44,5 @@ grep -q '^READY' "$WORK/server.log" || { echo "the S3 server did not start in 60
 
 # Random bytes: nothing on the way compresses them.
 head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$WORK/client/piece"
-java -Xmx1g -cp "$CP" bench/src/S3TransferBench.java client "http://127.0.0.1:$PORT" "$WORK/client/piece" "$RUNS" "$WORK/client"
+java -Xmx1g "${CLIENT_TLS[@]}" -cp "$CP" bench/src/S3TransferBench.java client "$SCHEME://127.0.0.1:$PORT" "$WORK/client/piece" "$RUNS" \
+  "$WORK/client"

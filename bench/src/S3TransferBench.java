@@ -37,7 +37,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * transfer the source file's pages are dropped from the page cache ({@code dd iflag=nocache}) and written data is
  * synced, so each side reads from the disk, not from memory.
  *
- * <p>Usage: {@code server <port> <directory>}, or {@code client <endpoint> <file> <runs> <work directory>}.
+ * <p>Over HTTP the SDK signs every payload (chunk by chunk, {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}) and the server
+ * reads the signed chunks; over HTTPS, as against a real store, it sends the bytes as they are.
+ *
+ * <p>Usage: {@code server <port> <directory> [<key store> <password>]}, or
+ * {@code client <endpoint> <file> <runs> <work directory>}.
  */
 public class S3TransferBench {
 
@@ -47,20 +51,27 @@ public class S3TransferBench {
 
   public static void main(String[] args) throws Exception {
     if (args[0].equals("server")) {
-      server(Integer.parseInt(args[1]), Path.of(args[2]));
+      server(Integer.parseInt(args[1]), Path.of(args[2]), args.length > 3 ? Path.of(args[3]) : null, args.length > 4 ? args[4] : null);
     } else {
       client(URI.create(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
     }
   }
 
-  static void server(int port, Path directory) throws Exception {
+  /** Over HTTP, or over HTTPS with the key in {@code keyStore} when one is given. */
+  static void server(int port, Path directory, Path keyStore, String keyStorePassword) throws Exception {
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", directory.toString());
     BlobStoreContext context = ContextBuilder.newBuilder("filesystem").credentials("identity", "credential").overrides(properties)
         .build(BlobStoreContext.class);
     context.getBlobStore().createContainerInLocation(null, BUCKET);
-    S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create("http://127.0.0.1:" + port))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).ignoreUnknownHeaders(true).build();
+    S3Proxy.Builder builder = S3Proxy.builder().blobStore(context.getBlobStore())
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).ignoreUnknownHeaders(true);
+    if (keyStore == null) {
+      builder.endpoint(URI.create("http://127.0.0.1:" + port));
+    } else {
+      builder.secureEndpoint(URI.create("https://127.0.0.1:" + port)).keyStore(keyStore.toString(), keyStorePassword);
+    }
+    S3Proxy proxy = builder.build();
     proxy.start();
     while (!"STARTED".equals(proxy.getState())) {
       Thread.sleep(50);

@@ -56,6 +56,12 @@ class LogShipments {
         .map(HistoricProcessInstance::getId);
   }
 
+  /** When the newest run of a schedule's process started, running or ended. */
+  Optional<java.time.Instant> lastScheduledStart(String processKey) {
+    return history.createHistoricProcessInstanceQuery().processDefinitionKey(processKey).orderByProcessInstanceStartTime().desc()
+        .listPage(0, 1).stream().findFirst().map(run -> run.getStartTime().toInstant());
+  }
+
   private List<ProcessInstance> shipping(String target) {
     return runtime.createProcessInstanceQuery().variableValueEquals(Variables.TARGET, target)
         .activityIdIn(Elements.SHIP_LOGS, Elements.WAIT_LOGS).list();

@@ -8,9 +8,11 @@ import io.rebound.target.Targets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,11 +35,13 @@ import org.springframework.stereotype.Component;
  * the target's shipping timer now, through the engine's public API ({@link ManagementService#executeJob}), exactly as
  * the timer would fire: the same process, the same requester ({@code schedule:<timer start event>}), the same audit
  * trail, and the timer's next tick one interval later. WAL that arrives while a shipment runs waits for that shipment's
- * end, then leaves with the next one. Only a shortcut: the timer alone ships everything, on any node, after any crash.
+ * end, then leaves with the next one, unless a shipping run started after it arrived (its collection took it). Only a
+ * shortcut: the timer alone ships everything, on any node, after any crash.
  *
  * <p>For PostgreSQL targets that take backups with {@code archive-directory} set and {@code ship-on-arrival} left on,
  * watched on every node where that directory is. Nodes that see the same arrival fire the same timer job; the engine
- * lets one of them do it.
+ * lets one of them do it, and the others find the run it started (compared by the nodes' clocks: a node ahead of the
+ * others at most leaves an arrival to the next tick).
  */
 @Component
 class ShipOnArrival implements AutoCloseable {
@@ -50,7 +54,9 @@ class ShipOnArrival implements AutoCloseable {
   private final Targets targets;
   private final LogShipments shipments;
   private final ManagementService management;
-  private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+  /** Per target, the first arrival no shipment has taken yet. */
+  private final Map<String, Instant> waiting = new ConcurrentHashMap<>();
+  private final Clock clock = Clock.systemUTC();
   private final AtomicBoolean recheckPlanned = new AtomicBoolean();
   private final ScheduledExecutorService firing = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "rebound-ship-on-arrival");
@@ -102,7 +108,7 @@ class ShipOnArrival implements AutoCloseable {
   /** WAL arrived for a target: its shipping timer fires as soon as no shipment of it is under way. */
   void arrived(String target, String file) {
     LOG.debug("{} of {} arrived", file == null ? "WAL (events lost)" : file, target);
-    waiting.add(target);
+    waiting.putIfAbsent(target, clock.instant());
     try {
       firing.execute(this::fireWaiting);
     } catch (RejectedExecutionException stopped) {
@@ -110,17 +116,28 @@ class ShipOnArrival implements AutoCloseable {
     }
   }
 
+  /**
+   * Fires the timer of every target whose WAL waits, unless a shipment of it is under way (then it looks again), or a
+   * shipping run started after the WAL arrived (another node fired it, or the timer's tick came: that run's collection
+   * took it).
+   */
   private void fireWaiting() {
-    for (String target : waiting) {
+    for (Map.Entry<String, Instant> entry : waiting.entrySet()) {
+      String target = entry.getKey();
       try {
         if (shipments.anyShipping(target)) {
           continue;
         }
-        waiting.remove(target);
+        waiting.remove(target, entry.getValue());
+        Optional<Instant> lastRun = shipments.lastScheduledStart(scheduleProcess(target));
+        if (lastRun.isPresent() && lastRun.get().isAfter(entry.getValue())) {
+          LOG.debug("WAL of {} that arrived at {} was taken by the shipment started at {}", target, entry.getValue(), lastRun.get());
+          continue;
+        }
         fire(target);
       } catch (RuntimeException e) {
         // The engine's database away for a moment: the timer ships it, or the next arrival tries again.
-        waiting.remove(target);
+        waiting.remove(target, entry.getValue());
         LOG.debug("could not ship the WAL of {} as it arrived: {}", target, e.getMessage());
       }
     }
@@ -138,8 +155,7 @@ class ShipOnArrival implements AutoCloseable {
 
   /** Fires the target's shipping timer now; the engine schedules its next tick from this firing. */
   void fire(String target) {
-    String processKey = new Schedule(BackupSchedules.eventId(target, BackupTask.LOGS), target, BackupTask.LOGS, null).processKey();
-    for (Job timer : management.createJobQuery().processDefinitionKey(processKey).timers().active().list()) {
+    for (Job timer : management.createJobQuery().processDefinitionKey(scheduleProcess(target)).timers().active().list()) {
       try {
         management.executeJob(timer.getId());
         LOG.debug("WAL of {} arrived: shipping it now", target);
@@ -149,6 +165,15 @@ class ShipOnArrival implements AutoCloseable {
       }
       return;
     }
+  }
+
+  /** The targets whose WAL waits for a shipment, with the first arrival not taken yet. */
+  Map<String, Instant> waiting() {
+    return Map.copyOf(waiting);
+  }
+
+  private static String scheduleProcess(String target) {
+    return new Schedule(BackupSchedules.eventId(target, BackupTask.LOGS), target, BackupTask.LOGS, null).processKey();
   }
 
   @Override

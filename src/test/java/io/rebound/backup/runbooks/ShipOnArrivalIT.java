@@ -69,6 +69,7 @@ class ShipOnArrivalIT {
   @Autowired ManagementService management;
   @Autowired HistoryService history;
   @Autowired BucketAccess bucket;
+  @Autowired ShipOnArrival arrivals;
   @LocalServerPort int port;
 
   @Test
@@ -110,6 +111,22 @@ class ShipOnArrivalIT {
             run -> run != null);
     drive(next.getId());
     assertThat(Runs.describe(http, next.getId())).contains("no new archived logs to ship");
+
+    // WAL that waits while E ships, then a shipping run fired elsewhere (another node, Cockpit) after it arrived: that
+    // run's collection took it, so nothing more is fired once both are over.
+    String e = start(http);
+    bench.sql("INSERT INTO orders VALUES (3)");
+    cluster.switchAndArchive();
+    await().atMost(Duration.ofSeconds(10)).until(() -> arrivals.waiting().containsKey(TARGET));
+    management.executeJob(management.createJobQuery().processDefinitionKey(SCHEDULE).timers().singleResult().getId());
+    List<HistoricProcessInstance> runs = scheduleRuns();
+    String elsewhere = runs.get(runs.size() - 1).getId();
+    drive(e);
+    drive(elsewhere);
+    await().atMost(Duration.ofSeconds(10)).until(() -> arrivals.waiting().isEmpty());
+    assertThat(scheduleRuns()).as("no run fired for WAL a later run took").hasSize(runs.size());
+    assertThat(Runs.describe(http, e) + Runs.describe(http, elsewhere)).contains("shipped: positions");
+
     List<String> segments = shippedSegments();
     assertThat(segments).as("each file shipped once").doesNotHaveDuplicates();
   }
