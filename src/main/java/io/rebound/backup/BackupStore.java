@@ -36,7 +36,7 @@ public class BackupStore {
     String directory = store.key(BackupLayout.logDirectory(batch.target(), batch.startTime(), batch.id()));
     List<Piece> pieces = upload(directory, files);
     LogManifest manifest = new LogManifest(batch.id(), batch.target(), batch.dialect(), batch.timeline(), batch.databaseIdentity(),
-        batch.startTime(), batch.endTime(), batch.startPosition(), batch.endPosition(), pieces);
+        batch.startTime(), batch.endTime(), batch.startPosition(), batch.endPosition(), pieces, batch.transactionEnds());
     writeManifest(manifest, directory);
     return manifest;
   }

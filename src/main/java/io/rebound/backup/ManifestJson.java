@@ -13,7 +13,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +28,8 @@ public final class ManifestJson {
   static final int FORMAT = 1;
   private static final String BACKUP = "backup";
   private static final String LOGS = "logs";
+  /** Optional in a log batch: the last end of a transaction in each segment that holds one (older manifests lack it). */
+  private static final String TRANSACTION_ENDS = "transactionEnds";
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +55,10 @@ public final class ManifestJson {
     ArrayNode pieces = node.putArray("pieces");
     for (Piece piece : manifest.pieces()) {
       pieces.addObject().put("name", piece.name()).put("key", piece.key()).put("size", piece.size()).put("sha256", piece.sha256());
+    }
+    if (manifest instanceof LogManifest batch && !batch.transactionEnds().isEmpty()) {
+      ObjectNode ends = node.putObject(TRANSACTION_ENDS);
+      batch.transactionEnds().forEach((name, end) -> ends.put(name, end.toString()));
     }
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
@@ -98,9 +106,20 @@ public final class ManifestJson {
           text(node, "startPosition"), text(node, "endPosition"), pieces);
     }
     if (LOGS.equals(kind)) {
+      Map<String, Instant> ends = new TreeMap<>();
+      JsonNode recorded = node.path(TRANSACTION_ENDS);
+      if (!recorded.isMissingNode() && !recorded.isObject()) {
+        throw new IllegalArgumentException(TRANSACTION_ENDS + " is not an object of segment names and times");
+      }
+      recorded.fields().forEachRemaining(entry -> {
+        if (!entry.getValue().isTextual()) {
+          throw new IllegalArgumentException(TRANSACTION_ENDS + " of " + entry.getKey() + " is not a time");
+        }
+        ends.put(entry.getKey(), Instant.parse(entry.getValue().asText()));
+      });
       return new LogManifest(text(node, "id"), text(node, "target"), dialect, number(node, "timeline"), text(node, "databaseIdentity"),
           Instant.parse(text(node, "startTime")), Instant.parse(text(node, "endTime")), text(node, "startPosition"),
-          text(node, "endPosition"), pieces);
+          text(node, "endPosition"), pieces, ends);
     }
     throw new IllegalArgumentException("kind '" + kind + "' is neither " + BACKUP + " nor " + LOGS);
   }
@@ -152,6 +171,18 @@ public final class ManifestJson {
       if (piece.sha256() == null || !SHA256.matcher(piece.sha256()).matches()) {
         throw new IllegalArgumentException("piece " + piece.name() + " has no SHA-256 (64 lower-case hex digits)");
       }
+    }
+    if (manifest instanceof LogManifest batch) {
+      // What a restore leaves out rests on these: each names a piece, within the batch's own times.
+      batch.transactionEnds().forEach((name, end) -> {
+        if (!names.contains(name)) {
+          throw new IllegalArgumentException(TRANSACTION_ENDS + " names " + name + ", which is not a piece of the batch");
+        }
+        if (end.isBefore(batch.startTime()) || end.isAfter(batch.endTime())) {
+          throw new IllegalArgumentException(TRANSACTION_ENDS + " of " + name + " (" + end + ") lies outside the batch's times "
+              + batch.startTime() + " to " + batch.endTime());
+        }
+      });
     }
   }
 

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Chooses what a restore to a point needs: the newest FULL that ends at or before the point (not simply the newest
@@ -95,7 +97,7 @@ public final class PointInTimePlanner {
     List<Piece> pieces = new ArrayList<>();
     chain.backups().forEach(backup -> pieces.addAll(backup.pieces()));
     BigInteger start = Positions.value(catalog.dialect(), last.startPosition());
-    logs.forEach(batch -> pieces.addAll(piecesRead(catalog.dialect(), batch, start)));
+    logs.forEach(batch -> pieces.addAll(piecesRead(catalog.dialect(), batch, start, point)));
     long total = pieces.stream().mapToLong(Piece::size).sum();
     Instant recoverTo = point.isLatest() ? coveredTime : point.instant();
     return new RecoveryPlan(catalog.target(), catalog.dialect(), point, full.timeline(), full.databaseIdentity(), chain.backups(),
@@ -109,11 +111,41 @@ public final class PointInTimePlanner {
    * before the segment holding that position is never read: the batch shipped with an INCREMENTAL holds the WAL written
    * since the shipment before, from before the INCREMENTAL started. Everything else is kept: timeline history files,
    * any piece that is not a segment of this batch's timeline and range with a valid segment size, the segment holding
-   * the start, and the segment just before it when the start is exactly at a segment boundary. Segments after the
-   * point are kept too: a manifest does not record when each segment ends, and a missing one would stop recovery
-   * early without a word. Oracle's archived-log pieces are backup sets whose SCN ranges the manifest does not record:
-   * all are kept.
+   * the start, and the segment just before it when the start is exactly at a segment boundary. Oracle's archived-log
+   * pieces are backup sets whose SCN ranges the manifest does not record: all are kept.
+   *
+   * <p>For a point in time (not {@code latest}), the segments after the point are left out too, where the batch
+   * records its segments' transaction ends: recovery stops at the first commit or abort at or after the point, which
+   * lies in the first segment whose last transaction end is not before it. That segment is kept, and the one after it
+   * (a record begun in one segment may end in the next); none after those is read. A batch that records no ends keeps
+   * them all. Had a segment recovery needs been left out, PostgreSQL would refuse to end a recovery short of its
+   * target: the restore would fail, never stop early without a word.
    */
+  static List<Piece> piecesRead(Dialect dialect, LogManifest batch, BigInteger start, RecoveryPoint point) {
+    List<Piece> read = piecesRead(dialect, batch, start);
+    if (dialect != Dialect.POSTGRESQL || point.isLatest() || batch.transactionEnds().isEmpty()) {
+      return read;
+    }
+    BigInteger batchStart = Positions.value(dialect, batch.startPosition());
+    BigInteger batchEnd = Positions.value(dialect, batch.endPosition());
+    List<Piece> segments = read.stream().filter(piece -> segmentEnd(piece, batch.timeline(), batchStart, batchEnd).isPresent())
+        .sorted(Comparator.comparing(Piece::name)).toList();
+    int stop = -1;
+    for (int i = 0; i < segments.size(); i++) {
+      Instant end = batch.transactionEnds().get(segments.get(i).name());
+      if (end != null && !end.isBefore(point.instant())) {
+        stop = i;
+        break;
+      }
+    }
+    if (stop < 0 || stop + 2 >= segments.size()) {
+      return read;
+    }
+    Set<String> after = segments.subList(stop + 2, segments.size()).stream().map(Piece::name).collect(Collectors.toSet());
+    return read.stream().filter(piece -> !after.contains(piece.name())).toList();
+  }
+
+  /** The pieces read from the start on, to the end of the batch: what {@code latest} reads. */
   static List<Piece> piecesRead(Dialect dialect, LogManifest batch, BigInteger start) {
     if (dialect != Dialect.POSTGRESQL) {
       return batch.pieces();
@@ -128,22 +160,30 @@ public final class PointInTimePlanner {
 
   /** Whether a piece is surely a whole WAL segment of the batch that ends before {@code start}. */
   private static boolean segmentBefore(Piece piece, long timeline, BigInteger batchStart, BigInteger batchEnd, BigInteger start) {
+    // Strictly before: at an exact segment boundary the segment before the start is kept as well.
+    return segmentEnd(piece, timeline, batchStart, batchEnd).map(end -> end.compareTo(start) < 0).orElse(false);
+  }
+
+  /**
+   * The end position of a piece that is surely a whole WAL segment of the batch (its timeline, a valid segment size,
+   * inside the batch's positions); empty for anything else.
+   */
+  private static Optional<BigInteger> segmentEnd(Piece piece, long timeline, BigInteger batchStart, BigInteger batchEnd) {
     Matcher name = SEGMENT.matcher(piece.name());
     long size = piece.size();
     if (!name.matches() || size < MIN_SEGMENT || size > MAX_SEGMENT || Long.bitCount(size) != 1
         || Long.parseLong(name.group(1), 16) != timeline) {
-      return false;
+      return Optional.empty();
     }
     long perLogId = 0x1_0000_0000L / size;
     long low = Long.parseLong(name.group(3), 16);
     if (low >= perLogId) {
-      return false;
+      return Optional.empty();
     }
     BigInteger segmentStart = BigInteger.valueOf(Long.parseLong(name.group(2), 16)).shiftLeft(32).add(BigInteger.valueOf(low * size));
     BigInteger segmentEnd = segmentStart.add(BigInteger.valueOf(size));
     boolean inBatch = segmentStart.compareTo(batchStart) >= 0 && segmentEnd.compareTo(batchEnd) <= 0;
-    // Strictly before: at an exact segment boundary the segment before the start is kept as well.
-    return inBatch && segmentEnd.compareTo(start) < 0;
+    return inBatch ? Optional.of(segmentEnd) : Optional.empty();
   }
 
   /**

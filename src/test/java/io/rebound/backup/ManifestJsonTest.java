@@ -46,6 +46,52 @@ class ManifestJsonTest {
     assertThat(ManifestJson.read(ManifestJson.write(batch), directory + "manifest.json")).isEqualTo(batch);
   }
 
+  private static final String WAL = "rebound/backups/orders/logs/2026/11/30/logs-1/";
+  private static final String SEGMENT_3 = "000000010000000000000003";
+  private static final String SEGMENT_4 = "000000010000000000000004";
+
+  private static LogManifest walBatch(java.util.Map<String, Instant> ends) {
+    return new LogManifest("logs-1", "orders", Dialect.POSTGRESQL, 1, "7301188211537469442", Instant.parse("2026-11-30T01:00:00Z"),
+        Instant.parse("2026-11-30T01:05:00Z"), "0/3000000", "0/5000000",
+        List.of(new Piece(SEGMENT_3, WAL + SEGMENT_3, 16777216, SHA), new Piece(SEGMENT_4, WAL + SEGMENT_4, 16777216, SHA)), ends);
+  }
+
+  @Test
+  void shouldReadBackTheTransactionEndsOfALogBatchAndReadOlderBatchesWithout() {
+    LogManifest batch = walBatch(java.util.Map.of(SEGMENT_4, Instant.parse("2026-11-30T01:05:00Z"),
+        SEGMENT_3, Instant.parse("2026-11-30T01:00:00.123456Z")));
+    String text = new String(ManifestJson.write(batch), StandardCharsets.UTF_8);
+
+    assertThat(ManifestJson.read(text.getBytes(StandardCharsets.UTF_8), WAL + "manifest.json")).isEqualTo(batch);
+    assertThat(text).contains("\"transactionEnds\" : {", "\"" + SEGMENT_3 + "\" : \"2026-11-30T01:00:00.123456Z\"");
+    assertThat(text.indexOf(SEGMENT_3 + "\" : \"2026")).as("in segment order").isLessThan(text.indexOf(SEGMENT_4 + "\" : \"2026"));
+    String older = new String(ManifestJson.write(walBatch(java.util.Map.of())), StandardCharsets.UTF_8);
+    assertThat(older).doesNotContain("transactionEnds");
+    assertThat(((LogManifest) ManifestJson.read(older.getBytes(StandardCharsets.UTF_8), WAL + "manifest.json")).transactionEnds()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseTransactionEndsThatDoNotFitTheBatch() {
+    String key = WAL + "manifest.json";
+    String good = new String(ManifestJson.write(walBatch(java.util.Map.of(SEGMENT_3, Instant.parse("2026-11-30T01:01:00Z")))),
+        StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> ManifestJson.read(good.replace(SEGMENT_3 + "\" : \"2026", "000000010000000000000009\" : \"2026")
+        .getBytes(StandardCharsets.UTF_8), key)).hasMessageContaining("names 000000010000000000000009, which is not a piece of the batch");
+    assertThatThrownBy(() -> ManifestJson.read(good.replace("2026-11-30T01:01:00Z", "2026-11-30T01:05:00.000001Z")
+        .getBytes(StandardCharsets.UTF_8), key)).hasMessageContaining("lies outside the batch's times");
+    assertThatThrownBy(() -> ManifestJson.read(good.replace("2026-11-30T01:01:00Z", "2026-11-30T00:59:59.999999Z")
+        .getBytes(StandardCharsets.UTF_8), key)).hasMessageContaining("lies outside the batch's times");
+    assertThatThrownBy(() -> ManifestJson.read(good.replace("\"2026-11-30T01:01:00Z\"", "17").getBytes(StandardCharsets.UTF_8), key))
+        .hasMessageContaining("transactionEnds of " + SEGMENT_3 + " is not a time");
+    assertThatThrownBy(() -> ManifestJson.read(good.replaceAll("\"transactionEnds\" : \\{[^}]*}", "\"transactionEnds\" : [ ]")
+        .getBytes(StandardCharsets.UTF_8), key)).hasMessageContaining("transactionEnds is not an object");
+    // The edges of the batch's times are inside it.
+    LogManifest edges = walBatch(java.util.Map.of(SEGMENT_3, Instant.parse("2026-11-30T01:00:00Z"), SEGMENT_4,
+        Instant.parse("2026-11-30T01:05:00Z")));
+    assertThat(ManifestJson.read(ManifestJson.write(edges), key)).isEqualTo(edges);
+  }
+
   @Test
   void shouldReadAnIncrementalWithItsParent() {
     BackupManifest incremental = new BackupManifest("20261130T010000Z-full", "orders", Dialect.POSTGRESQL, BackupType.INCREMENTAL,

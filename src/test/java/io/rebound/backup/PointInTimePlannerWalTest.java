@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -277,6 +279,131 @@ class PointInTimePlannerWalTest {
       }
     }
     assertThat(leftOut).as("segments left out over all rounds").isGreaterThan(1000);
+  }
+
+  /** The batch with transaction ends recorded: segment {@code first + i} ends its last transaction at {@code minutes[i]} (none when negative). */
+  private static LogManifest withEnds(LogManifest batch, long first, long... minutes) {
+    Map<String, Instant> ends = new TreeMap<>();
+    for (int i = 0; i < minutes.length; i++) {
+      if (minutes[i] >= 0) {
+        ends.put(segment(batch.timeline(), first + i, SEGMENT), at(minutes[i]));
+      }
+    }
+    return new LogManifest(batch.id(), batch.target(), batch.dialect(), batch.timeline(), batch.databaseIdentity(), batch.startTime(),
+        batch.endTime(), batch.startPosition(), batch.endPosition(), batch.pieces(), ends);
+  }
+
+  @Test
+  void shouldLeaveOutTheSegmentsAfterTheOneThatEndsTheFirstTransactionAtOrAfterThePoint() {
+    // Segments 10 to 15, their last transactions ending at minutes 1, 2, (none), 4, 5, 6.
+    LogManifest batch = withEnds(batch("A", 1, 0, 6, 10, 15, SEGMENT), 10, 1, 2, -1, 4, 5, 6);
+    BigInteger start = BigInteger.valueOf(10 * SEGMENT + 0x28);
+
+    // 3 minutes: segment 13 (ends at 4) holds the stop; 14 is kept for a record that crosses into it, 15 is left out.
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(3))))
+        .extracting(Piece::name).containsExactlyElementsOf(segments(1, 10, 14));
+    // A point equal to a segment's last end stops in that segment.
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(2))))
+        .extracting(Piece::name).containsExactlyElementsOf(segments(1, 10, 12));
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(2).minusNanos(1000))))
+        .extracting(Piece::name).containsExactlyElementsOf(segments(1, 10, 12));
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(0))))
+        .extracting(Piece::name).containsExactlyElementsOf(segments(1, 10, 11));
+    // The stop in the last segment or the one before it: nothing after to leave out.
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(5)))).isEqualTo(batch.pieces());
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(6)))).isEqualTo(batch.pieces());
+    // No segment ends at or after the point (an earlier batch), latest, or no ends recorded: every segment is read.
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(7)))).isEqualTo(batch.pieces());
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.latest())).isEqualTo(batch.pieces());
+    LogManifest unrecorded = batch("A", 1, 0, 6, 10, 15, SEGMENT);
+    assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, unrecorded, start, RecoveryPoint.at(at(3)))).isEqualTo(unrecorded.pieces());
+  }
+
+  @Test
+  void shouldLeaveOutBeforeTheStartAndAfterThePointTogetherAndKeepWhatIsNotASegmentOfTheBatch() {
+    Piece history = new Piece("00000001.history", "l/A/00000001.history", 41, "dd");
+    Piece odd = new Piece("000000010000000000000030", "l/A/odd", 3 * SEGMENT, "dd");
+    LogManifest batch = withEnds(batch("A", 1, 0, 9, 2, 9, SEGMENT, history, odd), 2, 0, 1, 2, 3, 4, 5, 6, 7);
+
+    List<Piece> read = PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, BigInteger.valueOf(5 * SEGMENT + 0x28),
+        RecoveryPoint.at(at(4).minusSeconds(30)));
+
+    // Start in segment 5 (2 to 4 left out), stop in 6 (ends at 4), 7 kept, 8 and 9 left out.
+    assertThat(read).extracting(Piece::name).containsExactlyElementsOf(concat(List.of(history.name(), odd.name()), segments(1, 5, 7)));
+  }
+
+  @Test
+  void shouldLeaveOutAnOracleBatchsNothingWhateverItRecords() {
+    LogManifest batch = new LogManifest("A", "ora", Dialect.ORACLE, 1, IDENTITY, at(0), at(10), "100", "900",
+        List.of(new Piece("000000010000000000000001", "o/1", SEGMENT, "ee"), new Piece("000000010000000000000002", "o/2", SEGMENT, "ee"),
+            new Piece("000000010000000000000003", "o/3", SEGMENT, "ee")),
+        Map.of("000000010000000000000001", at(1)));
+
+    assertThat(PointInTimePlanner.piecesRead(Dialect.ORACLE, batch, BigInteger.ZERO, RecoveryPoint.at(at(0)))).isEqualTo(batch.pieces());
+  }
+
+  /**
+   * Over generated catalogs whose batches record their segments' transaction ends (rising, some segments without
+   * one): every segment from the last base's start to the one after the first that ends a transaction at or after the
+   * point is planned, and every segment left out either ends before that start or comes after those.
+   */
+  @Test
+  void shouldDownloadEverySegmentRecoveryReadsToThePointOverGeneratedCatalogs() {
+    Random random = new Random(20261202);
+    int leftOutAfter = 0;
+    for (int round = 0; round < 500; round++) {
+      long timeline = 1 + random.nextInt(2);
+      List<LogManifest> batches = new ArrayList<>();
+      long number = random.nextInt(100);
+      long minute = 0;
+      Map<String, Instant> allEnds = new TreeMap<>();
+      int count = 1 + random.nextInt(6);
+      for (int i = 0; i < count; i++) {
+        int length = 1 + random.nextInt(20);
+        long[] ends = new long[length];
+        long startMinute = minute;
+        for (int s = 0; s < length; s++) {
+          if (random.nextInt(4) == 0) {
+            ends[s] = -1;
+          } else {
+            minute += random.nextInt(3);
+            ends[s] = minute;
+          }
+        }
+        LogManifest batch = withEnds(batch("b" + i, timeline, startMinute, minute, number, number + length - 1, SEGMENT), number, ends);
+        allEnds.putAll(batch.transactionEnds());
+        batches.add(batch);
+        number += length;
+      }
+      long fullStart = WalPositions.start(batches.get(0)) + random.nextInt(0x1000);
+      BackupManifest full = backup("f", BackupType.FULL, null, timeline, 0, 0, fullStart, fullStart + 0x100);
+      CatalogSnapshot catalog = new CatalogSnapshot("orders", Dialect.POSTGRESQL, List.of(full), batches);
+      RecoveryPoint point = RecoveryPoint.at(at(0).plusSeconds(random.nextInt((int) minute * 60 + 1)));
+
+      RecoveryPlan plan = PointInTimePlanner.plan(catalog, point);
+
+      List<String> inOrder = new ArrayList<>();
+      plan.logs().forEach(batch -> batch.pieces().forEach(piece -> inOrder.add(piece.name())));
+      int stop = -1;
+      for (int i = 0; i < inOrder.size() && stop < 0; i++) {
+        Instant end = allEnds.get(inOrder.get(i));
+        if (end != null && !end.isBefore(point.instant())) {
+          stop = i;
+        }
+      }
+      Set<String> planned = new HashSet<>(names(plan));
+      int needed = stop < 0 ? inOrder.size() - 1 : Math.min(stop + 1, inOrder.size() - 1);
+      for (int i = 0; i <= needed; i++) {
+        assertThat(planned).as("round %d: segment %s, up to the one after the stop %d", round, inOrder.get(i), stop)
+            .contains(inOrder.get(i));
+      }
+      for (int i = needed + 1; i < inOrder.size(); i++) {
+        if (!planned.contains(inOrder.get(i))) {
+          leftOutAfter++;
+        }
+      }
+    }
+    assertThat(leftOutAfter).as("segments left out after the point over all rounds").isGreaterThan(200);
   }
 
   private static long minuteAt(List<LogManifest> batches, long position) {

@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -190,9 +191,16 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
         return JSON.writeValueAsString(new CollectedJson(null, List.of(), selection.gaps()));
       }
       WalTimes.Span span = WalTimes.NONE;
+      // Each segment's last transaction end: a restore to a point leaves out the segments recovery never reads.
+      Map<String, Instant> transactionEnds = new TreeMap<>();
       for (WalBatch.Archived segment : selection.segments()) {
         beat.check();
-        span = span.with(WalArchive.times(waldump, archive.resolve(segment.segment().name()), beat.directory().resolve("log")));
+        String name = segment.segment().name();
+        WalTimes.Span times = WalArchive.times(waldump, archive.resolve(name), beat.directory().resolve("log"));
+        if (!times.isEmpty()) {
+          transactionEnds.put(name, times.last());
+        }
+        span = span.with(times);
       }
       Optional<LogManifest> previous = WalBatch.last(request.shipped(), selection.databaseIdentity(), selection.timeline());
       Instant fallback = previous.map(LogManifest::endTime)
@@ -200,7 +208,8 @@ public class PostgresPhysicalBackups implements PhysicalBackups {
       Instant start = span.isEmpty() ? fallback : span.first();
       Instant end = span.isEmpty() ? fallback : span.last();
       LogManifest batch = new LogManifest(request.batchId(), target.name(), Dialect.POSTGRESQL, selection.timeline(),
-          selection.databaseIdentity(), start, end, WalNames.lsn(selection.start()), WalNames.lsn(selection.end()), List.of());
+          selection.databaseIdentity(), start, end, WalNames.lsn(selection.start()), WalNames.lsn(selection.end()), List.of(),
+          transactionEnds);
       List<String> files = new ArrayList<>();
       selection.histories().forEach(name -> files.add(archive.resolve(name).toString()));
       selection.segments().forEach(segment -> files.add(archive.resolve(segment.segment().name()).toString()));

@@ -6,6 +6,7 @@ import io.rebound.backup.Piece;
 import io.rebound.backup.RecoveryPlan;
 import io.rebound.runbook.ApprovablePlan;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -54,15 +55,40 @@ public interface RestoreFromBackups extends ApprovablePlan {
     return plan.logs().stream().map(batch -> describe(batch) + leftOut(batch, fetched, start)).toList();
   }
 
+  /**
+   * What of a batch is not downloaded and why: segments before the first one downloaded end before recovery starts,
+   * segments after the last one downloaded come after the point, where recovery has stopped.
+   */
   private static String leftOut(LogManifest batch, Set<String> fetched, String start) {
-    List<Piece> left = batch.pieces().stream().filter(piece -> !fetched.contains(piece.key())).toList();
+    List<Piece> left = batch.pieces().stream().filter(piece -> !fetched.contains(piece.key())).sorted(Comparator.comparing(Piece::name)).toList();
     if (left.isEmpty()) {
       return "";
     }
+    List<String> kept = batch.pieces().stream().filter(piece -> fetched.contains(piece.key()) && isSegment(piece))
+        .map(Piece::name).sorted().toList();
+    String firstKept = kept.isEmpty() ? null : kept.get(0);
+    List<Piece> before = left.stream().filter(piece -> firstKept == null || piece.name().compareTo(firstKept) < 0).toList();
+    List<Piece> after = left.stream().filter(piece -> firstKept != null && piece.name().compareTo(firstKept) > 0).toList();
     long fetchedBytes = batch.size() - left.stream().mapToLong(Piece::size).sum();
-    return ": " + (batch.pieces().size() - left.size()) + " of " + batch.pieces().size() + " pieces downloaded (" + fetchedBytes
-        + " bytes); " + left.size() + " left out (" + left.get(0).name() + (left.size() > 1 ? " to " + left.get(left.size() - 1).name() : "")
-        + "), WAL that ends before position " + start + " where recovery starts";
+    StringBuilder text = new StringBuilder(": " + (batch.pieces().size() - left.size()) + " of " + batch.pieces().size()
+        + " pieces downloaded (" + fetchedBytes + " bytes)");
+    if (!before.isEmpty()) {
+      text.append("; ").append(before.size()).append(" left out (").append(range(before)).append("), WAL that ends before position ")
+          .append(start).append(" where recovery starts");
+    }
+    if (!after.isEmpty()) {
+      text.append("; ").append(after.size()).append(" left out (").append(range(after))
+          .append("), WAL after the segment that ends the first transaction at or after the point, where recovery stops");
+    }
+    return text.toString();
+  }
+
+  private static boolean isSegment(Piece piece) {
+    return piece.name().length() == 24 && piece.name().chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'));
+  }
+
+  private static String range(List<Piece> pieces) {
+    return pieces.get(0).name() + (pieces.size() > 1 ? " to " + pieces.get(pieces.size() - 1).name() : "");
   }
 
   private static String describe(BackupManifest backup) {

@@ -4,6 +4,7 @@ import static io.rebound.testsupport.Runs.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rebound.testsupport.ArchivingPostgres;
 import io.rebound.testsupport.BackupBench;
 import io.rebound.testsupport.Http;
@@ -73,17 +74,25 @@ class DatabaseBackupEndToEndIT {
     Instant point = serverNowAfterCommits();
     bench.sql("INSERT INTO orders VALUES (7, 'after the point')", "INSERT INTO orders VALUES (8, 'after the point')");
     cluster.switchAndArchive();
+    // Two segments more after the one where recovery to the point stops: the first kept, the second never read.
+    bench.sql("INSERT INTO orders VALUES (9, 'a segment later')");
+    cluster.switchAndArchive();
+    bench.sql("INSERT INTO orders VALUES (10, 'two segments later')");
+    cluster.switchAndArchive();
     BackupBench.backup(http, TARGET, "LOGS");
 
     Http.Answer plan = http.get("/api/backups/plan?target=" + TARGET + "&pointInTime=" + point, TestUsers.OPERATOR, PW);
     assertThat(plan.status()).as(plan.body()).isEqualTo(200);
     assertThat(plan.json().get("logBatches").get(0).asText()).as("the batch shipped with the INCREMENTAL")
         .contains("1 left out", "where recovery starts");
+    JsonNode batches = plan.json().get("logBatches");
+    assertThat(batches.get(batches.size() - 1).asText()).as("the batch shipped after the point")
+        .contains("1 left out", "where recovery stops");
     restore(http, point.toString());
     assertThat(bench.ids("orders")).containsExactly(1, 2, 3, 4, 5, 6);
 
     restore(http, "latest");
-    assertThat(bench.ids("orders")).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(bench.ids("orders")).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
   }
 
   private void restore(Http http, String point) {

@@ -101,6 +101,33 @@ class RestorePlanViewTest {
   }
 
   @Test
+  void shouldSayWhichSegmentsAreLeftOutAfterThePointBesidesThoseBeforeTheStart() {
+    long segment = 16L * 1024 * 1024;
+    List<Piece> pieces = new ArrayList<>();
+    java.util.Map<String, java.time.Instant> ends = new java.util.TreeMap<>();
+    for (int number = 1; number <= 9; number++) {
+      String name = String.format("00000001%016X", number);
+      pieces.add(new Piece(name, "p/wal-a/" + name, segment, "s" + number));
+      ends.put(name, T0.plusSeconds(number * 20L));
+    }
+    BackupManifest full = new BackupManifest("full-1", "orders", Dialect.POSTGRESQL, BackupType.FULL, null, 1, IDENTITY, T0.plusSeconds(60),
+        T0.plusSeconds(70), "0/3000028", "0/3000100", List.of(new Piece("base.tar", "p/full-1/base.tar", 100, "ab")));
+    LogManifest a = new LogManifest("wal-a", "orders", Dialect.POSTGRESQL, 1, IDENTITY, T0.plusSeconds(20), T0.plusSeconds(180),
+        "0/1000000", "0/A000000", pieces, ends);
+    RecoveryPlan plan = PointInTimePlanner.plan(new CatalogSnapshot("orders", Dialect.POSTGRESQL, List.of(full), List.of(a)),
+        RecoveryPoint.at(T0.plusSeconds(95)));
+
+    // Start in segment 3; the first transaction end at or after the point is segment 5's (100 s): 5 and 6 kept.
+    assertThat(RestorePlanView.of(plan, "orders").logBatches()).containsExactly("wal-a (" + T0.plusSeconds(20) + " to "
+        + T0.plusSeconds(180) + ", positions 0/1000000 to 0/A000000): 4 of 9 pieces downloaded (" + 4 * segment + " bytes); 2 left out"
+        + " (000000010000000000000001 to 000000010000000000000002), WAL that ends before position 0/3000028 where recovery starts;"
+        + " 3 left out (000000010000000000000007 to 000000010000000000000009), WAL after the segment that ends the first transaction"
+        + " at or after the point, where recovery stops");
+    assertThat(plan.pieces()).extracting(Piece::name).containsExactly("base.tar", "000000010000000000000003", "000000010000000000000004",
+        "000000010000000000000005", "000000010000000000000006");
+  }
+
+  @Test
   void shouldShowThePositionOfLatest() {
     RecoveryPlan latest = PointInTimePlanner.plan(catalog(), RecoveryPoint.latest());
     RestorePlanView view = RestorePlanView.of(latest, "orders");
