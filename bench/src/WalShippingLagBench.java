@@ -99,8 +99,9 @@ public class WalShippingLagBench {
       }
       app = Applications.start(properties);
       Http http = new Http(Applications.port(app));
-      System.out.printf("archive-shipping-interval %s, steps.poll-interval %s, job executor wait %s ms (max %s ms); WAL written at %d KiB/s"
-          + " for %d s%n", interval, properties.get("rebound.steps.poll-interval"), properties.get("camunda.bpm.job-execution.wait-time-in-millis"),
+      System.out.printf("archive-shipping-interval %s, ship-on-arrival %s, steps.poll-interval %s, job executor wait %s ms (max %s ms);"
+          + " WAL written at %d KiB/s for %d s%n", interval, properties.getOrDefault(settings + "backup.ship-on-arrival", "true"),
+          properties.get("rebound.steps.poll-interval"), properties.get("camunda.bpm.job-execution.wait-time-in-millis"),
           properties.get("camunda.bpm.job-execution.max-wait"), walPerSecond / 1024, loadSeconds);
 
       sql(cluster, "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL, note text NOT NULL)",
