@@ -68,7 +68,7 @@ public interface RestoreFromBackups extends ApprovablePlan {
         .map(Piece::name).sorted().toList();
     String firstKept = kept.isEmpty() ? null : kept.get(0);
     List<Piece> before = left.stream().filter(piece -> firstKept == null || piece.name().compareTo(firstKept) < 0).toList();
-    List<Piece> after = left.stream().filter(piece -> firstKept != null && piece.name().compareTo(firstKept) > 0).toList();
+    List<Piece> after = left.stream().filter(piece -> !before.contains(piece)).toList();
     long fetchedBytes = batch.size() - left.stream().mapToLong(Piece::size).sum();
     StringBuilder text = new StringBuilder(": " + (batch.pieces().size() - left.size()) + " of " + batch.pieces().size()
         + " pieces downloaded (" + fetchedBytes + " bytes)");
@@ -84,7 +84,7 @@ public interface RestoreFromBackups extends ApprovablePlan {
   }
 
   private static boolean isSegment(Piece piece) {
-    return piece.name().length() == 24 && piece.name().chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'));
+    return piece.name().matches("[0-9A-F]{24}");
   }
 
   private static String range(List<Piece> pieces) {

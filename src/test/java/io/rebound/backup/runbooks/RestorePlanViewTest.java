@@ -125,6 +125,11 @@ class RestorePlanViewTest {
         + " at or after the point, where recovery stops");
     assertThat(plan.pieces()).extracting(Piece::name).containsExactly("base.tar", "000000010000000000000003", "000000010000000000000004",
         "000000010000000000000005", "000000010000000000000006");
+    // The stop in segment 7 (140 s): 8 kept, only 9 left out after the point.
+    RecoveryPlan later = PointInTimePlanner.plan(new CatalogSnapshot("orders", Dialect.POSTGRESQL, List.of(full), List.of(a)),
+        RecoveryPoint.at(T0.plusSeconds(135)));
+    assertThat(RestorePlanView.of(later, "orders").logBatches().get(0)).endsWith("where recovery starts; 1 left out"
+        + " (000000010000000000000009), WAL after the segment that ends the first transaction at or after the point, where recovery stops");
   }
 
   @Test
