@@ -115,8 +115,9 @@ public final class PointInTimePlanner {
    * pieces are backup sets whose SCN ranges the manifest does not record: all are kept.
    *
    * <p>For a point in time (not {@code latest}), the segments after the point are left out too, where the batch
-   * records its segments' transaction ends: recovery stops at the first commit or abort at or after the point, which
-   * lies in the first segment whose last transaction end is not before it. That segment is kept, and the one after it
+   * records its segments' transaction ends: recovery ({@code recovery_target_inclusive} on) replays the transactions
+   * that end at the point and stops at the first commit or abort after it, which lies in the first segment whose last
+   * transaction end is after the point. That segment is kept, and the one after it
    * (a record begun in one segment may end in the next); none after those is read. A batch that records no ends keeps
    * them all. Had a segment recovery needs been left out, PostgreSQL would refuse to end a recovery short of its
    * target: the restore would fail, never stop early without a word.
@@ -133,7 +134,7 @@ public final class PointInTimePlanner {
     int stop = -1;
     for (int i = 0; i < segments.size(); i++) {
       Instant end = batch.transactionEnds().get(segments.get(i).name());
-      if (end != null && !end.isBefore(point.instant())) {
+      if (end != null && end.isAfter(point.instant())) {
         stop = i;
         break;
       }

@@ -294,7 +294,7 @@ class PointInTimePlannerWalTest {
   }
 
   @Test
-  void shouldLeaveOutTheSegmentsAfterTheOneThatEndsTheFirstTransactionAtOrAfterThePoint() {
+  void shouldLeaveOutTheSegmentsAfterTheOneThatEndsTheFirstTransactionAfterThePoint() {
     // Segments 10 to 15, their last transactions ending at minutes 1, 2, (none), 4, 5, 6.
     LogManifest batch = withEnds(batch("A", 1, 0, 6, 10, 15, SEGMENT), 10, 1, 2, -1, 4, 5, 6);
     BigInteger start = BigInteger.valueOf(10 * SEGMENT + 0x28);
@@ -302,9 +302,10 @@ class PointInTimePlannerWalTest {
     // 3 minutes: segment 13 (ends at 4) holds the stop; 14 is kept for a record that crosses into it, 15 is left out.
     assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(3))))
         .extracting(Piece::name).containsExactlyElementsOf(segments(1, 10, 14));
-    // A point equal to a segment's last end stops in that segment.
+    // A transaction that ends at the point is replayed (recovery_target_inclusive): recovery stops in the next segment
+    // that ends one after it. Just before that end, it stops in that segment.
     assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(2))))
-        .extracting(Piece::name).containsExactlyElementsOf(segments(1, 10, 12));
+        .extracting(Piece::name).containsExactlyElementsOf(segments(1, 10, 14));
     assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(2).minusNanos(1000))))
         .extracting(Piece::name).containsExactlyElementsOf(segments(1, 10, 12));
     assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(0))))
@@ -312,7 +313,7 @@ class PointInTimePlannerWalTest {
     // The stop in the last segment or the one before it: nothing after to leave out.
     assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(5)))).isEqualTo(batch.pieces());
     assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(6)))).isEqualTo(batch.pieces());
-    // No segment ends at or after the point (an earlier batch), latest, or no ends recorded: every segment is read.
+    // No segment ends after the point (an earlier batch), latest, or no ends recorded: every segment is read.
     assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.at(at(7)))).isEqualTo(batch.pieces());
     assertThat(PointInTimePlanner.piecesRead(Dialect.POSTGRESQL, batch, start, RecoveryPoint.latest())).isEqualTo(batch.pieces());
     LogManifest unrecorded = batch("A", 1, 0, 6, 10, 15, SEGMENT);
@@ -344,7 +345,7 @@ class PointInTimePlannerWalTest {
 
   /**
    * Over generated catalogs whose batches record their segments' transaction ends (rising, some segments without
-   * one): every segment from the last base's start to the one after the first that ends a transaction at or after the
+   * one): every segment from the last base's start to the one after the first that ends a transaction after the
    * point is planned, and every segment left out either ends before that start or comes after those.
    */
   @Test
@@ -387,7 +388,7 @@ class PointInTimePlannerWalTest {
       int stop = -1;
       for (int i = 0; i < inOrder.size() && stop < 0; i++) {
         Instant end = allEnds.get(inOrder.get(i));
-        if (end != null && !end.isBefore(point.instant())) {
+        if (end != null && end.isAfter(point.instant())) {
           stop = i;
         }
       }

@@ -78,7 +78,7 @@ public interface RestoreFromBackups extends ApprovablePlan {
     }
     if (!after.isEmpty()) {
       text.append("; ").append(after.size()).append(" left out (").append(range(after))
-          .append("), WAL after the segment that ends the first transaction at or after the point, where recovery stops");
+          .append("), WAL after the segment that ends the first transaction after the point, where recovery stops");
     }
     return text.toString();
   }

@@ -117,19 +117,19 @@ class RestorePlanViewTest {
     RecoveryPlan plan = PointInTimePlanner.plan(new CatalogSnapshot("orders", Dialect.POSTGRESQL, List.of(full), List.of(a)),
         RecoveryPoint.at(T0.plusSeconds(95)));
 
-    // Start in segment 3; the first transaction end at or after the point is segment 5's (100 s): 5 and 6 kept.
+    // Start in segment 3; the first transaction end after the point is segment 5's (100 s): 5 and 6 kept.
     assertThat(RestorePlanView.of(plan, "orders").logBatches()).containsExactly("wal-a (" + T0.plusSeconds(20) + " to "
         + T0.plusSeconds(180) + ", positions 0/1000000 to 0/A000000): 4 of 9 pieces downloaded (" + 4 * segment + " bytes); 2 left out"
         + " (000000010000000000000001 to 000000010000000000000002), WAL that ends before position 0/3000028 where recovery starts;"
         + " 3 left out (000000010000000000000007 to 000000010000000000000009), WAL after the segment that ends the first transaction"
-        + " at or after the point, where recovery stops");
+        + " after the point, where recovery stops");
     assertThat(plan.pieces()).extracting(Piece::name).containsExactly("base.tar", "000000010000000000000003", "000000010000000000000004",
         "000000010000000000000005", "000000010000000000000006");
     // The stop in segment 7 (140 s): 8 kept, only 9 left out after the point.
     RecoveryPlan later = PointInTimePlanner.plan(new CatalogSnapshot("orders", Dialect.POSTGRESQL, List.of(full), List.of(a)),
         RecoveryPoint.at(T0.plusSeconds(135)));
     assertThat(RestorePlanView.of(later, "orders").logBatches().get(0)).endsWith("where recovery starts; 1 left out"
-        + " (000000010000000000000009), WAL after the segment that ends the first transaction at or after the point, where recovery stops");
+        + " (000000010000000000000009), WAL after the segment that ends the first transaction after the point, where recovery stops");
   }
 
   @Test
