@@ -9,10 +9,10 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +31,7 @@ public final class ArchiveWatch implements AutoCloseable {
   static final int REMEMBERED = 4096;
 
   private final WatchService watcher;
-  private final Map<WatchKey, Watched> keys = new HashMap<>();
+  private final Map<WatchKey, Watched> keys = new ConcurrentHashMap<>();
   private final BiConsumer<String, String> arrived;
   private final Thread thread;
 
@@ -51,8 +51,14 @@ public final class ArchiveWatch implements AutoCloseable {
         LOG.info("Archive directory {} of {} is not on this node: its WAL is shipped by the timer alone", directory, entry.getKey());
         continue;
       }
-      WatchKey key = directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-      keys.put(key, new Watched(entry.getKey(), directory, remembered()));
+      try {
+        WatchKey key = directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+        keys.put(key, new Watched(entry.getKey(), directory, remembered()));
+      } catch (IOException | RuntimeException e) {
+        // The system's limit of watches reached, or no right to read the directory.
+        LOG.warn("Archive directory {} of {} cannot be watched ({}): its WAL is shipped by the timer alone", directory, entry.getKey(),
+            e.toString());
+      }
     }
     this.thread = new Thread(this::run, "rebound-archive-watch");
     thread.setDaemon(true);
@@ -76,7 +82,11 @@ public final class ArchiveWatch implements AutoCloseable {
         WatchKey key = watcher.take();
         Watched watched = keys.get(key);
         if (watched != null) {
-          handle(watched, key);
+          try {
+            handle(watched, key);
+          } catch (RuntimeException e) {
+            LOG.warn("Arrivals in {} of {} could not be read: {}", watched.directory(), watched.name(), e.toString());
+          }
         }
         if (!key.reset()) {
           LOG.warn("Archive directory {} of {} can no longer be watched: its WAL is shipped by the timer alone", watched == null ? "?"

@@ -176,11 +176,28 @@ class DatabaseBackupService {
       log.ran("collect archived logs of " + target, "nothing new was archived");
       return Shipment.of(Optional.empty());
     }
+    List<String> shippedSince = shippedAlready(collected, request.shipped());
+    if (!shippedSince.isEmpty()) {
+      // Collected before another run shipped some of the same files (this run was held by an incident, say): each file
+      // is shipped once, so the collection is put aside and taken afresh at the next poll.
+      layer.discard(database, request.jobKey());
+      log.ran("collect archived logs of " + target, shippedSince.size() + " of the collected files (" + shippedSince.get(0)
+          + (shippedSince.size() > 1 ? " to " + shippedSince.get(shippedSince.size() - 1) : "") + ") were shipped by another run"
+          + " since: collected again");
+      return Shipment.collecting(Optional.empty());
+    }
     LogManifest published = bucket.backups().publish(collected.batch().get(), collected.files());
     bucket.catalog().record(published);
     log.ran("ship log batch " + published.id(), published.pieces().size() + " pieces, " + published.size() + " bytes, positions "
         + published.startPosition() + " to " + published.endPosition());
     return Shipment.of(Optional.of(published));
+  }
+
+  /** The collected files the catalog holds already, by name, in order. */
+  static List<String> shippedAlready(CollectedLogs collected, List<LogManifest> shipped) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    shipped.forEach(batch -> batch.pieces().forEach(piece -> names.add(piece.name())));
+    return collected.files().stream().map(file -> file.getFileName().toString()).filter(names::contains).sorted().toList();
   }
 
   /** Frees the work directory of the run's jobs: called only once their manifests are in the bucket. */

@@ -6,13 +6,11 @@ import io.rebound.target.Dialect;
 import io.rebound.target.TargetProperties;
 import io.rebound.target.Targets;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,13 +33,12 @@ import org.springframework.stereotype.Component;
  * the target's shipping timer now, through the engine's public API ({@link ManagementService#executeJob}), exactly as
  * the timer would fire: the same process, the same requester ({@code schedule:<timer start event>}), the same audit
  * trail, and the timer's next tick one interval later. WAL that arrives while a shipment runs waits for that shipment's
- * end, then leaves with the next one, unless a shipping run started after it arrived (its collection took it). Only a
- * shortcut: the timer alone ships everything, on any node, after any crash.
+ * end, then leaves with the next one, unless the catalog holds it by then (a run its arrival did not fire took it).
+ * Only a shortcut: the timer alone ships everything, on any node, after any crash.
  *
  * <p>For PostgreSQL targets that take backups with {@code archive-directory} set and {@code ship-on-arrival} left on,
  * watched on every node where that directory is. Nodes that see the same arrival fire the same timer job; the engine
- * lets one of them do it, and the others find the run it started (compared by the nodes' clocks: a node ahead of the
- * others at most leaves an arrival to the next tick).
+ * lets one of them do it, and the others find the files in the catalog once that run has shipped them.
  */
 @Component
 class ShipOnArrival implements AutoCloseable {
@@ -49,14 +46,15 @@ class ShipOnArrival implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShipOnArrival.class);
   /** How often an arrival that waits for a shipment under way looks again. */
   static final long RECHECK_MILLIS = 500;
+  private static final String UNKNOWN = "*";
 
   private final BackupSchedules schedules;
   private final Targets targets;
   private final LogShipments shipments;
+  private final BucketAccess bucket;
   private final ManagementService management;
-  /** Per target, the first arrival no shipment has taken yet. */
-  private final Map<String, Instant> waiting = new ConcurrentHashMap<>();
-  private final Clock clock = Clock.systemUTC();
+  /** Per target, the files that arrived and no shipment has taken yet ({@value #UNKNOWN}: events were lost). */
+  private final Map<String, Set<String>> waiting = new ConcurrentHashMap<>();
   private final AtomicBoolean recheckPlanned = new AtomicBoolean();
   private final ScheduledExecutorService firing = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "rebound-ship-on-arrival");
@@ -65,10 +63,11 @@ class ShipOnArrival implements AutoCloseable {
   });
   private volatile ArchiveWatch watch;
 
-  ShipOnArrival(BackupSchedules schedules, Targets targets, LogShipments shipments, ProcessEngine engine) {
+  ShipOnArrival(BackupSchedules schedules, Targets targets, LogShipments shipments, BucketAccess bucket, ProcessEngine engine) {
     this.schedules = schedules;
     this.targets = targets;
     this.shipments = shipments;
+    this.bucket = bucket;
     this.management = engine.getManagementService();
   }
 
@@ -82,8 +81,11 @@ class ShipOnArrival implements AutoCloseable {
     }
     try {
       watch = new ArchiveWatch(directories, this::arrived).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("the archive directories " + directories.values() + " cannot be watched", e);
+    } catch (IOException | RuntimeException e) {
+      // A shortcut only: the node starts, and the timer ships.
+      LOG.warn("The archive directories {} cannot be watched ({}): their WAL is shipped by the timer alone", directories.values(),
+          e.toString());
+      return;
     }
     if (!watch.watching().isEmpty()) {
       LOG.info("WAL is shipped as it arrives for {}", watch.watching().stream().sorted().toList());
@@ -108,7 +110,7 @@ class ShipOnArrival implements AutoCloseable {
   /** WAL arrived for a target: its shipping timer fires as soon as no shipment of it is under way. */
   void arrived(String target, String file) {
     LOG.debug("{} of {} arrived", file == null ? "WAL (events lost)" : file, target);
-    waiting.putIfAbsent(target, clock.instant());
+    waiting.computeIfAbsent(target, name -> ConcurrentHashMap.newKeySet()).add(file == null ? UNKNOWN : file);
     try {
       firing.execute(this::fireWaiting);
     } catch (RejectedExecutionException stopped) {
@@ -117,27 +119,30 @@ class ShipOnArrival implements AutoCloseable {
   }
 
   /**
-   * Fires the timer of every target whose WAL waits, unless a shipment of it is under way (then it looks again), or a
-   * shipping run started after the WAL arrived (another node fired it, or the timer's tick came: that run's collection
-   * took it).
+   * Fires the timer of every target whose WAL waits, unless a shipment of it is under way (then it looks again) or the
+   * catalog holds every file that arrived (another node fired the timer, or its tick came, and that run took them).
    */
   private void fireWaiting() {
-    for (Map.Entry<String, Instant> entry : waiting.entrySet()) {
-      String target = entry.getKey();
+    for (String target : waiting.keySet()) {
+      Set<String> files = waiting.remove(target);
+      if (files == null) {
+        continue;
+      }
       try {
         if (shipments.anyShipping(target)) {
+          waiting.merge(target, files, (later, earlier) -> {
+            later.addAll(earlier);
+            return later;
+          });
           continue;
         }
-        waiting.remove(target, entry.getValue());
-        Optional<Instant> lastRun = shipments.lastScheduledStart(scheduleProcess(target));
-        if (lastRun.isPresent() && lastRun.get().isAfter(entry.getValue())) {
-          LOG.debug("WAL of {} that arrived at {} was taken by the shipment started at {}", target, entry.getValue(), lastRun.get());
+        if (!files.contains(UNKNOWN) && shipped(target).containsAll(files)) {
+          LOG.debug("WAL of {} that arrived ({}) was shipped by another run", target, files);
           continue;
         }
         fire(target);
       } catch (RuntimeException e) {
         // The engine's database away for a moment: the timer ships it, or the next arrival tries again.
-        waiting.remove(target, entry.getValue());
         LOG.debug("could not ship the WAL of {} as it arrived: {}", target, e.getMessage());
       }
     }
@@ -167,9 +172,21 @@ class ShipOnArrival implements AutoCloseable {
     }
   }
 
-  /** The targets whose WAL waits for a shipment, with the first arrival not taken yet. */
-  Map<String, Instant> waiting() {
+  /** The targets whose WAL waits for a shipment, with the files that arrived. */
+  Map<String, Set<String>> waiting() {
     return Map.copyOf(waiting);
+  }
+
+  /** Waits until what the watch handed over so far has been dealt with (fired, dropped or waiting again). */
+  void settle() throws Exception {
+    firing.submit(() -> { }).get(30, TimeUnit.SECONDS);
+  }
+
+  private Set<String> shipped(String target) {
+    Set<String> names = new HashSet<>();
+    bucket.catalog().snapshot(target, targets.get(target).dialect()).logs().forEach(batch -> batch.pieces()
+        .forEach(piece -> names.add(piece.name())));
+    return names;
   }
 
   private static String scheduleProcess(String target) {
