@@ -160,7 +160,9 @@ class ShipOnArrival implements AutoCloseable {
 
   /** Fires the target's shipping timer now; the engine schedules its next tick from this firing. */
   void fire(String target) {
-    for (Job timer : management.createJobQuery().processDefinitionKey(scheduleProcess(target)).timers().active().list()) {
+    // The start event's timer, the one job of the process without a run; its runs' poll timers are timers too.
+    for (Job timer : management.createJobQuery().processDefinitionKey(scheduleProcess(target)).timers().active().list().stream()
+        .filter(job -> job.getProcessInstanceId() == null).toList()) {
       try {
         management.executeJob(timer.getId());
         LOG.debug("WAL of {} arrived: shipping it now", target);
