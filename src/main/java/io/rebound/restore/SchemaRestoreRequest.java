@@ -29,4 +29,12 @@ public record SchemaRestoreRequest(
     keyTables = List.copyOf(keyTables);
     sequences = Map.copyOf(sequences);
   }
+
+  /** The users the request names: the schema owner first, then the explicit companions. */
+  public List<String> namedUsers() {
+    List<String> users = new java.util.ArrayList<>();
+    users.add(schemaOwner);
+    users.addAll(companionUsers);
+    return users;
+  }
 }

@@ -30,9 +30,7 @@ final class OracleInventory {
 
   Inventory inspect(Target target, SchemaRestoreRequest request) {
     try (Connection connection = target.connect()) {
-      List<String> requested = new ArrayList<>();
-      requested.add(request.schemaOwner());
-      requested.addAll(request.companionUsers());
+      List<String> requested = request.namedUsers();
       List<Object> binds = new ArrayList<>(requested);
       if (request.companionPrefix() != null) {
         binds.add(OracleStatements.likePrefix(request.companionPrefix()));

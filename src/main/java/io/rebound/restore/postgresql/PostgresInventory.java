@@ -31,9 +31,7 @@ final class PostgresInventory {
 
   Inventory inspect(Target target, SchemaRestoreRequest request) {
     try (Connection connection = target.connect()) {
-      List<String> requested = new ArrayList<>();
-      requested.add(request.schemaOwner());
-      requested.addAll(request.companionUsers());
+      List<String> requested = request.namedUsers();
       List<String> existing = new ArrayList<>(queryStrings(connection, PostgresStatements.EXISTING_ROLES, array(connection, requested)));
       if (request.companionPrefix() != null) {
         for (String user : queryStrings(connection, PostgresStatements.PREFIXED_ROLES, request.companionPrefix(), request.companionPrefix())) {
