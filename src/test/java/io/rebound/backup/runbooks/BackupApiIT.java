@@ -242,6 +242,12 @@ class BackupApiIT {
         Map.of("variables", Map.of("target", Map.of("value", TARGET), "pointInTime", Map.of("value", minute(2000).toString()))));
     assertThat(engine.status()).as(engine.body()).isEqualTo(400);
     assertThat(engine.body()).contains("gap between position");
+    // The variable a shipment's step reads to know it collected already: a start cannot set it to skip the one-at-a-time rule.
+    Http.Answer skipShipment = http.post("/engine-rest/process-definition/key/database-backup/start", TestUsers.OPERATOR, PW,
+        Map.of("variables", Map.of("target", Map.of("value", TARGET), "type", Map.of("value", "LOGS"),
+            DatabaseBackupProcess.Variables.LOGS_SHIPPED, Map.of("value", false))));
+    assertThat(skipShipment.status()).as(skipShipment.body()).isEqualTo(400);
+    assertThat(skipShipment.body()).contains("unknown input 'logsShipped'");
 
     assertThat(history.createHistoricProcessInstanceQuery().count()).as("nothing started").isEqualTo(runs);
   }
