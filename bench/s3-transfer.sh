@@ -3,18 +3,23 @@
 # its own), measured side by side: a plain disk read/write of the same bytes (the floor), one single-stream PUT/GET
 # by the same SDK, and Rebound's parallel, checksummed ObjectStore transfers; see bench/src/S3TransferBench.java.
 # Prints each run, the medians and the ratios (goals: Rebound >= 0.8x the disk, >= 2x single-stream).
-# Usage: bench/s3-transfer.sh [size in MiB] [runs] [http|https]   (default 2048 MiB, 5 runs, http)
-# Over https the server has a key made for the run (keytool) and the client trusts it.
+# Usage: bench/s3-transfer.sh [size in MiB] [runs] [http|https] [MiB/s per connection]
+#   (default 2048 MiB, 5 runs, http, no link)
+# Over https the server has a key made for the run (keytool) and the client trusts it. With a rate, the client reaches
+# the server through a link that holds every connection to that rate, as S3 holds each of its connections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZE_MIB=${1:-2048}
 RUNS=${2:-5}
 SCHEME=${3:-http}
+RATE=${4:-}
 PORT=${BENCH_S3_PORT:-55480}
+LINK_PORT=$((PORT + 1))
 WORK=$(mktemp -d "${BENCH_WORK:-/var/tmp}/rebound-s3-bench.XXXXXX")
 SERVER_PID=
-trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+LINK_PID=
+trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; [ -n "$LINK_PID" ] && kill "$LINK_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 ./mvnw -q -B -ntp -DskipTests compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$WORK/classpath" >/dev/null
@@ -41,8 +46,21 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 grep -q '^READY' "$WORK/server.log" || { echo "the S3 server did not start in 60 s" >&2; cat "$WORK/server.log"; exit 1; }
+CLIENT_PORT=$PORT
+if [ -n "$RATE" ]; then
+  java -Xmx256m -cp "$CP" bench/src/S3TransferBench.java link "$LINK_PORT" "$PORT" "$RATE" >"$WORK/link.log" 2>&1 &
+  LINK_PID=$!
+  for _ in $(seq 1 300); do
+    grep -q '^READY' "$WORK/link.log" && break
+    kill -0 "$LINK_PID" 2>/dev/null || { cat "$WORK/link.log"; exit 1; }
+    sleep 0.1
+  done
+  grep -q '^READY' "$WORK/link.log" || { echo "the link did not start in 30 s" >&2; exit 1; }
+  CLIENT_PORT=$LINK_PORT
+  echo "every connection held to $RATE MiB/s each way"
+fi
 
 # Random bytes: nothing on the way compresses them.
 head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$WORK/client/piece"
-java -Xmx1g "${CLIENT_TLS[@]}" -cp "$CP" bench/src/S3TransferBench.java client "$SCHEME://127.0.0.1:$PORT" "$WORK/client/piece" "$RUNS" \
+java -Xmx1g ${BENCH_CLIENT_JAVA_OPTS:-} "${CLIENT_TLS[@]}" -cp "$CP" bench/src/S3TransferBench.java client "$SCHEME://127.0.0.1:$CLIENT_PORT" "$WORK/client/piece" "$RUNS" \
   "$WORK/client"

@@ -40,8 +40,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Over HTTP the SDK signs every payload (chunk by chunk, {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}) and the server
  * reads the signed chunks; over HTTPS, as against a real store, it sends the bytes as they are.
  *
- * <p>Usage: {@code server <port> <directory> [<key store> <password>]}, or
- * {@code client <endpoint> <file> <runs> <work directory>}.
+ * <p>With a link ({@code link} mode) between them, every connection to the server is held to a bandwidth of its own,
+ * as S3 holds each connection to tens of MiB/s while the store as a whole takes far more: what a single stream
+ * meets, and what parts sent or fetched at once add up past.
+ *
+ * <p>Usage: {@code server <port> <directory> [<key store> <password>]},
+ * {@code link <port> <server port> <MiB/s per connection>}, or {@code client <endpoint> <file> <runs> <work directory>}.
  */
 public class S3TransferBench {
 
@@ -52,6 +56,8 @@ public class S3TransferBench {
   public static void main(String[] args) throws Exception {
     if (args[0].equals("server")) {
       server(Integer.parseInt(args[1]), Path.of(args[2]), args.length > 3 ? Path.of(args[3]) : null, args.length > 4 ? args[4] : null);
+    } else if (args[0].equals("link")) {
+      link(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Double.parseDouble(args[3]) * 1048576);
     } else {
       client(URI.create(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
     }
@@ -78,6 +84,54 @@ public class S3TransferBench {
     }
     System.out.println("READY");
     Thread.currentThread().join();
+  }
+
+  /**
+   * Relays every connection on {@code port} to the server on {@code serverPort}, each direction of each connection
+   * paced to {@code bytesPerSecond}: a byte leaves no earlier than its share of the rate allows, with at most 10 ms
+   * of credit saved up while the connection idles (kept-alive connections get no burst from their pauses). Bytes
+   * pass as they are (TLS included); nothing is parsed.
+   */
+  static void link(int port, int serverPort, double bytesPerSecond) throws Exception {
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(port, 128, java.net.InetAddress.getLoopbackAddress())) {
+      System.out.println("READY");
+      while (true) {
+        java.net.Socket client = listener.accept();
+        java.net.Socket server = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), serverPort);
+        client.setTcpNoDelay(true);
+        server.setTcpNoDelay(true);
+        for (Runnable direction : List.<Runnable>of(() -> pace(client, server, bytesPerSecond), () -> pace(server, client, bytesPerSecond))) {
+          Thread thread = new Thread(direction, "link");
+          thread.setDaemon(true);
+          thread.start();
+        }
+      }
+    }
+  }
+
+  static void pace(java.net.Socket from, java.net.Socket to, double bytesPerSecond) {
+    long credit = 10_000_000L;
+    byte[] buffer = new byte[64 << 10];
+    try (var in = from.getInputStream(); var out = to.getOutputStream()) {
+      long next = System.nanoTime();
+      for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+        long now = System.nanoTime();
+        next = Math.max(next, now - credit) + (long) (read * 1e9 / bytesPerSecond);
+        if (next > now) {
+          Thread.sleep((next - now) / 1_000_000, (int) ((next - now) % 1_000_000));
+        }
+        out.write(buffer, 0, read);
+      }
+    } catch (Exception closed) {
+      // One side closed: the other is closed below.
+    } finally {
+      try {
+        from.close();
+        to.close();
+      } catch (IOException ignored) {
+        // Already closed.
+      }
+    }
   }
 
   static void client(URI endpoint, Path file, int runs, Path work) throws Exception {

@@ -55,7 +55,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * ({@value #SHA256}) and every part is sent with its own SHA-256, which the store checks on arrival. An upload
  * that fails part-way leaves its multipart upload open: the next attempt finds it, keeps each part the store holds
  * with the same checksum and sends only the others. A download writes beside its destination, remembers the
- * ranges it has, and hands over the file only once its SHA-256 is the expected one.
+ * ranges it has, hashes them in order as they land, and hands over the file only once its SHA-256 is the expected
+ * one.
  */
 public class ObjectStore implements AutoCloseable {
 
@@ -258,7 +259,9 @@ public class ObjectStore implements AutoCloseable {
     int rangeSize = transfers.partSize();
     int ranges = (int) Math.max(1, (size + rangeSize - 1) / rangeSize);
     List<Future<Void>> futures = new ArrayList<>();
+    String actual;
     try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      RangeDigest whole = new RangeDigest(channel, size, rangeSize);
       for (int index = 0; index < ranges; index++) {
         if (done.contains(index)) {
           continue;
@@ -270,14 +273,21 @@ public class ObjectStore implements AutoCloseable {
           fetchRange(key, head.eTag(), start, end, channel);
           channel.force(false);
           recordRange(progress, range);
+          whole.finished(range);
           return null;
         }));
+      }
+      // The ranges an earlier attempt left are hashed here while the others download.
+      for (int range : done.stream().sorted().toList()) {
+        if (range < ranges) {
+          whole.finished(range);
+        }
       }
       for (Future<Void> future : futures) {
         await(future, futures, key);
       }
+      actual = whole.sha256Hex();
     }
-    String actual = Checksums.sha256Hex(partial);
     if (!actual.equals(expected) || Files.size(partial) != size) {
       Files.deleteIfExists(partial);
       Files.deleteIfExists(progress);
