@@ -57,7 +57,13 @@ public final class PointInTimePlanner {
           + ": backup " + last.id() + " cannot be made consistent");
     }
     Instant lastShipped = line.stream().map(LogManifest::endTime).max(Comparator.naturalOrder()).orElseThrow();
-    if (!point.isLatest() && point.instant().isAfter(lastShipped)) {
+    if (!point.isLatest() && !reaches(catalog.dialect(), lastShipped, point.instant())) {
+      if (catalog.dialect() == Dialect.POSTGRESQL) {
+        throw new PlanRefusedException(point + " is not before the last transaction the shipped logs of target " + catalog.target()
+            + " on timeline " + full.timeline() + " hold, which ends at " + lastShipped + ": recovery to a point stops at the first"
+            + " transaction that ends after it, and none is shipped yet; a point before " + lastShipped
+            + " can be reached, and 'latest' replays that last transaction too");
+      }
       throw new PlanRefusedException(point + " is after the last shipped log of target " + catalog.target() + " on timeline "
           + full.timeline() + ", which ends at " + lastShipped + ": that is the latest point a restore can reach");
     }
@@ -82,7 +88,7 @@ public final class PointInTimePlanner {
       covered = keyed.end();
       coveredPosition = batch.endPosition();
       coveredTime = batch.endTime();
-      if (!point.isLatest() && covered.compareTo(consistent) >= 0 && !batch.endTime().isBefore(point.instant())) {
+      if (!point.isLatest() && covered.compareTo(consistent) >= 0 && reaches(catalog.dialect(), batch.endTime(), point.instant())) {
         reached = true;
         break;
       }
@@ -233,6 +239,17 @@ public final class PointInTimePlanner {
 
   static boolean sameLine(Manifest one, Manifest other) {
     return one.timeline() == other.timeline() && one.databaseIdentity().equals(other.databaseIdentity());
+  }
+
+  /**
+   * Whether logs that end at {@code end} take a restore as far as {@code point}. PostgreSQL (with
+   * {@code recovery_target_inclusive} on) replays every transaction that ends at or before the point and stops at
+   * the first that ends after it; without one in the logs it refuses to end the recovery ("recovery ended before
+   * configured recovery target was reached"). A PostgreSQL batch's end is its last transaction's end, so it must be
+   * after the point. Oracle's {@code SET UNTIL TIME} applies redo up to the point: logs that reach it are enough.
+   */
+  static boolean reaches(Dialect dialect, Instant end, Instant point) {
+    return dialect == Dialect.POSTGRESQL ? end.isAfter(point) : !end.isBefore(point);
   }
 
   private static boolean endsBy(BackupManifest backup, RecoveryPoint point) {

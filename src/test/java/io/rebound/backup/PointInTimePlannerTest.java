@@ -42,8 +42,8 @@ class PointInTimePlannerTest {
 
     assertThat(ids(plan)).containsExactly("f1", "i1a", "i1b");
     assertThat(plan.logs()).extracting(LogManifest::startPosition).first().isEqualTo(lsn(2880));
-    assertThat(plan.logs()).last().satisfies(last -> assertThat(last.endTime()).isAfterOrEqualTo(at(3000)));
-    assertThat(plan.logs()).allSatisfy(batch -> assertThat(batch.startTime()).isBefore(at(3000)));
+    assertThat(plan.logs()).last().satisfies(last -> assertThat(last.endTime()).isAfter(at(3000)));
+    assertThat(plan.logs()).allSatisfy(batch -> assertThat(batch.startTime()).isBeforeOrEqualTo(at(3000)));
     assertThat(plan.recoverToTime()).isEqualTo(at(3000));
     assertThat(plan.recoverToPosition()).isNull();
   }
@@ -72,11 +72,12 @@ class PointInTimePlannerTest {
   }
 
   @Test
-  void shouldRestoreToTheEndOfAFullExactly() {
+  void shouldRestoreToTheEndOfAFullWithTheLogsUpToTheFirstTransactionAfterIt() {
     RecoveryPlan plan = PointInTimePlanner.plan(twoCycles().snapshot(), RecoveryPoint.at(at(60)));
 
     assertThat(ids(plan)).containsExactly("f1");
-    assertThat(plan.logs()).extracting(LogManifest::endPosition).last().isEqualTo(lsn(60));
+    // The batch ending at minute 60 ends its last transaction at the point: recovery stops in the next one.
+    assertThat(plan.logs()).extracting(LogManifest::endPosition).last().isEqualTo(lsn(70));
   }
 
   @Test
@@ -108,7 +109,37 @@ class PointInTimePlannerTest {
   void shouldRefuseAPointAfterTheLastShippedLog() {
     assertThatThrownBy(() -> PointInTimePlanner.plan(twoCycles().snapshot(), RecoveryPoint.at(at(12001))))
         .isInstanceOf(PlanRefusedException.class)
-        .hasMessageContaining("after the last shipped log").hasMessageContaining(at(12000).toString());
+        .hasMessageContaining("is not before the last transaction the shipped logs of target orders on timeline 1 hold, which ends at "
+            + at(12000));
+  }
+
+  @Test
+  void shouldRefuseAPointAtTheLastShippedTransactionAndSayWhatReachesIt() {
+    // PostgreSQL stops at the first transaction after the point: none is shipped yet, so it would fail the restore.
+    assertThatThrownBy(() -> PointInTimePlanner.plan(twoCycles().snapshot(), RecoveryPoint.at(at(12000))))
+        .isInstanceOf(PlanRefusedException.class)
+        .hasMessageContaining("none is shipped yet").hasMessageContaining("a point before " + at(12000) + " can be reached")
+        .hasMessageContaining("'latest' replays that last transaction too");
+    assertThat(PointInTimePlanner.plan(twoCycles().snapshot(), RecoveryPoint.at(at(12000).minusNanos(1000))).recoverToTime())
+        .isEqualTo(at(12000).minusNanos(1000));
+  }
+
+  @Test
+  void shouldRestoreAnOraclePointAtTheEndOfItsLastLog() {
+    String directory = "rebound/backups/db/2026/11/01/";
+    CatalogSnapshot catalog = new CatalogSnapshot("db", Dialect.ORACLE,
+        List.of(new BackupManifest("f", "db", Dialect.ORACLE, BackupType.FULL, null, 1, "1234", at(0), at(10), "9", "95",
+            List.of(new Piece("p", directory + "f/p", 1, Catalogs.sha("f"))))),
+        List.of(new LogManifest("a", "db", Dialect.ORACLE, 1, "1234", at(0), at(20), "8", "100",
+                List.of(new Piece("a", directory + "a/a", 1, Catalogs.sha("a")))),
+            new LogManifest("b", "db", Dialect.ORACLE, 1, "1234", at(20), at(30), "100", "1000",
+                List.of(new Piece("b", directory + "b/b", 1, Catalogs.sha("b"))))));
+
+    // SET UNTIL TIME applies the redo up to the point: the log that reaches it is enough.
+    assertThat(PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(20))).logs()).extracting(LogManifest::id).containsExactly("a");
+    assertThat(PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(30))).logs()).extracting(LogManifest::id).containsExactly("a", "b");
+    assertThatThrownBy(() -> PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(30).plusSeconds(1))))
+        .isInstanceOf(PlanRefusedException.class).hasMessageContaining("after the last shipped log").hasMessageContaining(at(30).toString());
   }
 
   @Test
@@ -127,7 +158,12 @@ class PointInTimePlannerTest {
 
     RecoveryPlan plan = PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(400)));
 
-    assertThat(plan.logs()).hasSize(40);
+    // Up to the batch whose transactions end after the point (400 to 410).
+    assertThat(plan.logs()).hasSize(41);
+    // The last transaction before the gap ends at 500: a point there needs the first one after it, across the gap.
+    assertThatThrownBy(() -> PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(500))))
+        .isInstanceOf(PlanRefusedException.class).hasMessageContaining("gap between position " + lsn(500));
+    assertThat(PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(499))).logs()).hasSize(50);
   }
 
   @Test
@@ -201,7 +237,8 @@ class PointInTimePlannerTest {
   @Test
   void shouldRefuseAPointOnTheNewTimelineBeforeItHasAFullOfItsOwn() {
     assertThatThrownBy(() -> PointInTimePlanner.plan(twoTimelines().snapshot(), RecoveryPoint.at(at(5500))))
-        .isInstanceOf(PlanRefusedException.class).hasMessageContaining("after the last shipped log").hasMessageContaining("timeline 1");
+        .isInstanceOf(PlanRefusedException.class).hasMessageContaining("is not before the last transaction the shipped logs")
+        .hasMessageContaining("timeline 1");
   }
 
   @Test
@@ -221,7 +258,8 @@ class PointInTimePlannerTest {
     CatalogSnapshot catalog = new Catalogs().full("f1", 0, 60).logs(0, 300, 10).logs(300, 600, 10, 1, "9999999999").snapshot();
 
     assertThatThrownBy(() -> PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(400))))
-        .isInstanceOf(PlanRefusedException.class).hasMessageContaining("after the last shipped log");
+        .isInstanceOf(PlanRefusedException.class).hasMessageContaining("is not before the last transaction the shipped logs")
+        .hasMessageContaining(at(300).toString());
     assertThat(PointInTimePlanner.plan(catalog, RecoveryPoint.latest()).logs()).allSatisfy(
         batch -> assertThat(batch.databaseIdentity()).isEqualTo(Catalogs.IDENTITY));
   }

@@ -255,8 +255,9 @@ class PointInTimePlannerWalTest {
           backup("i", BackupType.INCREMENTAL, "f", timeline, incrementalMinute, incrementalMinute, incrementalStart,
               incrementalStart + 0x100));
       CatalogSnapshot catalog = new CatalogSnapshot("orders", Dialect.POSTGRESQL, backups, batches);
-      RecoveryPoint point = random.nextInt(4) == 0 ? RecoveryPoint.latest()
-          : RecoveryPoint.at(at(incrementalMinute).plusSeconds(random.nextInt((int) (minute - incrementalMinute) * 60 + 1)));
+      // A point before the last transaction shipped (recovery stops at the first one after it), or latest.
+      RecoveryPoint point = random.nextInt(4) == 0 || minute == incrementalMinute ? RecoveryPoint.latest()
+          : RecoveryPoint.at(at(incrementalMinute).plusSeconds(random.nextInt((int) (minute - incrementalMinute) * 60)));
 
       RecoveryPlan plan = PointInTimePlanner.plan(catalog, point);
 
@@ -379,7 +380,11 @@ class PointInTimePlannerWalTest {
       long fullStart = WalPositions.start(batches.get(0)) + random.nextInt(0x1000);
       BackupManifest full = backup("f", BackupType.FULL, null, timeline, 0, 0, fullStart, fullStart + 0x100);
       CatalogSnapshot catalog = new CatalogSnapshot("orders", Dialect.POSTGRESQL, List.of(full), batches);
-      RecoveryPoint point = RecoveryPoint.at(at(0).plusSeconds(random.nextInt((int) minute * 60 + 1)));
+      if (minute == 0) {
+        continue;
+      }
+      // A point before the last transaction shipped: recovery stops at the first one after it.
+      RecoveryPoint point = RecoveryPoint.at(at(0).plusSeconds(random.nextInt((int) minute * 60)));
 
       RecoveryPlan plan = PointInTimePlanner.plan(catalog, point);
 
