@@ -4,6 +4,7 @@ import io.rebound.target.DialectSpecific;
 import io.rebound.target.Target;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Taking a database's physical backups, collecting its archived logs and restoring it from them: what one dialect
@@ -41,6 +42,25 @@ public interface PhysicalBackups extends DialectSpecific {
    * with an {@link IllegalArgumentException} naming why.
    */
   List<String> restoreActions(Target destination, RecoveryPlan plan);
+
+  /**
+   * Why a restore of {@code plan} onto {@code destination} started now would not run the {@code approved} commands,
+   * or empty when it would. Runs nothing. By default the commands this layer gives now must be the approved ones,
+   * line for line. A layer that runs an approved script as it was approved (so that what the destination says after
+   * a failed attempt, a control file restored by it or a database left mounted, does not change what runs) compares
+   * only what it still derives from its settings.
+   */
+  default Optional<String> commandsNoLongerApproved(Target destination, RecoveryPlan plan, List<String> approved) {
+    List<String> now = restoreActions(destination, plan);
+    if (now.equals(approved)) {
+      return Optional.empty();
+    }
+    StringBuilder changes = new StringBuilder();
+    approved.stream().filter(line -> !now.contains(line)).forEach(line -> changes.append("\n- ").append(line));
+    now.stream().filter(line -> !approved.contains(line)).forEach(line -> changes.append("\n+ ").append(line));
+    return Optional.of("the commands it gives now differ from those approved:" + (changes.isEmpty() ? " the same lines in another order"
+        : changes));
+  }
 
   /**
    * Starts or attaches to a restore: downloads and verifies the plan's pieces, replaces the destination's database

@@ -60,6 +60,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -99,6 +100,10 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   /** How long pruning waits for its RMAN: it deletes a few files, and a step must end well within its job lock. */
   static final Duration PRUNE_LIMIT = Duration.ofSeconds(90);
   private static final String JOB_KEY_SHOWN = "job-key-of-the-run";
+  /** How the plan shows the run's job key. */
+  private static final String SHOWN_KEY = "<job key>";
+  /** How the plan shows each line of an RMAN script. */
+  private static final String SCRIPT_LINE = "RMAN> ";
   private static final Logger LOG = LoggerFactory.getLogger(OraclePhysicalBackups.class);
   private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -378,20 +383,61 @@ public class OraclePhysicalBackups implements PhysicalBackups {
     // The job key is the run's; the plan shows where it goes, the same for every run of the same plan.
     Path job = workDirectory(destination).resolve(JOB_KEY_SHOWN);
     RestoreScript script = restoreScript(destination, plan, job.resolve(DOWNLOAD));
-    TargetProperties.Backup settings = settings(destination);
+    List<String> settingsLines = settingsLines(destination, plan);
     List<String> actions = new ArrayList<>();
-    actions.add("download " + plan.pieces().size() + " pieces (" + plan.totalBytes() + " bytes) into " + job.resolve(DOWNLOAD)
-        + "/<backup or log batch id>/, each checked against its SHA-256 in the manifest");
+    actions.add(settingsLines.get(0));
     actions.add(script.controlfile());
-    actions.add(String.join(" ", RmanInvocation.of(settings.rmanCommand(), settings.environment(), job.resolve(RMAN), script.text())
-        .command()));
-    script.text().lines().forEach(line -> actions.add("RMAN> " + line));
+    actions.addAll(settingsLines.subList(1, settingsLines.size()));
+    script.text().lines().forEach(line -> actions.add(SCRIPT_LINE + line));
     if (script.container().isEmpty()) {
       actions.add("then, over JDBC, if it is a container database: " + OracleBackupQueries.OPEN_PLUGGABLES);
     }
     actions.add("check over JDBC: open READ WRITE in a new incarnation (the backups are of incarnation " + plan.timeline()
         + "), no datafile left in V$RECOVER_FILE");
-    return actions.stream().map(action -> action.replace(JOB_KEY_SHOWN, "<job key>")).toList();
+    return actions.stream().map(action -> action.replace(JOB_KEY_SHOWN, SHOWN_KEY)).toList();
+  }
+
+  /**
+   * The approved RMAN script runs as it was approved, whatever the destination says now (a failed attempt may have
+   * restored its control file, or left it mounted and unable to tell its time zone): only the lines this layer still
+   * derives from its settings, where the pieces go and how RMAN is invoked, must be the approved ones, and the
+   * approved commands must hold a script.
+   */
+  @Override
+  public Optional<String> commandsNoLongerApproved(Target destination, RecoveryPlan plan, List<String> approved) {
+    checkPlan(destination, plan);
+    if (approvedScript(approved, JOB_KEY_SHOWN).isEmpty()) {
+      return Optional.of("the approved commands hold no RMAN script");
+    }
+    List<String> changed = settingsLines(destination, plan).stream().filter(line -> !approved.contains(line)).toList();
+    return changed.isEmpty() ? Optional.empty() : Optional.of("the settings of " + destination.name() + " give other commands than"
+        + " those approved: " + String.join("; ", changed));
+  }
+
+  /**
+   * Where the pieces go, how RMAN is invoked and, when one is configured, the environment it runs in (which database
+   * ORACLE_SID names), as the settings give them now, job key shown as {@code <job key>}.
+   */
+  private List<String> settingsLines(Target destination, RecoveryPlan plan) {
+    Path job = workDirectory(destination).resolve(JOB_KEY_SHOWN);
+    TargetProperties.Backup settings = settings(destination);
+    List<String> lines = new ArrayList<>();
+    lines.add("download " + plan.pieces().size() + " pieces (" + plan.totalBytes() + " bytes) into " + job.resolve(DOWNLOAD)
+        + "/<backup or log batch id>/, each checked against its SHA-256 in the manifest");
+    lines.add(String.join(" ", RmanInvocation.of(settings.rmanCommand(), settings.environment(), job.resolve(RMAN), "").command()));
+    if (settings.environment() != null && !settings.environment().isEmpty()) {
+      lines.add("RMAN's environment: " + new TreeMap<>(settings.environment()).entrySet().stream()
+          .map(variable -> variable.getKey() + "=" + variable.getValue()).collect(Collectors.joining(" ")));
+    }
+    return lines.stream().map(line -> line.replace(JOB_KEY_SHOWN, SHOWN_KEY)).toList();
+  }
+
+  /** The RMAN script the approved commands hold, for the job {@code jobKey}; empty when they hold none. */
+  static String approvedScript(List<String> approved, String jobKey) {
+    StringBuilder script = new StringBuilder();
+    approved.stream().filter(line -> line.startsWith(SCRIPT_LINE))
+        .forEach(line -> script.append(line.substring(SCRIPT_LINE.length()).replace(SHOWN_KEY, jobKey)).append('\n'));
+    return script.toString();
   }
 
   private void checkPlan(Target destination, RecoveryPlan plan) {
@@ -451,10 +497,12 @@ public class OraclePhysicalBackups implements PhysicalBackups {
         download(plan, downloads, objects, beat);
         Files.writeString(job.resolve(DOWNLOADED), Instant.now().toString());
       }
-      // The command file decided at the first start is the one run: a restored control file changes what the
-      // destination would say now.
+      // The approved script is the one run, on every attempt: a control file restored by a failed attempt changes
+      // what the destination would say now. Without one, the command file decided at the first start.
       Path commandFile = job.resolve(RMAN).resolve(RmanInvocation.COMMAND_FILE);
-      String script = Files.exists(commandFile) ? Files.readString(commandFile) : restoreScript(destination, plan, downloads).text();
+      String approved = approvedScript(request.approvedCommands(), request.jobKey());
+      String script = !approved.isEmpty() ? approved
+          : Files.exists(commandFile) ? Files.readString(commandFile) : restoreScript(destination, plan, downloads).text();
       RmanLog log = rman.run(destination, job.resolve(RMAN), script, beat, "restore to " + plan.point());
       return JSON.writeValueAsString(reached(destination, plan, script, log, beat));
     }));

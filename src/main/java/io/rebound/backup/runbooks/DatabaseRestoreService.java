@@ -71,14 +71,25 @@ class DatabaseRestoreService {
     return view(request, recoveryPlan(request, RecoveryPoint.parse(request.pointInTime()).isLatest() ? approved.recoverToTime() : null));
   }
 
-  /** The recovery plan behind an approved plan view; refuses when it is no longer the one approved. */
+  /**
+   * The recovery plan behind an approved plan view; refuses when it is no longer the one approved: when the catalog
+   * gives other backups, logs or pieces, or when the destination's layer would no longer run the approved commands
+   * ({@link PhysicalBackups#commandsNoLongerApproved}). What the destination itself says may change once a restore
+   * attempt has touched it; the recheck before the first attempt sends such a change back to approval.
+   */
   RecoveryPlan approvedPlan(DatabaseRestoreRequest request, RestorePlanView approved) {
     RecoveryPlan plan = recoveryPlan(request, RecoveryPoint.parse(request.pointInTime()).isLatest() ? approved.recoverToTime() : null);
-    RestorePlanView current = view(request, plan);
+    RestorePlanView current = RestorePlanView.of(plan, request.destination(), approved.commands());
     if (!current.hash().equals(approved.hash())) {
       throw new IllegalStateException("the catalog no longer gives the approved plan (" + approved.hash() + " approved, "
-          + current.hash() + " now): " + approved.changesTo(current));
+          + current.hash() + " now); nothing was restored by this step:\n" + approved.changesTo(current));
     }
+    Target destination = targets.get(request.destination());
+    physical.of(destination).commandsNoLongerApproved(destination, plan, approved.commands()).ifPresent(why -> {
+      throw new IllegalStateException("the restore of " + destination.name() + " would no longer run the approved commands ("
+          + approved.hash() + "): " + why + "; nothing was restored by this step. Start a new restore to approve the commands for"
+          + " the destination as it is now");
+    });
     return plan;
   }
 
@@ -111,10 +122,10 @@ class DatabaseRestoreService {
   }
 
   /** Starts the restore or attaches to it; a failed one is moved aside and reported, so a retry runs it afresh. */
-  Progress restore(DatabaseRestoreRequest request, RecoveryPlan plan, String runId, StepLog log) {
+  Progress restore(DatabaseRestoreRequest request, RecoveryPlan plan, List<String> approvedCommands, String runId, StepLog log) {
     Target destination = targets.get(request.destination());
     PhysicalBackups layer = physical.of(destination);
-    PhysicalJob<RestoredPoint> job = layer.restore(destination, new RestoreRequest(restoreJob(runId), plan));
+    PhysicalJob<RestoredPoint> job = layer.restore(destination, new RestoreRequest(restoreJob(runId), plan, approvedCommands));
     if (job.startedNow()) {
       log.startedJob("start restore of " + destination.name() + " to " + plan.point(), String.valueOf(job.state()));
     }

@@ -80,7 +80,8 @@ class RestoreSteps {
   /** Starts the restore's job, or polls it; the model waits on {@code restoreDone}. */
   private String restore(DelegateExecution execution, StepLog log) {
     RecoveryPlan plan = approvedPlan(execution);
-    DatabaseRestoreService.Progress progress = service.restore(steps.request(execution), plan, execution.getProcessInstanceId(), log);
+    DatabaseRestoreService.Progress progress = service.restore(steps.request(execution), plan, approved(execution).commands(),
+        execution.getProcessInstanceId(), log);
     steps.watch(execution, DatabaseRestoreProcess.Elements.WAIT_RESTORE, progress.whenEnded());
     return RunbookSteps.job(execution, RESTORE_DONE, progress.done(), progress.host(), RunbookSteps.finished("restore", progress.detail()));
   }

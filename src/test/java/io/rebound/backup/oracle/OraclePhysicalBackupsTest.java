@@ -11,6 +11,7 @@ import io.rebound.backup.BackupType;
 import io.rebound.backup.CollectedLogs;
 import io.rebound.backup.LogManifest;
 import io.rebound.backup.LogRequest;
+import io.rebound.backup.PhysicalBackups;
 import io.rebound.backup.PhysicalJob;
 import io.rebound.backup.Piece;
 import io.rebound.backup.RecoveryPlan;
@@ -51,6 +52,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -539,6 +541,7 @@ class OraclePhysicalBackupsTest {
         "download 3 pieces (25 bytes) into " + download + "/<backup or log batch id>/, each checked against its SHA-256 in the manifest",
         "control file restored from backup full-1: ora does not answer (down or not open)",
         fake.resolve("rman") + " target / cmdfile=" + work.resolve("<job key>/rman/rman.cmd") + " log=" + work.resolve("<job key>/rman/rman.log"),
+        "RMAN's environment: FAKE_RMAN_DIR=" + fake + " TZ=" + ZONE.getId(),
         "RMAN> # Rebound restore from " + download + " until SCN 2514877",
         "RMAN> STARTUP FORCE NOMOUNT;",
         "RMAN> SET DBID 1613387266;",
@@ -665,6 +668,69 @@ class OraclePhysicalBackupsTest {
   }
 
   @Test
+  void shouldRunTheApprovedScriptOnARetryWhateverTheDestinationSaysAfterAFailedAttempt() throws IOException {
+    // Approved while the destination was in a later incarnation (4): the control file is restored from the backup.
+    dictionary.destination = Optional.of(new Destination(DBID, 4, false, ZONE));
+    RecoveryPlan plan = plan(RecoveryPoint.at(Instant.parse("2026-11-29T09:00:00Z")), null, true);
+    List<String> approved = backups.restoreActions(target, plan);
+    assertThat(approved).anySatisfy(line -> assertThat(line).startsWith("RMAN> RESTORE CONTROLFILE FROM"));
+    use("restore-no-log-backup.log", 1);
+    PhysicalJob<RestoredPoint> failed = awaitDone(() -> backups.restore(target, new RestoreRequest("r15-restore", plan, approved)));
+    assertThat(failed.state()).isEqualTo(PhysicalJob.State.FAILED);
+    backups.discard(target, "r15-restore");
+
+    // The failed attempt restored the control file: the destination now says incarnation 3, then does not answer at all.
+    dictionary.destination = Optional.of(new Destination(DBID, 3, false, ZONE));
+    assertThat(backups.restoreActions(target, plan)).isNotEqualTo(approved).anySatisfy(line -> assertThat(line).startsWith("control file kept"));
+    assertThat(backups.commandsNoLongerApproved(target, plan, approved)).isEmpty();
+    dictionary.destination = Optional.empty();
+    assertThat(backups.commandsNoLongerApproved(target, plan, approved)).isEmpty();
+    use("restore-latest.log", 0);
+    dictionary.restoreResult = new RestoreResult("READ WRITE", "2514000", "2515000", 4, 0);
+    PhysicalJob<RestoredPoint> retried = awaitDone(() -> backups.restore(target, new RestoreRequest("r15-restore", plan, approved)));
+
+    assertThat(retried.state()).as(retried.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
+    List<String> scripts = scriptsRun();
+    assertThat(scripts).hasSize(2);
+    String approvedScript = approved.stream().filter(line -> line.startsWith("RMAN> "))
+        .map(line -> line.substring(6).replace("<job key>", "r15-restore")).collect(Collectors.joining("\n", "", "\n"));
+    assertThat(scripts).allSatisfy(script -> assertThat(script).isEqualTo(approvedScript));
+    assertThat(scripts.get(1)).contains("RESTORE CONTROLFILE FROM '" + job("r15-restore").resolve("download") + "/full-1/controlfile_");
+  }
+
+  @Test
+  void shouldSayWhatNoLongerHoldsOfTheApprovedCommands() throws IOException {
+    dictionary.destination = Optional.of(new Destination(DBID, 3, false, ZONE));
+    RecoveryPlan plan = plan(RecoveryPoint.latest(), "2514877", false);
+    List<String> approved = backups.restoreActions(target, plan);
+    assertThat(backups.commandsNoLongerApproved(target, plan, approved)).isEmpty();
+
+    List<String> noScript = approved.stream().filter(line -> !line.startsWith("RMAN> ")).toList();
+    assertThat(backups.commandsNoLongerApproved(target, plan, noScript)).contains("the approved commands hold no RMAN script");
+    // Another RMAN program configured since the approval: the invocation approved is not the one that would run.
+    Target moved = target("ora", Map.of("ORACLE_SID", "ORCL"));
+    TargetProperties.Backup other = new TargetProperties.Backup(null, null, null, null, null, work, null, null, null,
+        List.of(fake.resolve("rman-other").toString(), "target", "/"), Map.of(), null);
+    Targets targets = new Targets(new ReboundProperties(Map.of(), Map.of(), root.resolve("node"), null));
+    targets.register("ora", new TargetProperties(Dialect.ORACLE, "jdbc:oracle:thin:@//127.0.0.1:1/NOWHERE", "system", null, null, null,
+        null, null, 2, Map.of(), Map.of(), null, null, null, null, null, null, other));
+    assertThat(backups.commandsNoLongerApproved(targets.get("ora"), plan, approved)).hasValueSatisfying(why -> assertThat(why)
+        .startsWith("the settings of ora give other commands than those approved: ").contains("rman-other"));
+    // Another database named by the environment: RMAN would connect to it.
+    assertThat(backups.commandsNoLongerApproved(moved, plan, approved)).hasValueSatisfying(why -> assertThat(why)
+        .contains("RMAN's environment: ORACLE_SID=ORCL"));
+    // The default of a layer that derives its commands: line for line.
+    PhysicalBackups derived = new PhysicalBackupsOf(backups);
+    assertThat(derived.commandsNoLongerApproved(target, plan, approved)).isEmpty();
+    List<String> reordered = new ArrayList<>(approved);
+    java.util.Collections.swap(reordered, 0, 1);
+    assertThat(derived.commandsNoLongerApproved(target, plan, reordered)).contains("the commands it gives now differ from those approved:"
+        + " the same lines in another order");
+    assertThat(derived.commandsNoLongerApproved(target, plan, noScript)).hasValueSatisfying(why -> assertThat(why)
+        .contains("\n+ RMAN> ").doesNotContain("\n- "));
+  }
+
+  @Test
   void shouldLeaveADestinationThatDoesNotAnswerAfterRmanToTheVerifyStep() throws IOException {
     use("restore-latest.log", 0);
     RecoveryPlan plan = plan(RecoveryPoint.latest(), "2514877", true);
@@ -688,6 +754,64 @@ class OraclePhysicalBackupsTest {
     assertThat(job.state()).isEqualTo(PhysicalJob.State.FAILED);
     assertThat(job.failure()).contains(piece.key());
     assertThat(scriptsRun()).isEmpty();
+  }
+
+  /** A layer that keeps the interface's own comparison of approved commands, over the Oracle layer's commands. */
+  record PhysicalBackupsOf(OraclePhysicalBackups layer) implements PhysicalBackups {
+    @Override
+    public Dialect dialect() {
+      return layer.dialect();
+    }
+
+    @Override
+    public PhysicalJob<TakenBackup> backup(Target target, BackupRequest request) {
+      return layer.backup(target, request);
+    }
+
+    @Override
+    public PhysicalJob<CollectedLogs> collectLogs(Target target, LogRequest request) {
+      return layer.collectLogs(target, request);
+    }
+
+    @Override
+    public List<String> restoreActions(Target destination, RecoveryPlan plan) {
+      return layer.restoreActions(destination, plan);
+    }
+
+    @Override
+    public PhysicalJob<RestoredPoint> restore(Target destination, RestoreRequest request) {
+      return layer.restore(destination, request);
+    }
+
+    @Override
+    public PhysicalJob<Void> look(Target target, String jobKey) {
+      return layer.look(target, jobKey);
+    }
+
+    @Override
+    public PhysicalJob<TakenBackup> lookAtBackup(Target target, String jobKey) {
+      return layer.lookAtBackup(target, jobKey);
+    }
+
+    @Override
+    public PhysicalJob<RestoredPoint> lookAtRestore(Target destination, String jobKey) {
+      return layer.lookAtRestore(destination, jobKey);
+    }
+
+    @Override
+    public void release(Target target, String jobKey) {
+      layer.release(target, jobKey);
+    }
+
+    @Override
+    public void discard(Target target, String jobKey) {
+      layer.discard(target, jobKey);
+    }
+
+    @Override
+    public List<String> pruneLocalLogs(Target target, List<LogManifest> shipped, Instant now) {
+      return layer.pruneLocalLogs(target, shipped, now);
+    }
   }
 
   /** The dictionary of database ORCL (DBID 1613387266, incarnation 3) as the queries would read it. */
