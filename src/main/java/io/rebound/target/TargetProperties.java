@@ -138,6 +138,10 @@ public record TargetProperties(
    * @param shipOnArrival PostgreSQL: whether WAL is shipped as soon as it lands whole in {@code archive-directory}, as
    *     seen by a node where that directory is (default true); the shipping timer still runs every
    *     {@code archive-shipping-interval} for what no node saw arrive. One shipment of a target runs at a time
+   * @param shipOnArrivalGap PostgreSQL: the least time from the start of the target's last shipping run to a run fired
+   *     by an arrival (default a tenth of {@code archive-shipping-interval}; 0: none). WAL that arrives sooner waits for
+   *     it: the first segment after a quiet spell leaves at once, and a bulk load makes one run per gap, not one per
+   *     segment
    */
   public record Backup(
       String fullSchedule,
@@ -153,7 +157,8 @@ public record TargetProperties(
       Map<String, String> environment,
       Boolean keepOldDataDirectory,
       Method method,
-      Boolean shipOnArrival) {
+      Boolean shipOnArrival,
+      Duration shipOnArrivalGap) {
 
     /** How a PostgreSQL backup reads the server. */
     public enum Method {
@@ -172,7 +177,10 @@ public record TargetProperties(
     private static final Pattern OS_USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
     /** Every setting at its default. */
-    public static final Backup DEFAULTS = new Backup(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final Backup DEFAULTS = new Backup(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
+    /** By default, WAL that arrives ships at most ten times as often as the timer alone would ship it. */
+    static final int DEFAULT_ARRIVAL_GAPS_PER_INTERVAL = 10;
 
     @ConstructorBinding
     public Backup {
@@ -200,6 +208,16 @@ public record TargetProperties(
       keepOldDataDirectory = keepOldDataDirectory == null || keepOldDataDirectory;
       method = method == null ? Method.LOW_LEVEL : method;
       shipOnArrival = shipOnArrival == null || shipOnArrival;
+      shipOnArrivalGap = notNegative("ship-on-arrival-gap", shipOnArrivalGap,
+          archiveShippingInterval.dividedBy(DEFAULT_ARRIVAL_GAPS_PER_INTERVAL));
+    }
+
+    /** Settings with WAL shipped as it arrives, at most once a tenth of the shipping interval (the defaults). */
+    public Backup(String fullSchedule, String incrementalSchedule, Duration archiveShippingInterval, Duration recoveryWindow,
+        Duration localArchiveRetention, Path workDirectory, Path archiveDirectory, Path dataDirectory, String osUser,
+        List<String> rmanCommand, Map<String, String> environment, Boolean keepOldDataDirectory, Method method, Boolean shipOnArrival) {
+      this(fullSchedule, incrementalSchedule, archiveShippingInterval, recoveryWindow, localArchiveRetention, workDirectory,
+          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, method, shipOnArrival, null);
     }
 
     /** Settings with WAL shipped as it arrives (the default). */
@@ -207,7 +225,7 @@ public record TargetProperties(
         Duration localArchiveRetention, Path workDirectory, Path archiveDirectory, Path dataDirectory, String osUser,
         List<String> rmanCommand, Map<String, String> environment, Boolean keepOldDataDirectory, Method method) {
       this(fullSchedule, incrementalSchedule, archiveShippingInterval, recoveryWindow, localArchiveRetention, workDirectory,
-          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, method, null);
+          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, method, null, null);
     }
 
     /** Settings taken by the low-level method. */
@@ -215,7 +233,7 @@ public record TargetProperties(
         Duration localArchiveRetention, Path workDirectory, Path archiveDirectory, Path dataDirectory, String osUser,
         List<String> rmanCommand, Map<String, String> environment, Boolean keepOldDataDirectory) {
       this(fullSchedule, incrementalSchedule, archiveShippingInterval, recoveryWindow, localArchiveRetention, workDirectory,
-          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, null, null);
+          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, null, null, null);
     }
 
     /** The work directory, or {@code <nodeWorkDirectory>/backup/<target>} when none is configured. */

@@ -38,7 +38,8 @@ class TargetBackupSettingsTest {
         "--rebound.targets.pg.backup.environment.ORACLE_SID=FREE",
         "--rebound.targets.pg.backup.keep-old-data-directory=false",
         "--rebound.targets.pg.backup.method=pg_basebackup",
-        "--rebound.targets.pg.backup.ship-on-arrival=false");
+        "--rebound.targets.pg.backup.ship-on-arrival=false",
+        "--rebound.targets.pg.backup.ship-on-arrival-gap=PT45S");
 
     assertThat(backup.fullSchedule()).isEqualTo("0 30 2 ? * SAT");
     assertThat(backup.incrementalSchedule()).isEqualTo("0 30 2 ? * MON-FRI");
@@ -54,6 +55,7 @@ class TargetBackupSettingsTest {
     assertThat(backup.keepOldDataDirectory()).isFalse();
     assertThat(backup.method()).isEqualTo(TargetProperties.Backup.Method.PG_BASEBACKUP);
     assertThat(backup.shipOnArrival()).isFalse();
+    assertThat(backup.shipOnArrivalGap()).isEqualTo(Duration.ofSeconds(45));
   }
 
   @Test
@@ -116,6 +118,9 @@ class TargetBackupSettingsTest {
     assertThat(backup.method()).isEqualTo(TargetProperties.Backup.Method.LOW_LEVEL);
     assertThat(backup.shipOnArrival()).isTrue();
     assertThat(bind("--rebound.targets.pg.backup.ship-on-arrival=true").shipOnArrival()).isTrue();
+    assertThat(backup.shipOnArrivalGap()).as("a tenth of the shipping interval").isEqualTo(Duration.ofSeconds(30));
+    assertThat(bind("--rebound.targets.pg.backup.archive-shipping-interval=PT10S").shipOnArrivalGap()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(bind("--rebound.targets.pg.backup.ship-on-arrival-gap=PT0S").shipOnArrivalGap()).isZero();
     assertThat(TargetProperties.Backup.DEFAULTS).isEqualTo(backup);
   }
 
@@ -151,6 +156,7 @@ class TargetBackupSettingsTest {
     assertRefused("--rebound.targets.pg.backup.archive-shipping-interval=PT0S", "backup.archive-shipping-interval must be positive");
     assertRefused("--rebound.targets.pg.backup.recovery-window=-P1D", "backup.recovery-window must be positive");
     assertRefused("--rebound.targets.pg.backup.local-archive-retention=-PT1H", "backup.local-archive-retention must be 0 or positive");
+    assertRefused("--rebound.targets.pg.backup.ship-on-arrival-gap=-PT1S", "backup.ship-on-arrival-gap must be 0 or positive, e.g. PT30S");
     assertRefused("--rebound.targets.pg.backup.archive-directory=wal-archive", "backup.archive-directory must be an absolute path");
     assertRefused("--rebound.targets.pg.backup.data-directory=main", "backup.data-directory must be an absolute path");
     assertRefused("--rebound.targets.pg.backup.os-user=postgres;rm -rf", "backup.os-user 'postgres;rm -rf' is not a user name");

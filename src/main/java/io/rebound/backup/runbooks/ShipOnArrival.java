@@ -7,6 +7,8 @@ import io.rebound.target.TargetProperties;
 import io.rebound.target.Targets;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.HashSet;
@@ -17,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.runtime.Job;
@@ -34,7 +37,9 @@ import org.springframework.stereotype.Component;
  * the timer would fire: the same process, the same requester ({@code schedule:<timer start event>}), the same audit
  * trail, and the timer's next tick one interval later. WAL that arrives while a shipment runs waits for that shipment's
  * end, then leaves with the next one, unless the catalog holds it by then (a run its arrival did not fire took it).
- * Only a shortcut: the timer alone ships everything, on any node, after any crash.
+ * Only a shortcut: the timer alone ships everything, on any node, after any crash. A run is fired no sooner than
+ * {@code ship-on-arrival-gap} after the start of the target's last shipping run, so a bulk load that archives a
+ * segment every second makes one run per gap, not one per segment.
  *
  * <p>For PostgreSQL targets that take backups with {@code archive-directory} set and {@code ship-on-arrival} left on,
  * watched on every node where that directory is. Nodes that see the same arrival fire the same timer job; the engine
@@ -53,6 +58,7 @@ class ShipOnArrival implements AutoCloseable {
   private final LogShipments shipments;
   private final BucketAccess bucket;
   private final ManagementService management;
+  private final HistoryService history;
   /** Per target, the files that arrived and no shipment has taken yet ({@value #UNKNOWN}: events were lost). */
   private final Map<String, Set<String>> waiting = new ConcurrentHashMap<>();
   private final AtomicBoolean recheckPlanned = new AtomicBoolean();
@@ -69,6 +75,7 @@ class ShipOnArrival implements AutoCloseable {
     this.shipments = shipments;
     this.bucket = bucket;
     this.management = engine.getManagementService();
+    this.history = engine.getHistoryService();
   }
 
   /** Starts watching once the schedules' processes, and so their timers, are deployed. */
@@ -119,8 +126,9 @@ class ShipOnArrival implements AutoCloseable {
   }
 
   /**
-   * Fires the timer of every target whose WAL waits, unless a shipment of it is under way (then it looks again) or the
-   * catalog holds every file that arrived (another node fired the timer, or its tick came, and that run took them).
+   * Fires the timer of every target whose WAL waits, unless a shipment of it is under way or its last shipping run
+   * started less than the gap ago (then it looks again), or the catalog holds every file that arrived (another node
+   * fired the timer, or its tick came, and that run took them).
    */
   private void fireWaiting() {
     for (String target : waiting.keySet()) {
@@ -129,7 +137,7 @@ class ShipOnArrival implements AutoCloseable {
         continue;
       }
       try {
-        if (shipments.anyShipping(target)) {
+        if (shipments.anyShipping(target) || tooSoon(target)) {
           waiting.merge(target, files, (later, earlier) -> {
             later.addAll(earlier);
             return later;
@@ -156,6 +164,21 @@ class ShipOnArrival implements AutoCloseable {
         recheckPlanned.set(false);
       }
     }
+  }
+
+  /**
+   * Whether the target's last shipping run (fired by an arrival, by its timer or by hand, on any node) started less
+   * than {@code ship-on-arrival-gap} ago: then what arrived waits, and leaves with the run after the gap or with the
+   * timer's.
+   */
+  boolean tooSoon(String target) {
+    Duration gap = targets.get(target).properties().backup().shipOnArrivalGap();
+    if (gap.isZero()) {
+      return false;
+    }
+    return history.createHistoricProcessInstanceQuery().processDefinitionKey(scheduleProcess(target))
+        .orderByProcessInstanceStartTime().desc().listPage(0, 1).stream().findFirst()
+        .map(last -> Instant.now().isBefore(last.getStartTime().toInstant().plus(gap))).orElse(false);
   }
 
   /** Fires the target's shipping timer now; the engine schedules its next tick from this firing. */

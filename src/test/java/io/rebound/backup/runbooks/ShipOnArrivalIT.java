@@ -50,6 +50,8 @@ class ShipOnArrivalIT {
   static final String TARGET = "pg";
   static final String SCHEDULE = "database-backup.logs." + TARGET;
   static final String PW = TestUsers.PASSWORD;
+  /** The least time between the start of a shipping run and a run an arrival fires. */
+  static final Duration GAP = Duration.ofSeconds(15);
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -57,6 +59,7 @@ class ShipOnArrivalIT {
     bench.registerCluster(registry, TARGET);
     registry.add("rebound.targets." + TARGET + ".backup.ship-on-arrival", () -> "true");
     registry.add("rebound.targets." + TARGET + ".backup.archive-shipping-interval", () -> "PT1H");
+    registry.add("rebound.targets." + TARGET + ".backup.ship-on-arrival-gap", GAP::toString);
     registry.add("camunda.bpm.job-execution.enabled", () -> "false");
   }
 
@@ -88,7 +91,7 @@ class ShipOnArrivalIT {
     String deployedTimer = scheduleTimer().getId();
     Instant switched = Instant.now();
     cluster.switchAndArchive();
-    HistoricProcessInstance arrival = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+    HistoricProcessInstance arrival = await().atMost(GAP.plusSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> scheduleRuns().size() > earlier ? scheduleRuns().get(earlier) : null, run -> run != null);
     drive(arrival.getId());
     assertThat(Runs.awaitState(http, arrival.getId(), "COMPLETED").get("requester").asText())
@@ -98,6 +101,19 @@ class ShipOnArrivalIT {
     assertThat(timer.getId()).as("the deployed timer fired, its next tick is a job of its own").isNotEqualTo(deployedTimer);
     assertThat(timer.getDuedate()).as("the timer's next tick, an interval after the shipment it fired")
         .isAfter(Date.from(switched.plus(Duration.ofMinutes(59))));
+
+    // The gap: WAL archived less than ship-on-arrival-gap after the last shipping run started waits for the gap's end.
+    Instant lastStart = arrival.getStartTime().toInstant();
+    bench.sql("INSERT INTO orders VALUES (10)");
+    cluster.switchAndArchive();
+    assertThat(Instant.now()).as("archived within the gap").isBefore(lastStart.plus(GAP));
+    await().atMost(Duration.ofSeconds(10)).until(() -> arrivals.waiting().containsKey(TARGET));
+    HistoricProcessInstance afterGap = await().atMost(GAP.plusSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> scheduleRuns().size() > earlier + 1 ? scheduleRuns().get(earlier + 1) : null, run -> run != null);
+    assertThat(afterGap.getStartTime().toInstant()).as("fired once the gap is over").isAfterOrEqualTo(lastStart.plus(GAP));
+    drive(afterGap.getId());
+    assertThat(Runs.describe(http, afterGap.getId())).contains("shipped: positions");
+    int fired = scheduleRuns().size();
 
     // One at a time: A and B both come to their shipment; B, the later, leaves it to A; WAL archived meanwhile waits for A.
     String a = start(http);
@@ -109,16 +125,17 @@ class ShipOnArrivalIT {
     drive(b);
     assertThat(Runs.describe(http, b)).contains("left to run " + a + ", which is shipping them");
     arrivals.settle();
-    assertThat(scheduleRuns()).as("nothing fired while A is at its shipment").hasSize(earlier + 1);
+    assertThat(scheduleRuns()).as("nothing fired while A is at its shipment").hasSize(fired);
     int before = shippedSegments().size();
     drive(a);
     assertThat(Runs.describe(http, a)).contains("shipped: positions");
     assertThat(shippedSegments()).hasSizeGreaterThan(before);
 
-    // A's shipment over, the arrival that waited finds its segment in the catalog (A collected after it arrived): no run.
-    await().atMost(Duration.ofSeconds(10)).until(() -> arrivals.waiting().isEmpty());
+    // A's shipment over, the arrival that waited finds its segment in the catalog (A collected after it arrived), once the
+    // gap since the last run of the schedule is over: no run.
+    await().atMost(GAP.plusSeconds(10)).until(() -> arrivals.waiting().isEmpty());
     arrivals.settle();
-    assertThat(scheduleRuns()).as("no run fired for WAL that A took").hasSize(earlier + 1);
+    assertThat(scheduleRuns()).as("no run fired for WAL that A took").hasSize(fired);
 
     // WAL that waits while E ships, then a shipping run fired elsewhere (another node, Cockpit) after it arrived: that
     // run's collection took it, so nothing more is fired once both are over.
@@ -131,7 +148,7 @@ class ShipOnArrivalIT {
     String elsewhere = runs.get(runs.size() - 1).getId();
     drive(e);
     drive(elsewhere);
-    await().atMost(Duration.ofSeconds(10)).until(() -> arrivals.waiting().isEmpty());
+    await().atMost(GAP.plusSeconds(10)).until(() -> arrivals.waiting().isEmpty());
     arrivals.settle();
     assertThat(scheduleRuns()).as("no run fired for WAL a later run took").hasSize(runs.size());
     assertThat(Runs.describe(http, e) + Runs.describe(http, elsewhere)).contains("shipped: positions");
@@ -144,10 +161,10 @@ class ShipOnArrivalIT {
     management.setJobRetries(heldShipment.getId(), 0);
     bench.sql("INSERT INTO orders VALUES (4)");
     cluster.switchAndArchive();
-    HistoricProcessInstance fired = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+    HistoricProcessInstance heldBack = await().atMost(GAP.plusSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> scheduleRuns().size() > runs.size() ? scheduleRuns().get(scheduleRuns().size() - 1) : null, run -> run != null);
-    drive(fired.getId());
-    assertThat(Runs.describe(http, fired.getId())).contains("shipped: positions");
+    drive(heldBack.getId());
+    assertThat(Runs.describe(http, heldBack.getId())).contains("shipped: positions");
     management.setJobRetries(heldShipment.getId(), 1);
     drive(held);
     assertThat(Runs.describe(http, held)).contains("no new archived logs to ship");
