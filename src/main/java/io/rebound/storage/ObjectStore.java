@@ -247,7 +247,7 @@ public class ObjectStore implements AutoCloseable {
     long size = head.contentLength();
     Path partial = destination.resolveSibling(destination.getFileName() + PARTIAL);
     Path progress = destination.resolveSibling(destination.getFileName() + PROGRESS);
-    Set<Integer> done = resumable(progress, partial, head.eTag(), size);
+    Set<Integer> done = resumable(progress, partial, head.eTag(), size, transfers.partSize());
     if (done.isEmpty()) {
       Files.createDirectories(destination.toAbsolutePath().getParent());
       try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -277,11 +277,16 @@ public class ObjectStore implements AutoCloseable {
           return null;
         }));
       }
-      // The ranges an earlier attempt left are hashed here while the others download.
-      for (int range : done.stream().sorted().toList()) {
-        if (range < ranges) {
-          whole.finished(range);
-        }
+      // The ranges an earlier attempt left are hashed while the others download, as one more transfer task: a failure
+      // there stops the others as any transfer's does.
+      List<Integer> resumed = done.stream().filter(range -> range < ranges).sorted().toList();
+      if (!resumed.isEmpty()) {
+        futures.add(0, pool.submit(() -> {
+          for (int range : resumed) {
+            whole.finished(range);
+          }
+          return null;
+        }));
       }
       for (Future<Void> future : futures) {
         await(future, futures, key);
@@ -325,18 +330,22 @@ public class ObjectStore implements AutoCloseable {
     }
   }
 
-  /** The ranges an earlier attempt finished, if it was downloading this very version of the object. */
-  private static Set<Integer> resumable(Path progress, Path partial, String etag, long size) throws IOException {
+  /**
+   * The ranges an earlier attempt finished, if it was downloading this very version of the object; a range the file
+   * does not reach to its end (cut since) is fetched again.
+   */
+  private static Set<Integer> resumable(Path progress, Path partial, String etag, long size, int rangeSize) throws IOException {
     Set<Integer> done = new HashSet<>();
     if (!Files.exists(progress) || !Files.exists(partial)) {
       return done;
     }
     List<String> lines = Files.readAllLines(progress, StandardCharsets.UTF_8);
-    if (lines.isEmpty() || !lines.get(0).equals(String.valueOf(etag)) || Files.size(partial) > size) {
+    long onDisk = Files.size(partial);
+    if (lines.isEmpty() || !lines.get(0).equals(String.valueOf(etag)) || onDisk > size) {
       return done;
     }
     for (String line : lines.subList(1, lines.size())) {
-      if (line.matches("\\d+")) {
+      if (line.matches("\\d{1,9}") && Math.min(size, (Long.parseLong(line) + 1) * rangeSize) <= onDisk) {
         done.add(Integer.parseInt(line));
       }
     }

@@ -210,6 +210,12 @@ public record TargetProperties(
       shipOnArrival = shipOnArrival == null || shipOnArrival;
       shipOnArrivalGap = notNegative("ship-on-arrival-gap", shipOnArrivalGap,
           archiveShippingInterval.dividedBy(DEFAULT_ARRIVAL_GAPS_PER_INTERVAL));
+      if (shipOnArrivalGap.compareTo(archiveShippingInterval) >= 0) {
+        // The timer's own runs would keep every arrival waiting: WAL would ship on the timer alone, without a word.
+        throw new IllegalArgumentException("backup.ship-on-arrival-gap " + shipOnArrivalGap + " must be shorter than"
+            + " backup.archive-shipping-interval " + archiveShippingInterval + "; to ship on the timer alone set"
+            + " backup.ship-on-arrival to false");
+      }
     }
 
     /** Settings with WAL shipped as it arrives, at most once a tenth of the shipping interval (the defaults). */

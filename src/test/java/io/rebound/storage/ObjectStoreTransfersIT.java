@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,6 +192,30 @@ class ObjectStoreTransfersIT {
       store.download(key, destination, stored.sha256());
     }
     assertThat(retry.count.get()).isEqualTo(2);
+    assertThat(Files.mismatch(file, destination)).isEqualTo(-1L);
+  }
+
+  @Test
+  void shouldFetchAgainARangeTheFileNoLongerHoldsWhole() throws IOException {
+    Path file = randomFile("cut", PART * 4, 6);
+    Path destination = directory.resolve("cut-resumed");
+    Path partial = directory.resolve("cut-resumed.partial");
+    String key;
+    StoredObject stored;
+    try (ObjectStore store = server.store("cut", new TransferSettings(PART, 1), new RangeCounter(3))) {
+      key = store.key("piece");
+      stored = store.upload(file, key);
+      assertThatThrownBy(() -> store.download(key, destination, stored.sha256())).hasMessageContaining("connection cut");
+    }
+    // Ranges 0 and 1 recorded as done; the file is cut inside range 1 since (a crash before the disk kept it all).
+    try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+      channel.truncate(PART + PART / 2);
+    }
+    RangeCounter retry = new RangeCounter(Integer.MAX_VALUE);
+    try (ObjectStore store = server.store("cut", new TransferSettings(PART, 1), retry)) {
+      store.download(key, destination, stored.sha256());
+    }
+    assertThat(retry.count.get()).as("range 0 kept, ranges 1 to 3 fetched").isEqualTo(3);
     assertThat(Files.mismatch(file, destination)).isEqualTo(-1L);
   }
 

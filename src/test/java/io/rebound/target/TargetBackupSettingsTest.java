@@ -121,6 +121,7 @@ class TargetBackupSettingsTest {
     assertThat(backup.shipOnArrivalGap()).as("a tenth of the shipping interval").isEqualTo(Duration.ofSeconds(30));
     assertThat(bind("--rebound.targets.pg.backup.archive-shipping-interval=PT10S").shipOnArrivalGap()).isEqualTo(Duration.ofSeconds(1));
     assertThat(bind("--rebound.targets.pg.backup.ship-on-arrival-gap=PT0S").shipOnArrivalGap()).isZero();
+    assertThat(bind("--rebound.targets.pg.backup.ship-on-arrival-gap=PT4M59S").shipOnArrivalGap()).isEqualTo(Duration.ofSeconds(299));
     assertThat(TargetProperties.Backup.DEFAULTS).isEqualTo(backup);
   }
 
@@ -157,6 +158,8 @@ class TargetBackupSettingsTest {
     assertRefused("--rebound.targets.pg.backup.recovery-window=-P1D", "backup.recovery-window must be positive");
     assertRefused("--rebound.targets.pg.backup.local-archive-retention=-PT1H", "backup.local-archive-retention must be 0 or positive");
     assertRefused("--rebound.targets.pg.backup.ship-on-arrival-gap=-PT1S", "backup.ship-on-arrival-gap must be 0 or positive, e.g. PT30S");
+    assertRefused("--rebound.targets.pg.backup.ship-on-arrival-gap=PT5M", "backup.ship-on-arrival-gap PT5M must be shorter than"
+        + " backup.archive-shipping-interval PT5M");
     assertRefused("--rebound.targets.pg.backup.archive-directory=wal-archive", "backup.archive-directory must be an absolute path");
     assertRefused("--rebound.targets.pg.backup.data-directory=main", "backup.data-directory must be an absolute path");
     assertRefused("--rebound.targets.pg.backup.os-user=postgres;rm -rf", "backup.os-user 'postgres;rm -rf' is not a user name");

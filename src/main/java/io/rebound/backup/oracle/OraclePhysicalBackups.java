@@ -415,8 +415,9 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   }
 
   /**
-   * Where the pieces go, how RMAN is invoked and, when one is configured, the environment it runs in (which database
-   * ORACLE_SID names), as the settings give them now, job key shown as {@code <job key>}.
+   * Where the pieces go, how RMAN is invoked and the environment it runs in (which database ORACLE_SID names, or that
+   * none is configured), as the settings give them now, job key shown as {@code <job key>}. Every one is always there,
+   * so a setting removed since the approval shows as a changed line.
    */
   private List<String> settingsLines(Target destination, RecoveryPlan plan) {
     Path job = workDirectory(destination).resolve(JOB_KEY_SHOWN);
@@ -425,10 +426,9 @@ public class OraclePhysicalBackups implements PhysicalBackups {
     lines.add("download " + plan.pieces().size() + " pieces (" + plan.totalBytes() + " bytes) into " + job.resolve(DOWNLOAD)
         + "/<backup or log batch id>/, each checked against its SHA-256 in the manifest");
     lines.add(String.join(" ", RmanInvocation.of(settings.rmanCommand(), settings.environment(), job.resolve(RMAN), "").command()));
-    if (settings.environment() != null && !settings.environment().isEmpty()) {
-      lines.add("RMAN's environment: " + new TreeMap<>(settings.environment()).entrySet().stream()
-          .map(variable -> variable.getKey() + "=" + variable.getValue()).collect(Collectors.joining(" ")));
-    }
+    lines.add(settings.environment().isEmpty() ? "RMAN's environment: none configured, RMAN inherits the node's (ORACLE_SID, ORACLE_HOME)"
+        : "RMAN's environment: " + new TreeMap<>(settings.environment()).entrySet().stream()
+            .map(variable -> variable.getKey() + "=" + variable.getValue()).collect(Collectors.joining(" ")));
     return lines.stream().map(line -> line.replace(JOB_KEY_SHOWN, SHOWN_KEY)).toList();
   }
 

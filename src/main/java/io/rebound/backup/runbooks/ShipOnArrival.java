@@ -150,7 +150,11 @@ class ShipOnArrival implements AutoCloseable {
         }
         fire(target);
       } catch (RuntimeException e) {
-        // The engine's database away for a moment: the timer ships it, or the next arrival tries again.
+        // The engine's database away for a moment: what arrived waits and is looked at again (the timer ships it too).
+        waiting.merge(target, files, (later, earlier) -> {
+          later.addAll(earlier);
+          return later;
+        });
         LOG.debug("could not ship the WAL of {} as it arrived: {}", target, e.getMessage());
       }
     }
@@ -167,8 +171,8 @@ class ShipOnArrival implements AutoCloseable {
   }
 
   /**
-   * Whether the target's last shipping run (fired by an arrival, by its timer or by hand, on any node) started less
-   * than {@code ship-on-arrival-gap} ago: then what arrived waits, and leaves with the run after the gap or with the
+   * Whether the target's last shipping run (fired by an arrival, by its timer or from Cockpit, on any node) started
+   * less than {@code ship-on-arrival-gap} ago: then what arrived waits, and leaves with the run after the gap or with the
    * timer's.
    */
   boolean tooSoon(String target) {

@@ -715,7 +715,8 @@ class OraclePhysicalBackupsTest {
     targets.register("ora", new TargetProperties(Dialect.ORACLE, "jdbc:oracle:thin:@//127.0.0.1:1/NOWHERE", "system", null, null, null,
         null, null, 2, Map.of(), Map.of(), null, null, null, null, null, null, other));
     assertThat(backups.commandsNoLongerApproved(targets.get("ora"), plan, approved)).hasValueSatisfying(why -> assertThat(why)
-        .startsWith("the settings of ora give other commands than those approved: ").contains("rman-other"));
+        .startsWith("the settings of ora give other commands than those approved: ").contains("rman-other")
+        .contains("RMAN's environment: none configured, RMAN inherits the node's"));
     // Another database named by the environment: RMAN would connect to it.
     assertThat(backups.commandsNoLongerApproved(moved, plan, approved)).hasValueSatisfying(why -> assertThat(why)
         .contains("RMAN's environment: ORACLE_SID=ORCL"));

@@ -115,7 +115,9 @@ class ShipOnArrivalIT {
     assertThat(Runs.describe(http, afterGap.getId())).contains("shipped: positions");
     int fired = scheduleRuns().size();
 
-    // One at a time: A and B both come to their shipment; B, the later, leaves it to A; WAL archived meanwhile waits for A.
+    // One at a time: A and B both come to their shipment; B, the later, leaves it to A; WAL archived meanwhile waits for A
+    // (the gap since the last run of the schedule over first, so that only A's shipment holds it back).
+    await().atMost(GAP.plusSeconds(5)).until(() -> !arrivals.tooSoon(TARGET));
     String a = start(http);
     String b = start(http);
     bench.sql("INSERT INTO orders VALUES (2)");
