@@ -3,6 +3,19 @@
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 now_ms() { date +%s%3N; }
+# await_ready LOG PID WHAT SECONDS: waits for a line READY in LOG from the process PID, or stops the script saying WHAT
+# did not start (with the log when the process died).
+await_ready() {
+  local log=$1 pid=$2 what=$3 seconds=$4
+  for _ in $(seq 1 $((seconds * 10))); do
+    grep -q '^READY' "$log" && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
+    sleep 0.1
+  done
+  echo "$what did not start in $seconds s" >&2
+  cat "$log"
+  exit 1
+}
 
 CLUSTERS=()
 # start_cluster NAME PORT [server options...]: a new cluster in $WORK/NAME, trusting local connections.

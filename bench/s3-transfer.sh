@@ -9,6 +9,7 @@
 # the server through a link that holds every connection to that rate, as S3 holds each of its connections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 SIZE_MIB=${1:-2048}
 RUNS=${2:-5}
@@ -40,22 +41,12 @@ case "$SCHEME" in
 esac
 java -Xmx1g -cp "$CP" bench/src/S3TransferBench.java server "$PORT" "$WORK/store" "${SERVER_TLS[@]}" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 600); do
-  grep -q '^READY' "$WORK/server.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
-  sleep 0.1
-done
-grep -q '^READY' "$WORK/server.log" || { echo "the S3 server did not start in 60 s" >&2; cat "$WORK/server.log"; exit 1; }
+await_ready "$WORK/server.log" "$SERVER_PID" "the S3 server" 60
 CLIENT_PORT=$PORT
 if [ -n "$RATE" ]; then
   java -Xmx256m -cp "$CP" bench/src/S3TransferBench.java link "$LINK_PORT" "$PORT" "$RATE" >"$WORK/link.log" 2>&1 &
   LINK_PID=$!
-  for _ in $(seq 1 300); do
-    grep -q '^READY' "$WORK/link.log" && break
-    kill -0 "$LINK_PID" 2>/dev/null || { cat "$WORK/link.log"; exit 1; }
-    sleep 0.1
-  done
-  grep -q '^READY' "$WORK/link.log" || { echo "the link did not start in 30 s" >&2; exit 1; }
+  await_ready "$WORK/link.log" "$LINK_PID" "the link" 30
   CLIENT_PORT=$LINK_PORT
   echo "every connection held to $RATE MiB/s each way"
 fi

@@ -126,14 +126,7 @@ class PointInTimePlannerTest {
 
   @Test
   void shouldRestoreAnOraclePointAtTheEndOfItsLastLog() {
-    String directory = "rebound/backups/db/2026/11/01/";
-    CatalogSnapshot catalog = new CatalogSnapshot("db", Dialect.ORACLE,
-        List.of(new BackupManifest("f", "db", Dialect.ORACLE, BackupType.FULL, null, 1, "1234", at(0), at(10), "9", "95",
-            List.of(new Piece("p", directory + "f/p", 1, Catalogs.sha("f"))))),
-        List.of(new LogManifest("a", "db", Dialect.ORACLE, 1, "1234", at(0), at(20), "8", "100",
-                List.of(new Piece("a", directory + "a/a", 1, Catalogs.sha("a")))),
-            new LogManifest("b", "db", Dialect.ORACLE, 1, "1234", at(20), at(30), "100", "1000",
-                List.of(new Piece("b", directory + "b/b", 1, Catalogs.sha("b"))))));
+    CatalogSnapshot catalog = oracleCatalog();
 
     // SET UNTIL TIME applies the redo up to the point: the log that reaches it is enough.
     assertThat(PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(20))).logs()).extracting(LogManifest::id).containsExactly("a");
@@ -281,16 +274,21 @@ class PointInTimePlannerTest {
     assertThat(ids(PointInTimePlanner.plan(catalog, RecoveryPoint.at(at(1550))))).containsExactly("f1", "idle");
   }
 
-  @Test
-  void shouldOrderOracleScnsAsNumbers() {
+  /** An Oracle FULL ending at minute 10 (SCN 95), logs to minute 20 (SCN 100) and to minute 30 (SCN 1000). */
+  private static CatalogSnapshot oracleCatalog() {
     String directory = "rebound/backups/db/2026/11/01/";
-    CatalogSnapshot catalog = new CatalogSnapshot("db", Dialect.ORACLE,
+    return new CatalogSnapshot("db", Dialect.ORACLE,
         List.of(new BackupManifest("f", "db", Dialect.ORACLE, BackupType.FULL, null, 1, "1234", at(0), at(10), "9", "95",
             List.of(new Piece("p", directory + "f/p", 1, Catalogs.sha("f"))))),
         List.of(new LogManifest("a", "db", Dialect.ORACLE, 1, "1234", at(0), at(20), "8", "100",
                 List.of(new Piece("a", directory + "a/a", 1, Catalogs.sha("a")))),
             new LogManifest("b", "db", Dialect.ORACLE, 1, "1234", at(20), at(30), "100", "1000",
                 List.of(new Piece("b", directory + "b/b", 1, Catalogs.sha("b"))))));
+  }
+
+  @Test
+  void shouldOrderOracleScnsAsNumbers() {
+    CatalogSnapshot catalog = oracleCatalog();
 
     RecoveryPlan plan = PointInTimePlanner.plan(catalog, RecoveryPoint.latest());
 
