@@ -489,6 +489,11 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   public PhysicalJob<RestoredPoint> restore(Target destination, RestoreRequest request) {
     RecoveryPlan plan = request.plan();
     checkPlan(destination, plan);
+    String script = approvedScript(request.approvedCommands(), request.jobKey());
+    if (script.isEmpty()) {
+      throw new IllegalArgumentException("an Oracle restore runs the RMAN script its approver read, and the request for job "
+          + request.jobKey() + " carries none: nothing was started");
+    }
     ObjectStore objects = objectStore();
     JobStatus status = job(destination, request.jobKey()).startOrAttach(new JobRunner.InJvm(beat -> {
       Path job = beat.directory();
@@ -498,11 +503,7 @@ public class OraclePhysicalBackups implements PhysicalBackups {
         Files.writeString(job.resolve(DOWNLOADED), Instant.now().toString());
       }
       // The approved script is the one run, on every attempt: a control file restored by a failed attempt changes
-      // what the destination would say now. Without one, the command file decided at the first start.
-      Path commandFile = job.resolve(RMAN).resolve(RmanInvocation.COMMAND_FILE);
-      String approved = approvedScript(request.approvedCommands(), request.jobKey());
-      String script = !approved.isEmpty() ? approved
-          : Files.exists(commandFile) ? Files.readString(commandFile) : restoreScript(destination, plan, downloads).text();
+      // what the destination would say now, never what runs.
       RmanLog log = rman.run(destination, job.resolve(RMAN), script, beat, "restore to " + plan.point());
       return JSON.writeValueAsString(reached(destination, plan, script, log, beat));
     }));

@@ -623,7 +623,7 @@ class OraclePhysicalBackupsTest {
     String shown = String.join("\n", backups.restoreActions(target, plan));
     dictionary.restoreResult = new RestoreResult("READ WRITE", "2514877", "2515000", 4, 0);
     dictionary.container = true;
-    RestoreRequest request = new RestoreRequest("r10-restore", plan);
+    RestoreRequest request = approved("r10-restore", plan);
 
     PhysicalJob<RestoredPoint> started = backups.restore(target, request);
     PhysicalJob<RestoredPoint> done = awaitDone(() -> backups.restore(target, request));
@@ -655,13 +655,15 @@ class OraclePhysicalBackupsTest {
     RecoveryPlan plan = plan(RecoveryPoint.latest(), "2514877", true);
     dictionary.restoreResult = new RestoreResult("MOUNTED", "1", "2515000", 3, 2);
 
-    PhysicalJob<RestoredPoint> notOpen = awaitDone(() -> backups.restore(target, new RestoreRequest("r11-restore", plan)));
+    RestoreRequest first = approved("r11-restore", plan);
+    PhysicalJob<RestoredPoint> notOpen = awaitDone(() -> backups.restore(target, first));
     assertThat(notOpen.state()).isEqualTo(PhysicalJob.State.FAILED);
     assertThat(notOpen.failure()).isEqualTo("RMAN finished but the database is MOUNTED, not open READ WRITE; the database is still in"
         + " incarnation 3: OPEN RESETLOGS did not run; 2 datafile(s) still need recovery (V$RECOVER_FILE)");
 
     use("restore-no-log-backup.log", 1);
-    PhysicalJob<RestoredPoint> rmanFailed = awaitDone(() -> backups.restore(target, new RestoreRequest("r12-restore", plan)));
+    RestoreRequest second = approved("r12-restore", plan);
+    PhysicalJob<RestoredPoint> rmanFailed = awaitDone(() -> backups.restore(target, second));
     assertThat(rmanFailed.state()).isEqualTo(PhysicalJob.State.FAILED);
     assertThat(rmanFailed.failure()).startsWith("The RMAN ");
     assertThat(dictionary.pluggablesOpened).isZero();
@@ -696,6 +698,20 @@ class OraclePhysicalBackupsTest {
         .map(line -> line.substring(6).replace("<job key>", "r15-restore")).collect(Collectors.joining("\n", "", "\n"));
     assertThat(scripts).allSatisfy(script -> assertThat(script).isEqualTo(approvedScript));
     assertThat(scripts.get(1)).contains("RESTORE CONTROLFILE FROM '" + job("r15-restore").resolve("download") + "/full-1/controlfile_");
+  }
+
+  @Test
+  void shouldStartNoRestoreWithoutAnApprovedScript() throws IOException {
+    RecoveryPlan plan = plan(RecoveryPoint.latest(), "2514877", true);
+    List<String> withoutScript = backups.restoreActions(target, plan).stream().filter(line -> !line.startsWith("RMAN> ")).toList();
+
+    for (RestoreRequest request : List.of(new RestoreRequest("r16-restore", plan), new RestoreRequest("r16-restore", plan, withoutScript))) {
+      assertThatThrownBy(() -> backups.restore(target, request)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("an Oracle restore runs the RMAN script its approver read, and the request for job r16-restore carries none:"
+              + " nothing was started");
+    }
+    assertThat(job("r16-restore")).doesNotExist();
+    assertThat(scriptsRun()).isEmpty();
   }
 
   @Test
@@ -737,7 +753,8 @@ class OraclePhysicalBackupsTest {
     RecoveryPlan plan = plan(RecoveryPoint.latest(), "2514877", true);
     dictionary.restoreResult = null;
 
-    PhysicalJob<RestoredPoint> done = awaitDone(() -> backups.restore(target, new RestoreRequest("r13-restore", plan)));
+    RestoreRequest request = approved("r13-restore", plan);
+    PhysicalJob<RestoredPoint> done = awaitDone(() -> backups.restore(target, request));
 
     assertThat(done.state()).as(done.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
     assertThat(done.result().summary()).isEqualTo("FULL full-1 and 1 log batches restored, recovered until SCN 2514877, opened with"
@@ -750,7 +767,8 @@ class OraclePhysicalBackupsTest {
     Piece piece = plan.backups().get(0).pieces().get(0);
     store.upload(Files.writeString(root.resolve(piece.name()), "other bytes"), piece.key());
 
-    PhysicalJob<RestoredPoint> job = awaitDone(() -> backups.restore(target, new RestoreRequest("r14-restore", plan)));
+    RestoreRequest request = approved("r14-restore", plan);
+    PhysicalJob<RestoredPoint> job = awaitDone(() -> backups.restore(target, request));
 
     assertThat(job.state()).isEqualTo(PhysicalJob.State.FAILED);
     assertThat(job.failure()).contains(piece.key());
@@ -813,6 +831,11 @@ class OraclePhysicalBackupsTest {
     public List<String> pruneLocalLogs(Target target, List<LogManifest> shipped, Instant now) {
       return layer.pruneLocalLogs(target, shipped, now);
     }
+  }
+
+  /** The request of a restore whose approver read the commands the layer gives now. */
+  RestoreRequest approved(String jobKey, RecoveryPlan plan) {
+    return new RestoreRequest(jobKey, plan, backups.restoreActions(target, plan));
   }
 
   /** The dictionary of database ORCL (DBID 1613387266, incarnation 3) as the queries would read it. */

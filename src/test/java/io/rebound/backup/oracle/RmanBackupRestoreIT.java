@@ -211,8 +211,10 @@ class RmanBackupRestoreIT {
     RecoveryPlan plan = new RecoveryPlan("free", Dialect.ORACLE, RecoveryPoint.latest(), identity.incarnation(), identity.dbid(),
         List.of(full, incremental), List.of(batch), pieces, pieces.stream().mapToLong(Piece::size).sum(), batch.endTime(), between,
         "none");
-    assertThat(layer.restoreActions(target, plan)).contains("RMAN>   SET UNTIL SCN " + between + ";", "RMAN> ALTER DATABASE OPEN RESETLOGS;");
-    PhysicalJob<RestoredPoint> restored = done(() -> layer.restore(target, new RestoreRequest("itrestore", plan)));
+    List<String> approved = layer.restoreActions(target, plan);
+    assertThat(approved).contains("RMAN>   SET UNTIL SCN " + between + ";", "RMAN> ALTER DATABASE OPEN RESETLOGS;");
+    RestoreRequest request = new RestoreRequest("itrestore", plan, approved);
+    PhysicalJob<RestoredPoint> restored = done(() -> layer.restore(target, request));
     assertThat(restored.state()).as(restored.failure()).isEqualTo(PhysicalJob.State.SUCCEEDED);
 
     await().atMost(Duration.ofMinutes(2)).ignoreExceptions().untilAsserted(() -> {
