@@ -19,6 +19,9 @@ final class ServerControl {
   static final int RUNNING = 0;
   /** pg_ctl status: no server runs on the data directory. */
   static final int NOT_RUNNING = 3;
+  /** How many times pg_ctl status is asked before an answer that is neither counts, and the pause between. */
+  static final int STATUS_ATTEMPTS = 20;
+  static final Duration STATUS_PAUSE = Duration.ofMillis(150);
 
   private final Path pgCtl;
   private final Path dataDirectory;
@@ -61,18 +64,31 @@ final class ServerControl {
   /**
    * Whether a server runs on the data directory (pg_ctl status). Only pg_ctl's own "no server running" counts as stopped:
    * any other answer (the directory unreadable, the command not run) refuses, since a restore that took a running
-   * server for a stopped one would move its data directory from under it.
+   * server for a stopped one would move its data directory from under it. Another answer is asked again for a few
+   * seconds first: a server that is starting has its PID file created before it is written, and pg_ctl then says the
+   * file is empty.
    */
   boolean running() throws IOException {
-    Result status = run(statusCommand(), Duration.ofSeconds(30), null);
-    if (status.exitCode() == RUNNING) {
-      return true;
-    }
-    if (status.exitCode() == NOT_RUNNING) {
-      return false;
+    Result status = null;
+    for (int attempt = 1; attempt <= STATUS_ATTEMPTS; attempt++) {
+      status = run(statusCommand(), Duration.ofSeconds(30), null);
+      if (status.exitCode() == RUNNING) {
+        return true;
+      }
+      if (status.exitCode() == NOT_RUNNING) {
+        return false;
+      }
+      if (attempt < STATUS_ATTEMPTS) {
+        try {
+          Thread.sleep(STATUS_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while asking whether a server runs on " + dataDirectory, e);
+        }
+      }
     }
     throw new IOException("cannot tell whether a server runs on " + dataDirectory + ": " + String.join(" ", statusCommand())
-        + " ended with " + status.exitCode() + ": " + status.output().strip());
+        + " ended with " + status.exitCode() + " " + STATUS_ATTEMPTS + " times in a row: " + status.output().strip());
   }
 
   /** The files Rebound lays down given to the server's user, when Rebound runs as root for it. */
