@@ -1,5 +1,6 @@
 package io.rebound.backup;
 
+import io.rebound.runbook.ApprovablePlan;
 import io.rebound.target.DialectSpecific;
 import io.rebound.target.Target;
 import java.time.Instant;
@@ -55,11 +56,9 @@ public interface PhysicalBackups extends DialectSpecific {
     if (now.equals(approved)) {
       return Optional.empty();
     }
-    StringBuilder changes = new StringBuilder();
-    approved.stream().filter(line -> !now.contains(line)).forEach(line -> changes.append("\n- ").append(line));
-    now.stream().filter(line -> !approved.contains(line)).forEach(line -> changes.append("\n+ ").append(line));
+    String changes = ApprovablePlan.changes(approved, now);
     return Optional.of("the commands it gives now differ from those approved:" + (changes.isEmpty() ? " the same lines in another order"
-        : changes));
+        : "\n" + changes.stripTrailing()));
   }
 
   /**

@@ -22,7 +22,10 @@ public record RestoreRequest(String jobKey, RecoveryPlan plan, List<String> appr
     approvedCommands = approvedCommands == null ? List.of() : List.copyOf(approvedCommands);
   }
 
-  /** A restore whose layer decides its commands when it starts. */
+  /**
+   * A restore without approved commands: for a layer that derives its commands from its settings (PostgreSQL); a layer
+   * that runs an approved script (Oracle) refuses it.
+   */
   public RestoreRequest(String jobKey, RecoveryPlan plan) {
     this(jobKey, plan, List.of());
   }

@@ -1,5 +1,6 @@
 package io.rebound.restore;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ public record SchemaRestoreRequest(
 
   /** The users the request names: the schema owner first, then the explicit companions. */
   public List<String> namedUsers() {
-    List<String> users = new java.util.ArrayList<>();
+    List<String> users = new ArrayList<>();
     users.add(schemaOwner);
     users.addAll(companionUsers);
     return users;

@@ -27,8 +27,14 @@ public interface ApprovablePlan {
    * {@code -}, then lines only {@code current} has, marked {@code +}.
    */
   default String changesTo(ApprovablePlan current) {
-    List<String> before = canonicalLines();
-    List<String> after = current.canonicalLines();
+    return changes(canonicalLines(), current.canonicalLines());
+  }
+
+  /**
+   * The lines only {@code before} has, each on a line of its own marked {@code -}, then those only {@code after} has,
+   * marked {@code +}; empty when both hold the same lines.
+   */
+  static String changes(List<String> before, List<String> after) {
     StringBuilder text = new StringBuilder();
     before.stream().filter(l -> !after.contains(l)).forEach(l -> text.append("- ").append(l).append('\n'));
     after.stream().filter(l -> !before.contains(l)).forEach(l -> text.append("+ ").append(l).append('\n'));

@@ -218,14 +218,6 @@ public record TargetProperties(
       }
     }
 
-    /** Settings with WAL shipped as it arrives, at most once a tenth of the shipping interval (the defaults). */
-    public Backup(String fullSchedule, String incrementalSchedule, Duration archiveShippingInterval, Duration recoveryWindow,
-        Duration localArchiveRetention, Path workDirectory, Path archiveDirectory, Path dataDirectory, String osUser,
-        List<String> rmanCommand, Map<String, String> environment, Boolean keepOldDataDirectory, Method method, Boolean shipOnArrival) {
-      this(fullSchedule, incrementalSchedule, archiveShippingInterval, recoveryWindow, localArchiveRetention, workDirectory,
-          archiveDirectory, dataDirectory, osUser, rmanCommand, environment, keepOldDataDirectory, method, shipOnArrival, null);
-    }
-
     /** Settings with WAL shipped as it arrives (the default). */
     public Backup(String fullSchedule, String incrementalSchedule, Duration archiveShippingInterval, Duration recoveryWindow,
         Duration localArchiveRetention, Path workDirectory, Path archiveDirectory, Path dataDirectory, String osUser,

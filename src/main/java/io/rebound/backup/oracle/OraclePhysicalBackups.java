@@ -400,8 +400,8 @@ public class OraclePhysicalBackups implements PhysicalBackups {
   /**
    * The approved RMAN script runs as it was approved, whatever the destination says now (a failed attempt may have
    * restored its control file, or left it mounted and unable to tell its time zone): only the lines this layer still
-   * derives from its settings, where the pieces go and how RMAN is invoked, must be the approved ones, and the
-   * approved commands must hold a script.
+   * derives from its settings, where the pieces go, how RMAN is invoked and its environment, must be the approved ones,
+   * and the approved commands must hold a script.
    */
   @Override
   public Optional<String> commandsNoLongerApproved(Target destination, RecoveryPlan plan, List<String> approved) {

@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Service;
 
@@ -195,7 +197,7 @@ class DatabaseBackupService {
 
   /** The collected files the catalog holds already, by name, in order. */
   static List<String> shippedAlready(CollectedLogs collected, List<LogManifest> shipped) {
-    java.util.Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     shipped.forEach(batch -> batch.pieces().forEach(piece -> names.add(piece.name())));
     return collected.files().stream().map(file -> file.getFileName().toString()).filter(names::contains).sorted().toList();
   }

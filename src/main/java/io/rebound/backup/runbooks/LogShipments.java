@@ -3,6 +3,7 @@ package io.rebound.backup.runbooks;
 import io.rebound.backup.runbooks.DatabaseBackupProcess.Elements;
 import io.rebound.backup.runbooks.DatabaseBackupProcess.Variables;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -56,7 +57,7 @@ class LogShipments {
     }
     Comparator<HistoricProcessInstance> order = Comparator.comparing(HistoricProcessInstance::getStartTime)
         .thenComparing(HistoricProcessInstance::getId);
-    Set<String> all = new java.util.HashSet<>(others);
+    Set<String> all = new HashSet<>(others);
     all.add(runId);
     List<HistoricProcessInstance> runs = history.createHistoricProcessInstanceQuery().processInstanceIds(all).list();
     HistoricProcessInstance self = runs.stream().filter(run -> run.getId().equals(runId)).findFirst().orElse(null);

@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -138,10 +138,7 @@ class ShipOnArrival implements AutoCloseable {
       }
       try {
         if (shipments.anyShipping(target) || tooSoon(target)) {
-          waiting.merge(target, files, (later, earlier) -> {
-            later.addAll(earlier);
-            return later;
-          });
+          waitAgain(target, files);
           continue;
         }
         if (!files.contains(UNKNOWN) && shipped(target).containsAll(files)) {
@@ -151,10 +148,7 @@ class ShipOnArrival implements AutoCloseable {
         fire(target);
       } catch (RuntimeException e) {
         // The engine's database away for a moment: what arrived waits and is looked at again (the timer ships it too).
-        waiting.merge(target, files, (later, earlier) -> {
-          later.addAll(earlier);
-          return later;
-        });
+        waitAgain(target, files);
         LOG.debug("could not ship the WAL of {} as it arrived: {}", target, e.getMessage());
       }
     }
@@ -183,6 +177,14 @@ class ShipOnArrival implements AutoCloseable {
     return history.createHistoricProcessInstanceQuery().processDefinitionKey(scheduleProcess(target))
         .orderByProcessInstanceStartTime().desc().listPage(0, 1).stream().findFirst()
         .map(last -> Instant.now().isBefore(last.getStartTime().toInstant().plus(gap))).orElse(false);
+  }
+
+  /** Puts files taken from {@link #waiting} back, with any that arrived for the target meanwhile. */
+  private void waitAgain(String target, Set<String> files) {
+    waiting.merge(target, files, (later, earlier) -> {
+      later.addAll(earlier);
+      return later;
+    });
   }
 
   /** Fires the target's shipping timer now; the engine schedules its next tick from this firing. */

@@ -116,9 +116,15 @@ class DatabaseRestoreFourEyesIT {
         typed("elsewhere", "String"));
     Http.Answer extra = http.post("/engine-rest/task/" + approvalTask(http, id) + "/complete", TestUsers.APPROVER, PW,
         Map.of("variables", Map.of("approved", typed(true, "Boolean"), "pointInTime", typed(T0.toString(), "String"))));
+    // The plan's commands are the RMAN script an Oracle restore runs: the stored plan cannot be swapped for another.
+    Http.Answer plan = http.put("/engine-rest/process-instance/" + id + "/variables/plan", TestUsers.ADMIN, PW,
+        typed("{\"commands\": [\"RMAN> DROP DATABASE;\"]}", "String"));
+    Http.Answer planWithApproval = http.post("/engine-rest/task/" + approvalTask(http, id) + "/complete", TestUsers.APPROVER, PW,
+        Map.of("variables", Map.of("approved", typed(true, "Boolean"), "plan", typed("RMAN> DROP DATABASE;", "String"))));
 
-    assertThat(List.of(modification.status(), variable.status(), extra.status()))
-        .as(modification.body() + " | " + variable.body() + " | " + extra.body()).containsOnly(400);
+    assertThat(List.of(modification.status(), variable.status(), extra.status(), plan.status(), planWithApproval.status()))
+        .as(modification.body() + " | " + variable.body() + " | " + extra.body() + " | " + plan.body() + " | " + planWithApproval.body())
+        .containsOnly(400);
     assertThat(describe(http, id)).doesNotContain("APPROVED approval", "STEP_STARTED restore");
     assertThat(work.resolve(id + "-restore")).doesNotExist();
     http.delete("/engine-rest/process-instance/" + id, TestUsers.ADMIN, PW);
